@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using Backprop.Cli.Commands;
+
+namespace Backprop.Cli;
+
+/// <summary>
+/// The `backprop` command: builds the command tree, parses, runs, and turns every failure into one line on stderr
+/// with a non-zero exit code (2 for a usage error, 1 for anything else). No stack trace reaches the user.
+/// </summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var io = new CliIO(stdout, stderr);
+        var root = new RootCommand("Backprop: train, explain and ship multilayer perceptrons.")
+        {
+            TrainCommand.Create(io),
+        };
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // An unrecognised word explains more than the "command was not provided" that follows from it.
+            ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            stderr.WriteLine($"error: {first.Message} (see 'backprop --help')");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return Report(e, stderr);
+        }
+    }
+
+    /// <summary>One line for the user, an exit code for the shell.</summary>
+    public static int Report(Exception e, TextWriter stderr)
+    {
+        switch (e)
+        {
+            case UsageException:
+                stderr.WriteLine($"error: {e.Message}");
+                return UsageError;
+            case TrainingDivergedException diverged:
+                stderr.WriteLine($"error: {diverged.Message}; try a smaller learning rate (--lr)");
+                return Failure;
+            case InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
+                or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException:
+                stderr.WriteLine($"error: {e.Message}");
+                return Failure;
+            case OperationCanceledException:
+                stderr.WriteLine("error: cancelled");
+                return Failure;
+            default:
+                stderr.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+                return Failure;
+        }
+    }
+}
+
+/// <summary>Where a command writes: standard output for results, standard error for diagnostics.</summary>
+internal sealed record CliIO(TextWriter Out, TextWriter Error);
+
+/// <summary>A mistake in the command line that parsing alone could not catch (exit code 2).</summary>
+internal sealed class UsageException(string message) : Exception(message);

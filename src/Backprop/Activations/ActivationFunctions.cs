@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+/// <summary>
+/// Dispatches an <see cref="Activation"/> to its forward function and its derivative.
+/// Every derivative is written in terms of the output a = f(z), which is what backward keeps.
+/// </summary>
+internal static class ActivationFunctions
+{
+    /// <summary>The slope of leaky ReLU for z &lt;= 0.</summary>
+    public const double LeakySlope = 0.01;
+
+    /// <summary>a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns.</summary>
+    public static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case Activation.Identity: z.CopyTo(a); break;
+            case Activation.Sigmoid: Sigmoid.Forward(z, a); break;
+            case Activation.Tanh: Tanh.Forward(z, a); break;
+            case Activation.Relu: Relu.Forward(z, a); break;
+            case Activation.LeakyRelu: LeakyRelu.Forward(z, a); break;
+            case Activation.Softmax:
+                for (int r = 0; r < z.Length; r += width)
+                {
+                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width));
+                }
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
+
+    /// <summary>delta ← delta ⊙ f'(z), with f'(z) computed from a = f(z).</summary>
+    public static void MultiplyByDerivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case Activation.Identity: break;
+            case Activation.Sigmoid: Sigmoid.Backward(a, delta); break;
+            case Activation.Tanh: Tanh.Backward(a, delta); break;
+            case Activation.Relu: Relu.Backward(a, delta); break;
+            case Activation.LeakyRelu: LeakyRelu.Backward(a, delta); break;
+            case Activation.Softmax:
+                throw new InvalidOperationException("Softmax has no element-wise derivative; it is fused with cross-entropy.");
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
+
+    /// <summary>f'(z) as values, computed from a = f(z) (used where the derivative itself is shown).</summary>
+    public static void Derivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> derivative)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        derivative.Fill(T.One);
+        MultiplyByDerivative(activation, a, derivative);
+    }
+
+    /// <summary>Scalar f(z): the reference the vector paths are tested against.</summary>
+    public static double Scalar(Activation activation, double z) => activation switch
+    {
+        Activation.Identity => z,
+        Activation.Sigmoid => 1.0 / (1.0 + Math.Exp(-z)),
+        Activation.Tanh => Math.Tanh(z),
+        Activation.Relu => z > 0 ? z : 0,
+        Activation.LeakyRelu => z > 0 ? z : LeakySlope * z,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>Scalar f'(z) from a = f(z): the reference the vector paths are tested against.</summary>
+    public static double ScalarDerivative(Activation activation, double a) => activation switch
+    {
+        Activation.Identity => 1,
+        Activation.Sigmoid => a * (1 - a),
+        Activation.Tanh => 1 - a * a,
+        Activation.Relu => a > 0 ? 1 : 0,
+        Activation.LeakyRelu => a > 0 ? 1 : LeakySlope,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>The name users type on the command line and see in model files.</summary>
+    public static string Name(Activation activation) => activation switch
+    {
+        Activation.Identity => "identity",
+        Activation.Sigmoid => "sigmoid",
+        Activation.Tanh => "tanh",
+        Activation.Relu => "relu",
+        Activation.LeakyRelu => "leaky-relu",
+        Activation.Softmax => "softmax",
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>Parses a name written by <see cref="Name"/> (case-insensitive; "leakyrelu" and "linear" accepted).</summary>
+    public static bool TryParse(string text, out Activation activation)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "identity" or "linear" or "none": activation = Activation.Identity; return true;
+            case "sigmoid" or "logistic": activation = Activation.Sigmoid; return true;
+            case "tanh": activation = Activation.Tanh; return true;
+            case "relu": activation = Activation.Relu; return true;
+            case "leaky-relu" or "leakyrelu" or "leaky_relu": activation = Activation.LeakyRelu; return true;
+            case "softmax": activation = Activation.Softmax; return true;
+            default: activation = default; return false;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// a_i = e^(z_i − max z) / Σ_j e^(z_j − max z) for one sample. Subtracting the maximum keeps every exponent ≤ 0,
+/// so logits of ±1e4 give finite results. Its derivative is only used fused with cross-entropy (δ = a − t).
+/// </summary>
+internal static class Softmax
+{
+    public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = z[0];
+        for (int i = 1; i < z.Length; i++)
+        {
+            max = T.Max(max, z[i]);
+        }
+        T sum = T.Zero;
+        for (int i = 0; i < z.Length; i++)
+        {
+            a[i] = T.Exp(z[i] - max);
+            sum += a[i];
+        }
+        for (int i = 0; i < z.Length; i++)
+        {
+            a[i] /= sum;
+        }
+    }
+
+    /// <summary>log Σ_j e^(z_j), computed stably as max z + log Σ_j e^(z_j − max z).</summary>
+    public static T LogSumExp<T>(ReadOnlySpan<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = z[0];
+        for (int i = 1; i < z.Length; i++)
+        {
+            max = T.Max(max, z[i]);
+        }
+        T sum = T.Zero;
+        for (int i = 0; i < z.Length; i++)
+        {
+            sum += T.Exp(z[i] - max);
+        }
+        return max + T.Log(sum);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// A fully connected layer inside a <see cref="Network{T}"/>: z = x Wᵀ + b, a = f(z).
+/// W is (Outputs, Inputs) and b is (Outputs), as in the column-vector notation z = W a_prev + b.
+/// Its parameters and gradients are views into the network's single parameter and gradient blocks.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Network<T> _network;
+
+    internal Dense(Network<T> network, int index, int inputs, int outputs, Activation activation, int weightOffset)
+    {
+        _network = network;
+        Index = index;
+        Inputs = inputs;
+        Outputs = outputs;
+        Activation = activation;
+        WeightOffset = weightOffset;
+    }
+
+    /// <summary>Position of the layer in the network, from 0.</summary>
+    public int Index { get; }
+
+    /// <summary>Number of inputs (columns of W).</summary>
+    public int Inputs { get; }
+
+    /// <summary>Number of outputs (rows of W, length of b).</summary>
+    public int Outputs { get; }
+
+    /// <summary>The activation f applied to z.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Number of parameters: Outputs × Inputs weights plus Outputs biases.</summary>
+    public int ParameterCount => Outputs * Inputs + Outputs;
+
+    internal int WeightOffset { get; }
+
+    internal int BiasOffset => WeightOffset + Outputs * Inputs;
+
+    /// <summary>W, row-major (Outputs, Inputs): W[o, i] is at o × Inputs + i.</summary>
+    public Span<T> Weights => _network.ParameterArray.AsSpan(WeightOffset, Outputs * Inputs);
+
+    /// <summary>b, length Outputs.</summary>
+    public Span<T> Bias => _network.ParameterArray.AsSpan(BiasOffset, Outputs);
+
+    /// <summary>∇W = δᵀ a_prev of the last <see cref="Network{T}.Backward"/>, (Outputs, Inputs).</summary>
+    public ReadOnlySpan<T> WeightGradients => _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
+
+    /// <summary>∇b = Σ over the batch of δ, of the last <see cref="Network{T}.Backward"/>, length Outputs.</summary>
+    public ReadOnlySpan<T> BiasGradients => _network.GradientArray.AsSpan(BiasOffset, Outputs);
+
+    // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
+    internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch)
+    {
+        ReadOnlySpan<T> w = Weights;
+        ReadOnlySpan<T> b = Bias;
+        Gemm.MultiplyTransposedB(x, w, z, batch, Outputs, Inputs);
+        for (int r = 0; r < batch; r++)
+        {
+            Span<T> zr = z.Slice(r * Outputs, Outputs);
+            System.Numerics.Tensors.TensorPrimitives.Add(zr, b, zr);
+        }
+        ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs);
+    }
+
+    // delta is ∂L/∂z (batch, Outputs), x is the layer's input (batch, Inputs).
+    // ∇W = δᵀ x is (Outputs, Inputs); ∇b = Σ_rows δ is (Outputs);
+    // when inputDelta is not empty it receives ∂L/∂x = δ W, (batch, Inputs), before the previous layer's f'.
+    internal void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch)
+    {
+        Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
+        Span<T> db = _network.GradientArray.AsSpan(BiasOffset, Outputs);
+        Gemm.MultiplyTransposedA(delta, x, dw, Outputs, Inputs, batch);
+        db.Clear();
+        for (int r = 0; r < batch; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(db, delta.Slice(r * Outputs, Outputs), db);
+        }
+        if (!inputDelta.IsEmpty)
+        {
+            Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
+        }
+    }
+}

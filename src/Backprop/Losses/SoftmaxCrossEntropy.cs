@@ -1,0 +1,44 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// Softmax and cross-entropy fused. For a batch of B rows of n logits z and targets t (rows summing to 1):
+/// L = (1/B) Σ_rows −Σ_i t_i (z_i − logsumexp z), and δ = ∂L/∂z = (a − t) / B.
+/// </summary>
+internal static class SoftmaxCrossEntropy
+{
+    /// <summary>The mean loss of the batch, from logits; finite for any finite logits.</summary>
+    // z is (batch, n), t is (batch, n)
+    public static T Loss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = z.Length / width;
+        T total = T.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            ReadOnlySpan<T> zr = z.Slice(r * width, width);
+            ReadOnlySpan<T> tr = t.Slice(r * width, width);
+            T lse = Softmax.LogSumExp(zr);
+            T sample = T.Zero;
+            for (int i = 0; i < width; i++)
+            {
+                if (tr[i] != T.Zero)
+                {
+                    sample -= tr[i] * (zr[i] - lse);
+                }
+            }
+            total += sample;
+        }
+        return total / T.CreateChecked(batch);
+    }
+
+    /// <summary>δ = (a − t) / B, where a holds the softmax outputs.</summary>
+    public static void Delta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> delta, int batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T scale = T.One / T.CreateChecked(batch);
+        for (int i = 0; i < delta.Length; i++)
+        {
+            delta[i] = (a[i] - t[i]) * scale;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+
+namespace Backprop;
+
+/// <summary>
+/// Explicit initial parameters as JSON, named as in the article: {"W1": [[…], …], "b1": […], "W2": …}.
+/// W&lt;l&gt; is (outputs, inputs) as rows; b&lt;l&gt; is a list, or a column [[…], …] as numpy prints it.
+/// </summary>
+public static class WeightsFile
+{
+    /// <summary>Reads <paramref name="path"/> into the network's parameters.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed, a tensor is missing or unknown, or a shape disagrees
+    /// with the network (the message names the tensor and both shapes).</exception>
+    public static void Load<T>(string path, Network<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such weights file", path);
+        }
+        string text = File.ReadAllText(path);
+        Parse(text, network, path);
+    }
+
+    /// <summary>Parses weights JSON from a string into the network; <paramref name="source"/> names it in errors.</summary>
+    public static void Parse<T>(string json, Network<T> network, string source = "weights") where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{source}: expected a JSON object with W1, b1, W2, b2, …");
+            }
+            var expected = new HashSet<string>(StringComparer.Ordinal);
+            for (int l = 0; l < network.Layers.Count; l++)
+            {
+                expected.Add($"W{l + 1}");
+                expected.Add($"b{l + 1}");
+            }
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (!expected.Contains(property.Name))
+                {
+                    throw new InvalidDataException($"{source}: unknown tensor \"{property.Name}\"; this network has {string.Join(", ", expected)}");
+                }
+            }
+            var staged = (T[])network.ParameterArray.Clone();
+            for (int l = 0; l < network.Layers.Count; l++)
+            {
+                Dense<T> layer = network.Layers[l];
+                string wName = $"W{l + 1}";
+                string bName = $"b{l + 1}";
+                if (!document.RootElement.TryGetProperty(wName, out JsonElement w))
+                {
+                    throw new InvalidDataException($"{source}: tensor {wName} is missing (expected shape {layer.Outputs}×{layer.Inputs})");
+                }
+                if (!document.RootElement.TryGetProperty(bName, out JsonElement b))
+                {
+                    throw new InvalidDataException($"{source}: tensor {bName} is missing (expected shape {layer.Outputs})");
+                }
+                ReadMatrix(w, wName, layer.Outputs, layer.Inputs, staged.AsSpan(layer.WeightOffset, layer.Outputs * layer.Inputs), source);
+                ReadVector(b, bName, layer.Outputs, staged.AsSpan(layer.BiasOffset, layer.Outputs), source);
+            }
+            staged.CopyTo(network.ParameterArray, 0);
+        }
+    }
+
+    /// <summary>Writes the network's parameters in the same format, with round-trip precision.</summary>
+    public static string Format<T>(Network<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var sb = new StringBuilder("{\n");
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Dense<T> layer = network.Layers[l];
+            sb.Append(CultureInfo.InvariantCulture, $"  \"W{l + 1}\": [");
+            for (int o = 0; o < layer.Outputs; o++)
+            {
+                sb.Append(o == 0 ? "[" : ", [");
+                for (int i = 0; i < layer.Inputs; i++)
+                {
+                    sb.Append(i == 0 ? "" : ", ").Append(Number(layer.Weights[o * layer.Inputs + i]));
+                }
+                sb.Append(']');
+            }
+            sb.Append(CultureInfo.InvariantCulture, $"],\n  \"b{l + 1}\": [");
+            for (int o = 0; o < layer.Outputs; o++)
+            {
+                sb.Append(o == 0 ? "" : ", ").Append(Number(layer.Bias[o]));
+            }
+            sb.Append(l == network.Layers.Count - 1 ? "]\n" : "],\n");
+        }
+        return sb.Append("}\n").ToString();
+    }
+
+    private static string Number<T>(T value) where T : unmanaged, IFloatingPointIeee754<T>
+        => double.CreateChecked(value).ToString("R", CultureInfo.InvariantCulture);
+
+    private static void ReadMatrix<T>(JsonElement element, string name, int rows, int columns, Span<T> into, string source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Array))
+        {
+            throw new InvalidDataException($"{source}: {name} must be a list of rows (expected shape {rows}×{columns})");
+        }
+        int actualRows = element.GetArrayLength();
+        int[] lengths = element.EnumerateArray().Select(r => r.GetArrayLength()).ToArray();
+        if (actualRows != rows || lengths.Any(n => n != columns))
+        {
+            string actual = lengths.Distinct().Count() <= 1 ? $"{actualRows}×{(lengths.Length > 0 ? lengths[0] : 0)}" : $"{actualRows} rows of lengths {string.Join(",", lengths)}";
+            throw new InvalidDataException($"{source}: {name} has shape {actual} but the network needs {rows}×{columns}");
+        }
+        int r = 0;
+        foreach (JsonElement row in element.EnumerateArray())
+        {
+            int c = 0;
+            foreach (JsonElement value in row.EnumerateArray())
+            {
+                into[r * columns + c] = ReadNumber<T>(value, $"{name}[{r + 1},{c + 1}]", source);
+                c++;
+            }
+            r++;
+        }
+    }
+
+    private static void ReadVector<T>(JsonElement element, string name, int length, Span<T> into, string source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{source}: {name} must be a list (expected shape {length})");
+        }
+        var values = new List<JsonElement>();
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                // A column vector as numpy prints it: [[0.1], [0.1]].
+                if (item.GetArrayLength() != 1)
+                {
+                    throw new InvalidDataException($"{source}: {name} must be a list or a column of one-element rows (expected shape {length})");
+                }
+                values.Add(item[0]);
+            }
+            else
+            {
+                values.Add(item);
+            }
+        }
+        if (values.Count != length)
+        {
+            throw new InvalidDataException($"{source}: {name} has shape {values.Count} but the network needs {length}");
+        }
+        for (int i = 0; i < length; i++)
+        {
+            into[i] = ReadNumber<T>(values[i], $"{name}[{i + 1}]", source);
+        }
+    }
+
+    private static T ReadNumber<T>(JsonElement value, string where, string source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
+        {
+            throw new InvalidDataException($"{source}: {where} is {value.GetRawText()}, not a finite number");
+        }
+        return T.CreateChecked(d);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message.TrimEnd('.');
+    }
+}

@@ -1,0 +1,73 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+/// <summary>
+/// The three matrix products training needs, over row-major spans, without materialising a transpose:
+/// forward z = x Wᵀ, backward δ_prev = δ W, and the weight gradient ∇W = δᵀ x.
+/// Each has a scalar twin (<see cref="GemmReference"/>) that the tests compare it with.
+/// Results depend only on the shapes, never on scheduling.
+/// </summary>
+internal static class Gemm
+{
+    /// <summary>C = A Bᵀ (+ C when <paramref name="accumulate"/>). A is (m, k), B is (n, k), C is (m, n).</summary>
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<T> ai = a.Slice(i * k, k);
+            Span<T> ci = c.Slice(i * n, n);
+            for (int j = 0; j < n; j++)
+            {
+                T dot = TensorPrimitives.Dot(ai, b.Slice(j * k, k));
+                ci[j] = accumulate ? ci[j] + dot : dot;
+            }
+        }
+    }
+
+    /// <summary>C = A B (+ C when <paramref name="accumulate"/>). A is (m, k), B is (k, n), C is (m, n).</summary>
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!accumulate)
+        {
+            c[..(m * n)].Clear();
+        }
+        for (int i = 0; i < m; i++)
+        {
+            Span<T> ci = c.Slice(i * n, n);
+            for (int p = 0; p < k; p++)
+            {
+                T aip = a[i * k + p];
+                if (aip != T.Zero)
+                {
+                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, ci, ci);
+                }
+            }
+        }
+    }
+
+    /// <summary>C = Aᵀ B (+ C when <paramref name="accumulate"/>). A is (k, m), B is (k, n), C is (m, n).</summary>
+    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!accumulate)
+        {
+            c[..(m * n)].Clear();
+        }
+        for (int i = 0; i < m; i++)
+        {
+            Span<T> ci = c.Slice(i * n, n);
+            for (int p = 0; p < k; p++)
+            {
+                T api = a[p * m + i];
+                if (api != T.Zero)
+                {
+                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), api, ci, ci);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>Scalar reference twins of <see cref="Gemm"/>: three plain loops, not optimized.</summary>
+internal static class GemmReference
+{
+    // A is (m, k), B is (n, k), C is (m, n): C = A Bᵀ
+    public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += a[i * k + p] * b[j * k + p];
+                }
+                c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
+            }
+        }
+    }
+
+    // A is (m, k), B is (k, n), C is (m, n): C = A B
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += a[i * k + p] * b[p * n + j];
+                }
+                c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
+            }
+        }
+    }
+
+    // A is (k, m), B is (k, n), C is (m, n): C = Aᵀ B
+    public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += a[p * m + i] * b[p * n + j];
+                }
+                c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
+            }
+        }
+    }
+}
