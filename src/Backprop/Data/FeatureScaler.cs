@@ -1,0 +1,122 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>How features are rescaled before they reach the network.</summary>
+public enum ScalingKind
+{
+    /// <summary>Features are used as they are.</summary>
+    None,
+
+    /// <summary>x' = (x − mean) / standard deviation, per feature.</summary>
+    Standard,
+
+    /// <summary>x' = (x − min) / (max − min), per feature, into [0, 1].</summary>
+    MinMax,
+}
+
+/// <summary>
+/// A per-feature affine rescaling x' = (x − Offset) / Scale, fitted on the training split only and stored with the
+/// model, so evaluation and prediction see exactly what training saw. Constant features get Scale = 1.
+/// </summary>
+public sealed class FeatureScaler
+{
+    /// <summary>Creates a scaler from its parameters (as read from a model file).</summary>
+    /// <exception cref="ArgumentException">Lengths differ, or a scale is zero or not finite.</exception>
+    public FeatureScaler(ScalingKind kind, double[] offset, double[] scale)
+    {
+        ArgumentNullException.ThrowIfNull(offset);
+        ArgumentNullException.ThrowIfNull(scale);
+        if (offset.Length != scale.Length)
+        {
+            throw new ArgumentException($"{offset.Length} offsets but {scale.Length} scales.", nameof(scale));
+        }
+        if (scale.Any(s => s == 0 || !double.IsFinite(s)) || offset.Any(o => !double.IsFinite(o)))
+        {
+            throw new ArgumentException("Scaler offsets must be finite and scales finite and non-zero.", nameof(scale));
+        }
+        Kind = kind;
+        Offset = offset;
+        Scale = scale;
+    }
+
+    /// <summary>Which rescaling this is.</summary>
+    public ScalingKind Kind { get; }
+
+    /// <summary>Subtracted from each feature.</summary>
+    public IReadOnlyList<double> Offset { get; }
+
+    /// <summary>Each feature is divided by this after the offset.</summary>
+    public IReadOnlyList<double> Scale { get; }
+
+    /// <summary>Number of features.</summary>
+    public int FeatureCount => Offset.Count;
+
+    /// <summary>Fits the rescaling on (rows, featureCount) row-major <paramref name="features"/>.</summary>
+    public static FeatureScaler Fit<T>(ReadOnlySpan<T> features, int featureCount, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        int rows = features.Length / featureCount;
+        var offset = new double[featureCount];
+        var scale = new double[featureCount];
+        Array.Fill(scale, 1.0);
+        if (kind == ScalingKind.None || rows == 0)
+        {
+            return new FeatureScaler(kind, offset, scale);
+        }
+        for (int j = 0; j < featureCount; j++)
+        {
+            if (kind == ScalingKind.Standard)
+            {
+                double mean = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    mean += double.CreateChecked(features[r * featureCount + j]);
+                }
+                mean /= rows;
+                double variance = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    double d = double.CreateChecked(features[r * featureCount + j]) - mean;
+                    variance += d * d;
+                }
+                double sd = Math.Sqrt(variance / rows);
+                offset[j] = mean;
+                scale[j] = sd > 1e-12 ? sd : 1.0;
+            }
+            else
+            {
+                double min = double.PositiveInfinity, max = double.NegativeInfinity;
+                for (int r = 0; r < rows; r++)
+                {
+                    double v = double.CreateChecked(features[r * featureCount + j]);
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+                offset[j] = min;
+                scale[j] = max - min > 1e-12 ? max - min : 1.0;
+            }
+        }
+        return new FeatureScaler(kind, offset, scale);
+    }
+
+    /// <summary>Rescales (rows, FeatureCount) row-major features in place.</summary>
+    /// <exception cref="ArgumentException">The length is not a multiple of <see cref="FeatureCount"/>.</exception>
+    public void Apply<T>(Span<T> features) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int d = FeatureCount;
+        if (features.Length % d != 0)
+        {
+            throw new ArgumentException($"{features.Length} values are not rows of {d} features.", nameof(features));
+        }
+        if (Kind == ScalingKind.None)
+        {
+            return;
+        }
+        for (int i = 0; i < features.Length; i++)
+        {
+            int j = i % d;
+            features[i] = T.CreateChecked((double.CreateChecked(features[i]) - Offset[j]) / Scale[j]);
+        }
+    }
+}
