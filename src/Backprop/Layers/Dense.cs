@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -58,6 +59,19 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> w = Weights;
         ReadOnlySpan<T> b = Bias;
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        {
+            // Bias (and ReLU) are applied to each output tile of the product while it is in cache.
+            bool relu = Activation == Activation.Relu;
+            PackedGemm.Run(
+                Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(w), 1, Inputs, Gemm.AsFloat(z), batch, Outputs, Inputs, accumulate: false,
+                relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(b), relu ? Gemm.AsFloat(a) : default);
+            if (!relu)
+            {
+                ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs);
+            }
+            return;
+        }
         Gemm.MultiplyTransposedB(x, w, z, batch, Outputs, Inputs);
         for (int r = 0; r < batch; r++)
         {
@@ -83,6 +97,27 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!inputDelta.IsEmpty)
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
+        }
+    }
+
+    // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
+    // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
+    internal void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA)
+    {
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
+        {
+            Backward(x, delta, [], batch);
+            // The ReluMask epilogue only reads aux; the span is writable in type only.
+            Span<float> mask = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(Gemm.AsFloat(previousA)), previousA.Length);
+            PackedGemm.Run(
+                Gemm.AsFloat(delta), Outputs, 1, Gemm.AsFloat<T>(Weights), Inputs, 1, Gemm.AsFloat(inputDelta), batch, Inputs, Outputs,
+                accumulate: false, GemmEpilogue.ReluMask, default, mask);
+            return;
+        }
+        Backward(x, delta, inputDelta, batch);
+        if (!inputDelta.IsEmpty)
+        {
+            ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
         }
     }
 }

@@ -158,10 +158,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Dense<T> layer = _layers[l];
             ReadOnlySpan<T> x = l == 0 ? Input : A(l - 1);
             Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
-            layer.Backward(x, Delta(l), inputDelta, _batch);
             if (l > 0)
             {
-                ActivationFunctions.MultiplyByDerivative(_layers[l - 1].Activation, A(l - 1), inputDelta);
+                // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow.
+                layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1));
+            }
+            else
+            {
+                layer.Backward(x, Delta(l), inputDelta, _batch);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -34,10 +35,8 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         {
             throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
         }
-        T eta = T.CreateChecked(LearningRate);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] -= eta * gradients[i];
-        }
+        // θ + (−η) ∇θ rounds exactly as θ − η ∇θ: the product is formed first, then added (not fused).
+        T minusEta = -T.CreateChecked(LearningRate);
+        TensorPrimitives.MultiplyAdd(gradients, minusEta, parameters, parameters);
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -7,7 +8,8 @@ namespace Backprop;
 /// The three matrix products training needs, over row-major spans, without materialising a transpose:
 /// forward z = x Wᵀ, backward δ_prev = δ W, and the weight gradient ∇W = δᵀ x.
 /// Each has a scalar twin (<see cref="GemmReference"/>) that the tests compare it with.
-/// Results depend only on the shapes, never on scheduling.
+/// float32 runs on <see cref="PackedGemm"/> (packed blocks, FMA micro-kernel, both cores) where the CPU has AVX2 and FMA;
+/// double, the exact path, runs the plain loops below. Results depend only on the shapes, never on scheduling.
 /// </summary>
 internal static class Gemm
 {
@@ -15,6 +17,12 @@ internal static class Gemm
     public static void MultiplyTransposedB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        {
+            // op(A) = A: rows of k; op(B) = Bᵀ: element (p, j) is b[j k + p].
+            PackedGemm.Run(AsFloat(a), k, 1, AsFloat(b), 1, k, AsFloat(c), m, n, k, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++)
         {
             ReadOnlySpan<T> ai = a.Slice(i * k, k);
@@ -31,6 +39,11 @@ internal static class Gemm
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        {
+            PackedGemm.Run(AsFloat(a), k, 1, AsFloat(b), n, 1, AsFloat(c), m, n, k, accumulate);
+            return;
+        }
         if (!accumulate)
         {
             c[..(m * n)].Clear();
@@ -53,6 +66,12 @@ internal static class Gemm
     public static void MultiplyTransposedA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        {
+            // op(A) = Aᵀ: element (i, p) is a[p m + i].
+            PackedGemm.Run(AsFloat(a), 1, m, AsFloat(b), n, 1, AsFloat(c), m, n, k, accumulate);
+            return;
+        }
         if (!accumulate)
         {
             c[..(m * n)].Clear();
@@ -70,4 +89,10 @@ internal static class Gemm
             }
         }
     }
+
+    internal static ReadOnlySpan<float> AsFloat<T>(ReadOnlySpan<T> span) where T : unmanaged
+        => MemoryMarshal.Cast<T, float>(span);
+
+    internal static Span<float> AsFloat<T>(Span<T> span) where T : unmanaged
+        => MemoryMarshal.Cast<T, float>(span);
 }

@@ -58,4 +58,36 @@ internal static class GemmReference
             }
         }
     }
+
+    // The twin of the packed GEMM's epilogue over a whole (m, n) result: c is the product, bias has n values,
+    // aux is laid out like c.
+    public static void ApplyEpilogue<T>(GemmEpilogue epilogue, Span<T> c, ReadOnlySpan<T> bias, Span<T> aux, int m, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                int at = i * n + j;
+                switch (epilogue)
+                {
+                    case GemmEpilogue.Bias:
+                        c[at] += bias[j];
+                        break;
+                    case GemmEpilogue.BiasRelu:
+                        c[at] += bias[j];
+                        aux[at] = T.Max(c[at], T.Zero);
+                        break;
+                    case GemmEpilogue.ReluMask:
+                        if (!(aux[at] > T.Zero))
+                        {
+                            c[at] = T.Zero;
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+    }
 }

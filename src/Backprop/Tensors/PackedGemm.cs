@@ -1,0 +1,606 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop;
+
+/// <summary>
+/// float32 GEMM C (+)= op(A) op(B) on packed, cache-sized blocks with a register-tiled FMA micro-kernel
+/// (8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
+/// shapes training needs (x Wᵀ, δ W, δᵀ x) are handled by packing, without materialising a transpose.
+/// Each output element is summed over k in the same order whatever the blocking across threads, so results are
+/// bit-identical for any <see cref="WorkerPool.ThreadCount"/>. The reference is <see cref="GemmReference"/>.
+/// </summary>
+internal static unsafe class PackedGemm
+{
+    /// <summary>Rows of the micro-tile.</summary>
+    public const int MR = 8;
+
+    // Block sizes: a KC × NR panel of B stays in L1 while MC × KC of A and KC × NC of B stay in L2.
+    private const int KcMax = 256;
+    private const int McMax = 128;
+    private const int NcMax = 512;
+
+    // Below this many multiply-adds, waking a second thread costs more than it saves.
+    private const long ParallelThreshold = 1L << 20;
+
+    private static bool s_wide = Vector512.IsHardwareAccelerated && Vector512<float>.Count == 16;
+
+    [ThreadStatic]
+    private static GemmJob? t_job;
+
+    /// <summary>True where the packed path runs (x86 with AVX2 and FMA); elsewhere callers use the simple loops.</summary>
+    public static bool IsSupported => Fma.IsSupported && Avx2.IsSupported;
+
+    /// <summary>Columns of the micro-tile: 32 with Vector512, 16 with Vector256.</summary>
+    public static int NR => s_wide ? 32 : 16;
+
+    /// <summary>Whether the Vector512 micro-kernel is used. Tests switch it off to cover the Vector256 kernel.</summary>
+    internal static bool UseVector512
+    {
+        get => s_wide;
+        set => s_wide = value && Vector512.IsHardwareAccelerated;
+    }
+
+    /// <summary>
+    /// C = op(A) op(B) (+ C when <paramref name="accumulate"/>), then the epilogue. op(A)[i, p] = a[i·rsA + p·csA] is
+    /// (m, k); op(B)[p, j] = b[p·rsB + j·csB] is (k, n); C is (m, n) row-major with m·n elements; bias has n
+    /// elements and aux is laid out like C where the epilogue uses them.
+    /// </summary>
+    public static void Run(
+        ReadOnlySpan<float> a, int rsA, int csA,
+        ReadOnlySpan<float> b, int rsB, int csB,
+        Span<float> c, int m, int n, int k, bool accumulate,
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default)
+    {
+        if (m <= 0 || n <= 0)
+        {
+            return;
+        }
+        CheckLength(a.Length, m, rsA, k, csA, nameof(a));
+        CheckLength(b.Length, k, rsB, n, csB, nameof(b));
+        if (c.Length < m * n)
+        {
+            throw new ArgumentException($"C holds {c.Length} values; ({m}, {n}) needs {m * n}.", nameof(c));
+        }
+        if ((epilogue is GemmEpilogue.Bias or GemmEpilogue.BiasRelu) && bias.Length < n)
+        {
+            throw new ArgumentException($"bias holds {bias.Length} values; {n} needed.", nameof(bias));
+        }
+        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask) && aux.Length < m * n)
+        {
+            throw new ArgumentException($"aux holds {aux.Length} values; ({m}, {n}) needs {m * n}.", nameof(aux));
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        fixed (float* paux = aux)
+        {
+            GemmJob job = t_job ??= new GemmJob();
+            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux);
+            int threads = WorkerPool.ThreadCount;
+            int blocks = 1;
+            if (threads > 1 && (long)m * n * k >= ParallelThreshold)
+            {
+                // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
+                job.SplitColumns = m <= n;
+                int units = job.SplitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+                blocks = Math.Min(units, 2 * threads);
+            }
+            job.Blocks = blocks;
+            WorkerPool.Run(job, blocks);
+            job.Clear();
+        }
+    }
+
+    private static void CheckLength(int length, int rows, int rowStride, int cols, int colStride, string name)
+    {
+        if (rows == 0 || cols == 0)
+        {
+            return;
+        }
+        long needed = (long)(rows - 1) * rowStride + (long)(cols - 1) * colStride + 1;
+        if (length < needed)
+        {
+            throw new ArgumentException($"the matrix holds {length} values; its shape ({rows}, {cols}) needs {needed}.", name);
+        }
+    }
+
+    /// <summary>One GEMM's arguments, and the work of one column or row block.</summary>
+    private sealed class GemmJob : IBlockJob
+    {
+        private float* _a;
+        private float* _b;
+        private float* _c;
+        private float* _bias;
+        private float* _aux;
+        private int _rsA;
+        private int _csA;
+        private int _rsB;
+        private int _csB;
+        private int _m;
+        private int _n;
+        private int _k;
+        private bool _accumulate;
+        private GemmEpilogue _epilogue;
+
+        public bool SplitColumns { get; set; }
+
+        public int Blocks { get; set; }
+
+        public void Set(float* a, int rsA, int csA, float* b, int rsB, int csB, float* c, int m, int n, int k,
+            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux)
+        {
+            _a = a;
+            _b = b;
+            _c = c;
+            _bias = bias;
+            _aux = aux;
+            (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
+            (_accumulate, _epilogue) = (accumulate, epilogue);
+        }
+
+        public void Clear()
+        {
+            _a = _b = _c = _bias = _aux = null;
+        }
+
+        public void Execute(int block)
+        {
+            int nr = NR;
+            if (Blocks == 1)
+            {
+                Compute(0, _m, 0, _n);
+            }
+            else if (SplitColumns)
+            {
+                (int j0, int j1) = Range(block, (_n + nr - 1) / nr, nr, _n);
+                Compute(0, _m, j0, j1);
+            }
+            else
+            {
+                (int i0, int i1) = Range(block, (_m + MR - 1) / MR, MR, _m);
+                Compute(i0, i1, 0, _n);
+            }
+        }
+
+        // Block `block` of `Blocks` gets a contiguous run of whole units (tiles), the first ones one more.
+        private (int Start, int End) Range(int block, int units, int unit, int length)
+        {
+            int per = units / Blocks;
+            int extra = units % Blocks;
+            int first = block * per + Math.Min(block, extra);
+            int count = per + (block < extra ? 1 : 0);
+            return (Math.Min(first * unit, length), Math.Min((first + count) * unit, length));
+        }
+
+        private void Compute(int i0, int i1, int j0, int j1)
+        {
+            if (i0 >= i1 || j0 >= j1)
+            {
+                return;
+            }
+            Scratch s = Scratch.ForThisThread();
+            int nrMax = NR;
+            bool wide = s_wide;
+            int kBlocks = Math.Max(1, (_k + KcMax - 1) / KcMax);
+            int kcStep = _k == 0 ? 0 : (_k + kBlocks - 1) / kBlocks;
+            for (int jc = j0; jc < j1; jc += NcMax)
+            {
+                int nc = Math.Min(NcMax, j1 - jc);
+                int pc = 0;
+                do
+                {
+                    int kc = Math.Min(kcStep, _k - pc);
+                    bool first = pc == 0;
+                    bool last = pc + kc >= _k;
+                    PackB(_b, _rsB, _csB, pc, kc, jc, nc, nrMax, s.B);
+                    for (int ic = i0; ic < i1; ic += McMax)
+                    {
+                        int mc = Math.Min(McMax, i1 - ic);
+                        PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        for (int jr = 0; jr < nc; jr += nrMax)
+                        {
+                            int nr = Math.Min(nrMax, nc - jr);
+                            float* panelB = s.B + jr * kc;
+                            for (int ir = 0; ir < mc; ir += MR)
+                            {
+                                int mr = Math.Min(MR, mc - ir);
+                                float* panelA = s.A + ir * kc;
+                                float* tile = _c + (long)(ic + ir) * _n + jc + jr;
+                                bool add = !first || _accumulate;
+                                if (mr == MR && nr == nrMax)
+                                {
+                                    Kernel(wide, kc, panelA, panelB, tile, _n, add);
+                                }
+                                else
+                                {
+                                    Kernel(wide, kc, panelA, panelB, s.Tile, nrMax, false);
+                                    Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                                }
+                                if (last && _epilogue != GemmEpilogue.None)
+                                {
+                                    FinishTile(ic + ir, mr, jc + jr, nr);
+                                }
+                            }
+                        }
+                    }
+                    pc += kc;
+                }
+                while (pc < _k);
+            }
+        }
+
+        private void FinishTile(int row, int rows, int col, int cols)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                long offset = (long)(row + r) * _n + col;
+                PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _bias + col, _aux + offset, cols);
+            }
+        }
+    }
+
+    // One row segment of a finished tile: c (+ bias), and aux as the epilogue says; GemmReference.ApplyEpilogue is its twin.
+    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, float* bias, float* aux, int count)
+    {
+        int j = 0;
+        switch (epilogue)
+        {
+            case GemmEpilogue.Bias:
+                for (; j + 8 <= count; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(c + j) + Vector256.Load(bias + j), c + j);
+                }
+                for (; j < count; j++)
+                {
+                    c[j] += bias[j];
+                }
+                break;
+            case GemmEpilogue.BiasRelu:
+                for (; j + 8 <= count; j += 8)
+                {
+                    Vector256<float> z = Vector256.Load(c + j) + Vector256.Load(bias + j);
+                    Vector256.Store(z, c + j);
+                    Vector256.Store(Vector256.Max(z, Vector256<float>.Zero), aux + j);
+                }
+                for (; j < count; j++)
+                {
+                    float z = c[j] + bias[j];
+                    c[j] = z;
+                    aux[j] = MathF.Max(z, 0f);
+                }
+                break;
+            case GemmEpilogue.ReluMask:
+                for (; j + 8 <= count; j += 8)
+                {
+                    Vector256<float> keep = Vector256.GreaterThan(Vector256.Load(aux + j), Vector256<float>.Zero);
+                    Vector256.Store(Vector256.ConditionalSelect(keep, Vector256.Load(c + j), Vector256<float>.Zero), c + j);
+                }
+                for (; j < count; j++)
+                {
+                    if (!(aux[j] > 0f))
+                    {
+                        c[j] = 0f;
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void Kernel(bool wide, int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        if (wide)
+        {
+            Kernel8x32(kc, a, b, c, ldc, add);
+        }
+        else
+        {
+            Kernel8x16(kc, a, b, c, ldc, add);
+        }
+    }
+
+    // Copies (or adds) the valid rows × cols of a micro-tile computed into scratch, for tiles at the edges of C.
+    private static void Merge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool add)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = tile + r * ldt;
+            float* dst = c + (long)r * ldc;
+            for (int j = 0; j < cols; j++)
+            {
+                dst[j] = add ? dst[j] + src[j] : src[j];
+            }
+        }
+    }
+
+    // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            Vector512<float> ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            a += MR;
+            b += 32;
+        }
+        Store512(c, c00, c01, add);
+        Store512(c + ldc, c10, c11, add);
+        Store512(c + 2 * ldc, c20, c21, add);
+        Store512(c + 3 * ldc, c30, c31, add);
+        Store512(c + 4 * ldc, c40, c41, add);
+        Store512(c + 5 * ldc, c50, c51, add);
+        Store512(c + 6 * ldc, c60, c61, add);
+        Store512(c + 7 * ldc, c70, c71, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool add)
+    {
+        if (add)
+        {
+            v0 = Vector512.Load(c) + v0;
+            v1 = Vector512.Load(c + 16) + v1;
+        }
+        Vector512.Store(v0, c);
+        Vector512.Store(v1, c + 16);
+    }
+
+    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x16(int kc, float* a, float* b, float* c, int ldc, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            Vector256<float> ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector256.Create(a[6]);
+            c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector256.Create(a[7]);
+            c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
+            a += MR;
+            b += 16;
+        }
+        Store256(c, c00, c01, add);
+        Store256(c + ldc, c10, c11, add);
+        Store256(c + 2 * ldc, c20, c21, add);
+        Store256(c + 3 * ldc, c30, c31, add);
+        Store256(c + 4 * ldc, c40, c41, add);
+        Store256(c + 5 * ldc, c50, c51, add);
+        Store256(c + 6 * ldc, c60, c61, add);
+        Store256(c + 7 * ldc, c70, c71, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool add)
+    {
+        if (add)
+        {
+            v0 = Vector256.Load(c) + v0;
+            v1 = Vector256.Load(c + 8) + v1;
+        }
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
+    }
+
+    // Packs op(A)[ic .. ic+mc, pc .. pc+kc] into panels of MR rows: panel[p·MR + r] = op(A)[ic + r, pc + p],
+    // padding missing rows with zeros. A block of panels is mc rounded up to MR by kc.
+    private static void PackA(float* a, int rsA, int csA, int ic, int mc, int pc, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int rows = Math.Min(MR, mc - ir);
+            float* panel = dst + ir * kc;
+            float* origin = a + (long)(ic + ir) * rsA + (long)pc * csA;
+            int p = 0;
+            if (rows == MR && csA == 1)
+            {
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(origin + p, rsA, panel + p * MR, MR);
+                }
+            }
+            else if (rows == MR && rsA == 1)
+            {
+                for (; p < kc; p++)
+                {
+                    Vector256.Store(Vector256.Load(origin + (long)p * csA), panel + p * MR);
+                }
+            }
+            for (; p < kc; p++)
+            {
+                float* src = origin + (long)p * csA;
+                float* d = panel + p * MR;
+                int r = 0;
+                for (; r < rows; r++)
+                {
+                    d[r] = src[(long)r * rsA];
+                }
+                for (; r < MR; r++)
+                {
+                    d[r] = 0f;
+                }
+            }
+        }
+    }
+
+    // Packs op(B)[pc .. pc+kc, jc .. jc+nc] into panels of nr columns: panel[p·nr + j] = op(B)[pc + p, jc + j],
+    // padding missing columns with zeros.
+    private static void PackB(float* b, int rsB, int csB, int pc, int kc, int jc, int nc, int nr, float* dst)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* panel = dst + jr * kc;
+            float* origin = b + (long)pc * rsB + (long)(jc + jr) * csB;
+            int p = 0;
+            if (cols == nr && csB == 1)
+            {
+                for (; p < kc; p++)
+                {
+                    float* src = origin + (long)p * rsB;
+                    float* d = panel + p * nr;
+                    for (int j = 0; j < nr; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(src + j), d + j);
+                    }
+                }
+            }
+            else if (cols == nr && rsB == 1)
+            {
+                for (; p + 8 <= kc; p += 8)
+                {
+                    for (int g = 0; g < nr; g += 8)
+                    {
+                        Transpose8x8(origin + (long)g * csB + p, csB, panel + p * nr + g, nr);
+                    }
+                }
+            }
+            for (; p < kc; p++)
+            {
+                float* src = origin + (long)p * rsB;
+                float* d = panel + p * nr;
+                int j = 0;
+                for (; j < cols; j++)
+                {
+                    d[j] = src[(long)j * csB];
+                }
+                for (; j < nr; j++)
+                {
+                    d[j] = 0f;
+                }
+            }
+        }
+    }
+
+    // dst[c·dstStride + r] = src[r·srcStride + c] for an 8 × 8 block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long srcStride, float* dst, int dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src);
+        Vector256<float> r1 = Avx.LoadVector256(src + srcStride);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * srcStride);
+        Vector256<float> r3 = Avx.LoadVector256(src + 3 * srcStride);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * srcStride);
+        Vector256<float> r5 = Avx.LoadVector256(src + 5 * srcStride);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * srcStride);
+        Vector256<float> r7 = Avx.LoadVector256(src + 7 * srcStride);
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+        Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+        Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44);
+        Vector256<float> s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44);
+        Vector256<float> s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44);
+        Vector256<float> s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44);
+        Vector256<float> s7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    /// <summary>Packing buffers of one thread, 64-byte aligned, allocated on its first GEMM and freed with it.</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? t_scratch;
+
+        private Scratch()
+        {
+            A = Allocate(McMax * KcMax);
+            B = Allocate(KcMax * NcMax);
+            Tile = Allocate(MR * 32);
+        }
+
+        ~Scratch()
+        {
+            NativeMemory.AlignedFree(A);
+            NativeMemory.AlignedFree(B);
+            NativeMemory.AlignedFree(Tile);
+        }
+
+        public float* A { get; }
+
+        public float* B { get; }
+
+        public float* Tile { get; }
+
+        public static Scratch ForThisThread() => t_scratch ??= new Scratch();
+
+        private static float* Allocate(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+    }
+}
