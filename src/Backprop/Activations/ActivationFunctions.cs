@@ -16,6 +16,10 @@ internal static class ActivationFunctions
     public static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (z.IsEmpty)
+        {
+            return;
+        }
         switch (activation)
         {
             case Activation.Identity: z.CopyTo(a); break;

@@ -1,0 +1,67 @@
+namespace Backprop.Tests.Losses;
+
+public class LossTests
+{
+    [Fact]
+    public void Softmax_cross_entropy_is_stable_for_logits_of_1e4()
+    {
+        var net = new Network<double>([2, 3], [Activation.Softmax], Loss.CrossEntropy);
+        // W = 0, b = logits: z = b whatever the input.
+        net.Layers[0].Bias[0] = 1e4;
+        net.Layers[0].Bias[1] = -1e4;
+        net.Layers[0].Bias[2] = 0;
+        double loss = net.Forward([1.0, 1.0], [0.0, 1.0, 0.0], 1);
+        Assert.Equal(2e4, loss, 9);
+        net.Backward();
+        Assert.All(net.Gradients.ToArray(), g => Assert.True(double.IsFinite(g)));
+        TensorAssert.Close("a", [1, 0, 0], net.A(0), 0);
+
+        double right = net.Forward([1.0, 1.0], [1.0, 0.0, 0.0], 1);
+        Assert.Equal(0.0, right, 12);
+    }
+
+    [Fact]
+    public void Float_softmax_cross_entropy_is_stable_for_logits_of_1e4()
+    {
+        var net = new Network<float>([1, 2], [Activation.Softmax], Loss.CrossEntropy);
+        net.Layers[0].Bias[0] = 1e4f;
+        net.Layers[0].Bias[1] = -1e4f;
+        float loss = net.Forward([0f], [0f, 1f], 1);
+        Assert.Equal(2e4f, loss);
+        net.Backward();
+        Assert.All(net.Gradients.ToArray(), g => Assert.True(float.IsFinite(g)));
+    }
+
+    [Fact]
+    public void Batch_loss_and_gradients_are_the_means_of_the_samples()
+    {
+        var net = new Network<double>([3, 4, 2], [Activation.Tanh, Activation.Softmax], Loss.CrossEntropy);
+        Initializer.Randomize(net, 5);
+        double[] x = [0.1, -0.4, 0.9, 1.2, 0.3, -0.7];
+        double[] t = [1, 0, 0, 1];
+        double both = net.Forward(x, t, 2);
+        net.Backward();
+        double[] batchGradient = net.Gradients.ToArray();
+
+        double first = net.Forward(x.AsSpan(0, 3), t.AsSpan(0, 2), 1);
+        net.Backward();
+        double[] g1 = net.Gradients.ToArray();
+        double second = net.Forward(x.AsSpan(3, 3), t.AsSpan(2, 2), 1);
+        net.Backward();
+        double[] g2 = net.Gradients.ToArray();
+
+        Assert.Equal((first + second) / 2, both, 14);
+        TensorAssert.Close("gradient", [.. g1.Zip(g2, (a, b) => (a + b) / 2)], batchGradient, 1e-15);
+    }
+
+    [Fact]
+    public void Mean_squared_error_is_the_mean_over_outputs_and_batch()
+    {
+        var net = new Network<double>([1, 2], [Activation.Identity], Loss.MeanSquaredError);
+        net.Layers[0].Bias[0] = 1;
+        net.Layers[0].Bias[1] = 3;
+        // Outputs (1, 3) for both rows; targets (0, 0) and (1, 1): squared errors 1, 9, 0, 4.
+        double loss = net.Forward([0.0, 0.0], [0, 0, 1, 1], 2);
+        Assert.Equal(14.0 / 4, loss, 15);
+    }
+}
