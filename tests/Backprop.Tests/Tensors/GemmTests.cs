@@ -1,0 +1,247 @@
+using System.Globalization;
+
+namespace Backprop.Tests.Tensors;
+
+/// <summary>
+/// The float32 GEMM (packed micro-kernels where the CPU has them) against its scalar twin, for the three shapes
+/// training uses, over sizes from 0 to a few hundred with odd tails, with a tolerance that scales with the magnitude
+/// of the terms summed. Both the Vector512 and the Vector256 micro-kernels are covered where the CPU has them.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class GemmTests
+{
+    public enum Shape
+    {
+        TransposedB,
+        Plain,
+        TransposedA,
+    }
+
+    private static readonly int[] Small = [0, 1, 3, 8, 9, 17, 33];
+
+    public static TheoryData<Shape, int, int, int> SmallCases()
+    {
+        var data = new TheoryData<Shape, int, int, int>();
+        foreach (Shape shape in Enum.GetValues<Shape>())
+        {
+            foreach (int m in Small)
+            {
+                foreach (int n in Small)
+                {
+                    foreach (int k in Small)
+                    {
+                        data.Add(shape, m, n, k);
+                    }
+                }
+            }
+        }
+        return data;
+    }
+
+    // Beyond one register tile, one k block (256), one row block (128) and one column block (512).
+    public static TheoryData<Shape, int, int, int> LargeCases()
+    {
+        var data = new TheoryData<Shape, int, int, int>();
+        foreach (Shape shape in Enum.GetValues<Shape>())
+        {
+            data.Add(shape, 64, 128, 784);
+            data.Add(shape, 64, 10, 128);
+            data.Add(shape, 128, 784, 64);
+            data.Add(shape, 257, 100, 300);
+            data.Add(shape, 130, 70, 513);
+            data.Add(shape, 20, 601, 31);
+            data.Add(shape, 1, 300, 299);
+            data.Add(shape, 299, 1, 257);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SmallCases))]
+    [MemberData(nameof(LargeCases))]
+    public void Float_gemm_matches_the_scalar_twin(Shape shape, int m, int n, int k)
+    {
+        foreach (bool wide in Widths())
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                CheckAgainstReference(shape, m, n, k, accumulate, wide);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Bias")]
+    [InlineData("BiasRelu")]
+    [InlineData("ReluMask")]
+    public void Fused_epilogues_match_the_product_followed_by_the_scalar_epilogue(string name)
+    {
+        GemmEpilogue epilogue = Enum.Parse<GemmEpilogue>(name);
+        if (!PackedGemm.IsSupported)
+        {
+            return; // the fused kernels exist only on x86 with AVX2 and FMA; elsewhere Dense runs the unfused path
+        }
+        foreach (bool wide in Widths())
+        {
+            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (9, 33, 17), (64, 128, 784), (65, 10, 128), (64, 300, 10), (3, 0, 5), (7, 5, 0) })
+            {
+                var rng = new Rng(m * 7919 + n * 31 + k);
+                float[] a = Random(rng, m * k, 1.0);
+                float[] b = Random(rng, k * n, 1.0);
+                float[] bias = Random(rng, n, 1.0);
+                float[] aux = Random(rng, m * n, 1.0);
+                float[] expected = new float[m * n];
+                float[] expectedAux = (float[])aux.Clone();
+                using (Width(wide))
+                {
+                    PackedGemm.Run(a, k, 1, b, n, 1, expected, m, n, k, accumulate: false);
+                }
+                GemmReference.ApplyEpilogue<float>(epilogue, expected, bias, expectedAux, m, n);
+
+                float[] actual = new float[m * n];
+                float[] actualAux = (float[])aux.Clone();
+                using (Width(wide))
+                {
+                    PackedGemm.Run(a, k, 1, b, n, 1, actual, m, n, k, accumulate: false, epilogue, bias, actualAux);
+                }
+                string label = string.Create(CultureInfo.InvariantCulture, $"{epilogue} ({m}, {n}, {k}) wide={wide}");
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{label}: C differs");
+                Assert.True(expectedAux.AsSpan().SequenceEqual(actualAux), $"{label}: aux differs");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Shape.TransposedB, 64, 128, 784)]
+    [InlineData(Shape.Plain, 64, 784, 128)]
+    [InlineData(Shape.TransposedA, 128, 784, 64)]
+    [InlineData(Shape.TransposedB, 300, 257, 513)]
+    public void Float_gemm_is_bit_identical_with_one_and_two_threads(Shape shape, int m, int n, int k)
+    {
+        var rng = new Rng(42);
+        float[] a = Random(rng, m * k, 1.0);
+        float[] b = Random(rng, k * n, 1.0);
+        float[] one = new float[m * n];
+        float[] two = new float[m * n];
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = 1;
+            Multiply(shape, a, b, one, m, n, k, accumulate: false);
+            WorkerPool.ThreadCount = 2;
+            Multiply(shape, a, b, two, m, n, k, accumulate: false);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Double_gemm_matches_the_scalar_twin_exactly_enough_for_the_article()
+    {
+        var rng = new Rng(5);
+        foreach ((int m, int n, int k) in new[] { (1, 3, 2), (7, 5, 9), (33, 17, 65) })
+        {
+            double[] a = new double[m * k];
+            double[] b = new double[k * n];
+            for (int i = 0; i < a.Length; i++)
+            {
+                a[i] = rng.NextGaussian();
+            }
+            for (int i = 0; i < b.Length; i++)
+            {
+                b[i] = rng.NextGaussian();
+            }
+            double[] expected = new double[m * n];
+            double[] actual = new double[m * n];
+            GemmReference.Multiply<double>(a, b, expected, m, n, k);
+            Gemm.Multiply<double>(a, b, actual, m, n, k);
+            TensorAssert.Close($"({m}, {n}, {k})", expected, actual, 1e-12);
+        }
+    }
+
+    private static void CheckAgainstReference(Shape shape, int m, int n, int k, bool accumulate, bool wide)
+    {
+        var rng = new Rng(m * 1_000_003 + n * 1009 + k * 17 + (accumulate ? 1 : 0));
+        // Values spanning a few orders of magnitude, so a tolerance that ignores magnitude would fail.
+        float[] a = Random(rng, m * k, 100.0);
+        float[] b = Random(rng, k * n, 0.01);
+        float[] c0 = Random(rng, m * n, 1.0);
+
+        float[] actual = (float[])c0.Clone();
+        using (Width(wide))
+        {
+            Multiply(shape, a, b, actual, m, n, k, accumulate);
+        }
+
+        // The twin in double, and the same sum over |terms| to scale the tolerance.
+        double[] ad = Array.ConvertAll(a, v => (double)v);
+        double[] bd = Array.ConvertAll(b, v => (double)v);
+        double[] expected = Array.ConvertAll(c0, v => (double)v);
+        double[] magnitude = Array.ConvertAll(c0, v => Math.Abs((double)v));
+        ReferenceMultiply(shape, ad, bd, expected, m, n, k, accumulate);
+        ReferenceMultiply(shape, Array.ConvertAll(ad, Math.Abs), Array.ConvertAll(bd, Math.Abs), magnitude, m, n, k, accumulate);
+
+        for (int i = 0; i < m * n; i++)
+        {
+            double tolerance = (k + 2) * 1.2e-7 * magnitude[i] + 1e-30;
+            double diff = Math.Abs(expected[i] - actual[i]);
+            if (!(diff <= tolerance))
+            {
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"{shape} ({m}, {n}, {k}) accumulate={accumulate} wide={wide}: C[{i / n}, {i % n}] expected {expected[i]:R}, got {actual[i]:R} (difference {diff:E3} > {tolerance:E1})"));
+            }
+        }
+    }
+
+    // a holds op(A) in the shape's storage: (m, k) for TransposedB and Plain, (k, m) for TransposedA;
+    // b holds (n, k) for TransposedB and (k, n) otherwise.
+    private static void Multiply(Shape shape, float[] a, float[] b, float[] c, int m, int n, int k, bool accumulate)
+    {
+        switch (shape)
+        {
+            case Shape.TransposedB: Gemm.MultiplyTransposedB<float>(a, b, c, m, n, k, accumulate); break;
+            case Shape.Plain: Gemm.Multiply<float>(a, b, c, m, n, k, accumulate); break;
+            default: Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k, accumulate); break;
+        }
+    }
+
+    private static void ReferenceMultiply(Shape shape, double[] a, double[] b, double[] c, int m, int n, int k, bool accumulate)
+    {
+        switch (shape)
+        {
+            case Shape.TransposedB: GemmReference.MultiplyTransposedB<double>(a, b, c, m, n, k, accumulate); break;
+            case Shape.Plain: GemmReference.Multiply<double>(a, b, c, m, n, k, accumulate); break;
+            default: GemmReference.MultiplyTransposedA<double>(a, b, c, m, n, k, accumulate); break;
+        }
+    }
+
+    private static float[] Random(Rng rng, int count, double scale)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (float)(scale * rng.NextGaussian() * Math.Pow(10, rng.NextDouble() - 0.5));
+        }
+        return values;
+    }
+
+    private static bool[] Widths() => PackedGemm.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? [true, false] : [false];
+
+    private static WidthScope Width(bool wide) => new(wide);
+
+    private readonly struct WidthScope : IDisposable
+    {
+        private readonly bool _saved;
+
+        public WidthScope(bool wide)
+        {
+            _saved = PackedGemm.UseVector512;
+            PackedGemm.UseVector512 = wide;
+        }
+
+        public void Dispose() => PackedGemm.UseVector512 = _saved;
+    }
+}
