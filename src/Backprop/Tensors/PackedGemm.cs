@@ -89,7 +89,7 @@ internal static unsafe class PackedGemm
                 // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
                 job.SplitColumns = m <= n;
                 int units = job.SplitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
-                blocks = Math.Min(units, 2 * threads);
+                blocks = Math.Min(units, threads);
             }
             job.Blocks = blocks;
             WorkerPool.Run(job, blocks);
@@ -178,6 +178,7 @@ internal static unsafe class PackedGemm
             return (Math.Min(first * unit, length), Math.Min((first + count) * unit, length));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Compute(int i0, int i1, int j0, int j1)
         {
             if (i0 >= i1 || j0 >= j1)
@@ -246,6 +247,7 @@ internal static unsafe class PackedGemm
     }
 
     // One row segment of a finished tile: c (+ bias), and aux as the epilogue says; GemmReference.ApplyEpilogue is its twin.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, float* bias, float* aux, int count)
     {
         int j = 0;
@@ -307,6 +309,7 @@ internal static unsafe class PackedGemm
     }
 
     // Copies (or adds) the valid rows × cols of a micro-tile computed into scratch, for tiles at the edges of C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool add)
     {
         for (int r = 0; r < rows; r++)
@@ -444,6 +447,7 @@ internal static unsafe class PackedGemm
 
     // Packs op(A)[ic .. ic+mc, pc .. pc+kc] into panels of MR rows: panel[p·MR + r] = op(A)[ic + r, pc + p],
     // padding missing rows with zeros. A block of panels is mc rounded up to MR by kc.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* a, int rsA, int csA, int ic, int mc, int pc, int kc, float* dst)
     {
         for (int ir = 0; ir < mc; ir += MR)
@@ -485,6 +489,7 @@ internal static unsafe class PackedGemm
 
     // Packs op(B)[pc .. pc+kc, jc .. jc+nc] into panels of nr columns: panel[p·nr + j] = op(B)[pc + p, jc + j],
     // padding missing columns with zeros.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* b, int rsB, int csB, int pc, int kc, int jc, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)

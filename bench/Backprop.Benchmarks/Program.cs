@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+using Backprop.Benchmarks;
+
+// dotnet run -c Release --project bench/Backprop.Benchmarks -- --filter '*'        all benchmarks
+// dotnet run -c Release --project bench/Backprop.Benchmarks -- --filter '*Gemm*'   one group
+// dotnet run -c Release --project bench/Backprop.Benchmarks -- breakdown          where one training step's time goes
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    StepBreakdown.Run(Console.Out);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+return 0;

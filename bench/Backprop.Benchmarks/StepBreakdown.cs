@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Backprop.Cli.Commands;
+
+namespace Backprop.Benchmarks;
+
+/// <summary>Times the phases of one 784-128-10 training step (batch 64) separately, medians over many steps.</summary>
+internal static class StepBreakdown
+{
+    public static void Run(TextWriter output)
+    {
+        Dataset<float> data = BenchWorkloads.SyntheticImages(60000, seed: 1);
+        Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
+        var sgd = new Sgd<float>(0.1);
+        var x = new float[64 * BenchWorkloads.Inputs];
+        var t = new float[64 * BenchWorkloads.Classes];
+        int[] order = [.. Enumerable.Range(0, data.Count)];
+        new Rng(3).Shuffle(order.AsSpan());
+        var phases = new[] { "gather", "forward", "backward", "sgd" };
+        var times = phases.Select(_ => new List<double>()).ToArray();
+        for (int step = 0; step < 2000; step++)
+        {
+            int start = step * 64 % (data.Count - 64);
+            long t0 = Stopwatch.GetTimestamp();
+            data.Gather(order.AsSpan(start, 64), x, t);
+            long t1 = Stopwatch.GetTimestamp();
+            network.Forward(x, t, 64);
+            long t2 = Stopwatch.GetTimestamp();
+            network.Backward();
+            long t3 = Stopwatch.GetTimestamp();
+            sgd.Step(network.Parameters, network.Gradients);
+            long t4 = Stopwatch.GetTimestamp();
+            if (step >= 200)
+            {
+                times[0].Add(Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds);
+                times[1].Add(Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds);
+                times[2].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds);
+                times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
+            }
+        }
+        double total = 0;
+        for (int p = 0; p < phases.Length; p++)
+        {
+            times[p].Sort();
+            double median = times[p][times[p].Count / 2];
+            total += median;
+            output.WriteLine($"{phases[p],-10} {median,8:F1} us (median)");
+        }
+        output.WriteLine($"{"step",-10} {total,8:F1} us, threads {WorkerPool.ThreadCount}");
+    }
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>
+/// `backprop bench`: times the kernels and the training loop on this machine and prints GFLOP/s, samples/s and the
+/// share of the FMA peak measured here. The training data is synthetic, shaped like Fashion-MNIST (784-128-10).
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliIO io)
+    {
+        var threads = new Option<int>("--threads") { Description = "Threads for the multi-threaded rows (default: all processors)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var rows = new Option<int>("--rows") { Description = "Rows of the synthetic training set (Fashion-MNIST has 60000)", DefaultValueFactory = _ => 60000 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions of each workload; the median is printed", DefaultValueFactory = _ => 5 };
+        var size = new Option<int>("--gemm-size") { Description = "n of the n × n × n GEMM", DefaultValueFactory = _ => 1024 };
+
+        var command = new Command("bench", "Measure this machine: FMA peak, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop.")
+        {
+            threads, rows, repeat, size,
+        };
+        command.SetAction(parse =>
+        {
+            int t = parse.GetValue(threads);
+            int r = parse.GetValue(rows);
+            int n = parse.GetValue(repeat);
+            int g = parse.GetValue(size);
+            if (t < 1)
+            {
+                throw new UsageException($"--threads must be at least 1 (got {t})");
+            }
+            if (r < 64)
+            {
+                throw new UsageException($"--rows must be at least 64 (got {r})");
+            }
+            if (n < 1)
+            {
+                throw new UsageException($"--repeat must be at least 1 (got {n})");
+            }
+            if (g < 1 || g > 8192)
+            {
+                throw new UsageException($"--gemm-size must be between 1 and 8192 (got {g})");
+            }
+            Run(io.Out, t, r, n, g);
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize)
+    {
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            output.WriteLine(F($"machine: {CpuName()}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.FrameworkDescription}"));
+            output.WriteLine(F($"kernel: {(PackedGemm.IsSupported ? (BenchWorkloads.Wide ? "packed GEMM, 8x32 Vector512 FMA micro-kernel" : "packed GEMM, 8x16 Vector256 FMA micro-kernel") : "plain loops (no AVX2/FMA)")}; multi-threaded rows use {threads} threads"));
+            output.WriteLine();
+
+            double peak1 = BenchWorkloads.MeasureFmaPeak(1);
+            double peakN = threads > 1 ? BenchWorkloads.MeasureFmaPeak(threads) : peak1;
+            output.WriteLine(F($"{"FMA peak float32 (measured)",-44} {peak1,8:F1} GFLOP/s (1 thread)   {peakN,8:F1} GFLOP/s ({threads} threads)"));
+
+            foreach ((string name, int m, int n, int k, int shape) in new[]
+            {
+                ($"GEMM {gemmSize}x{gemmSize}x{gemmSize} C = A B", gemmSize, gemmSize, gemmSize, 1),
+                ("GEMM x Wt   (64, 784) x (128, 784)t", 64, 128, 784, 0),
+                ("GEMM dT x   (64, 128)t x (64, 784)", 128, 784, 64, 2),
+                ("GEMM d W    (64, 10) x (10, 128)", 64, 128, 10, 1),
+            })
+            {
+                double flops = 2.0 * m * n * k;
+                float[] a = Filled(m * k);
+                float[] b = Filled(k * n);
+                float[] c = new float[m * n];
+                WorkerPool.ThreadCount = 1;
+                double one = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
+                WorkerPool.ThreadCount = threads;
+                double many = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
+                output.WriteLine(F($"{name,-44} {one,8:F1} GFLOP/s ({100 * one / peak1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * many / peakN:F0}% of peak, {many / one:F2}x)"));
+            }
+
+            WorkerPool.ThreadCount = threads;
+            Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
+            Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
+            double epoch = Median(repeat, () => BenchWorkloads.EpochTrainer(network).Fit(data));
+            double trainFlops = BenchWorkloads.FlopsPerTrainingSample * rows / epoch / 1e9;
+            output.WriteLine(F($"{$"training epoch 784-128-10, batch 64, {rows} rows",-44} {epoch,8:F3} s/epoch   {rows / epoch,10:F0} samples/s   {trainFlops:F1} GFLOP/s ({100 * trainFlops / peakN:F0}% of peak)"));
+
+            int testRows = Math.Min(10000, rows);
+            float[] probabilities = new float[testRows * BenchWorkloads.Classes];
+            double infer = Median(repeat, () => network.Predict(data.Features[..(testRows * BenchWorkloads.Inputs)], testRows, probabilities));
+            double inferFlops = BenchWorkloads.FlopsPerInferenceSample * testRows / infer / 1e9;
+            output.WriteLine(F($"{$"inference 784-128-10, {testRows} rows in one batch",-44} {infer * 1e3,8:F2} ms        {testRows / infer,10:F0} samples/s   {inferFlops:F1} GFLOP/s ({100 * inferFlops / peakN:F0}% of peak)"));
+
+            int epochs = BenchWorkloads.ArticleLoop();
+            double article = Median(repeat, () => BenchWorkloads.ArticleLoop());
+            output.WriteLine(F($"{"the article's loop (3-2-3, to loss < 0.01)",-44} {article * 1e6 / epochs,8:F2} us/epoch ({epochs} epochs in {article * 1e3:F2} ms)"));
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
+    private static void Multiply(int shape, float[] a, float[] b, float[] c, int m, int n, int k)
+    {
+        switch (shape)
+        {
+            case 0: Gemm.MultiplyTransposedB<float>(a, b, c, m, n, k); break;
+            case 1: Gemm.Multiply<float>(a, b, c, m, n, k); break;
+            default: Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k); break;
+        }
+    }
+
+    // Seconds of the median run, after warming up (so that the JIT's optimised code runs) for at least 0.2 s;
+    // timed runs repeat until at least 0.2 s have passed.
+    private static double Median(int repeat, Action work)
+    {
+        var warm = Stopwatch.StartNew();
+        int calls = 0;
+        while (calls < 3 || warm.Elapsed.TotalSeconds < 0.2)
+        {
+            work();
+            calls++;
+        }
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < repeat || total.Elapsed.TotalSeconds < 0.2)
+        {
+            long start = Stopwatch.GetTimestamp();
+            work();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static float[] Filled(int count)
+    {
+        var rng = new Rng(count);
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (float)(rng.NextDouble() - 0.5);
+        }
+        return values;
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
