@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Backprop;
 using Backprop.Benchmarks;
 
 // dotnet run -c Release --project bench/Backprop.Benchmarks -- --filter '*'        all benchmarks
@@ -6,6 +7,10 @@ using Backprop.Benchmarks;
 // dotnet run -c Release --project bench/Backprop.Benchmarks -- breakdown          where one training step's time goes
 if (args.Length > 0 && args[0] == "breakdown")
 {
+    if (args.Length > 1)
+    {
+        WorkerPool.ThreadCount = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
     StepBreakdown.Run(Console.Out);
     return 0;
 }

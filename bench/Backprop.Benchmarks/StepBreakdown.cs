@@ -15,7 +15,7 @@ internal static class StepBreakdown
         var t = new float[64 * BenchWorkloads.Classes];
         int[] order = [.. Enumerable.Range(0, data.Count)];
         new Rng(3).Shuffle(order.AsSpan());
-        var phases = new[] { "gather", "forward", "backward", "sgd" };
+        var phases = new[] { "gather", "forward", "backward", "sgd", "layer1 fwd", "layer2 fwd", "loss", "delta+layer2 bwd", "layer1 bwd" };
         var times = phases.Select(_ => new List<double>()).ToArray();
         for (int step = 0; step < 2000; step++)
         {
@@ -35,6 +35,26 @@ internal static class StepBreakdown
                 times[1].Add(Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds);
                 times[2].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds);
                 times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
+                Dense<float> l1 = network.Layers[0], l2 = network.Layers[1];
+                var z1 = new float[64 * 128]; var a1 = new float[64 * 128]; var z2 = new float[640]; var a2 = new float[640];
+                var d2 = new float[640]; var d1 = new float[64 * 128];
+                long u0 = Stopwatch.GetTimestamp();
+                l1.Forward(x, z1, a1, 64);
+                long u1 = Stopwatch.GetTimestamp();
+                l2.Forward(a1, z2, a2, 64);
+                long u2 = Stopwatch.GetTimestamp();
+                SoftmaxCrossEntropy.Loss<float>(z2, t, 10);
+                long u3 = Stopwatch.GetTimestamp();
+                SoftmaxCrossEntropy.Delta<float>(a2, t, d2, 64);
+                l2.Backward(a1, d2, d1, 64, Activation.Relu, a1);
+                long u4 = Stopwatch.GetTimestamp();
+                l1.Backward(x, d1, [], 64);
+                long u5 = Stopwatch.GetTimestamp();
+                times[4].Add(Stopwatch.GetElapsedTime(u0, u1).TotalMicroseconds);
+                times[5].Add(Stopwatch.GetElapsedTime(u1, u2).TotalMicroseconds);
+                times[6].Add(Stopwatch.GetElapsedTime(u2, u3).TotalMicroseconds);
+                times[7].Add(Stopwatch.GetElapsedTime(u3, u4).TotalMicroseconds);
+                times[8].Add(Stopwatch.GetElapsedTime(u4, u5).TotalMicroseconds);
             }
         }
         double total = 0;
@@ -42,7 +62,7 @@ internal static class StepBreakdown
         {
             times[p].Sort();
             double median = times[p][times[p].Count / 2];
-            total += median;
+            total += p < 4 ? median : 0;
             output.WriteLine($"{phases[p],-10} {median,8:F1} us (median)");
         }
         output.WriteLine($"{"step",-10} {total,8:F1} us, threads {WorkerPool.ThreadCount}");

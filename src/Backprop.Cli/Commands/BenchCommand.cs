@@ -17,10 +17,12 @@ internal static class BenchCommand
         var rows = new Option<int>("--rows") { Description = "Rows of the synthetic training set (Fashion-MNIST has 60000)", DefaultValueFactory = _ => 60000 };
         var repeat = new Option<int>("--repeat") { Description = "Timed repetitions of each workload; the median is printed", DefaultValueFactory = _ => 5 };
         var size = new Option<int>("--gemm-size") { Description = "n of the n × n × n GEMM", DefaultValueFactory = _ => 1024 };
+        var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, gemm, epoch, inference, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per result instead of text" };
 
         var command = new Command("bench", "Measure this machine: FMA peak, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop.")
         {
-            threads, rows, repeat, size,
+            threads, rows, repeat, size, only, json,
         };
         command.SetAction(parse =>
         {
@@ -44,64 +46,116 @@ internal static class BenchCommand
             {
                 throw new UsageException($"--gemm-size must be between 1 and 8192 (got {g})");
             }
-            Run(io.Out, t, r, n, g);
+            var selected = new HashSet<string>(parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            string? unknown = selected.FirstOrDefault(w => !Workloads.Contains(w));
+            if (unknown is not null || selected.Count == 0)
+            {
+                throw new UsageException($"--only: '{unknown}' is not a workload; use {string.Join(", ", Workloads)}");
+            }
+            Run(io.Out, t, r, n, g, selected, parse.GetValue(json));
             return Cli.Ok;
         });
         return command;
     }
 
-    private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize)
+    private static readonly string[] Workloads = ["peak", "gemm", "epoch", "inference", "article"];
+
+    private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize, HashSet<string> only, bool json)
     {
         int saved = WorkerPool.ThreadCount;
+        var report = new Report(output, json);
         try
         {
-            output.WriteLine(F($"machine: {CpuName()}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.FrameworkDescription}"));
-            output.WriteLine(F($"kernel: {(PackedGemm.IsSupported ? (BenchWorkloads.Wide ? "packed GEMM, 8x32 Vector512 FMA micro-kernel" : "packed GEMM, 8x16 Vector256 FMA micro-kernel") : "plain loops (no AVX2/FMA)")}; multi-threaded rows use {threads} threads"));
-            output.WriteLine();
-
-            double peak1 = BenchWorkloads.MeasureFmaPeak(1);
-            double peakN = threads > 1 ? BenchWorkloads.MeasureFmaPeak(threads) : peak1;
-            output.WriteLine(F($"{"FMA peak float32 (measured)",-44} {peak1,8:F1} GFLOP/s (1 thread)   {peakN,8:F1} GFLOP/s ({threads} threads)"));
-
-            foreach ((string name, int m, int n, int k, int shape) in new[]
+            if (!json)
             {
-                ($"GEMM {gemmSize}x{gemmSize}x{gemmSize} C = A B", gemmSize, gemmSize, gemmSize, 1),
-                ("GEMM x Wt   (64, 784) x (128, 784)t", 64, 128, 784, 0),
-                ("GEMM dT x   (64, 128)t x (64, 784)", 128, 784, 64, 2),
-                ("GEMM d W    (64, 10) x (10, 128)", 64, 128, 10, 1),
-            })
+                output.WriteLine(F($"machine: {CpuName()}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.FrameworkDescription}"));
+                output.WriteLine(F($"kernel: {(PackedGemm.IsSupported ? (BenchWorkloads.Wide ? "packed GEMM, 8x32 Vector512 FMA micro-kernel" : "packed GEMM, 8x16 Vector256 FMA micro-kernel") : "plain loops (no AVX2/FMA)")}; multi-threaded rows use {threads} threads"));
+                output.WriteLine();
+            }
+
+            // The peak is what the percentages refer to, so it is measured whenever GEMM or training is.
+            double peak1 = 0, peakN = 0;
+            if (only.Overlaps(["peak", "gemm", "epoch", "inference"]))
             {
-                double flops = 2.0 * m * n * k;
-                float[] a = Filled(m * k);
-                float[] b = Filled(k * n);
-                float[] c = new float[m * n];
-                WorkerPool.ThreadCount = 1;
-                double one = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
-                WorkerPool.ThreadCount = threads;
-                double many = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
-                output.WriteLine(F($"{name,-44} {one,8:F1} GFLOP/s ({100 * one / peak1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * many / peakN:F0}% of peak, {many / one:F2}x)"));
+                peak1 = BenchWorkloads.MeasureFmaPeak(1);
+                peakN = threads > 1 ? BenchWorkloads.MeasureFmaPeak(threads) : peak1;
+                report.Line("peak", F($"{"FMA peak float32 (measured)",-44} {peak1,8:F1} GFLOP/s (1 thread)   {peakN,8:F1} GFLOP/s ({threads} threads)"),
+                    ("gflops_1", peak1), ("gflops_n", peakN), ("threads", threads));
+            }
+
+            if (only.Contains("gemm"))
+            {
+                foreach ((string name, string key, int m, int n, int k, int shape) in new[]
+                {
+                    ($"GEMM {gemmSize}x{gemmSize}x{gemmSize} C = A B", "gemm", gemmSize, gemmSize, gemmSize, 1),
+                    ("GEMM x Wt   (64, 784) x (128, 784)t", "gemm_xwt", 64, 128, 784, 0),
+                    ("GEMM dT x   (64, 128)t x (64, 784)", "gemm_dtx", 128, 784, 64, 2),
+                    ("GEMM d W    (64, 10) x (10, 128)", "gemm_dw", 64, 128, 10, 1),
+                })
+                {
+                    double flops = 2.0 * m * n * k;
+                    float[] a = Filled(m * k);
+                    float[] b = Filled(k * n);
+                    float[] c = new float[m * n];
+                    WorkerPool.ThreadCount = 1;
+                    double one = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
+                    WorkerPool.ThreadCount = threads;
+                    double many = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
+                    report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * one / peak1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * many / peakN:F0}% of peak, {many / one:F2}x)"),
+                        ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN), ("threads", threads));
+                }
             }
 
             WorkerPool.ThreadCount = threads;
-            Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
-            Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
-            double epoch = Median(repeat, () => BenchWorkloads.EpochTrainer(network).Fit(data));
-            double trainFlops = BenchWorkloads.FlopsPerTrainingSample * rows / epoch / 1e9;
-            output.WriteLine(F($"{$"training epoch 784-128-10, batch 64, {rows} rows",-44} {epoch,8:F3} s/epoch   {rows / epoch,10:F0} samples/s   {trainFlops:F1} GFLOP/s ({100 * trainFlops / peakN:F0}% of peak)"));
+            if (only.Contains("epoch") || only.Contains("inference"))
+            {
+                Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
+                Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
+                if (only.Contains("epoch"))
+                {
+                    double epoch = Median(repeat, () => BenchWorkloads.EpochTrainer(network).Fit(data));
+                    double gflops = BenchWorkloads.FlopsPerTrainingSample * rows / epoch / 1e9;
+                    report.Line("epoch", F($"{$"training epoch 784-128-10, batch 64, {rows} rows",-44} {epoch,8:F3} s/epoch   {rows / epoch,10:F0} samples/s   {gflops:F1} GFLOP/s ({100 * gflops / peakN:F0}% of peak)"),
+                        ("seconds", epoch), ("rows", rows), ("samples_per_s", rows / epoch), ("gflops", gflops), ("peak_n", peakN), ("threads", threads));
+                }
+                if (only.Contains("inference"))
+                {
+                    int testRows = Math.Min(10000, rows);
+                    float[] probabilities = new float[testRows * BenchWorkloads.Classes];
+                    double infer = Median(repeat, () => network.Predict(data.Features[..(testRows * BenchWorkloads.Inputs)], testRows, probabilities));
+                    double gflops = BenchWorkloads.FlopsPerInferenceSample * testRows / infer / 1e9;
+                    report.Line("inference", F($"{$"inference 784-128-10, {testRows} rows in one batch",-44} {infer * 1e3,8:F2} ms        {testRows / infer,10:F0} samples/s   {gflops:F1} GFLOP/s ({100 * gflops / peakN:F0}% of peak)"),
+                        ("seconds", infer), ("rows", testRows), ("samples_per_s", testRows / infer), ("gflops", gflops), ("threads", threads));
+                }
+            }
 
-            int testRows = Math.Min(10000, rows);
-            float[] probabilities = new float[testRows * BenchWorkloads.Classes];
-            double infer = Median(repeat, () => network.Predict(data.Features[..(testRows * BenchWorkloads.Inputs)], testRows, probabilities));
-            double inferFlops = BenchWorkloads.FlopsPerInferenceSample * testRows / infer / 1e9;
-            output.WriteLine(F($"{$"inference 784-128-10, {testRows} rows in one batch",-44} {infer * 1e3,8:F2} ms        {testRows / infer,10:F0} samples/s   {inferFlops:F1} GFLOP/s ({100 * inferFlops / peakN:F0}% of peak)"));
-
-            int epochs = BenchWorkloads.ArticleLoop();
-            double article = Median(repeat, () => BenchWorkloads.ArticleLoop());
-            output.WriteLine(F($"{"the article's loop (3-2-3, to loss < 0.01)",-44} {article * 1e6 / epochs,8:F2} us/epoch ({epochs} epochs in {article * 1e3:F2} ms)"));
+            if (only.Contains("article"))
+            {
+                int epochs = BenchWorkloads.ArticleLoop();
+                double article = Median(repeat, () => BenchWorkloads.ArticleLoop());
+                report.Line("article", F($"{"the article's loop (3-2-3, to loss < 0.01)",-44} {article * 1e6 / epochs,8:F2} us/epoch ({epochs} epochs in {article * 1e3:F2} ms)"),
+                    ("seconds", article), ("epochs", epochs), ("us_per_epoch", article * 1e6 / epochs));
+            }
         }
         finally
         {
             WorkerPool.ThreadCount = saved;
+        }
+    }
+
+    // Prints a result as a line of text, or as one JSON object per line for scripts (bench/peers/compare.py).
+    private sealed class Report(TextWriter output, bool json)
+    {
+        public void Line(string workload, string text, params (string Key, double Value)[] values)
+        {
+            if (!json)
+            {
+                output.WriteLine(text);
+                return;
+            }
+            var fields = new List<string> { "\"peer\": \"backprop\"", $"\"workload\": \"{workload}\"" };
+            fields.AddRange(values.Select(v => F($"\"{v.Key}\": {v.Value:R}")));
+            output.WriteLine("{" + string.Join(", ", fields) + "}");
         }
     }
 

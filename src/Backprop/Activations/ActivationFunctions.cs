@@ -27,6 +27,9 @@ internal static class ActivationFunctions
             case Activation.Tanh: Tanh.Forward(z, a); break;
             case Activation.Relu: Relu.Forward(z, a); break;
             case Activation.LeakyRelu: LeakyRelu.Forward(z, a); break;
+            case Activation.Softmax when typeof(T) == typeof(float):
+                Softmax.ForwardRows(z, a, width);
+                break;
             case Activation.Softmax:
                 for (int r = 0; r < z.Length; r += width)
                 {

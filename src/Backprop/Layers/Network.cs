@@ -82,7 +82,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Rows of the last forward pass.</summary>
     internal int BatchSize => _batch;
 
-    /// <summary>The last forward pass's input (batch, InputSize).</summary>
+    /// <summary>The input of the last <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> (batch, InputSize).</summary>
     internal ReadOnlySpan<T> Input => _input.AsSpan(0, _batch * InputSize);
 
     /// <summary>The last forward pass's targets (batch, OutputSize).</summary>
@@ -124,7 +124,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"output holds {output.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(output));
         }
-        RunForward(x, batch);
+        RunForward(x, batch, keepInput: false);
         _hasTargets = false;
         A(_layers.Length - 1).CopyTo(output);
     }
@@ -170,7 +170,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    private void RunForward(ReadOnlySpan<T> x, int batch)
+    // keepInput copies x for Backward and the Input observer; prediction reads x in place.
+    private void RunForward(ReadOnlySpan<T> x, int batch, bool keepInput = true)
     {
         if (batch < 1)
         {
@@ -182,8 +183,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         EnsureCapacity(batch);
         _batch = batch;
-        x[..(batch * InputSize)].CopyTo(_input);
-        ReadOnlySpan<T> current = Input;
+        ReadOnlySpan<T> current = x[..(batch * InputSize)];
+        if (keepInput)
+        {
+            current.CopyTo(_input);
+            current = Input;
+        }
         for (int l = 0; l < _layers.Length; l++)
         {
             _layers[l].Forward(current, _z[l], _a[l], batch);

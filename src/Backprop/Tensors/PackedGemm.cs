@@ -218,6 +218,12 @@ internal static unsafe class PackedGemm
                                 {
                                     Kernel(wide, kc, panelA, panelB, tile, _n, add);
                                 }
+                                else if (wide && nr <= 16)
+                                {
+                                    // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile.
+                                    Kernel8x16(kc, panelA, panelB, nrMax, s.Tile, nrMax, false);
+                                    Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                                }
                                 else
                                 {
                                     Kernel(wide, kc, panelA, panelB, s.Tile, nrMax, false);
@@ -304,7 +310,7 @@ internal static unsafe class PackedGemm
         }
         else
         {
-            Kernel8x16(kc, a, b, c, ldc, add);
+            Kernel8x16(kc, a, b, 16, c, ldc, add);
         }
     }
 
@@ -386,7 +392,7 @@ internal static unsafe class PackedGemm
 
     // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16(int kc, float* a, float* b, float* c, int ldc, bool add)
+    private static void Kernel8x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -421,7 +427,7 @@ internal static unsafe class PackedGemm
             c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
             a += MR;
-            b += 16;
+            b += ldb;
         }
         Store256(c, c00, c01, add);
         Store256(c + ldc, c10, c11, add);
