@@ -169,16 +169,30 @@ internal static class BenchCommand
         }
     }
 
-    // Seconds of the median run, after warming up (so that the JIT's optimised code runs) for at least 0.2 s;
-    // timed runs repeat until at least 0.2 s have passed.
+    // Seconds of the median run. Warm-up runs first until the JIT's optimised code is in place: at least 3 calls and
+    // 0.5 s, and for short work until 10 consecutive calls are no faster than the best so far (tiering finished).
+    // Timed runs then repeat until at least 0.2 s have passed.
     private static double Median(int repeat, Action work)
     {
         var warm = Stopwatch.StartNew();
         int calls = 0;
-        while (calls < 3 || warm.Elapsed.TotalSeconds < 0.2)
+        int sinceBest = 0;
+        double best = double.MaxValue;
+        while (calls < 3 || warm.Elapsed.TotalSeconds < 0.5 || (sinceBest < 10 && warm.Elapsed.TotalSeconds < 5))
         {
+            long start = Stopwatch.GetTimestamp();
             work();
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             calls++;
+            if (seconds < 0.97 * best)
+            {
+                best = seconds;
+                sinceBest = 0;
+            }
+            else
+            {
+                sinceBest++;
+            }
         }
         var times = new List<double>();
         var total = Stopwatch.StartNew();

@@ -60,6 +60,46 @@ public class FloatPathTests
         Assert.True(one.AsSpan().SequenceEqual(two), "parameters after training differ between 1 and 2 threads");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_float_training_step_allocates_nothing_once_warm(int threads)
+    {
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            Dataset<float> data = SyntheticImages(rows: 64, features: 784, classes: 10, seed: 4);
+            var network = new Network<float>([784, 128, 10], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            Initializer.Randomize(network, 5);
+            var sgd = new Sgd<float>(0.1);
+            float[] x = data.Features.ToArray();
+            float[] t = new float[64 * 10];
+            for (int r = 0; r < 64; r++)
+            {
+                t[r * 10 + data.Labels[r]] = 1;
+            }
+            for (int warm = 0; warm < 3; warm++)
+            {
+                network.Forward(x, t, 64);
+                network.Backward();
+                sgd.Step(network.Parameters, network.Gradients);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int step = 0; step < 10; step++)
+            {
+                network.Forward(x, t, 64);
+                network.Backward();
+                sgd.Step(network.Parameters, network.Gradients);
+            }
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
     private static float[] Train(int threads)
     {
         int saved = WorkerPool.ThreadCount;
