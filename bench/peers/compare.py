@@ -53,7 +53,7 @@ def main():
     publish = os.path.join(ROOT, "artifacts", "bench", "backprop")
     if not args.no_publish:
         subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src", "Backprop.Cli"), "-c", "Release", "-o", publish,
-                        "-p:PublishReadyToRun=true", "-r", _rid(), "--self-contained", "false", "--nologo", "-v", "q"],
+                        "-r", _rid(), "--self-contained", "false", "--nologo", "-v", "q"],
                        check=True, stdout=subprocess.DEVNULL)
     backprop = os.path.join(publish, "Backprop.Cli")
 
