@@ -20,22 +20,24 @@ public class GemmBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
-    private string Kind => Shape.Split(' ')[0];
-
-    private int M => int.Parse(Shape.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-
-    private int N => int.Parse(Shape.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
-
-    private int K => int.Parse(Shape.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
+    private string _kind = "";
+    private int _m;
+    private int _n;
+    private int _k;
 
     [GlobalSetup]
     public void Setup()
     {
         WorkerPool.ThreadCount = Threads;
+        string[] parts = Shape.Split(' ');
+        _kind = parts[0];
+        _m = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        _n = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        _k = int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
         var rng = new Rng(1);
-        _a = new float[M * K];
-        _b = new float[K * N];
-        _c = new float[M * N];
+        _a = new float[_m * _k];
+        _b = new float[_k * _n];
+        _c = new float[_m * _n];
         for (int i = 0; i < _a.Length; i++)
         {
             _a[i] = (float)rng.NextDouble();
@@ -49,11 +51,11 @@ public class GemmBenchmarks
     [Benchmark]
     public void Multiply()
     {
-        switch (Kind)
+        switch (_kind)
         {
-            case "xWt": Gemm.MultiplyTransposedB<float>(_a, _b, _c, M, N, K); break;
-            case "dTx": Gemm.MultiplyTransposedA<float>(_a, _b, _c, M, N, K); break;
-            default: Gemm.Multiply<float>(_a, _b, _c, M, N, K); break;
+            case "xWt": Gemm.MultiplyTransposedB<float>(_a, _b, _c, _m, _n, _k); break;
+            case "dTx": Gemm.MultiplyTransposedA<float>(_a, _b, _c, _m, _n, _k); break;
+            default: Gemm.Multiply<float>(_a, _b, _c, _m, _n, _k); break;
         }
     }
 }

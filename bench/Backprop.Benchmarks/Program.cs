@@ -2,10 +2,11 @@ using BenchmarkDotNet.Running;
 using Backprop;
 using Backprop.Benchmarks;
 
-// dotnet run -c Release --project bench/Backprop.Benchmarks -- --filter '*'        all benchmarks
-// dotnet run -c Release --project bench/Backprop.Benchmarks -- --filter '*Gemm*'   one group
-// dotnet run -c Release --project bench/Backprop.Benchmarks -- breakdown [threads] where one training step's time goes
-// dotnet run -c Release --project bench/Backprop.Benchmarks -- article-breakdown  the same for the article's loop
+// Run from bench/Backprop.Benchmarks (BenchmarkDotNet looks for the project there), e.g.
+// dotnet run -c Release -- --filter '*' [--job short] [--inProcess]   all benchmarks
+// dotnet run -c Release -- --filter '*Gemm*'                        one group
+// dotnet run -c Release -- breakdown [threads]                      where one training step's time goes
+// dotnet run -c Release -- article-breakdown                        the same for the article's loop
 if (args.Length > 0 && args[0] == "breakdown")
 {
     if (args.Length > 1)
