@@ -90,11 +90,25 @@ internal static unsafe class PackedGemm
                 job.SplitColumns = m <= n;
                 int units = job.SplitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
                 blocks = Math.Min(units, threads);
+                if (job.SplitColumns && m <= McMax)
+                {
+                    // Short and wide (a batch of 64 against a layer): pack A once for all blocks, then cut the columns
+                    // finer than the thread count, so that a thread the OS delays holds up little of the work.
+                    job.PrepackA(Scratch.ForThisThread());
+                    blocks = Math.Min(units, 4 * threads);
+                }
             }
             job.Blocks = blocks;
             WorkerPool.Run(job, blocks);
             job.Clear();
         }
+    }
+
+    // The k blocks: as few as KcMax allows, of equal length, so that no short block wastes a pass over C.
+    private static int KcStep(int k)
+    {
+        int blocks = Math.Max(1, (k + KcMax - 1) / KcMax);
+        return k == 0 ? 0 : (k + blocks - 1) / blocks;
     }
 
     private static void CheckLength(int length, int rows, int rowStride, int cols, int colStride, string name)
@@ -118,6 +132,7 @@ internal static unsafe class PackedGemm
         private float* _c;
         private float* _bias;
         private float* _aux;
+        private float* _packedA;
         private int _rsA;
         private int _csA;
         private int _rsB;
@@ -140,13 +155,32 @@ internal static unsafe class PackedGemm
             _c = c;
             _bias = bias;
             _aux = aux;
+            _packedA = null;
             (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
             (_accumulate, _epilogue) = (accumulate, epilogue);
         }
 
         public void Clear()
         {
-            _a = _b = _c = _bias = _aux = null;
+            _a = _b = _c = _bias = _aux = _packedA = null;
+        }
+
+        // Packs all of op(A) (m ≤ McMax rows), k block after k block, into the thread's shared buffer:
+        // the block starting at pc is at rowsRounded · pc.
+        public void PrepackA(Scratch s)
+        {
+            int rowsRounded = (_m + MR - 1) / MR * MR;
+            float* buffer = s.SharedA((long)rowsRounded * Math.Max(_k, 1));
+            int kcStep = KcStep(_k);
+            int pc = 0;
+            do
+            {
+                int kc = Math.Min(kcStep, _k - pc);
+                PackA(_a, _rsA, _csA, 0, _m, pc, kc, buffer + (long)rowsRounded * pc);
+                pc += kc;
+            }
+            while (pc < _k);
+            _packedA = buffer;
         }
 
         public void Execute(int block)
@@ -188,8 +222,8 @@ internal static unsafe class PackedGemm
             Scratch s = Scratch.ForThisThread();
             int nrMax = NR;
             bool wide = s_wide;
-            int kBlocks = Math.Max(1, (_k + KcMax - 1) / KcMax);
-            int kcStep = _k == 0 ? 0 : (_k + kBlocks - 1) / kBlocks;
+            int kcStep = KcStep(_k);
+            int rowsRounded = (_m + MR - 1) / MR * MR;
             for (int jc = j0; jc < j1; jc += NcMax)
             {
                 int nc = Math.Min(NcMax, j1 - jc);
@@ -203,7 +237,15 @@ internal static unsafe class PackedGemm
                     for (int ic = i0; ic < i1; ic += McMax)
                     {
                         int mc = Math.Min(McMax, i1 - ic);
-                        PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        float* packedA = s.A;
+                        if (_packedA is not null)
+                        {
+                            packedA = _packedA + (long)rowsRounded * pc;
+                        }
+                        else
+                        {
+                            PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        }
                         for (int jr = 0; jr < nc; jr += nrMax)
                         {
                             int nr = Math.Min(nrMax, nc - jr);
@@ -211,7 +253,7 @@ internal static unsafe class PackedGemm
                             for (int ir = 0; ir < mc; ir += MR)
                             {
                                 int mr = Math.Min(MR, mc - ir);
-                                float* panelA = s.A + ir * kc;
+                                float* panelA = packedA + ir * kc;
                                 float* tile = _c + (long)(ic + ir) * _n + jc + jr;
                                 bool add = !first || _accumulate;
                                 if (mr == MR && nr == nrMax)
@@ -590,6 +632,9 @@ internal static unsafe class PackedGemm
         [ThreadStatic]
         private static Scratch? t_scratch;
 
+        private float* _shared;
+        private long _sharedCapacity;
+
         private Scratch()
         {
             A = Allocate(McMax * KcMax);
@@ -602,6 +647,7 @@ internal static unsafe class PackedGemm
             NativeMemory.AlignedFree(A);
             NativeMemory.AlignedFree(B);
             NativeMemory.AlignedFree(Tile);
+            NativeMemory.AlignedFree(_shared);
         }
 
         public float* A { get; }
@@ -609,6 +655,18 @@ internal static unsafe class PackedGemm
         public float* B { get; }
 
         public float* Tile { get; }
+
+        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked A; grows, never shrinks.</summary>
+        public float* SharedA(long floats)
+        {
+            if (floats > _sharedCapacity)
+            {
+                NativeMemory.AlignedFree(_shared);
+                _shared = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+                _sharedCapacity = floats;
+            }
+            return _shared;
+        }
 
         public static Scratch ForThisThread() => t_scratch ??= new Scratch();
 

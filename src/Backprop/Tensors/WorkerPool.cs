@@ -5,23 +5,31 @@ namespace Backprop;
 /// the calling thread. Blocks are fixed by the caller (row or column ranges), so results do not depend on how many
 /// threads take part or which one runs which block. Threads are started once and reused; running a job allocates
 /// nothing. When the pool is already busy (another thread's job), the caller runs its blocks itself.
+/// An idle worker spins for a short while before it sleeps, because training calls the pool every few
+/// microseconds and waking a sleeping thread costs more than most of those calls' work.
 /// </summary>
 internal sealed class WorkerPool
 {
     private static WorkerPool? s_shared;
     private static int s_threadCount = Environment.ProcessorCount;
 
+    // How long an idle worker keeps polling for the next job before it blocks.
+    private static readonly long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+
     private readonly object _gate = new();
     private readonly SemaphoreSlim[] _wake;
-    private readonly ManualResetEventSlim _finished = new(false);
+    private readonly int[] _sleeping;
+    private int _generation;
     private IBlockJob? _job;
     private int _blockCount;
     private int _nextBlock;
     private int _pending;
+    private int _workers;
 
     private WorkerPool(int workers)
     {
         _wake = new SemaphoreSlim[workers];
+        _sleeping = new int[workers];
         for (int w = 0; w < workers; w++)
         {
             _wake[w] = new SemaphoreSlim(0);
@@ -94,16 +102,23 @@ internal sealed class WorkerPool
             _job = job;
             _blockCount = blocks;
             _nextBlock = 0;
-            _finished.Reset();
+            _workers = workers;
             Volatile.Write(ref _pending, workers);
+            Interlocked.Increment(ref _generation);
             for (int w = 0; w < workers; w++)
             {
-                _wake[w].Release();
+                // A worker that announced it sleeps gets exactly one wake-up; a spinning one sees the new generation.
+                if (Interlocked.Exchange(ref _sleeping[w], 0) == 1)
+                {
+                    _wake[w].Release();
+                }
             }
             TakeBlocks(job);
-            if (Volatile.Read(ref _pending) != 0)
+            // The job (and the memory its blocks point to) must outlive every worker's last block: wait for all of them.
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) != 0)
             {
-                _finished.Wait();
+                spin.SpinOnce(sleep1Threshold: -1);
             }
             _job = null;
         }
@@ -124,18 +139,51 @@ internal sealed class WorkerPool
 
     private void WorkerLoop(int index)
     {
+        int seen = 0;
         while (true)
         {
-            _wake[index].Wait();
+            seen = WaitForGeneration(index, seen);
+            if (index >= Volatile.Read(ref _workers))
+            {
+                continue; // this job asked for fewer threads
+            }
             IBlockJob? job = Volatile.Read(ref _job);
             if (job is not null)
             {
                 TakeBlocks(job);
             }
-            if (Interlocked.Decrement(ref _pending) == 0)
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    // Returns the first job generation after `seen`: polls for a short while, then sleeps on the worker's semaphore.
+    private int WaitForGeneration(int index, int seen)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            int generation = Volatile.Read(ref _generation);
+            if (generation != seen)
             {
-                _finished.Set();
+                return generation;
             }
+            if (System.Diagnostics.Stopwatch.GetTimestamp() - start < s_spinTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            Interlocked.Exchange(ref _sleeping[index], 1);
+            if (Volatile.Read(ref _generation) != seen)
+            {
+                // A job arrived meanwhile. If its dispatcher already took the flag, it released the semaphore: consume it.
+                if (Interlocked.Exchange(ref _sleeping[index], 0) == 0)
+                {
+                    _wake[index].Wait();
+                }
+                continue;
+            }
+            _wake[index].Wait();
+            start = System.Diagnostics.Stopwatch.GetTimestamp();
         }
     }
 }
