@@ -21,7 +21,7 @@ public class WorkerPoolTests
         try
         {
             WorkerPool.ThreadCount = threads;
-            for (int repeat = 0; repeat < 50; repeat++)
+            for (int repeat = 0; repeat < 500; repeat++)
             {
                 var job = new CountingJob(blocks);
                 WorkerPool.Run(job, blocks);
