@@ -17,11 +17,14 @@ internal static class StepBreakdown
         new Rng(3).Shuffle(order.AsSpan());
         var phases = new[] { "gather", "forward", "backward", "sgd", "layer1 fwd", "layer2 fwd", "loss", "delta+layer2 bwd", "layer1 bwd" };
         var times = phases.Select(_ => new List<double>()).ToArray();
+        float[] z1 = new float[64 * 128], a1 = new float[64 * 128], z2 = new float[640], a2 = new float[640];
+        float[] d2 = new float[640], d1 = new float[64 * 128];
         for (int step = 0; step < 2000; step++)
         {
             int start = step * 64 % (data.Count - 64);
             long t0 = Stopwatch.GetTimestamp();
             data.Gather(order.AsSpan(start, 64), x, t);
+            data.Prefetch(order.AsSpan((step + 1) * 64 % (data.Count - 64), 64));
             long t1 = Stopwatch.GetTimestamp();
             network.Forward(x, t, 64);
             long t2 = Stopwatch.GetTimestamp();
@@ -36,8 +39,6 @@ internal static class StepBreakdown
                 times[2].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds);
                 times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
                 Dense<float> l1 = network.Layers[0], l2 = network.Layers[1];
-                var z1 = new float[64 * 128]; var a1 = new float[64 * 128]; var z2 = new float[640]; var a2 = new float[640];
-                var d2 = new float[640]; var d1 = new float[64 * 128];
                 long u0 = Stopwatch.GetTimestamp();
                 l1.Forward(x, z1, a1, 64);
                 long u1 = Stopwatch.GetTimestamp();

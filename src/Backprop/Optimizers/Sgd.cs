@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -37,6 +36,6 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         }
         // θ + (−η) ∇θ rounds exactly as θ − η ∇θ: the product is formed first, then added (not fused).
         T minusEta = -T.CreateChecked(LearningRate);
-        TensorPrimitives.MultiplyAdd(gradients, minusEta, parameters, parameters);
+        ParallelElementwise.MultiplyAdd<T>(gradients, minusEta, parameters, parameters);
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Backprop;
 
 /// <summary>
@@ -5,26 +7,38 @@ namespace Backprop;
 /// the calling thread. Blocks are fixed by the caller (row or column ranges), so results do not depend on how many
 /// threads take part or which one runs which block. Threads are started once and reused; running a job allocates
 /// nothing. When the pool is already busy (another thread's job), the caller runs its blocks itself.
-/// An idle worker spins for a short while before it sleeps, because training calls the pool every few
-/// microseconds and waking a sleeping thread costs more than most of those calls' work.
 /// </summary>
+/// <remarks>
+/// Threads claim blocks one at a time, so the caller never waits for a worker that has not started: it only waits
+/// for blocks already claimed. An idle worker polls for a short while before it sleeps, because training calls the
+/// pool every few microseconds and waking a sleeping thread costs more than most of those calls' work. When the
+/// workers keep falling behind (other processes hold the cores), the pool runs jobs on the calling thread alone for a
+/// while; that changes speed only, never results.
+/// </remarks>
 internal sealed class WorkerPool
 {
     private static WorkerPool? s_shared;
     private static int s_threadCount = Environment.ProcessorCount;
 
     // How long an idle worker keeps polling for the next job before it blocks.
-    private static readonly long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 5000;
+
+    // How long jobs run on the calling thread alone after the workers fell behind several times in a row.
+    private static readonly long s_soloTicks = Stopwatch.Frequency / 20;
 
     private readonly object _gate = new();
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;
-    private int _generation;
+
+    // The job's generation (high 32 bits) and the next unclaimed block (low 32 bits), claimed by compare-and-swap,
+    // so that a worker that wakes late can never claim a block of a job that has already finished.
+    private long _ticket;
     private IBlockJob? _job;
     private int _blockCount;
-    private int _nextBlock;
-    private int _pending;
+    private int _done;
     private int _workers;
+    private int _straggles;
+    private long _soloUntil;
 
     private WorkerPool(int workers)
     {
@@ -57,15 +71,26 @@ internal sealed class WorkerPool
     public static void Run(IBlockJob job, int blocks)
     {
         int threads = Math.Min(s_threadCount, blocks);
-        if (threads <= 1)
+        if (threads > 1)
         {
-            for (int b = 0; b < blocks; b++)
+            WorkerPool pool = Shared(threads - 1);
+            if (Stopwatch.GetTimestamp() >= Volatile.Read(ref pool._soloUntil) && Monitor.TryEnter(pool._gate))
             {
-                job.Execute(b);
+                try
+                {
+                    pool.RunParallel(job, blocks, threads - 1);
+                }
+                finally
+                {
+                    Monitor.Exit(pool._gate);
+                }
+                return;
             }
-            return;
         }
-        Shared(threads - 1).RunParallel(job, blocks, threads - 1);
+        for (int b = 0; b < blocks; b++)
+        {
+            job.Execute(b);
+        }
     }
 
     private static WorkerPool Shared(int workers)
@@ -89,57 +114,70 @@ internal sealed class WorkerPool
 
     private void RunParallel(IBlockJob job, int blocks, int workers)
     {
-        if (!Monitor.TryEnter(_gate))
+        _job = job;
+        _blockCount = blocks;
+        _workers = workers;
+        Volatile.Write(ref _done, 0);
+        long generation = (Volatile.Read(ref _ticket) >> 32) + 1;
+        Interlocked.Exchange(ref _ticket, generation << 32);
+        for (int w = 0; w < workers; w++)
         {
-            for (int b = 0; b < blocks; b++)
+            // A worker that announced it sleeps gets exactly one wake-up; a polling one sees the new generation.
+            if (Interlocked.Exchange(ref _sleeping[w], 0) == 1)
             {
-                job.Execute(b);
+                _wake[w].Release();
             }
-            return;
         }
-        try
+
+        long start = Stopwatch.GetTimestamp();
+        ClaimBlocks(job, generation);
+        long own = Stopwatch.GetTimestamp() - start;
+
+        // Blocks claimed by workers must finish before the job (and the memory its blocks point to) is released.
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _done) != blocks)
         {
-            _job = job;
-            _blockCount = blocks;
-            _nextBlock = 0;
-            _workers = workers;
-            Volatile.Write(ref _pending, workers);
-            Interlocked.Increment(ref _generation);
-            for (int w = 0; w < workers; w++)
-            {
-                // A worker that announced it sleeps gets exactly one wake-up; a spinning one sees the new generation.
-                if (Interlocked.Exchange(ref _sleeping[w], 0) == 1)
-                {
-                    _wake[w].Release();
-                }
-            }
-            TakeBlocks(job);
-            // The job (and the memory its blocks point to) must outlive every worker's last block: wait for all of them.
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
-            _job = null;
+            spin.SpinOnce(sleep1Threshold: -1);
         }
-        finally
+        long waited = Stopwatch.GetTimestamp() - start - own;
+        _job = null;
+
+        if (waited > own && waited > Stopwatch.Frequency / 20000)
         {
-            Monitor.Exit(_gate);
+            if (++_straggles >= 3)
+            {
+                Volatile.Write(ref _soloUntil, Stopwatch.GetTimestamp() + s_soloTicks);
+                _straggles = 0;
+            }
+        }
+        else
+        {
+            _straggles = 0;
         }
     }
 
-    private void TakeBlocks(IBlockJob job)
+    // Claims and runs blocks of the job of `generation` until none is left.
+    private void ClaimBlocks(IBlockJob job, long generation)
     {
-        int b;
-        while ((b = Interlocked.Increment(ref _nextBlock) - 1) < _blockCount)
+        while (true)
         {
-            job.Execute(b);
+            long ticket = Volatile.Read(ref _ticket);
+            int block = (int)(ticket & 0xFFFF_FFFF);
+            if (ticket >> 32 != generation || block >= _blockCount)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) == ticket)
+            {
+                job.Execute(block);
+                Interlocked.Increment(ref _done);
+            }
         }
     }
 
     private void WorkerLoop(int index)
     {
-        int seen = 0;
+        long seen = 0;
         while (true)
         {
             seen = WaitForGeneration(index, seen);
@@ -147,33 +185,34 @@ internal sealed class WorkerPool
             {
                 continue; // this job asked for fewer threads
             }
+            // The job read here belongs to `seen` whenever a block of `seen` can still be claimed: the next job is
+            // published only after every block of this one has finished.
             IBlockJob? job = Volatile.Read(ref _job);
             if (job is not null)
             {
-                TakeBlocks(job);
+                ClaimBlocks(job, seen);
             }
-            Interlocked.Decrement(ref _pending);
         }
     }
 
     // Returns the first job generation after `seen`: polls for a short while, then sleeps on the worker's semaphore.
-    private int WaitForGeneration(int index, int seen)
+    private long WaitForGeneration(int index, long seen)
     {
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        long start = Stopwatch.GetTimestamp();
         while (true)
         {
-            int generation = Volatile.Read(ref _generation);
+            long generation = Volatile.Read(ref _ticket) >> 32;
             if (generation != seen)
             {
                 return generation;
             }
-            if (System.Diagnostics.Stopwatch.GetTimestamp() - start < s_spinTicks)
+            if (Stopwatch.GetTimestamp() - start < s_spinTicks)
             {
                 Thread.SpinWait(20);
                 continue;
             }
             Interlocked.Exchange(ref _sleeping[index], 1);
-            if (Volatile.Read(ref _generation) != seen)
+            if (Volatile.Read(ref _ticket) >> 32 != seen)
             {
                 // A job arrived meanwhile. If its dispatcher already took the flag, it released the semaphore: consume it.
                 if (Interlocked.Exchange(ref _sleeping[index], 0) == 0)
@@ -183,7 +222,7 @@ internal sealed class WorkerPool
                 continue;
             }
             _wake[index].Wait();
-            start = System.Diagnostics.Stopwatch.GetTimestamp();
+            start = Stopwatch.GetTimestamp();
         }
     }
 }

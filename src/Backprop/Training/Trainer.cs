@@ -85,6 +85,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 int start = b * batchSize;
                 int rows = Math.Min(batchSize, data.Count - start);
                 data.Gather(order.AsSpan(start, rows), x, t);
+                if (b + 1 < batches)
+                {
+                    data.Prefetch(order.AsSpan(start + rows, Math.Min(batchSize, data.Count - start - rows)));
+                }
                 double loss = double.CreateChecked(Network.Forward(x, t, rows));
                 if (!double.IsFinite(loss))
                 {

@@ -1,0 +1,84 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+/// <summary>
+/// Element-wise kernels over long spans (a whole parameter block), split into fixed chunks that the
+/// <see cref="WorkerPool"/> runs on all threads. Each element is computed exactly as the one-thread
+/// TensorPrimitives call computes it, so results do not depend on the thread count.
+/// </summary>
+internal static class ParallelElementwise
+{
+    // Below this length one thread finishes before a second would have started.
+    private const int ParallelLength = 1 << 15;
+
+    // Chunks are multiples of this many elements (a cache line of doubles or floats, times 64).
+    private const int ChunkAlignment = 1024;
+
+    [ThreadStatic]
+    private static MultiplyAddJob? t_job;
+
+    /// <summary>destination = x · y + addend, element-wise (the product rounded, then the sum: not fused).</summary>
+    public static unsafe void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> addend, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = x.Length;
+        if (addend.Length != length || destination.Length < length)
+        {
+            throw new ArgumentException($"spans of {x.Length}, {addend.Length} and {destination.Length} elements do not match.", nameof(addend));
+        }
+        if (length < ParallelLength || WorkerPool.ThreadCount == 1 || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            TensorPrimitives.MultiplyAdd(x, y, addend, destination[..length]);
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* pa = addend)
+        fixed (T* pd = destination)
+        {
+            MultiplyAddJob job = t_job ??= new MultiplyAddJob();
+            int chunk = (length / (4 * WorkerPool.ThreadCount) + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
+            job.Set(px, pa, pd, length, chunk, double.CreateChecked(y), typeof(T) == typeof(float));
+            WorkerPool.Run(job, (length + chunk - 1) / chunk);
+            job.Set(null, null, null, 0, 0, 0, false);
+        }
+    }
+
+    private sealed unsafe class MultiplyAddJob : IBlockJob
+    {
+        private void* _x;
+        private void* _addend;
+        private void* _destination;
+        private int _length;
+        private int _chunk;
+        private double _y;
+        private bool _isFloat;
+
+        public void Set(void* x, void* addend, void* destination, int length, int chunk, double y, bool isFloat)
+        {
+            _x = x;
+            _addend = addend;
+            _destination = destination;
+            (_length, _chunk, _y, _isFloat) = (length, chunk, y, isFloat);
+        }
+
+        public void Execute(int block)
+        {
+            int start = block * _chunk;
+            int count = Math.Min(_chunk, _length - start);
+            if (_isFloat)
+            {
+                TensorPrimitives.MultiplyAdd(
+                    new ReadOnlySpan<float>((float*)_x + start, count), (float)_y,
+                    new ReadOnlySpan<float>((float*)_addend + start, count), new Span<float>((float*)_destination + start, count));
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(
+                    new ReadOnlySpan<double>((double*)_x + start, count), _y,
+                    new ReadOnlySpan<double>((double*)_addend + start, count), new Span<double>((double*)_destination + start, count));
+            }
+        }
+    }
+}
