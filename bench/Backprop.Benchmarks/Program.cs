@@ -7,6 +7,8 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- --filter '*Gemm*'                        one group
 // dotnet run -c Release -- breakdown [threads]                      where one training step's time goes
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
+// dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
+// dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 if (args.Length > 0 && args[0] == "breakdown")
 {
     if (args.Length > 1)
@@ -20,6 +22,20 @@ if (args.Length > 0 && args[0] == "article-breakdown")
 {
     ArticleBreakdown.Run(Console.Out);
     ArticleLoopTiming.Run(Console.Out);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "inference-breakdown")
+{
+    if (args.Length > 1)
+    {
+        WorkerPool.ThreadCount = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+    InferenceBreakdown.Run(Console.Out);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "fashion-mnist")
+{
+    FashionMnistRun.Run(Console.Out, args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

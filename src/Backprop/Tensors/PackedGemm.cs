@@ -84,12 +84,22 @@ internal static unsafe class PackedGemm
             job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux);
             int threads = WorkerPool.ThreadCount;
             int blocks = 1;
+            bool tall = m > McMax && n <= NcMax;
+            if (tall)
+            {
+                // B (a layer's weights) is small next to A: pack it once, for every row block and thread.
+                job.PrepackB(Scratch.ForThisThread());
+            }
             if (threads > 1 && (long)m * n * k >= ParallelThreshold)
             {
                 // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
                 job.SplitColumns = m <= n;
                 int units = job.SplitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
                 blocks = Math.Min(units, threads);
+                if (tall && !job.SplitColumns)
+                {
+                    blocks = Math.Min(units, 4 * threads);
+                }
                 if (job.SplitColumns && m <= McMax)
                 {
                     // Short and wide (a batch of 64 against a layer): pack A once for all blocks, then cut the columns
@@ -133,6 +143,7 @@ internal static unsafe class PackedGemm
         private float* _bias;
         private float* _aux;
         private float* _packedA;
+        private float* _packedB;
         private int _rsA;
         private int _csA;
         private int _rsB;
@@ -156,13 +167,33 @@ internal static unsafe class PackedGemm
             _bias = bias;
             _aux = aux;
             _packedA = null;
+            _packedB = null;
             (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
             (_accumulate, _epilogue) = (accumulate, epilogue);
         }
 
         public void Clear()
         {
-            _a = _b = _c = _bias = _aux = _packedA = null;
+            _a = _b = _c = _bias = _aux = _packedA = _packedB = null;
+        }
+
+        // Packs all of op(B) (n ≤ NcMax columns), k block after k block, into the thread's shared buffer:
+        // the block starting at pc is at columnsRounded · pc.
+        public void PrepackB(Scratch s)
+        {
+            int nr = NR;
+            int columnsRounded = (_n + nr - 1) / nr * nr;
+            float* buffer = s.SharedB((long)columnsRounded * Math.Max(_k, 1));
+            int kcStep = KcStep(_k);
+            int pc = 0;
+            do
+            {
+                int kc = Math.Min(kcStep, _k - pc);
+                PackB(_b, _rsB, _csB, pc, kc, 0, _n, nr, buffer + (long)columnsRounded * pc);
+                pc += kc;
+            }
+            while (pc < _k);
+            _packedB = buffer;
         }
 
         // Packs all of op(A) (m ≤ McMax rows), k block after k block, into the thread's shared buffer:
@@ -220,10 +251,29 @@ internal static unsafe class PackedGemm
                 return;
             }
             Scratch s = Scratch.ForThisThread();
-            int nrMax = NR;
-            bool wide = s_wide;
             int kcStep = KcStep(_k);
             int rowsRounded = (_m + MR - 1) / MR * MR;
+            int nr = NR;
+            if (_packedB is not null)
+            {
+                // All of B is packed: walk row blocks outside the k blocks, so each block of C stays in cache
+                // across its k blocks (tall products such as inference on 10000 rows).
+                int columnsRounded = (_n + nr - 1) / nr * nr;
+                for (int ic = i0; ic < i1; ic += McMax)
+                {
+                    int mc = Math.Min(McMax, i1 - ic);
+                    int pc = 0;
+                    do
+                    {
+                        int kc = Math.Min(kcStep, _k - pc);
+                        PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        Macro(s, ic, mc, j0, j1 - j0, pc, kc, s.A, _packedB + (long)columnsRounded * pc + (long)j0 * kc);
+                        pc += kc;
+                    }
+                    while (pc < _k);
+                }
+                return;
+            }
             for (int jc = j0; jc < j1; jc += NcMax)
             {
                 int nc = Math.Min(NcMax, j1 - jc);
@@ -231,9 +281,7 @@ internal static unsafe class PackedGemm
                 do
                 {
                     int kc = Math.Min(kcStep, _k - pc);
-                    bool first = pc == 0;
-                    bool last = pc + kc >= _k;
-                    PackB(_b, _rsB, _csB, pc, kc, jc, nc, nrMax, s.B);
+                    PackB(_b, _rsB, _csB, pc, kc, jc, nc, nr, s.B);
                     for (int ic = i0; ic < i1; ic += McMax)
                     {
                         int mc = Math.Min(McMax, i1 - ic);
@@ -246,41 +294,51 @@ internal static unsafe class PackedGemm
                         {
                             PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
                         }
-                        for (int jr = 0; jr < nc; jr += nrMax)
-                        {
-                            int nr = Math.Min(nrMax, nc - jr);
-                            float* panelB = s.B + jr * kc;
-                            for (int ir = 0; ir < mc; ir += MR)
-                            {
-                                int mr = Math.Min(MR, mc - ir);
-                                float* panelA = packedA + ir * kc;
-                                float* tile = _c + (long)(ic + ir) * _n + jc + jr;
-                                bool add = !first || _accumulate;
-                                if (mr == MR && nr == nrMax)
-                                {
-                                    Kernel(wide, kc, panelA, panelB, tile, _n, add);
-                                }
-                                else if (wide && nr <= 16)
-                                {
-                                    // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile.
-                                    Kernel8x16(kc, panelA, panelB, nrMax, s.Tile, nrMax, false);
-                                    Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
-                                }
-                                else
-                                {
-                                    Kernel(wide, kc, panelA, panelB, s.Tile, nrMax, false);
-                                    Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
-                                }
-                                if (last && _epilogue != GemmEpilogue.None)
-                                {
-                                    FinishTile(ic + ir, mr, jc + jr, nr);
-                                }
-                            }
-                        }
+                        Macro(s, ic, mc, jc, nc, pc, kc, packedA, s.B);
                     }
                     pc += kc;
                 }
                 while (pc < _k);
+            }
+        }
+
+        // C[ic .. ic+mc, jc .. jc+nc] (+)= packed A block × packed B block for the k block at pc, tile by tile.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Macro(Scratch s, int ic, int mc, int jc, int nc, int pc, int kc, float* packedA, float* packedB)
+        {
+            int nrMax = NR;
+            bool wide = s_wide;
+            bool add = pc != 0 || _accumulate;
+            bool last = pc + kc >= _k;
+            for (int jr = 0; jr < nc; jr += nrMax)
+            {
+                int nr = Math.Min(nrMax, nc - jr);
+                float* panelB = packedB + jr * kc;
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    int mr = Math.Min(MR, mc - ir);
+                    float* panelA = packedA + ir * kc;
+                    float* tile = _c + (long)(ic + ir) * _n + jc + jr;
+                    if (mr == MR && nr == nrMax)
+                    {
+                        Kernel(wide, kc, panelA, panelB, tile, _n, add);
+                    }
+                    else if (wide && nr <= 16)
+                    {
+                        // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile.
+                        Kernel8x16(kc, panelA, panelB, nrMax, s.Tile, nrMax, false);
+                        Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                    }
+                    else
+                    {
+                        Kernel(wide, kc, panelA, panelB, s.Tile, nrMax, false);
+                        Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                    }
+                    if (last && _epilogue != GemmEpilogue.None)
+                    {
+                        FinishTile(ic + ir, mr, jc + jr, nr);
+                    }
+                }
             }
         }
 
@@ -634,6 +692,8 @@ internal static unsafe class PackedGemm
 
         private float* _shared;
         private long _sharedCapacity;
+        private float* _sharedB;
+        private long _sharedBCapacity;
 
         private Scratch()
         {
@@ -648,6 +708,7 @@ internal static unsafe class PackedGemm
             NativeMemory.AlignedFree(B);
             NativeMemory.AlignedFree(Tile);
             NativeMemory.AlignedFree(_shared);
+            NativeMemory.AlignedFree(_sharedB);
         }
 
         public float* A { get; }
@@ -656,12 +717,25 @@ internal static unsafe class PackedGemm
 
         public float* Tile { get; }
 
+        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked B; grows, never shrinks.</summary>
+        public float* SharedB(long floats)
+        {
+            if (floats > _sharedBCapacity)
+            {
+                NativeMemory.AlignedFree(_sharedB);
+                _sharedB = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+                _sharedBCapacity = floats;
+            }
+            return _sharedB;
+        }
+
         /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked A; grows, never shrinks.</summary>
         public float* SharedA(long floats)
         {
             if (floats > _sharedCapacity)
             {
                 NativeMemory.AlignedFree(_shared);
+            NativeMemory.AlignedFree(_sharedB);
                 _shared = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
                 _sharedCapacity = floats;
             }
