@@ -76,7 +76,7 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int r = 0; r < batch; r++)
         {
             Span<T> zr = z.Slice(r * Outputs, Outputs);
-            System.Numerics.Tensors.TensorPrimitives.Add(zr, b, zr);
+            Gemm.Add(b, zr);
         }
         ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs);
     }
@@ -92,7 +92,7 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         db.Clear();
         for (int r = 0; r < batch; r++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(db, delta.Slice(r * Outputs, Outputs), db);
+            Gemm.Add(delta.Slice(r * Outputs, Outputs), db);
         }
         if (!inputDelta.IsEmpty)
         {

@@ -56,7 +56,7 @@ internal static class Gemm
                 T aip = a[i * k + p];
                 if (aip != T.Zero)
                 {
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, ci, ci);
+                    MultiplyAdd(b.Slice(p * n, n), aip, ci);
                 }
             }
         }
@@ -84,10 +84,39 @@ internal static class Gemm
                 T api = a[p * m + i];
                 if (api != T.Zero)
                 {
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), api, ci, ci);
+                    MultiplyAdd(b.Slice(p * n, n), api, ci);
                 }
             }
         }
+    }
+
+    // c += x · s element-wise, the product rounded before the sum. Short rows (the article's network) skip the
+    // call overhead of the vector path; both give the same bits.
+    internal static void MultiplyAdd<T>(ReadOnlySpan<T> x, T s, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < 16)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                c[j] = x[j] * s + c[j];
+            }
+            return;
+        }
+        TensorPrimitives.MultiplyAdd(x, s, c, c);
+    }
+
+    // c += x element-wise; short rows skip the call overhead of the vector path (same bits).
+    internal static void Add<T>(ReadOnlySpan<T> x, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < 16)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                c[j] += x[j];
+            }
+            return;
+        }
+        TensorPrimitives.Add(c, x, c);
     }
 
     internal static ReadOnlySpan<float> AsFloat<T>(ReadOnlySpan<T> span) where T : unmanaged
