@@ -58,6 +58,18 @@ internal static class StepBreakdown
                 times[8].Add(Stopwatch.GetElapsedTime(u4, u5).TotalMicroseconds);
             }
         }
+        // The same step on one fixed batch, phases back to back as the trainer runs them.
+        var fixedStep = new List<double>();
+        for (int step = 0; step < 2000; step++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            network.Forward(x, t, 64);
+            network.Backward();
+            sgd.Step(network.Parameters, network.Gradients);
+            fixedStep.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+        }
+        fixedStep.Sort();
+        output.WriteLine($"{"fixed-batch step (forward+backward+sgd)",-10} {fixedStep[1000],8:F1} us (median)");
         double total = 0;
         for (int p = 0; p < phases.Length; p++)
         {
