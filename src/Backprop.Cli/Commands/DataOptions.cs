@@ -4,10 +4,24 @@ using System.Globalization;
 namespace Backprop.Cli.Commands;
 
 /// <summary>What a command loaded for training: the splits and the scaler fitted on the training split.</summary>
-internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validation, Dataset<float>? Test, FeatureScaler Scaler, string LabelName, string Description);
+internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validation, Dataset<float>? Test, FeatureScaler Scaler, string LabelName, string Description)
+{
+    /// <summary>How a built-in data set was split (null for --data files and for a set with its own test set); worth storing in the model.</summary>
+    public SplitRecipe? Split { get; init; }
+}
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
-internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string LabelName, IReadOnlyList<string> ClassNames, FeatureScaler Scaler);
+internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string LabelName, IReadOnlyList<string> ClassNames, FeatureScaler Scaler)
+{
+    /// <summary>
+    /// The split the model was trained with (<see cref="LoadedData.Split"/>), when the model recorded it: then
+    /// `--dataset NAME` for this model gives that split's test rows instead of all rows.
+    /// </summary>
+    public SplitRecipe? Split { get; init; }
+}
+
+/// <summary>A stratified split, repeatable: the same fractions and seed on the same data give the same rows.</summary>
+internal sealed record SplitRecipe(double TestFraction, double ValidationFraction, long Seed);
 
 /// <summary>Rows for a saved model (evaluate, predict): features in the model's column order, scaled by its scaler.</summary>
 /// <param name="Data">The rows; labelled (in the model's class order) when <paramref name="HasLabels"/>, else <see cref="Dataset{T}.Unlabelled"/>.</param>
@@ -104,12 +118,15 @@ internal sealed class DataOptions
             + (source.Test is not null ? " (the data set's own test set)" : $" (stratified, seed {seed})")
             + $"; scaling {kind.ToString().ToLowerInvariant()}"
             + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {CsvDatasetReader.Abbreviate(all.IgnoredColumns)}" : "");
-        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description);
+        SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
+        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description) { Split = recipe };
     }
 
     /// <summary>
     /// Loads labelled data for a saved model (evaluate): its feature columns by name, its label column
-    /// (--label overrides), labels mapped to its classes, its scaler applied. fashion-mnist gives its test set.
+    /// (--label overrides), labels mapped to its classes, its scaler applied. With --dataset: fashion-mnist gives its
+    /// test set, another built-in set the test rows of <see cref="DataSchema.Split"/> when the model recorded one
+    /// (else all rows); a --data file is used whole.
     /// </summary>
     /// <exception cref="InvalidDataException">A column the model reads or the label column is missing, a class is unknown, or a cell is bad.</exception>
     public Dataset<float> LoadForModel(ParseResult parse, DataSchema schema)
@@ -135,8 +152,19 @@ internal sealed class DataOptions
         };
         (DatasetSplits<float> source, string name) = LoadSource(parse, labelRequired, csvOptions);
         Dataset<float> data = source.Test ?? source.Train;
+        string part = "";
         if (parse.GetValue(Dataset) is not null)
         {
+            if (source.Test is not null)
+            {
+                part = " (its test set)";
+            }
+            else if (schema.Split is { } split)
+            {
+                data = StratifiedSplit.Split(data, split.TestFraction, split.ValidationFraction, split.Seed).Test
+                    ?? throw new InvalidDataException($"{name}: the model's split (test fraction {split.TestFraction.ToString(CultureInfo.InvariantCulture)}) held out no test rows");
+                part = $" (the test rows of the model's split, seed {split.Seed})";
+            }
             data = AlignBuiltIn(data, schema, name, parse.GetValue(Label), labelRequired);
         }
         if (data.FeatureCount != schema.FeatureNames.Count)
@@ -148,7 +176,7 @@ internal sealed class DataOptions
             throw new InvalidDataException($"the model's scaler has {schema.Scaler.FeatureCount} features but the model reads {data.FeatureCount}");
         }
         data.Rescale(schema.Scaler);
-        string description = $"{name}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column");
+        string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column");
         return new ModelData(data, data.IsLabelled, description);
     }
 

@@ -262,4 +262,26 @@ public class DataOptionsTests
         var e = Assert.Throws<InvalidDataException>(() => options.LoadForModel(parse, schema));
         Assert.Contains("scaler has 1 features but the model reads 2", CliLine(e, 1));
     }
+
+    [Fact]
+    public void A_model_that_recorded_its_split_is_evaluated_on_that_splits_test_rows()
+    {
+        LoadedData trained = Train("--dataset iris --test-fraction 0.2", seed: 11);
+        Assert.Equal(new SplitRecipe(0.2, 0, 11), trained.Split);
+
+        var schema = new DataSchema(trained.Train.FeatureNames, trained.LabelName, trained.Train.ClassNames, trained.Scaler) { Split = trained.Split };
+        (DataOptions options, ParseResult parse) = Parse("--dataset iris");
+        Dataset<float> evaluated = options.LoadForModel(parse, schema);
+
+        Assert.Equal(trained.Test!.Features.ToArray(), evaluated.Features.ToArray());
+        Assert.Equal(trained.Test.Labels.ToArray(), evaluated.Labels.ToArray());
+    }
+
+    [Fact]
+    public void Csv_files_record_no_split()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("d.csv", "a,label\n1,x\n2,y\n3,x\n4,y\n");
+        Assert.Null(Train($"--data {path} --test-fraction 0").Split);
+    }
 }
