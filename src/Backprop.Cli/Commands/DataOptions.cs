@@ -37,7 +37,7 @@ internal sealed class DataOptions
 {
     public Option<string?> Dataset { get; } = new("--dataset") { Description = $"A built-in data set: {string.Join(", ", BuiltInDatasets.Names)}" };
 
-    public Option<string?> Data { get; } = new("--data") { Description = "A CSV file with a header row ('-': standard input); features are its numeric columns" };
+    public Option<string?> Data { get; } = new("--data") { Description = "A CSV file with a header row ('-': standard input; features are its numeric columns), or IDX images (the labels file beside them is found by name)" };
 
     public Option<string?> Label { get; } = new("--label") { Description = "The label column of --data (default: the last column; for a model, the column it was trained on)" };
 
@@ -91,7 +91,7 @@ internal sealed class DataOptions
         double validationFraction = parse.GetValue(ValidationFraction);
         CheckFractions(testFraction, validationFraction);
 
-        (DatasetSplits<float> source, string name) = LoadSource(parse, labelRequired: true, csvOptions: null);
+        (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
 
@@ -150,7 +150,7 @@ internal sealed class DataOptions
             ClassNames = schema.ClassNames,
             LabelOptional = !labelRequired,
         };
-        (DatasetSplits<float> source, string name) = LoadSource(parse, labelRequired, csvOptions);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions);
         Dataset<float> data = source.Test ?? source.Train;
         string part = "";
         if (parse.GetValue(Dataset) is not null)
@@ -165,7 +165,10 @@ internal sealed class DataOptions
                     ?? throw new InvalidDataException($"{name}: the model's split (test fraction {split.TestFraction.ToString(CultureInfo.InvariantCulture)}) held out no test rows");
                 part = $" (the test rows of the model's split, seed {split.Seed})";
             }
-            data = AlignBuiltIn(data, schema, name, parse.GetValue(Label), labelRequired);
+        }
+        if (!isCsv)
+        {
+            data = AlignToModel(data, schema, name, parse.GetValue(Label), labelRequired);
         }
         if (data.FeatureCount != schema.FeatureNames.Count)
         {
@@ -180,8 +183,11 @@ internal sealed class DataOptions
         return new ModelData(data, data.IsLabelled, description);
     }
 
-    /// <summary>Reads --dataset or --data; for --data, with <paramref name="csvOptions"/> when given (a model's columns).</summary>
-    private (DatasetSplits<float> Source, string Name) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions)
+    /// <summary>
+    /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
+    /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
+    /// </summary>
+    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions)
     {
         string? name = parse.GetValue(Dataset);
         string? file = parse.GetValue(Data);
@@ -191,7 +197,7 @@ internal sealed class DataOptions
         }
         if (name is null && file is null)
         {
-            throw new UsageException("no data: give --dataset NAME or --data FILE.csv");
+            throw new UsageException("no data: give --dataset NAME or --data FILE (CSV, or IDX images)");
         }
         if (name is not null)
         {
@@ -202,7 +208,7 @@ internal sealed class DataOptions
                     throw new UsageException($"{option.Name} applies to --data files, not to --dataset {name}");
                 }
             }
-            return (LoadBuiltIn(parse, name), name);
+            return (LoadBuiltIn(parse, name), name, false);
         }
 
         if (parse.GetResult(Rows) is not null || parse.GetResult(Noise) is not null)
@@ -210,12 +216,36 @@ internal sealed class DataOptions
             throw new UsageException("--rows and --noise apply to the synthetic data sets (--dataset moons, circles or spirals), not to --data");
         }
         char? delimiter = ParseDelimiter(parse.GetValue(Delimiter));
+        if (file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
+        {
+            if (parse.GetResult(Delimiter) is not null || (csvOptions is null && parse.GetResult(Label) is not null))
+            {
+                throw new UsageException($"--label and --delimiter apply to CSV files; {file} is an IDX file");
+            }
+            return (new DatasetSplits<float>(LoadIdx(file!, labelRequired), null, null), file!, false);
+        }
         CsvDatasetOptions options = (csvOptions ?? new CsvDatasetOptions { Label = parse.GetValue(Label) }) with { Delimiter = delimiter };
-        _ = labelRequired;
         Dataset<float> data = file == "-"
             ? CsvDatasetReader.Read<float>(StandardInput ?? Console.In, "<stdin>", options)
             : CsvDatasetReader.Read<float>(file!, options);
-        return (new DatasetSplits<float>(data, null, null), file == "-" ? "<stdin>" : file!);
+        return (new DatasetSplits<float>(data, null, null), file == "-" ? "<stdin>" : file!, true);
+    }
+
+    /// <summary>IDX images and the labels file beside them; without one, unlabelled rows where labels are optional.</summary>
+    private static Dataset<float> LoadIdx(string images, bool labelRequired)
+    {
+        string? labels = IdxReader.FindLabelsFile(images);
+        if (labels is not null)
+        {
+            return IdxReader.Load<float>(images, labels);
+        }
+        if (labelRequired)
+        {
+            throw new InvalidDataException($"{images}: no IDX labels file beside these images (for *-images-idx3-ubyte[.gz] it is *-labels-idx1-ubyte[.gz])");
+        }
+        (float[] pixels, _, int rows, int columns) = IdxReader.ReadImages<float>(images);
+        string[] names = [.. Enumerable.Range(0, rows * columns).Select(j => "pixel" + j.ToString(CultureInfo.InvariantCulture))];
+        return Dataset<float>.Unlabelled(pixels, rows * columns, names);
     }
 
     private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name)
@@ -253,8 +283,8 @@ internal sealed class DataOptions
         return BuiltInDatasets.LoadSplits<float>(key, options);
     }
 
-    /// <summary>A built-in set's columns put in the model's order, its classes renamed to the model's.</summary>
-    private static Dataset<float> AlignBuiltIn(Dataset<float> data, DataSchema schema, string name, string? labelOverride, bool labelRequired)
+    /// <summary>A built-in set's or IDX file's columns put in the model's order, its classes renamed to the model's.</summary>
+    private static Dataset<float> AlignToModel(Dataset<float> data, DataSchema schema, string name, string? labelOverride, bool labelRequired)
     {
         if (labelOverride is not null && labelOverride != data.LabelName)
         {
@@ -283,7 +313,13 @@ internal sealed class DataOptions
                     x[r * columns.Length + j] = row[columns[j]];
                 }
             }
-            data = new Dataset<float>(x, columns.Length, data.Labels.ToArray(), data.OutputCount, schema.FeatureNames, data.ClassNames) { LabelName = data.LabelName };
+            data = data.IsLabelled
+                ? new Dataset<float>(x, columns.Length, data.Labels.ToArray(), data.OutputCount, schema.FeatureNames, data.ClassNames) { LabelName = data.LabelName }
+                : Dataset<float>.Unlabelled(x, columns.Length, schema.FeatureNames);
+        }
+        if (!data.IsLabelled)
+        {
+            return data.WithLabels(null, schema.ClassNames);
         }
         var classOf = new int[data.OutputCount];
         for (int c = 0; c < classOf.Length; c++)

@@ -115,6 +115,51 @@ public static class IdxReader
         return new Dataset<T>(pixels, width, labels, classCount, featureNames, names) { LabelName = "label" };
     }
 
+    /// <summary>
+    /// True when the file (plain or gzipped) starts like an IDX file of unsigned bytes: 0x00, 0x00, 0x08 and a rank.
+    /// False for anything else, including a file too short to tell.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static bool IsIdx(string path)
+    {
+        using Stream stream = Open(path);
+        Span<byte> magic = stackalloc byte[4];
+        try
+        {
+            return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 0 && magic[1] == 0 && magic[2] == 0x08 && magic[3] is >= 1 and <= 4;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The label file beside an image file, named as MNIST names them: "images" → "labels" and "idx3" → "idx1"
+    /// (train-images-idx3-ubyte.gz → train-labels-idx1-ubyte.gz), compressed or not. Null when there is none.
+    /// </summary>
+    public static string? FindLabelsFile(string imagesPath)
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        string name = Path.GetFileName(imagesPath);
+        string labels = name.Replace("images", "labels", StringComparison.Ordinal).Replace("idx3", "idx1", StringComparison.Ordinal);
+        if (labels == name)
+        {
+            return null;
+        }
+        string dir = Path.GetDirectoryName(imagesPath) ?? "";
+        string stem = labels.EndsWith(".gz", StringComparison.Ordinal) ? labels[..^3] : labels;
+        foreach (string candidate in new[] { labels, stem, stem + ".gz" })
+        {
+            string path = Path.Combine(dir, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Opens the file, decompressing when it starts with the gzip signature 1f 8b.</summary>
     private static Stream Open(string path)
     {

@@ -284,4 +284,55 @@ public class DataOptionsTests
         string path = dir.Write("d.csv", "a,label\n1,x\n2,y\n3,x\n4,y\n");
         Assert.Null(Train($"--data {path} --test-fraction 0").Split);
     }
+
+    private static void WriteIdxPair(TempDirectory dir, bool withLabels)
+    {
+        dir.Write("train-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(10, 2, 2, i => (byte)(i % 256))));
+        if (withLabels)
+        {
+            dir.Write("train-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Labels(0, 1, 2, 0, 1, 2, 0, 1, 2, 0)));
+        }
+    }
+
+    [Fact]
+    public void Idx_images_given_as_data_are_read_with_the_labels_file_beside_them()
+    {
+        using var dir = new TempDirectory();
+        WriteIdxPair(dir, withLabels: true);
+        LoadedData loaded = Train($"--data {Path.Combine(dir.Path, "train-images-idx3-ubyte.gz")} --test-fraction 0 --scale none");
+
+        Assert.Equal(10, loaded.Train.Count);
+        Assert.Equal(4, loaded.Train.FeatureCount);
+        Assert.Equal(["0", "1", "2"], loaded.Train.ClassNames);
+        Assert.Equal(4 / 255f, loaded.Train.Row(1)[0]);
+    }
+
+    [Fact]
+    public void Idx_images_without_labels_are_an_error_for_training_but_fine_for_predicting()
+    {
+        using var dir = new TempDirectory();
+        WriteIdxPair(dir, withLabels: false);
+        string images = Path.Combine(dir.Path, "train-images-idx3-ubyte.gz");
+
+        var e = Assert.Throws<InvalidDataException>(() => Train($"--data {images}"));
+        Assert.Contains($"{images}: no IDX labels file beside these images", CliLine(e, 1));
+
+        var schema = new DataSchema(["pixel0", "pixel1", "pixel2", "pixel3"], "label", ["0", "1", "2"], new FeatureScaler(ScalingKind.None, [0, 0, 0, 0], [1, 1, 1, 1]));
+        (DataOptions options, ParseResult parse) = Parse($"--data {images}");
+        ModelData rows = options.LoadFeaturesForModel(parse, schema);
+        Assert.False(rows.HasLabels);
+        Assert.Equal(10, rows.Data.Count);
+        Assert.Equal(["0", "1", "2"], rows.Data.ClassNames);
+    }
+
+    [Fact]
+    public void Idx_labels_are_mapped_to_the_models_classes_by_name()
+    {
+        using var dir = new TempDirectory();
+        WriteIdxPair(dir, withLabels: true);
+        var schema = new DataSchema(["pixel0", "pixel1", "pixel2", "pixel3"], "label", ["2", "1", "0"], new FeatureScaler(ScalingKind.None, [0, 0, 0, 0], [1, 1, 1, 1]));
+        (DataOptions options, ParseResult parse) = Parse($"--data {Path.Combine(dir.Path, "train-images-idx3-ubyte.gz")}");
+        Dataset<float> data = options.LoadForModel(parse, schema);
+        Assert.Equal([2, 1, 0, 2], data.Labels[..4].ToArray());
+    }
 }

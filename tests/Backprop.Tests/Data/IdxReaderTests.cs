@@ -124,4 +124,34 @@ public class IdxReaderTests
         var e = Assert.Throws<InvalidDataException>(() => IdxReader.Load<float>(images, labels, ["a", "b"]));
         Assert.Contains("label 12 of item 2 is outside 0..1", e.Message);
     }
+
+    [Fact]
+    public void Idx_files_are_recognised_by_content_and_other_files_are_not()
+    {
+        using var dir = new TempDirectory();
+        Assert.True(IdxReader.IsIdx(dir.Write("a", IdxFiles.Images(1, 1, 1, _ => 0))));
+        Assert.True(IdxReader.IsIdx(dir.Write("b.csv", IdxFiles.Gzip(IdxFiles.Labels(1)))));
+        Assert.False(IdxReader.IsIdx(dir.Write("c.csv", "a,b\n1,2\n")));
+        Assert.False(IdxReader.IsIdx(dir.Write("d", [0, 0])));
+    }
+
+    [Theory]
+    [InlineData("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")]
+    [InlineData("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte.gz")]
+    [InlineData("train-images.idx3-ubyte", "train-labels.idx1-ubyte")]
+    public void The_labels_file_is_found_beside_the_images(string images, string labels)
+    {
+        using var dir = new TempDirectory();
+        string imagesPath = dir.Write(images, [0]);
+        string labelsPath = dir.Write(labels, [0]);
+        Assert.Equal(labelsPath, IdxReader.FindLabelsFile(imagesPath));
+    }
+
+    [Fact]
+    public void No_labels_file_is_null()
+    {
+        using var dir = new TempDirectory();
+        Assert.Null(IdxReader.FindLabelsFile(dir.Write("train-images-idx3-ubyte", [0])));
+        Assert.Null(IdxReader.FindLabelsFile(dir.Write("pictures", [0])));
+    }
 }
