@@ -11,7 +11,9 @@ public sealed record CsvDatasetOptions
 
     /// <summary>
     /// The feature columns by name, in the order the features take; null: every column but the label whose first
-    /// data row holds a number (the others are listed in <see cref="Dataset{T}.IgnoredColumns"/>).
+    /// data row holds a number. The others are text columns, skipped and listed in
+    /// <see cref="Dataset{T}.IgnoredColumns"/>; a skipped column in which most cells are numbers is an error instead
+    /// (its first cell is then a mistake, not a sign of text).
     /// </summary>
     public IReadOnlyList<string>? FeatureColumns { get; init; }
 

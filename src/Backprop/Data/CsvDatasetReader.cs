@@ -48,7 +48,10 @@ public static class CsvDatasetReader
         int[]? fixedFeatures = options.FeatureColumns is null ? null : FindFeatureColumns(header, options.FeatureColumns, labelColumn, source);
 
         int[] featureColumns = fixedFeatures ?? [];
-        string[] ignored = [];
+        int[] ignoredColumns = [];
+        int[] numbersInIgnored = [];
+        int firstDataLine = 0;
+        string[] firstRowText = [];
         int width = fixedFeatures?.Length ?? 0;
         T[] x = [];
         int[] labelIds = [];
@@ -73,7 +76,10 @@ public static class CsvDatasetReader
             {
                 if (fixedFeatures is null)
                 {
-                    (featureColumns, ignored) = ChooseNumericColumns(csv, header, labelColumn);
+                    (featureColumns, ignoredColumns) = ChooseNumericColumns(csv, header, labelColumn);
+                    numbersInIgnored = new int[ignoredColumns.Length];
+                    firstDataLine = line;
+                    firstRowText = [.. ignoredColumns.Select(c => csv.GetString(c).Trim())];
                     width = featureColumns.Length;
                     if (width == 0)
                     {
@@ -92,6 +98,13 @@ public static class CsvDatasetReader
             for (int j = 0; j < width; j++)
             {
                 row[j] = ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]]);
+            }
+            for (int j = 0; j < ignoredColumns.Length; j++)
+            {
+                if (double.TryParse(csv.GetFieldSpan(ignoredColumns[j]).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                {
+                    numbersInIgnored[j]++;
+                }
             }
             if (labelColumn >= 0)
             {
@@ -115,6 +128,16 @@ public static class CsvDatasetReader
         {
             throw new InvalidDataException($"{source}: the file has a header but no data rows");
         }
+        // A text column is skipped only when it is text: one that mostly holds numbers has a bad cell in its first row.
+        for (int j = 0; j < ignoredColumns.Length; j++)
+        {
+            if (numbersInIgnored[j] * 2 > rows)
+            {
+                throw new InvalidDataException(
+                    $"{source}: line {firstDataLine}, column '{header[ignoredColumns[j]]}': '{firstRowText[j]}' is not a number ({numbersInIgnored[j]} of the column's {rows} cells are)");
+            }
+        }
+        string[] ignored = [.. ignoredColumns.Select(c => header[c])];
         if (x.Length != rows * width)
         {
             Array.Resize(ref x, rows * width);
@@ -143,6 +166,10 @@ public static class CsvDatasetReader
 
     private static string[] ReadHeader(CsvDataReader csv, string source)
     {
+        if (csv.FieldCount == 0 || (csv.FieldCount == 1 && csv.GetName(0).Trim().Length == 0))
+        {
+            throw new InvalidDataException($"{source}: line 1 (header): the first line is empty; a header row with the column names is needed");
+        }
         var header = new string[csv.FieldCount];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < header.Length; i++)
@@ -197,10 +224,10 @@ public static class CsvDatasetReader
         return columns;
     }
 
-    private static (int[] Features, string[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int labelColumn)
+    private static (int[] Features, int[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int labelColumn)
     {
         var features = new List<int>();
-        var ignored = new List<string>();
+        var ignored = new List<int>();
         for (int c = 0; c < header.Length; c++)
         {
             if (c == labelColumn)
@@ -215,7 +242,7 @@ public static class CsvDatasetReader
             }
             else
             {
-                ignored.Add(header[c]);
+                ignored.Add(c);
             }
         }
         return ([.. features], [.. ignored]);

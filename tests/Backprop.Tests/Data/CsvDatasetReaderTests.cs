@@ -96,12 +96,12 @@ public class CsvDatasetReaderTests
     public void Text_columns_are_ignored_and_listed()
     {
         using var dir = new TempDirectory();
-        string path = dir.Write("t.csv", "name,height,weight,kind\nann,1.5,50,p\nbob,1.8,80,q\n");
+        string path = dir.Write("t.csv", "name,height,weight,kind\nann,1.5,50,p\nbob,1.8,80,q\n7,1.6,60,p\n");
         Dataset<float> data = CsvDatasetReader.Read<float>(path);
 
         Assert.Equal(["height", "weight"], data.FeatureNames);
         Assert.Equal(["name"], data.IgnoredColumns);
-        Assert.Equal([1.5f, 50f, 1.8f, 80f], data.Features.ToArray());
+        Assert.Equal([1.5f, 50f, 1.8f, 80f, 1.6f, 60f], data.Features.ToArray());
     }
 
     [Fact]

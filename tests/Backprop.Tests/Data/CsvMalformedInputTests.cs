@@ -54,6 +54,14 @@ public class CsvMalformedInputTests
         => Assert.Contains("'1e39' is not a finite number in single precision", ErrorFor("a,b,label\n1,2,x\n3,1e39,y\n"));
 
     [Fact]
+    public void A_bad_first_cell_of_a_numeric_column_is_not_taken_for_a_text_column()
+        => Assert.Contains("line 2, column 'b': 'x1' is not a number (2 of the column's 3 cells are)", ErrorFor("a,b,label\n1,x1,x\n3,4,y\n5,6,x\n"));
+
+    [Fact]
+    public void A_file_whose_first_line_is_empty_is_reported()
+        => Assert.Contains("first line is empty", ErrorFor("\n\n1,2,x\n"));
+
+    [Fact]
     public void A_missing_label_column_lists_the_columns()
         => Assert.Contains("no label column 'species' (the columns are a, b, label)", ErrorFor("a,b,label\n1,2,x\n", new CsvDatasetOptions { Label = "species" }));
 
