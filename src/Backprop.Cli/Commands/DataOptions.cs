@@ -27,7 +27,7 @@ internal sealed record SplitRecipe(double TestFraction, double ValidationFractio
 /// <param name="Data">The rows; labelled (in the model's class order) when <paramref name="HasLabels"/>, else <see cref="Dataset{T}.Unlabelled"/>.</param>
 /// <param name="HasLabels">Whether the source had the label column.</param>
 /// <param name="Description">One line on what was read.</param>
-internal sealed record ModelData(Dataset<float> Data, bool HasLabels, string Description);
+internal sealed record ModelInput(Dataset<float> Data, bool HasLabels, string Description);
 
 /// <summary>
 /// The data options shared by `train`, `evaluate` and `predict` (--dataset, --data, --label, splits, scaling), and
@@ -134,12 +134,12 @@ internal sealed class DataOptions
 
     /// <summary>
     /// Like <see cref="LoadForModel"/>, but the label column may be absent (predict): then the rows come unlabelled
-    /// and <see cref="ModelData.HasLabels"/> is false.
+    /// and <see cref="ModelInput.HasLabels"/> is false.
     /// </summary>
-    public ModelData LoadFeaturesForModel(ParseResult parse, DataSchema schema)
+    public ModelInput LoadFeaturesForModel(ParseResult parse, DataSchema schema)
         => Load(parse, schema, labelRequired: false);
 
-    private ModelData Load(ParseResult parse, DataSchema schema, bool labelRequired)
+    private ModelInput Load(ParseResult parse, DataSchema schema, bool labelRequired)
     {
         ArgumentNullException.ThrowIfNull(schema);
         string labelName = parse.GetValue(Label) ?? schema.LabelName;
@@ -180,7 +180,7 @@ internal sealed class DataOptions
         }
         data.Rescale(schema.Scaler);
         string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column");
-        return new ModelData(data, data.IsLabelled, description);
+        return new ModelInput(data, data.IsLabelled, description);
     }
 
     /// <summary>

@@ -195,7 +195,7 @@ public class DataOptionsTests
         var e = Assert.Throws<InvalidDataException>(() => options.LoadForModel(parse, schema));
         Assert.Contains($"{path}: no label column 'species'", CliLine(e, 1));
 
-        ModelData rows = options.LoadFeaturesForModel(parse, schema);
+        ModelInput rows = options.LoadFeaturesForModel(parse, schema);
         Assert.False(rows.HasLabels);
         Assert.Equal(2, rows.Data.Count);
         Assert.Equal(3, rows.Data.OutputCount);
@@ -207,7 +207,7 @@ public class DataOptionsTests
     {
         var stdin = new StringReader("sepal_length_cm,petal_length_cm\r\n5,1\r\n");
         (DataOptions options, ParseResult parse) = Parse("--data -", stdin);
-        ModelData rows = options.LoadFeaturesForModel(parse, IrisSchema(new FeatureScaler(ScalingKind.None, [0, 0], [1, 1])));
+        ModelInput rows = options.LoadFeaturesForModel(parse, IrisSchema(new FeatureScaler(ScalingKind.None, [0, 0], [1, 1])));
         Assert.Equal([1f, 5f], rows.Data.Features.ToArray());
         Assert.Contains("<stdin>", rows.Description);
     }
@@ -319,7 +319,7 @@ public class DataOptionsTests
 
         var schema = new DataSchema(["pixel0", "pixel1", "pixel2", "pixel3"], "label", ["0", "1", "2"], new FeatureScaler(ScalingKind.None, [0, 0, 0, 0], [1, 1, 1, 1]));
         (DataOptions options, ParseResult parse) = Parse($"--data {images}");
-        ModelData rows = options.LoadFeaturesForModel(parse, schema);
+        ModelInput rows = options.LoadFeaturesForModel(parse, schema);
         Assert.False(rows.HasLabels);
         Assert.Equal(10, rows.Data.Count);
         Assert.Equal(["0", "1", "2"], rows.Data.ClassNames);
