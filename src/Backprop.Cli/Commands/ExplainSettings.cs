@@ -1,0 +1,11 @@
+namespace Backprop.Cli.Commands;
+
+/// <summary>The options of `explain`, as typed: the network and sample options shared with `train`, then its own.</summary>
+internal sealed record ExplainSettings(
+    SampleSettings Sample,
+    string Format,
+    string Language,
+    int Steps,
+    bool UntilConverged,
+    string? Check,
+    bool? ArticleNotes);
