@@ -294,7 +294,7 @@ internal sealed class ExplanationComposer
     {
         int k = s.Units;
         int l = s.Parameters;
-        Say("forward.linear", ("z", Z(k)), ("formula", Row(W(l), A(k - 1), Op("+"), B(l))),
+        Say("forward.linear", ("z", Z(k)), ("equation", Row(Z(k), Op("="), W(l), A(k - 1), Op("+"), B(l))),
             ("W", W(l)), ("wShape", Shape(s.Weights)), ("a", A(k - 1)), ("aShape", Shape(s.Input)), ("b", B(l)), ("zShape", Shape(s.Z)));
         if (IsLarge(s.Weights) || IsLarge(s.Input))
         {
@@ -337,20 +337,20 @@ internal sealed class ExplanationComposer
                 Softmax(s, large);
                 return;
             case Activation.Sigmoid:
-                Say("forward.sigmoid", ("a", A(k)), ("fz", new MathFunction("σ", Z(k))),
+                Say("forward.sigmoid", ("equation", Row(A(k), Op("="), new MathFunction("σ", Z(k)))),
                     ("formula", Row(new MathFunction("σ", x), Op("="), new MathFraction(Int(1), Row(Int(1), Op("+"), new MathPower(E, Row(Op("−"), x)))))));
                 break;
             case Activation.Tanh:
-                Say("forward.tanh", ("a", A(k)), ("fz", new MathFunction("tanh", Z(k))));
+                Say("forward.tanh", ("equation", Row(A(k), Op("="), new MathFunction("tanh", Z(k)))));
                 break;
             case Activation.Relu:
-                Say("forward.relu", ("a", A(k)), ("fz", new MathFunction("max", Row(Int(0), Op(","), Z(k)))));
+                Say("forward.relu", ("equation", Row(A(k), Op("="), new MathFunction("max", Row(Int(0), Op(","), Z(k))))));
                 break;
             case Activation.LeakyRelu:
                 Say("forward.leakyRelu", ("a", A(k)), ("slope", Num(ActivationFunctions.LeakySlope)));
                 break;
             default:
-                Say("forward.identity", ("a", A(k)), ("z", Z(k)));
+                Say("forward.identity", ("equation", Row(A(k), Op("="), Z(k))));
                 break;
         }
         if (large)

@@ -24,7 +24,12 @@ internal static class HtmlRenderer
         mtable.chain > mtr > mtd:first-child { text-align: right; }
         mtable.chain > mtr > mtd:last-child { text-align: left; }
         mtd.result { color: var(--good); }
-        mtable.matrix > mtr > mtd { padding: 0.1em 0.45em; text-align: right; }
+        mtable.matrix { margin: 0 0.15em; padding: 0 0.2em; border-left: 0.08em solid currentColor; border-right: 0.08em solid currentColor;
+          background: linear-gradient(currentColor, currentColor) top left / 0.3em 0.08em no-repeat,
+                      linear-gradient(currentColor, currentColor) bottom left / 0.3em 0.08em no-repeat,
+                      linear-gradient(currentColor, currentColor) top right / 0.3em 0.08em no-repeat,
+                      linear-gradient(currentColor, currentColor) bottom right / 0.3em 0.08em no-repeat; }
+        mtable.matrix > mtr > mtd { padding: 0.15em 0.45em; text-align: right; math-style: normal; }
         p.remark { border-left: 4px solid var(--accent); padding: 0.4rem 0.8rem; background: color-mix(in srgb, var(--accent) 10%, transparent); }
         p.good, td.good { color: var(--good); }
         p.bad, td.bad { color: var(--bad); }

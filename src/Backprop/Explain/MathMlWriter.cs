@@ -5,7 +5,8 @@ namespace Backprop.Explain;
 
 /// <summary>
 /// Writes a <see cref="MathNode"/> as MathML Core, which browsers render without scripts or fonts from a network.
-/// Bold symbols use the Unicode mathematical bold letters, since MathML Core has no mathvariant="bold".
+/// Bold symbols use the Unicode mathematical bold letters, since MathML Core has no mathvariant="bold". Matrix
+/// brackets are drawn by the page's style sheet (borders of the table), so they stretch with any font.
 /// </summary>
 internal static class MathMlWriter
 {
@@ -156,7 +157,7 @@ internal static class MathMlWriter
                 sb.Append("<mo>‖</mo></mrow>");
                 break;
             case MathMatrix m:
-                sb.Append("<mrow><mo>[</mo><mtable class=\"matrix\">");
+                sb.Append("<mrow><mtable class=\"matrix\">");
                 for (int r = 0; r < m.Rows; r++)
                 {
                     sb.Append("<mtr>");
@@ -168,7 +169,7 @@ internal static class MathMlWriter
                     }
                     sb.Append("</mtr>");
                 }
-                sb.Append("</mtable><mo>]</mo></mrow>");
+                sb.Append("</mtable></mrow>");
                 break;
             default:
                 throw new InvalidOperationException($"no MathML for {node.GetType().Name}");
