@@ -105,7 +105,7 @@ internal static class AnswerChecker
     private static string[,] ReadShape(JsonElement value, NamedQuantity quantity, string source)
     {
         Matrix m = quantity.Value;
-        string expected = m.Count == 1 ? "a number" : m.Columns == 1
+        string expected = quantity.Name == "loss" ? "a number" : m.Columns == 1
             ? $"a list of {m.Rows} numbers" : $"{m.Rows} rows of {m.Columns} numbers";
         var cells = new string[m.Rows, m.Columns];
         InvalidDataException Mismatch(string actual) => new($"{source}: {quantity.Name} is {actual} but the step gives {expected} ({m.Rows}×{m.Columns})");
@@ -118,6 +118,10 @@ internal static class AnswerChecker
             }
             cells[0, 0] = value.GetRawText();
             return cells;
+        }
+        if (quantity.Name == "loss" && value.ValueKind == JsonValueKind.Array)
+        {
+            throw Mismatch($"a list of {value.GetArrayLength()}");
         }
         if (value.ValueKind != JsonValueKind.Array)
         {

@@ -302,6 +302,7 @@ internal sealed class ExplanationComposer
             Summary(Z(k), s.Z);
             return;
         }
+        Say("forward.linearEach");
         MathNode expanded = Cells(s.Z.Rows, s.Z.Columns, (r, c) =>
         {
             var terms = new List<MathNode>();
