@@ -23,6 +23,7 @@ internal static class ExplainCommand
         var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math) or html (one self-contained page)", DefaultValueFactory = _ => "text" };
         var lang = new Option<string>("--lang") { Description = "Language of the prose: en or zh", DefaultValueFactory = _ => "en" };
         var steps = new Option<int>("--steps") { Description = "Also run N further steps and print the loss of each", DefaultValueFactory = _ => 0 };
+        var track = new Option<string?>("--track") { Description = "With --steps: also show these quantities in each step, comma-separated, e.g. a3,W2'" };
         var untilConverged = new Option<bool>("--until-converged") { Description = "Also train from the same start until --threshold or --max-epochs, as train does, and summarise" };
         var threshold = new Option<double>("--threshold") { Description = "Loss threshold for --until-converged", DefaultValueFactory = _ => ArticleExample.LossThreshold };
         var maxEpochs = new Option<int>("--max-epochs") { Description = "Epoch limit for --until-converged", DefaultValueFactory = _ => ArticleExample.MaxEpochs };
@@ -32,7 +33,7 @@ internal static class ExplainCommand
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
             layers, activation, outputActivation, loss, lr, seed, weights, input, target, digits,
-            format, lang, steps, untilConverged, threshold, maxEpochs, check, articleNotes,
+            format, lang, steps, track, untilConverged, threshold, maxEpochs, check, articleNotes,
         };
         command.SetAction(parse =>
         {
@@ -55,6 +56,7 @@ internal static class ExplainCommand
                 Format: parse.GetValue(format)!,
                 Language: parse.GetValue(lang)!,
                 Steps: parse.GetValue(steps),
+                Track: parse.GetValue(track),
                 UntilConverged: parse.GetValue(untilConverged),
                 Check: parse.GetValue(check),
                 ArticleNotes: parse.GetValue(articleNotes));

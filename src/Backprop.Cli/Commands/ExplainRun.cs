@@ -31,6 +31,10 @@ internal static class ExplainRun
         {
             throw new UsageException($"--steps must be zero or more (got {settings.Steps})");
         }
+        if (settings.Track is not null && settings.Steps == 0)
+        {
+            throw new UsageException("--track shows quantities in the table of --steps; give --steps N too");
+        }
         if (settings.Check is not null && (settings.Steps > 0 || settings.UntilConverged))
         {
             throw new UsageException("--check compares one step with your answers; leave out --steps and --until-converged");
@@ -56,8 +60,16 @@ internal static class ExplainRun
         }
         else
         {
-            double[]? further = settings.Steps > 0
-                ? StepRecorder.Continue(network, batch.X, batch.T, batch.Count, optimizer, settings.Steps)
+            string[] tracked = settings.Track is null ? [] : settings.Track.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (string name in tracked)
+            {
+                if (explanation.Find(name) is null)
+                {
+                    throw new UsageException($"--track: unknown quantity '{name}' (this network has {string.Join(", ", explanation.Quantities.Select(q => q.Name))})");
+                }
+            }
+            FurtherSteps? further = settings.Steps > 0
+                ? FurtherSteps.Run(network, batch.X, batch.T, batch.Count, optimizer, settings.Steps, tracked)
                 : null;
             ConvergenceSummary? convergence = null;
             if (settings.UntilConverged)

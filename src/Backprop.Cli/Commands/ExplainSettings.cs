@@ -6,6 +6,7 @@ internal sealed record ExplainSettings(
     string Format,
     string Language,
     int Steps,
+    string? Track,
     bool UntilConverged,
     string? Check,
     bool? ArticleNotes);

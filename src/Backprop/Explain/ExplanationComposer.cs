@@ -7,7 +7,7 @@ internal sealed record ComposeOptions(
     int Digits,
     ParameterSource Source,
     bool ArticleNotes = false,
-    IReadOnlyList<double>? FurtherLosses = null,
+    FurtherSteps? Further = null,
     ConvergenceSummary? Convergence = null);
 
 /// <summary>
@@ -44,9 +44,9 @@ internal sealed class ExplanationComposer
             c.Step(e, step);
             c.Notes(e, step);
         }
-        if (options.FurtherLosses is { Count: > 0 } losses)
+        if (options.Further is { Losses.Count: > 0 } further)
         {
-            c.Further(losses);
+            c.Further(further);
         }
         if (options.Convergence is { } convergence)
         {
@@ -803,16 +803,24 @@ internal sealed class ExplanationComposer
 
     // ---- further steps ----
 
-    private void Further(IReadOnlyList<double> losses)
+    private void Further(FurtherSteps further)
     {
         Heading(2, "steps.heading");
-        Say("steps.intro", ("count", I(losses.Count)));
+        Say("steps.intro", ("count", I(further.Losses.Count)));
         var rows = new List<IReadOnlyList<DocCell>>();
-        for (int i = 0; i < losses.Count; i++)
+        string[] losses = _n.FormatAligned(further.Losses);
+        for (int i = 0; i < further.Losses.Count; i++)
         {
-            rows.Add([new DocCell(I(i + 2)), new DocCell(Fmt(losses[i]))]);
+            var row = new List<DocCell> { new(I(i + 2)), new(losses[i]) };
+            row.AddRange(further.Tracked[i].Select(m => new DocCell(null,
+                IsLarge(m) ? Row(Op("‖"), Op("·"), Op("‖"), Op("="), Num(m.Norm())) : m.Count == 1 ? Num(m[0, 0]) : Values(m))));
+            rows.Add(row);
         }
-        _blocks.Add(new DocTable([_p["steps.step"], _p["steps.loss"]], rows));
+        _blocks.Add(new DocTable([_p["steps.step"], _p["steps.loss"], .. further.Names], rows));
+        if (further.Names.Count > 0)
+        {
+            Say("steps.tracked");
+        }
     }
 
     private void Converged(ConvergenceSummary c)

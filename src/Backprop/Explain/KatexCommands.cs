@@ -10,7 +10,7 @@ internal static class KatexCommands
     {
         @"\mathbf", @"\boldsymbol", @"\delta", @"\eta", @"\theta", @"\sigma", @"\top", @"\prime", @"\nabla",
         @"\times", @"\odot", @"\cdot", @"\leftarrow", @"\approx", @"\cdots", @"\vdots", @"\ddots", @"\partial",
-        @"\frac", @"\left", @"\right", @"\ln", @"\tanh", @"\max", @"\operatorname", @"\sum", @"\lVert", @"\rVert",
+        @"\frac", @"\left", @"\right", @"\ln", @"\tanh", @"\max", @"\operatorname", @"\sum",
         @"\begin", @"\end", @"\,", @"\\",
     };
 

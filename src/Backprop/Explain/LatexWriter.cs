@@ -143,11 +143,6 @@ internal static class LatexWriter
             case MathSum s:
                 sb.Append(s.Index is null ? "\\sum " : "\\sum_{" + s.Index + "} ");
                 break;
-            case MathNorm n:
-                sb.Append("\\left\\lVert ");
-                Append(sb, n.Inner);
-                sb.Append("\\right\\rVert ");
-                break;
             case MathMatrix m:
                 sb.Append("\\begin{bmatrix} ");
                 for (int r = 0; r < m.Rows; r++)

@@ -151,11 +151,6 @@ internal static class MathMlWriter
             case MathSum s:
                 sb.Append(s.Index is null ? "<mo>∑</mo>" : $"<msub><mo>∑</mo><mrow>{IndexRow(s.Index)}</mrow></msub>");
                 break;
-            case MathNorm n:
-                sb.Append("<mrow><mo>‖</mo>");
-                Append(sb, n.Inner);
-                sb.Append("<mo>‖</mo></mrow>");
-                break;
             case MathMatrix m:
                 sb.Append("<mrow><mtable class=\"matrix\">");
                 for (int r = 0; r < m.Rows; r++)

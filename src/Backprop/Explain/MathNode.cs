@@ -45,9 +45,6 @@ internal sealed record MathFunction(string Name, MathNode Argument, bool Prime =
 /// <summary>A sum sign with an optional index below it.</summary>
 internal sealed record MathSum(string? Index) : MathNode;
 
-/// <summary>A norm ‖x‖.</summary>
-internal sealed record MathNorm(MathNode Inner) : MathNode;
-
 /// <summary>A matrix in square brackets, cells row-major. A column vector has one column.</summary>
 internal sealed record MathMatrix(int Rows, int Columns, IReadOnlyList<MathNode> Cells) : MathNode
 {

@@ -108,26 +108,6 @@ internal static class StepRecorder
             input, target, weights, biases, steps, quantities);
     }
 
-    /// <summary>
-    /// Runs <paramref name="count"/> further real iterations (Forward, Backward, Step) and returns the loss of each,
-    /// measured before its update.
-    /// </summary>
-    public static double[] Continue(Network<double> network, ReadOnlySpan<double> x, ReadOnlySpan<double> t, int batch, IOptimizer<double> optimizer, int count)
-    {
-        var losses = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            losses[i] = network.Forward(x, t, batch);
-            if (!double.IsFinite(losses[i]))
-            {
-                throw new TrainingDivergedException(i + 2, losses[i]);
-            }
-            network.Backward();
-            optimizer.Step(network.Parameters, network.Gradients);
-        }
-        return losses;
-    }
-
     // f′(z) from a, by the engine's activation code; (batch, units) rows in, (units, batch) out.
     private static Matrix Derivative(Activation activation, ReadOnlySpan<double> a, int batch, int units)
     {

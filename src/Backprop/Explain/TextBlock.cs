@@ -27,28 +27,6 @@ internal sealed class TextBlock
 
     public static TextBlock Empty { get; } = new([[]], 0, 0);
 
-    /// <summary>Several lines stacked, each padded to the widest, with the given baseline.</summary>
-    public static TextBlock Stack(IReadOnlyList<TextBlock> rows, int baseline)
-    {
-        int width = rows.Count == 0 ? 0 : rows.Max(r => r.Width);
-        var lines = new List<IReadOnlyList<TextSegment>>();
-        int at = 0;
-        int baselineLine = 0;
-        for (int i = 0; i < rows.Count; i++)
-        {
-            if (i == baseline)
-            {
-                baselineLine = at + rows[i].Baseline;
-            }
-            foreach (IReadOnlyList<TextSegment> line in rows[i].Lines)
-            {
-                lines.Add(Pad(line, width));
-                at++;
-            }
-        }
-        return new TextBlock(lines, width, baselineLine);
-    }
-
     /// <summary>Blocks side by side, aligned on their baselines.</summary>
     public static TextBlock Beside(IReadOnlyList<TextBlock> blocks)
     {

@@ -167,11 +167,6 @@ internal static class TextMathLayout
             case MathSum s:
                 sb.Append('Σ').Append(s.Index is null ? "" : Sub(s.Index));
                 break;
-            case MathNorm n:
-                sb.Append('‖');
-                Append(sb, n.Inner);
-                sb.Append('‖');
-                break;
             case MathMatrix m:
                 sb.Append('[');
                 for (int r = 0; r < m.Rows; r++)

@@ -55,13 +55,24 @@ public class ExplainOptionsTests
         Network<double> network = ArticleExample.CreateNetwork<double>();
         var sgd = new Sgd<double>(0.1);
         StepRecorder.Record(network, [1, 1, 1], [1, 0, 0], 1, sgd);
-        double[] losses = StepRecorder.Continue(network, [1, 1, 1], [1, 0, 0], 1, sgd, 3);
+        IReadOnlyList<double> losses = FurtherSteps.Run(network, [1, 1, 1], [1, 0, 0], 1, sgd, 3, []).Losses;
         var numbers = new NumberText(8);
         for (int i = 0; i < 3; i++)
         {
             Assert.Contains($" {i + 2} ", r.Out.Split('\n').Single(l => l.Contains(numbers.Format(losses[i]), StringComparison.Ordinal)), StringComparison.Ordinal);
         }
         Assert.True(losses[2] < losses[0]);
+    }
+
+    [Fact]
+    public void Steps_can_track_quantities()
+    {
+        Result r = Run("--steps", "2", "--track", "a3,W2'", "--format", "markdown");
+        Assert.True(r.Exit == 0, r.Error);
+        string row = r.Out.Split('\n').Single(l => l.StartsWith("| 2 |", StringComparison.Ordinal));
+        Assert.Contains(@"\begin{bmatrix}", row, StringComparison.Ordinal);
+        Assert.Equal(2, Run("--steps", "2", "--track", "z9").Exit);
+        Assert.Equal(2, Run("--track", "a3").Exit);
     }
 
     [Fact]
