@@ -788,8 +788,8 @@ internal sealed class ExplanationComposer
             double exact = q.Value[slip.Row, slip.Column];
             int decimals = AnswerChecker.DecimalsOf(slip.Printed);
             string rounded = exact.ToString("F" + I(decimals), CultureInfo.InvariantCulture);
-            MathNode entry = q.Value.Count == 1 ? SymbolOf(slip.Quantity) : Row(SymbolOf(slip.Quantity), Op("["),
-                Int(slip.Row + 1), q.Value.Columns > 1 ? Row(Op(","), Int(slip.Column + 1)) : Row(), Op("]"));
+            string where = q.Value.Columns > 1 ? $"[{I(slip.Row + 1)},{I(slip.Column + 1)}]" : $"[{I(slip.Row + 1)}]";
+            MathNode entry = q.Value.Count == 1 ? SymbolOf(slip.Quantity) : Row(SymbolOf(slip.Quantity), Op(where));
             _blocks.Add(_p.Paragraph(rounded == Fmt(exact) ? "note.articleSlipExact" : "note.articleSlip", DocTone.Remark, ("entry", entry), ("printed", slip.Printed),
                 ("exact", Fmt(exact)), ("rounded", rounded), ("decimals", I(decimals))));
             if (slip.Quantity == "loss")
@@ -859,7 +859,7 @@ internal sealed class ExplanationComposer
                 string where = v is null || r.Expected.Count == 1 ? "" : r.Expected.Columns == 1
                     ? $"[{I(v.Row + 1)}]" : $"[{I(v.Row + 1)},{I(v.Column + 1)}]";
                 rows.Add([
-                    new DocCell(null, Row(SymbolOf(r.Name), where.Length > 0 ? MathNode.Num(where) : Row())),
+                    new DocCell(null, Row(SymbolOf(r.Name), where.Length > 0 ? Op(where) : Row())),
                     new DocCell(r.Name + where),
                     new DocCell(ok ? _p["check.agrees"] : _p["check.differs"], Tone: ok ? DocTone.Good : DocTone.Bad),
                     new DocCell(v?.Given ?? ""),
