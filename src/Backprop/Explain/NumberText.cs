@@ -4,7 +4,8 @@ namespace Backprop.Explain;
 
 /// <summary>
 /// Formats the numbers of an explanation: <c>digits</c> decimals, trailing zeros dropped down to two decimals
-/// (0.7 prints as 0.70, as the article writes it), scientific notation for magnitudes fixed notation would hide.
+/// (0.7 prints as 0.70, as the article writes it), scientific notation (with <c>digits</c> significant figures) for
+/// magnitudes fixed notation would hide.
 /// Computation is never affected: this is printing only.
 /// </summary>
 internal sealed class NumberText(int digits)
@@ -38,8 +39,8 @@ internal sealed class NumberText(int digits)
         }
         if (NeedsScientific(value))
         {
-            int significant = Math.Max(Digits, 1);
-            return value.ToString("E" + (significant - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            // Digits significant figures: 2.3968265E-13.
+            return value.ToString("0." + new string('0', Digits - 1) + "E+0", CultureInfo.InvariantCulture);
         }
         string text = value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         // -0.00000000 is zero.
@@ -73,7 +74,8 @@ internal sealed class NumberText(int digits)
 
     private bool NeedsScientific(double value)
     {
+        // With very few decimals asked for, rounding small values to 0 is what was asked for.
         double magnitude = Math.Abs(value);
-        return magnitude >= 1e15 || (magnitude > 0 && magnitude < 0.5 * Math.Pow(10, -Digits));
+        return Digits >= 3 && (magnitude >= 1e15 || (magnitude > 0 && magnitude < 0.5 * Math.Pow(10, -Digits)));
     }
 }

@@ -102,6 +102,19 @@ public class ExplainOptionsTests
     }
 
     [Theory]
+    [InlineData(0.7, 8, "0.70")]
+    [InlineData(0.66818777216816616, 8, "0.66818777")]
+    [InlineData(-0.0, 8, "0.00")]
+    [InlineData(-1e-12, 8, "-1.0000000E-12")]
+    [InlineData(2.5e-13, 4, "2.500E-13")]
+    [InlineData(0.24, 0, "0")]
+    [InlineData(1.5, 1, "1.5")]
+    public void Numbers_print_trimmed_to_two_decimals_and_small_ones_in_scientific_notation(double value, int digits, string text)
+    {
+        Assert.Equal(text, new NumberText(digits).Format(value));
+    }
+
+    [Theory]
     [InlineData(new[] { "--lang", "fr" }, "--lang: unknown language 'fr' (expected en or zh)")]
     [InlineData(new[] { "--format", "pdf" }, "--format: unknown format 'pdf' (expected text, markdown, html)")]
     [InlineData(new[] { "--input", "1,1,1;1,0", "--target", "0;1" }, "sample 2: --input has 2 values")]
