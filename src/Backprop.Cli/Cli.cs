@@ -21,6 +21,7 @@ internal static class Cli
         var root = new RootCommand("Backprop: train, explain and ship multilayer perceptrons.")
         {
             TrainCommand.Create(io),
+            ExplainCommand.Create(io),
         };
 
         ParseResult parse = root.Parse(args);
