@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Backprop.Cli;
 
 namespace Backprop.Tests.Explain;
 
@@ -11,10 +10,8 @@ internal static partial class ExplainHarness
 
     public static Result Run(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = Cli.Cli.Run(["explain", .. args], stdout, stderr);
-        return new Result(exit, stdout.ToString(), stderr.ToString());
+        CliRunner.Result result = CliRunner.InProcess(["explain", .. args]);
+        return new Result(result.ExitCode, result.Out, result.Error);
     }
 
     /// <summary>The 2-2-2 example's initial parameters, written to a temporary weights file.</summary>
