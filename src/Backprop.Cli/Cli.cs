@@ -21,6 +21,8 @@ internal static class Cli
         var root = new RootCommand("Backprop: train, explain and ship multilayer perceptrons.")
         {
             TrainCommand.Create(io),
+            EvaluateCommand.Create(io),
+            PredictCommand.Create(io),
         };
 
         ParseResult parse = root.Parse(args);

@@ -44,32 +44,16 @@ internal sealed class JsonModelFormat : IModelFormat
 
         w.WriteStartObject("scaler");
         w.WriteString("kind", ScalingName(model.Scaler.Kind));
-        JsonValues.WriteDoubles(w, "offset", model.Scaler.Offset);
-        JsonValues.WriteDoubles(w, "scale", model.Scaler.Scale);
+        JsonValues.WriteInlineRow(w, "offset", model.Scaler.Offset);
+        JsonValues.WriteInlineRow(w, "scale", model.Scaler.Scale);
         w.WriteEndObject();
 
         w.WriteStartObject("parameters");
         for (int l = 0; l < model.Network.Layers.Count; l++)
         {
             Dense<float> layer = model.Network.Layers[l];
-            w.WriteStartArray($"W{l + 1}");
-            ReadOnlySpan<float> weights = layer.Weights;
-            for (int o = 0; o < layer.Outputs; o++)
-            {
-                w.WriteStartArray();
-                foreach (float v in weights.Slice(o * layer.Inputs, layer.Inputs))
-                {
-                    JsonValues.WriteFloat(w, v);
-                }
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray($"b{l + 1}");
-            foreach (float v in layer.Bias)
-            {
-                JsonValues.WriteFloat(w, v);
-            }
-            w.WriteEndArray();
+            JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs, indent: 4);
+            JsonValues.WriteInlineRow(w, $"b{l + 1}", layer.Bias);
         }
         w.WriteEndObject();
 

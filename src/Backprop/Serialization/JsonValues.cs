@@ -21,15 +21,6 @@ internal static class JsonValues
         }
     }
 
-    public static void WriteFloat(Utf8JsonWriter writer, float value)
-    {
-        if (!float.IsFinite(value))
-        {
-            throw new InvalidOperationException("A parameter is not finite; the model cannot be saved.");
-        }
-        writer.WriteRawValue(value.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
-    }
-
     public static void WriteDoubles(Utf8JsonWriter writer, string name, IEnumerable<double> values)
     {
         writer.WriteStartArray(name);
@@ -38,6 +29,58 @@ internal static class JsonValues
             WriteDouble(writer, v);
         }
         writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A (rows, columns) matrix as one line per row, "[[1.5, -0.25],\n [..]]", so an indented file reads like the matrix;
+    /// <paramref name="indent"/> is the column where the property name starts.
+    /// </summary>
+    public static void WriteMatrix(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values, int rows, int columns, int indent)
+    {
+        var sb = new System.Text.StringBuilder("[");
+        for (int r = 0; r < rows; r++)
+        {
+            sb.Append(r == 0 ? "\n" : ",\n").Append(' ', indent + 2);
+            AppendRow(sb, values.Slice(r * columns, columns));
+        }
+        sb.Append('\n').Append(' ', indent).Append(']');
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+    }
+
+    /// <summary>A list of finite floats on one line.</summary>
+    public static void WriteInlineRow(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values)
+    {
+        var sb = new System.Text.StringBuilder();
+        AppendRow(sb, values);
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+    }
+
+    private static void AppendRow(System.Text.StringBuilder sb, ReadOnlySpan<float> values)
+    {
+        sb.Append('[');
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new InvalidOperationException("A parameter is not finite; the model cannot be saved.");
+            }
+            sb.Append(i == 0 ? "" : ", ").Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+        }
+        sb.Append(']');
+    }
+
+    /// <summary>Finite doubles as one line of text.</summary>
+    public static void WriteInlineRow(Utf8JsonWriter writer, string name, IReadOnlyList<double> values)
+    {
+        if (values.Any(v => !double.IsFinite(v)))
+        {
+            WriteDoubles(writer, name, values);
+            return;
+        }
+        writer.WritePropertyName(name);
+        writer.WriteRawValue("[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]", skipInputValidation: true);
     }
 
     public static JsonElement Property(JsonElement parent, string name, string source, string where)
