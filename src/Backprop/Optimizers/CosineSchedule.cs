@@ -1,6 +1,9 @@
 namespace Backprop;
 
-/// <summary>Cosine annealing over the run: η = η_min + (η₀ − η_min) (1 + cos(π (epoch − 1) / total)) / 2.</summary>
+/// <summary>
+/// Cosine annealing over the run: η = η_min + (η₀ − η_min) (1 + cos(π (epoch − 1) / total)) / 2; the last epoch's rate
+/// stays just above η_min, so it is positive even when η_min = 0.
+/// </summary>
 internal sealed class CosineSchedule : LearningRateSchedule
 {
     private readonly double _minimum;
@@ -17,9 +20,7 @@ internal sealed class CosineSchedule : LearningRateSchedule
     public override double RateAt(int epoch, int totalEpochs, double baseRate)
     {
         double floor = Math.Min(_minimum, baseRate);
-        double rate = floor + (baseRate - floor) * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, totalEpochs))) / 2;
-        // The optimizers need η > 0; the very last epoch of a schedule to zero keeps a sliver.
-        return rate > 0 ? rate : baseRate * 1e-6;
+        return floor + (baseRate - floor) * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, totalEpochs))) / 2;
     }
 
     public override string Describe() => _minimum == 0 ? "cosine" : $"cosine:{Format(_minimum)}";

@@ -20,6 +20,11 @@ public abstract class LearningRateSchedule
     /// <summary>How the schedule is written on the command line and in model files, e.g. "step:10:0.5".</summary>
     public abstract string Describe();
 
+    /// <summary>Forgets what <see cref="Observe"/> learned; the trainer calls it when a fresh run starts.</summary>
+    internal virtual void Reset()
+    {
+    }
+
     /// <summary>The schedule's changing state, for checkpoints (empty for schedules that only depend on the epoch).</summary>
     internal virtual double[] SaveState() => [];
 

@@ -52,6 +52,13 @@ internal sealed class ReduceOnPlateauSchedule : LearningRateSchedule
 
     public override string Describe() => $"plateau:{_patience}:{Format(_factor)}";
 
+    internal override void Reset()
+    {
+        _best = double.PositiveInfinity;
+        _wait = 0;
+        _multiplier = 1;
+    }
+
     internal override double[] SaveState() => [_best, _wait, _multiplier];
 
     internal override void RestoreState(IReadOnlyList<double> state)

@@ -115,6 +115,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             _wait = 0;
             _bestParameters = null;
             _baseRate = Optimizer.LearningRate;
+            Options.Schedule?.Reset();
             Network.SetDropout(Options.Dropout, Options.Seed ^ DropoutSeedSalt);
         }
         _resumed = false;
