@@ -5,8 +5,9 @@ using Spectre.Console;
 namespace Backprop.Cli.Commands;
 
 /// <summary>
-/// Shows training progress: on a terminal, a live bar per epoch (Spectre.Console) with loss, validation accuracy,
-/// samples per second and time left; otherwise one plain line per epoch; nothing with --quiet.
+/// Shows training progress: on a terminal, a live bar for the current epoch (Spectre.Console) with loss, the last
+/// validation accuracy, samples per second and the epoch's time left, above a bar for the whole run with its time left;
+/// otherwise one plain line per epoch; nothing with --quiet.
 /// </summary>
 internal sealed class TrainingProgress
 {
@@ -16,6 +17,7 @@ internal sealed class TrainingProgress
     private readonly Stopwatch _epochClock = new();
     private readonly Stopwatch _refresh = Stopwatch.StartNew();
     private ProgressTask? _task;
+    private ProgressTask? _total;
     private ProgressContext? _context;
     private double? _lastAccuracy;
 
@@ -44,7 +46,18 @@ internal sealed class TrainingProgress
             .Start(context =>
             {
                 _context = context;
-                return train();
+                _total = context.AddTask($"run: {_epochs} epochs", maxValue: _epochs);
+                _epochClock.Restart();
+                T result = train();
+                _total.Value = _total.MaxValue;
+                if (_task is not null)
+                {
+                    _task.Value = _task.MaxValue;
+                    _task.StopTask();
+                }
+                _total.StopTask();
+                context.Refresh();
+                return result;
             });
     }
 
@@ -56,10 +69,12 @@ internal sealed class TrainingProgress
         }
         if (_task is null || b.Batch == 1)
         {
-            _epochClock.Restart();
+            _task?.StopTask();
             _task = _context!.AddTask(Describe(b.Epoch, b.Loss, _lastAccuracy, 0), maxValue: b.Batches);
+            _task.HideWhenCompleted = true;
         }
         _task.Value = b.Batch;
+        _total!.Value = b.Epoch - 1 + (double)b.Batch / b.Batches;
         if (_refresh.ElapsedMilliseconds >= 100 || b.Batch == b.Batches)
         {
             _refresh.Restart();
@@ -71,6 +86,7 @@ internal sealed class TrainingProgress
     public void OnEpoch(EpochReport r, int rows)
     {
         _lastAccuracy = r.ValidationAccuracy ?? _lastAccuracy;
+        _epochClock.Restart();
         if (_quiet)
         {
             return;
@@ -80,10 +96,11 @@ internal sealed class TrainingProgress
         {
             if (_task is not null)
             {
-                _task.Description = Describe(r.Epoch, r.Loss, r.ValidationAccuracy, rate);
                 _task.StopTask();
                 _task = null;
             }
+            _total!.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"run: epoch {r.Epoch}/{_epochs} loss {r.Loss:F4}{(r.ValidationAccuracy is double a ? $" val_acc {a:F4}" : "")} {rate:F0} samples/s"));
             return;
         }
         string validation = r.ValidationLoss is double vl

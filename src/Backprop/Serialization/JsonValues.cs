@@ -208,9 +208,7 @@ internal static class JsonValues
         }
         catch (JsonException e)
         {
-            string hint = e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
-                ? "truncated or corrupt" : "corrupt";
-            throw new InvalidDataException($"{path}: the {what} file is {hint}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
+            throw new InvalidDataException($"{path}: the {what} file is corrupt or truncated: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
         }
     }
 
