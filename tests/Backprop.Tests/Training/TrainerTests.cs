@@ -149,4 +149,26 @@ public class TrainerTests
         Dataset<float> data = TestData.Blobs(0, counts: [60, 30, 10]);
         Assert.Equal([100.0 / 180, 100.0 / 90, 100.0 / 30], ClassWeights.Balanced(data));
     }
+
+    [Fact]
+    public void Training_steps_allocate_nothing_only_epochs_do()
+    {
+        Dataset<float> data = TestData.Blobs(200);
+        long Allocated(int epochs)
+        {
+            var network = new Network<float>([2, 16, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            var trainer = new Trainer<float>(network, new Adam<float>(0.01), new TrainingOptions
+            {
+                MaxEpochs = epochs, BatchSize = 3, Dropout = 0.2, ClassWeights = [1.0, 2.0, 3.0], Schedule = LearningRateSchedule.Cosine(),
+            });
+            trainer.BatchCompleted = _ => { };
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(data, TestData.Blobs(10, seed: 3));
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(1);
+        long perEpoch = (Allocated(6) - Allocated(2)) / 4;
+        // 200 batches per epoch; an epoch's report and history entry are a few hundred bytes.
+        Assert.True(perEpoch < 2000, $"{perEpoch} bytes per epoch");
+    }
 }
