@@ -49,6 +49,7 @@ internal static class DataTraining
             throw new UsageException("--patience needs a validation split: add --validation-fraction (e.g. 0.1)");
         }
 
+        options = options with { Scaling = data.Scaler.Kind };
         ClassifierRun run;
         try
         {
@@ -58,8 +59,10 @@ internal static class DataTraining
         {
             throw new UsageException(e.Message.Split(" (Parameter")[0]);
         }
+        Dictionary<string, string> settings = run.Describe();
         if (resume is not null)
         {
+            CheckSettings(s.Resume!, resume.Settings, settings);
             run.Trainer.Restore(resume);
         }
 
@@ -90,7 +93,7 @@ internal static class DataTraining
                 progress.OnEpoch(report, train.Count);
                 if (checkpointPath is not null && report.Epoch % s.CheckpointEvery == 0 && !cancel.IsCancellationRequested)
                 {
-                    run.Trainer.CreateCheckpoint().Save(checkpointPath);
+                    run.Trainer.CreateCheckpoint(settings).Save(checkpointPath);
                 }
             }, cancel.Token));
         }
@@ -145,6 +148,18 @@ internal static class DataTraining
             }
         }
         return result.Reason == StopReason.Cancelled ? Interrupted : Cli.Ok;
+    }
+
+    // The epoch count may grow on resume; everything else that shapes the run must match.
+    private static void CheckSettings(string path, IReadOnlyDictionary<string, string> saved, IReadOnlyDictionary<string, string> current)
+    {
+        foreach ((string key, string value) in saved)
+        {
+            if (key != "epochs" && current.TryGetValue(key, out string? now) && now != value)
+            {
+                throw new InvalidDataException($"{path}: the checkpoint was written with {key} {value}, but this run has {key} {now}; resume with the same options");
+            }
+        }
     }
 
     private static ClassifierOptions BuildOptions(DataTrainingSettings s)

@@ -13,14 +13,14 @@ internal static class TrainCommand
     public static Command Create(CliIO io)
     {
         var layers = new Option<string?>("--layers") { Description = "Layer sizes, input first, e.g. 3,2,3 (default: the article's 3,2,3)" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, tanh, relu, leaky-relu or identity; one, or one per hidden layer (comma-separated)", DefaultValueFactory = _ => "sigmoid" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, tanh, relu, leaky-relu or identity; one, or one per hidden layer (comma-separated); with data the default is relu", DefaultValueFactory = _ => "sigmoid" };
         var outputActivation = new Option<string?>("--output-activation") { Description = "Output activation with --loss mse (default: the hidden activation); cross-entropy always uses softmax" };
         var loss = new Option<string>("--loss") { Description = "cross-entropy (softmax output) or mse (mean over outputs and batch)", DefaultValueFactory = _ => "cross-entropy" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => ArticleExample.LearningRate };
+        var lr = new Option<double>("--lr") { Description = "Learning rate η; with data the default is 0.001 for adam/adamw and 0.01 for sgd/momentum/nesterov", DefaultValueFactory = _ => ArticleExample.LearningRate };
         var threshold = new Option<double>("--threshold") { Description = "Stop when the loss is below this value (0: never)", DefaultValueFactory = _ => ArticleExample.LossThreshold };
         var maxEpochs = new Option<int>("--max-epochs") { Description = "Stop after this many epochs", DefaultValueFactory = _ => ArticleExample.MaxEpochs };
         var reportEvery = new Option<int>("--report-every") { Description = "Print the loss every N epochs", DefaultValueFactory = _ => ArticleExample.ReportEvery };
-        var seed = new Option<long?>("--seed") { Description = "Random initial parameters with this seed (Xavier for sigmoid/tanh, He for ReLU) instead of the article's values" };
+        var seed = new Option<long?>("--seed") { Description = "Random initial parameters with this seed (Xavier for sigmoid/tanh, He for ReLU) instead of the article's values; with data it also seeds the split, shuffles and dropout (default 0)" };
         var weights = new Option<string?>("--weights") { Description = "JSON file of initial parameters: {\"W1\": [[…]], \"b1\": […], …}" };
         var input = new Option<string?>("--input") { Description = "One input sample, comma-separated (default: the article's 1,1,1)" };
         var target = new Option<string?>("--target") { Description = "Its target: a class index (from 0) or a vector, comma-separated (default: class 0)" };

@@ -23,6 +23,12 @@ internal static class CheckpointFile
             w.WriteString("format", FormatName);
             w.WriteNumber("version", Version);
             w.WriteNumber("epoch", c.Epoch);
+            w.WriteStartObject("settings");
+            foreach ((string key, string value) in c.Settings.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(key, value);
+            }
+            w.WriteEndObject();
             w.WriteStartArray("sizes");
             foreach (int s in c.Sizes)
             {
@@ -146,8 +152,17 @@ internal static class CheckpointFile
                 LearningRate = JsonValues.Double(JsonValues.Property(h, "lr", s, where), s, where + ".lr"),
             });
         }
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("settings", out JsonElement settingsElement) && settingsElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in settingsElement.EnumerateObject())
+            {
+                settings[p.Name] = JsonValues.String(p.Value, s, $"settings.{p.Name}");
+            }
+        }
         return new TrainingCheckpoint
         {
+            Settings = settings,
             Epoch = JsonValues.Int(JsonValues.Property(root, "epoch", s, "the file"), s, "epoch"),
             Sizes = sizes,
             Activations = activations,

@@ -291,12 +291,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// schedule state, shuffle and dropout generator positions, the epoch, the early-stopping record and the history.
     /// Call it between epochs (from the epoch callback) or after <see cref="Fit(Dataset{T}, Dataset{T}?, Action{EpochReport}?, CancellationToken)"/>.
     /// </summary>
-    public TrainingCheckpoint CreateCheckpoint()
+    /// <param name="settings">Optional description of the run (options as text), stored for checks on resume.</param>
+    public TrainingCheckpoint CreateCheckpoint(IReadOnlyDictionary<string, string>? settings = null)
     {
         var optimizerState = Optimizer as IStatefulOptimizer<T>;
         return new TrainingCheckpoint
         {
             Epoch = _epochsDone,
+            Settings = settings ?? new Dictionary<string, string>(),
             Sizes = Network.Sizes,
             Activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))],
             Parameters = ToDoubles(Network.Parameters),

@@ -16,6 +16,9 @@ public sealed class TrainingCheckpoint
     /// <summary>Activation names, one per layer.</summary>
     public IReadOnlyList<string> Activations { get; init; } = [];
 
+    /// <summary>The run's settings as text (written by whoever created the checkpoint), so a resume can check it matches.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     internal double[] Parameters { get; init; } = [];
 
     internal string OptimizerKind { get; init; } = "";

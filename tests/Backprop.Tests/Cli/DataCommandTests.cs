@@ -123,7 +123,17 @@ public sealed class DataCommandTests : IDisposable
         TrainXor(PathOf("m.json"), "--epochs", "2", "--checkpoint-every", "1", "--checkpoint", PathOf("ck.json"));
         (int code, _, string error) = Run("train", "--dataset", "xor", "--hidden", "3", "--resume", PathOf("ck.json"), "--quiet");
         Assert.Equal(1, code);
-        Assert.Contains("the checkpoint is for layers 2,8,2", error, StringComparison.Ordinal);
+        Assert.Contains("the checkpoint was written with layers 2,8,2, but this run has layers 2,3,2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_checkpoint_written_with_other_options_is_refused()
+    {
+        TrainXor(PathOf("m.json"), "--epochs", "2", "--checkpoint-every", "1", "--checkpoint", PathOf("ck.json"));
+        (int code, _, string error) = TrainXor(PathOf("m2.json"), "--epochs", "4", "--dropout", "0.3", "--resume", PathOf("ck.json"), "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("the checkpoint was written with dropout 0, but this run has dropout 0.3", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("m2.json")));
     }
 
     [Fact]
