@@ -60,6 +60,9 @@ internal static class DataTraining
             throw new UsageException(e.Message.Split(" (Parameter")[0]);
         }
         Dictionary<string, string> settings = run.Describe();
+        // The split, so that the rows held out for testing can be found again (evaluate --dataset NAME).
+        settings["test_fraction"] = parse.GetValue(dataOptions.TestFraction).ToString("R", CultureInfo.InvariantCulture);
+        settings["validation_fraction"] = parse.GetValue(dataOptions.ValidationFraction).ToString("R", CultureInfo.InvariantCulture);
         if (resume is not null)
         {
             CheckSettings(s.Resume!, resume.Settings, settings);
@@ -68,8 +71,7 @@ internal static class DataTraining
 
         if (!s.Quiet)
         {
-            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Data: {data.Description}: {train.Count} training rows{Rows(", {0} validation", data.Validation)}{Rows(", {0} test", data.Test)}; {train.FeatureCount} features, {train.OutputCount} classes"));
+            io.Out.WriteLine($"Data: {data.Description}");
             io.Out.WriteLine(ModelSummary.Format(run.Network));
             string resumed = resume is null ? "" : $", resuming after epoch {resume.Epoch}";
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -102,7 +104,7 @@ internal static class DataTraining
             Console.CancelKeyPress -= onCancel;
         }
 
-        Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames);
+        Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames, settings);
         if (result.Reason == StopReason.Cancelled)
         {
             io.Out.WriteLine($"Interrupted during epoch {result.Epochs}; keeping the parameters after the last finished batch.");
@@ -269,7 +271,4 @@ internal static class DataTraining
             throw new UsageException($"--out {path}: the directory {directory} does not exist");
         }
     }
-
-    private static string Rows(string format, Dataset<float>? data)
-        => data is null ? "" : string.Format(CultureInfo.InvariantCulture, format, data.Count);
 }

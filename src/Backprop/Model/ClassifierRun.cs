@@ -110,8 +110,14 @@ internal sealed class ClassifierRun
     }
 
     /// <summary>The trained model; metrics hold the run's epochs, final training loss and last validation figures.</summary>
-    public Model ToModel(TrainingResult result, string labelName, FeatureScaler scaler, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null)
+    public Model ToModel(TrainingResult result, string labelName, FeatureScaler scaler, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null,
+        IReadOnlyDictionary<string, string>? extraOptions = null)
     {
+        Dictionary<string, string> options = Describe();
+        foreach ((string key, string value) in extraOptions ?? new Dictionary<string, string>())
+        {
+            options[key] = value;
+        }
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["epochs"] = result.Epochs,
@@ -131,7 +137,7 @@ internal sealed class ClassifierRun
         {
             metrics["best_epoch"] = best;
         }
-        var model = new Model(Network, featureNames ?? DefaultNames(Network.InputSize), labelName, classNames ?? DefaultClassNames(Network.OutputSize), scaler, Describe(), metrics)
+        var model = new Model(Network, featureNames ?? DefaultNames(Network.InputSize), labelName, classNames ?? DefaultClassNames(Network.OutputSize), scaler, options, metrics)
         {
             History = result.History,
             TrainingResult = result,

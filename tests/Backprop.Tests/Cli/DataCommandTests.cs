@@ -139,8 +139,8 @@ public sealed class DataCommandTests : IDisposable
     [Fact]
     public void A_model_whose_feature_count_differs_from_the_data_is_refused()
     {
-        string model = PathOf("seed.json");
-        Assert.Equal(0, Run("train", "--dataset", "seed", "--hidden", "2", "--epochs", "2", "--out", model, "--quiet").Code);
+        string model = PathOf("three.json");
+        Classifier.Fit(TestData.Blobs(10, features: 3), new ClassifierOptions { HiddenLayers = [2], Epochs = 1 }).Save(model);
         (int code, _, string error) = Run("evaluate", "--model", model, "--dataset", "xor");
         Assert.Equal(1, code);
         Assert.Contains("features but the model reads 3", error, StringComparison.Ordinal);
