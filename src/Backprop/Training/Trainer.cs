@@ -129,7 +129,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var output = new T[batchSize * data.OutputCount];
         int[] validationRows = validation is null ? [] : [.. Enumerable.Range(0, validation.Count)];
         var clock = new Stopwatch();
-        StopReason? stop = null;
+        // A checkpoint written in the epoch that triggered early stopping resumes into the same stop.
+        StopReason? stop = Options.Patience is int p && _wait >= p ? StopReason.EarlyStopped : null;
 
         try
         {

@@ -105,6 +105,18 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Restoring_a_checkpoint_of_another_architecture_or_optimizer_is_refused()
+    {
+        var small = new Network<float>([2, 3, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+        TrainingCheckpoint checkpoint = new Trainer<float>(small, new Adam<float>()).CreateCheckpoint();
+        var other = new Network<float>([2, 4, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+        InvalidDataException shape = Assert.Throws<InvalidDataException>(() => new Trainer<float>(other, new Adam<float>()).Restore(checkpoint));
+        Assert.Contains("layers 2,3,3", shape.Message, StringComparison.Ordinal);
+        InvalidDataException optimizer = Assert.Throws<InvalidDataException>(() => new Trainer<float>(small, new Sgd<float>(0.1)).Restore(checkpoint));
+        Assert.Contains("adam", optimizer.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Early_stopping_without_validation_data_is_refused()
     {
         var network = new Network<float>([2, 3], [Activation.Softmax], Loss.CrossEntropy);
