@@ -67,7 +67,7 @@ public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unm
     /// <summary>ε, added to √v̂ to avoid division by zero.</summary>
     public double Epsilon { get; }
 
-    /// <summary>The weight decay λ.</summary>
+    /// <summary>The weight decay λ, applied to every parameter (biases included).</summary>
     public double WeightDecay { get; }
 
     /// <summary>True for AdamW: θ ← θ − η λ θ, separately from the adaptive step.</summary>

@@ -57,7 +57,7 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
     /// <summary>Whether the update looks ahead along the velocity (Nesterov).</summary>
     public bool Nesterov { get; }
 
-    /// <summary>The L2 weight decay λ added to the gradient as λ θ.</summary>
+    /// <summary>The L2 weight decay λ added to the gradient as λ θ, for every parameter (biases included).</summary>
     public double WeightDecay { get; }
 
     string IStatefulOptimizer<T>.Kind => Momentum == 0 ? "sgd" : Nesterov ? "nesterov" : "momentum";
