@@ -22,6 +22,8 @@ internal static class Cli
         {
             TrainCommand.Create(io),
             ExplainCommand.Create(io),
+            EvaluateCommand.Create(io),
+            PredictCommand.Create(io),
         };
 
         ParseResult parse = root.Parse(args);
