@@ -61,8 +61,12 @@ internal static class DataTraining
         }
         Dictionary<string, string> settings = run.Describe();
         // The split, so that the rows held out for testing can be found again (evaluate --dataset NAME).
-        settings["test_fraction"] = parse.GetValue(dataOptions.TestFraction).ToString("R", CultureInfo.InvariantCulture);
-        settings["validation_fraction"] = parse.GetValue(dataOptions.ValidationFraction).ToString("R", CultureInfo.InvariantCulture);
+        if (data.Split is { } split && data.Test is not null)
+        {
+            settings["test_fraction"] = split.TestFraction.ToString("R", CultureInfo.InvariantCulture);
+            settings["validation_fraction"] = split.ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
+            settings["split_seed"] = split.Seed.ToString(CultureInfo.InvariantCulture);
+        }
         if (resume is not null)
         {
             CheckSettings(s.Resume!, resume.Settings, settings);

@@ -23,7 +23,7 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             Model m = ModelData.LoadModel(parse.GetValue(model));
-            Dataset<float> data = ModelData.Load(parse, dataOptions, m);
+            Dataset<float> data = ModelData.Load(parse, dataOptions, m, labelsRequired: false);
             float[] probabilities = m.PredictScaledProbabilities(data.Features, data.Count);
             string csv = Format(m.ClassNames, probabilities);
             string? path = parse.GetValue(output);

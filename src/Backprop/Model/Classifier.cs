@@ -27,7 +27,7 @@ public static class Classifier
         Dataset<float>? scaledValidation = validation is null ? null : Scaled(validation, scaler);
         var run = new ClassifierRun(options, scaledTrain, null);
         TrainingResult result = run.Trainer.Fit(scaledTrain, scaledValidation, onEpoch, cancellation);
-        return run.ToModel(result, "label", scaler, train.FeatureNames, train.ClassNames);
+        return run.ToModel(result, train.LabelName, scaler, train.FeatureNames, train.ClassNames);
     }
 
     /// <summary>A copy of a labelled data set with its features rescaled.</summary>

@@ -62,6 +62,37 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_on_a_built_in_set_scores_the_rows_the_model_held_out()
+    {
+        string model = PathOf("iris.json");
+        (int code, string output, string error) = Run("train", "--dataset", "iris", "--hidden", "16", "--optimizer", "sgd", "--lr", "0.1",
+            "--epochs", "60", "--batch-size", "16", "--seed", "1", "--out", model, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("(30 rows)", output, StringComparison.Ordinal);
+
+        (code, output, error) = Run("evaluate", "--model", model, "--dataset", "iris");
+        Assert.True(code == 0, error);
+        Assert.Contains("Rows      30", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predict_reads_a_csv_without_the_label_column_by_the_models_feature_names()
+    {
+        string model = PathOf("iris.json");
+        (int code, _, string error) = Run("train", "--dataset", "iris", "--hidden", "16", "--optimizer", "sgd", "--lr", "0.1",
+            "--epochs", "60", "--batch-size", "16", "--seed", "1", "--out", model, "--quiet");
+        Assert.True(code == 0, error);
+        string csv = PathOf("rows.csv");
+        // Columns in another order than training, no label column.
+        File.WriteAllText(csv, "petal_width_cm,petal_length_cm,sepal_width_cm,sepal_length_cm\n0.2,1.4,3.5,5.1\n2.3,5.2,3.0,6.7\n");
+        (code, string output, error) = Run("predict", "--model", model, "--data", csv);
+        Assert.True(code == 0, error);
+        string[] rows = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("predicted,p_setosa,p_versicolor,p_virginica", rows[0]);
+        Assert.Equal(["setosa", "virginica"], rows[1..].Select(r => r.Split(',')[0]));
+    }
+
+    [Fact]
     public void Train_prints_a_summary_and_one_line_per_epoch_when_not_on_a_terminal()
     {
         (int code, string output, _) = Run("train", "--dataset", "xor", "--hidden", "5,3", "--epochs", "3", "--out", PathOf("m.json"));
