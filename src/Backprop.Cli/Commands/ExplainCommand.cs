@@ -5,6 +5,7 @@ namespace Backprop.Cli.Commands;
 /// <summary>
 /// `backprop explain`: runs one real training step of the network that `train` would build from the same options
 /// and writes every number of it out (text, Markdown or HTML; English or Chinese), or checks a learner's answers.
+/// With --model, the network is a trained model's and the sample one row of data, rescaled as training saw it.
 /// </summary>
 internal static class ExplainCommand
 {
@@ -29,14 +30,37 @@ internal static class ExplainCommand
         var maxEpochs = new Option<int>("--max-epochs") { Description = "Epoch limit for --until-converged", DefaultValueFactory = _ => ArticleExample.MaxEpochs };
         var check = new Option<string?>("--check") { Description = "JSON file of your own values (z2, a2, z3, a3, loss, delta3, dW2, db2, …, W1', b1', …) to check instead of explaining" };
         var articleNotes = new Option<bool?>("--article-notes") { Description = "Remarks on the article's rounding slips (default: on for the article's own example)" };
+        var model = new Option<string?>("--model") { Description = "Explain a step of this trained model (written by 'backprop train --out') on one row: --input RAW or --data/--dataset with --row N" };
+        var row = new Option<int?>("--row") { Description = "With --model and --data/--dataset: the row to explain, counting from 1" };
+        var dataOptions = new DataOptions();
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
             layers, activation, outputActivation, loss, lr, seed, weights, input, target, digits,
-            format, lang, steps, track, untilConverged, threshold, maxEpochs, check, articleNotes,
+            format, lang, steps, track, untilConverged, threshold, maxEpochs, check, articleNotes, model, row,
         };
+        dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
+            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            string? modelPath = parse.GetValue(model);
+            ExplainModelOptions? fromModel = null;
+            if (modelPath is not null)
+            {
+                foreach (Option option in new Option[] { layers, weights, seed, activation, outputActivation, loss, threshold, maxEpochs })
+                {
+                    if (Given(option))
+                    {
+                        throw new UsageException($"--model and {option.Name} both define the network; leave out {option.Name}");
+                    }
+                }
+                fromModel = new ExplainModelOptions(modelPath, parse.GetValue(row), Given(lr) ? parse.GetValue(lr) : null,
+                    parse.GetValue(input), parse.GetValue(target), dataOptions, parse);
+            }
+            else if (dataOptions.IsGiven(parse) || Given(row))
+            {
+                throw new UsageException("--data, --dataset and --row pick a row for a trained model; give --model too");
+            }
             var sample = new SampleSettings(
                 Layers: parse.GetValue(layers),
                 Activation: parse.GetValue(activation)!,
@@ -59,7 +83,8 @@ internal static class ExplainCommand
                 Track: parse.GetValue(track),
                 UntilConverged: parse.GetValue(untilConverged),
                 Check: parse.GetValue(check),
-                ArticleNotes: parse.GetValue(articleNotes));
+                ArticleNotes: parse.GetValue(articleNotes),
+                Model: fromModel);
             return ExplainRun.Run(settings, io);
         });
         return command;

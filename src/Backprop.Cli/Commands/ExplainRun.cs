@@ -5,7 +5,8 @@ namespace Backprop.Cli.Commands;
 
 /// <summary>
 /// Runs `explain`: builds the network and batch with <see cref="SampleSetup"/> (so explain and train agree on every
-/// option), records one real step, and renders it, or checks an answers file against it.
+/// option), or from a trained model and one row with <see cref="ExplainModel"/>, records one real step, and renders
+/// it, or checks an answers file against it.
 /// </summary>
 internal static class ExplainRun
 {
@@ -40,9 +41,29 @@ internal static class ExplainRun
             throw new UsageException("--check compares one step with your answers; leave out --steps and --until-converged");
         }
 
-        Batch batch = BuildBatch(settings.Sample);
-        Network<double> network = batch.Setup.Network;
-        var optimizer = new Sgd<double>(settings.Sample.LearningRate);
+        if (settings.Model is not null && settings.UntilConverged)
+        {
+            throw new UsageException("--until-converged trains a network from its initial parameters; a model from --model is already trained (use --steps N)");
+        }
+
+        Batch batch;
+        ParameterSource source;
+        if (settings.Model is { } fromModel)
+        {
+            if (settings.Sample.Digits is < 0 or > 17)
+            {
+                throw new UsageException($"--digits must be between 0 and 17 (got {settings.Sample.Digits})");
+            }
+            batch = BuildModelBatch(fromModel);
+            source = new ParameterSource(ParameterSourceKind.Model, fromModel.Path);
+        }
+        else
+        {
+            batch = BuildBatch(settings.Sample);
+            source = Source(settings.Sample);
+        }
+        Network<double> network = batch.Network;
+        var optimizer = new Sgd<double>(batch.LearningRate);
         Explanation explanation = StepRecorder.Record(network, batch.X, batch.T, batch.Count, optimizer);
         Prose prose = Prose.Load(language);
 
@@ -76,10 +97,10 @@ internal static class ExplainRun
             {
                 // A fresh network from the same options, trained exactly as `train` trains it.
                 Batch fresh = BuildBatch(settings.Sample);
-                convergence = ConvergenceSummary.Run(fresh.Setup.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
+                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
             }
             bool notes = settings.ArticleNotes ?? IsArticleExample(explanation);
-            document = ExplanationComposer.Compose(explanation, prose, new ComposeOptions(settings.Sample.Digits, Source(settings.Sample), notes, further, convergence));
+            document = ExplanationComposer.Compose(explanation, prose, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
         }
 
         switch (format)
@@ -98,8 +119,18 @@ internal static class ExplainRun
         return exit;
     }
 
+    /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>
+    private sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
+
+    /// <summary>One row for a trained model, prepared by <see cref="ExplainModel"/>.</summary>
+    private static Batch BuildModelBatch(ExplainModelOptions options)
+    {
+        ModelBatch m = ExplainModel.Build(options);
+        var data = new Dataset<double>(m.X, m.X.Length, m.T, m.T.Length);
+        return new Batch(m.Network, m.X, m.T, 1, data, m.LearningRate, m.Row);
+    }
+
     /// <summary>The samples of the batch: --input rows separated by ';', each checked by <see cref="SampleSetup"/>.</summary>
-    private sealed record Batch(SampleSetup Setup, double[] X, double[] T, int Count, Dataset<double> Data);
 
     private static Batch BuildBatch(SampleSettings s)
     {
@@ -142,7 +173,7 @@ internal static class ExplainRun
         double[] xs = [.. x];
         double[] ts = [.. t];
         var data = new Dataset<double>(xs, first!.Data.FeatureCount, ts, first.Data.OutputCount);
-        return new Batch(first, xs, ts, count, data);
+        return new Batch(first.Network, xs, ts, count, data, s.LearningRate);
     }
 
     private static ParameterSource Source(SampleSettings s)

@@ -1,6 +1,9 @@
 namespace Backprop.Cli.Commands;
 
-/// <summary>The options of `explain`, as typed: the network and sample options shared with `train`, then its own.</summary>
+/// <summary>
+/// The options of `explain`, as typed: the network and sample options shared with `train`, then its own; with
+/// --model, the model and row options (which replace the network options).
+/// </summary>
 internal sealed record ExplainSettings(
     SampleSettings Sample,
     string Format,
@@ -9,4 +12,5 @@ internal sealed record ExplainSettings(
     string? Track,
     bool UntilConverged,
     string? Check,
-    bool? ArticleNotes);
+    bool? ArticleNotes,
+    ExplainModelOptions? Model = null);

@@ -8,7 +8,7 @@ internal static class KatexCommands
 {
     public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        @"\mathbf", @"\boldsymbol", @"\delta", @"\eta", @"\theta", @"\sigma", @"\top", @"\prime", @"\nabla",
+        @"\mathbf", @"\boldsymbol", @"\delta", @"\eta", @"\theta", @"\mu", @"\sigma", @"\top", @"\prime", @"\nabla",
         @"\times", @"\odot", @"\cdot", @"\leftarrow", @"\approx", @"\cdots", @"\vdots", @"\ddots", @"\partial",
         @"\frac", @"\left", @"\right", @"\ln", @"\tanh", @"\max", @"\operatorname", @"\sum",
         @"\begin", @"\end", @"\,", @"\\",

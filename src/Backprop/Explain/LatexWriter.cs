@@ -43,6 +43,7 @@ internal static class LatexWriter
         "δ" => "\\delta",
         "η" => "\\eta",
         "θ" => "\\theta",
+        "μ" => "\\mu",
         "σ" => "\\sigma",
         _ => name,
     };

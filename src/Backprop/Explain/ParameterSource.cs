@@ -9,4 +9,5 @@ internal enum ParameterSourceKind
     Article,
     File,
     Seed,
+    Model,
 }

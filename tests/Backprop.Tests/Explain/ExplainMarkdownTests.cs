@@ -46,7 +46,7 @@ public partial class ExplainMarkdownTests
         }
     }
 
-    private static void CheckFormula(string tex)
+    internal static void CheckFormula(string tex)
     {
         int depth = 0;
         for (int i = 0; i < tex.Length; i++)
