@@ -11,23 +11,17 @@ internal static class ExplainCommand
 {
     public static Command Create(CliIO io)
     {
-        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input first, e.g. 3,2,3 (default: the article's 3,2,3)" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, tanh, relu, leaky-relu or identity; one, or one per hidden layer", DefaultValueFactory = _ => "sigmoid" };
-        var outputActivation = new Option<string?>("--output-activation") { Description = "Output activation with --loss mse (default: the hidden activation)" };
-        var loss = new Option<string>("--loss") { Description = "cross-entropy (softmax output) or mse (mean over outputs and batch)", DefaultValueFactory = _ => "cross-entropy" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => ArticleExample.LearningRate };
-        var seed = new Option<long?>("--seed") { Description = "Random initial parameters with this seed instead of the article's values" };
-        var weights = new Option<string?>("--weights") { Description = "JSON file of initial parameters: {\"W1\": [[…]], \"b1\": […], …}" };
-        var input = new Option<string?>("--input") { Description = "The input, comma-separated; a small batch separates samples with ';', e.g. \"1,1,1;0,1,0\"" };
-        var target = new Option<string?>("--target") { Description = "The target: a class index (from 0) or a vector; one per sample with ';'" };
-        var digits = new Option<int>("--digits") { Description = "Decimals when printing (computation is always double)", DefaultValueFactory = _ => 8 };
+        var net = new NetworkOptions();
+        net.Input.Description = "The input, comma-separated; a small batch separates samples with ';', e.g. \"1,1,1;0,1,0\"";
+        net.Target.Description = "The target: a class index (from 0) or a vector; one per sample with ';'";
+        net.Digits.Description = "Decimals when printing (computation is always double)";
+        net.Threshold.Description = "Loss threshold for --until-converged";
+        net.MaxEpochs.Description = "Epoch limit for --until-converged";
         var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math) or html (one self-contained page)", DefaultValueFactory = _ => "text" };
         var lang = new Option<string>("--lang") { Description = "Language of the prose: en or zh", DefaultValueFactory = _ => "en" };
         var steps = new Option<int>("--steps") { Description = "Also run N further steps and print the loss of each", DefaultValueFactory = _ => 0 };
         var track = new Option<string?>("--track") { Description = "With --steps: also show these quantities in each step, comma-separated, e.g. a3,W2'" };
         var untilConverged = new Option<bool>("--until-converged") { Description = "Also train from the same start until --threshold or --max-epochs, as train does, and summarise" };
-        var threshold = new Option<double>("--threshold") { Description = "Loss threshold for --until-converged", DefaultValueFactory = _ => ArticleExample.LossThreshold };
-        var maxEpochs = new Option<int>("--max-epochs") { Description = "Epoch limit for --until-converged", DefaultValueFactory = _ => ArticleExample.MaxEpochs };
         var check = new Option<string?>("--check") { Description = "JSON file of your own values (z2, a2, z3, a3, loss, delta3, dW2, db2, …, W1', b1', …) to check instead of explaining" };
         var articleNotes = new Option<bool?>("--article-notes") { Description = "Remarks on the article's rounding slips (default: on for the article's own example)" };
         var model = new Option<string?>("--model") { Description = "Explain a step of this trained model (written by 'backprop train --out') on one row: --input RAW or --data/--dataset with --row N" };
@@ -36,45 +30,32 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            layers, activation, outputActivation, loss, lr, seed, weights, input, target, digits,
-            format, lang, steps, track, untilConverged, threshold, maxEpochs, check, articleNotes, model, row,
+            format, lang, steps, track, untilConverged, check, articleNotes, model, row,
         };
+        net.AddTo(command);
         dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            bool Given(Option option) => NetworkOptions.Given(parse, option);
             string? modelPath = parse.GetValue(model);
             ExplainModelOptions? fromModel = null;
             if (modelPath is not null)
             {
-                foreach (Option option in new Option[] { layers, weights, seed, activation, outputActivation, loss, threshold, maxEpochs })
+                foreach (Option option in new Option[] { net.Layers, net.Weights, net.Seed, net.Activation, net.OutputActivation, net.Loss, net.Threshold, net.MaxEpochs })
                 {
                     if (Given(option))
                     {
                         throw new UsageException($"--model and {option.Name} both define the network; leave out {option.Name}");
                     }
                 }
-                fromModel = new ExplainModelOptions(modelPath, parse.GetValue(row), Given(lr) ? parse.GetValue(lr) : null,
-                    parse.GetValue(input), parse.GetValue(target), dataOptions, parse);
+                fromModel = new ExplainModelOptions(modelPath, parse.GetValue(row), Given(net.LearningRate) ? parse.GetValue(net.LearningRate) : null,
+                    parse.GetValue(net.Input), parse.GetValue(net.Target), dataOptions, parse);
             }
             else if (dataOptions.IsGiven(parse) || Given(row))
             {
                 throw new UsageException("--data, --dataset and --row pick a row for a trained model; give --model too");
             }
-            var sample = new SampleSettings(
-                Layers: parse.GetValue(layers),
-                Activation: parse.GetValue(activation)!,
-                OutputActivation: parse.GetValue(outputActivation),
-                Loss: parse.GetValue(loss)!,
-                LearningRate: parse.GetValue(lr),
-                Threshold: parse.GetValue(threshold),
-                MaxEpochs: parse.GetValue(maxEpochs),
-                ReportEvery: ArticleExample.ReportEvery,
-                Seed: parse.GetValue(seed),
-                Weights: parse.GetValue(weights),
-                Input: parse.GetValue(input),
-                Target: parse.GetValue(target),
-                Digits: parse.GetValue(digits));
+            SampleSettings sample = net.Read(parse, ArticleExample.ReportEvery);
             var settings = new ExplainSettings(
                 sample,
                 Format: parse.GetValue(format)!,

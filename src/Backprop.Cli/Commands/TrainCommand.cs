@@ -12,19 +12,12 @@ internal static class TrainCommand
 {
     public static Command Create(CliIO io)
     {
-        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input first, e.g. 3,2,3 (default: the article's 3,2,3)" };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation: sigmoid, tanh, relu, leaky-relu or identity; one, or one per hidden layer (comma-separated); with data the default is relu", DefaultValueFactory = _ => "sigmoid" };
-        var outputActivation = new Option<string?>("--output-activation") { Description = "Output activation with --loss mse (default: the hidden activation); cross-entropy always uses softmax" };
-        var loss = new Option<string>("--loss") { Description = "cross-entropy (softmax output) or mse (mean over outputs and batch)", DefaultValueFactory = _ => "cross-entropy" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η; with data the default is 0.001 for adam/adamw and 0.01 for sgd/momentum/nesterov", DefaultValueFactory = _ => ArticleExample.LearningRate };
-        var threshold = new Option<double>("--threshold") { Description = "Stop when the loss is below this value (0: never)", DefaultValueFactory = _ => ArticleExample.LossThreshold };
-        var maxEpochs = new Option<int>("--max-epochs") { Description = "Stop after this many epochs", DefaultValueFactory = _ => ArticleExample.MaxEpochs };
+        var net = new NetworkOptions();
+        net.Activation.Description += "; with data the default is relu";
+        net.LearningRate.Description = "Learning rate η; with data the default is 0.001 for adam/adamw and 0.01 for sgd/momentum/nesterov";
+        net.Seed.Description += "; with data it also seeds the split, shuffles and dropout (default 0)";
+        net.Digits.Description = "Decimals when printing parameters";
         var reportEvery = new Option<int>("--report-every") { Description = "Print the loss every N epochs", DefaultValueFactory = _ => ArticleExample.ReportEvery };
-        var seed = new Option<long?>("--seed") { Description = "Random initial parameters with this seed (Xavier for sigmoid/tanh, He for ReLU) instead of the article's values; with data it also seeds the split, shuffles and dropout (default 0)" };
-        var weights = new Option<string?>("--weights") { Description = "JSON file of initial parameters: {\"W1\": [[…]], \"b1\": […], …}" };
-        var input = new Option<string?>("--input") { Description = "One input sample, comma-separated (default: the article's 1,1,1)" };
-        var target = new Option<string?>("--target") { Description = "Its target: a class index (from 0) or a vector, comma-separated (default: class 0)" };
-        var digits = new Option<int>("--digits") { Description = "Decimals when printing parameters", DefaultValueFactory = _ => 8 };
 
         // With data (--dataset or --data):
         var hidden = new Option<string?>("--hidden") { Description = "With data: hidden layer sizes, e.g. 128,64 (inputs and classes come from the data; default 100)" };
@@ -47,45 +40,45 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
         {
-            layers, activation, outputActivation, loss, lr, threshold, maxEpochs, reportEvery, seed, weights, input, target, digits,
-            hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
+            reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
             checkpointEvery, checkpoint, resume,
         };
+        net.AddTo(command);
         dataOptions.AddTo(command);
-        Option[] sampleOnly = [outputActivation, threshold, reportEvery, weights, input, target, digits];
+        Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
         Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume];
         command.SetAction(parse =>
         {
-            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            bool Given(Option option) => NetworkOptions.Given(parse, option);
             if (dataOptions.IsGiven(parse))
             {
                 if (sampleOnly.FirstOrDefault(Given) is Option sampleOption)
                 {
                     throw new UsageException($"{sampleOption.Name} applies to one-sample training, not to --dataset/--data");
                 }
-                if (Given(loss) && OptionValues.Loss("--loss", parse.GetValue(loss)!) != Backprop.Loss.CrossEntropy)
+                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) != Backprop.Loss.CrossEntropy)
                 {
                     throw new UsageException("--loss: training on data uses cross-entropy (a softmax classifier)");
                 }
-                if (Given(maxEpochs) && Given(epochs))
+                if (Given(net.MaxEpochs) && Given(epochs))
                 {
                     throw new UsageException("--max-epochs and --epochs both set the number of epochs; give one of them");
                 }
                 var dataSettings = new DataTrainingSettings(
-                    Layers: parse.GetValue(layers),
+                    Layers: parse.GetValue(net.Layers),
                     Hidden: parse.GetValue(hidden),
-                    Activation: Given(activation) ? parse.GetValue(activation) : null,
+                    Activation: Given(net.Activation) ? parse.GetValue(net.Activation) : null,
                     Optimizer: parse.GetValue(optimizer),
-                    LearningRate: Given(lr) ? parse.GetValue(lr) : null,
+                    LearningRate: Given(net.LearningRate) ? parse.GetValue(net.LearningRate) : null,
                     Momentum: parse.GetValue(momentum),
                     WeightDecay: parse.GetValue(weightDecay),
                     Schedule: parse.GetValue(schedule),
                     BatchSize: parse.GetValue(batchSize),
-                    Epochs: parse.GetValue(epochs) ?? (Given(maxEpochs) ? parse.GetValue(maxEpochs) : null),
+                    Epochs: parse.GetValue(epochs) ?? (Given(net.MaxEpochs) ? parse.GetValue(net.MaxEpochs) : null),
                     Dropout: parse.GetValue(dropout),
                     ClassWeights: parse.GetValue(classWeights)!,
                     Patience: parse.GetValue(patience),
-                    Seed: parse.GetValue(seed) ?? 0,
+                    Seed: parse.GetValue(net.Seed) ?? 0,
                     Threshold: null,
                     Out: parse.GetValue(outPath),
                     Metrics: parse.GetValue(metrics),
@@ -100,20 +93,7 @@ internal static class TrainCommand
                 throw new UsageException($"{dataOption.Name} applies to training on data; add --dataset NAME or --data FILE");
             }
 
-            var settings = new SampleSettings(
-                Layers: parse.GetValue(layers),
-                Activation: parse.GetValue(activation)!,
-                OutputActivation: parse.GetValue(outputActivation),
-                Loss: parse.GetValue(loss)!,
-                LearningRate: parse.GetValue(lr),
-                Threshold: parse.GetValue(threshold),
-                MaxEpochs: parse.GetValue(maxEpochs),
-                ReportEvery: parse.GetValue(reportEvery),
-                Seed: parse.GetValue(seed),
-                Weights: parse.GetValue(weights),
-                Input: parse.GetValue(input),
-                Target: parse.GetValue(target),
-                Digits: parse.GetValue(digits));
+            SampleSettings settings = net.Read(parse, parse.GetValue(reportEvery));
             return SampleTraining.Run(settings, io);
         });
         return command;
