@@ -40,10 +40,17 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
         {
-            reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
-            checkpointEvery, checkpoint, resume,
         };
         net.AddTo(command);
+        Option[] dataTrainingOptions =
+        [
+            reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
+            checkpointEvery, checkpoint, resume,
+        ];
+        foreach (Option option in dataTrainingOptions)
+        {
+            command.Options.Add(option);
+        }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
         Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume];
