@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Text.Json;
 using Backprop.Cli.Commands;
@@ -18,13 +19,20 @@ internal static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var io = new CliIO(stdout, stderr);
-        var root = new RootCommand("Backprop: train, explain and ship multilayer perceptrons.")
+        // A plain command named like the installed tool, so that help shows "backprop", not the assembly's name.
+        var root = new Command("backprop", "Backprop: train, explain and ship multilayer perceptrons.")
         {
+            new HelpOption(),
+            new VersionOption(),
             TrainCommand.Create(io),
+            ExplainCommand.Create(io),
+            EvaluateCommand.Create(io),
+            PredictCommand.Create(io),
             BenchCommand.Create(io),
         };
 
-        ParseResult parse = root.Parse(args);
+        // With no words at all, show what there is to do rather than an error.
+        ParseResult parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
         {
             // An unrecognised word explains more than the "command was not provided" that follows from it.

@@ -1,12 +1,33 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Backprop.Cli.Commands;
 
 /// <summary>What a command loaded for training: the splits and the scaler fitted on the training split.</summary>
-internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validation, Dataset<float>? Test, FeatureScaler Scaler, string LabelName, string Description);
+internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validation, Dataset<float>? Test, FeatureScaler Scaler, string LabelName, string Description)
+{
+    /// <summary>How a built-in data set was split (null for --data files and for a set with its own test set); worth storing in the model.</summary>
+    public SplitRecipe? Split { get; init; }
+}
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
-internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string LabelName, IReadOnlyList<string> ClassNames, FeatureScaler Scaler);
+internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string LabelName, IReadOnlyList<string> ClassNames, FeatureScaler Scaler)
+{
+    /// <summary>
+    /// The split the model was trained with (<see cref="LoadedData.Split"/>), when the model recorded it: then
+    /// `--dataset NAME` for this model gives that split's test rows instead of all rows.
+    /// </summary>
+    public SplitRecipe? Split { get; init; }
+}
+
+/// <summary>A stratified split, repeatable: the same fractions and seed on the same data give the same rows.</summary>
+internal sealed record SplitRecipe(double TestFraction, double ValidationFraction, long Seed);
+
+/// <summary>Rows for a saved model (evaluate, predict): features in the model's column order, scaled by its scaler.</summary>
+/// <param name="Data">The rows; labelled (in the model's class order) when <paramref name="HasLabels"/>, else <see cref="Dataset{T}.Unlabelled"/>.</param>
+/// <param name="HasLabels">Whether the source had the label column.</param>
+/// <param name="Description">One line on what was read.</param>
+internal sealed record ModelInput(Dataset<float> Data, bool HasLabels, string Description);
 
 /// <summary>
 /// The data options shared by `train`, `evaluate` and `predict` (--dataset, --data, --label, splits, scaling), and
@@ -16,63 +37,373 @@ internal sealed class DataOptions
 {
     public Option<string?> Dataset { get; } = new("--dataset") { Description = $"A built-in data set: {string.Join(", ", BuiltInDatasets.Names)}" };
 
-    public Option<string?> Data { get; } = new("--data") { Description = "A CSV file with a header row" };
+    public Option<string?> Data { get; } = new("--data") { Description = "A CSV file with a header row ('-': standard input; features are its numeric columns), or IDX images (the labels file beside them is found by name)" };
 
-    public Option<string?> Label { get; } = new("--label") { Description = "The label column of --data (default: the last column)" };
+    public Option<string?> Label { get; } = new("--label") { Description = "The label column of --data (default: the last column; for a model, the column it was trained on)" };
+
+    public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "Field delimiter of --data: ',', ';', tab or '|' (default: detected from the header line)" };
 
     public Option<string> Scale { get; } = new("--scale") { Description = "Feature scaling fitted on the training split: standard, minmax or none", DefaultValueFactory = _ => "standard" };
 
-    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of rows held out for the final test (stratified)", DefaultValueFactory = _ => 0.2 };
+    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of rows held out for the final test (stratified; ignored by fashion-mnist, which has its own test set)", DefaultValueFactory = _ => 0.2 };
 
     public Option<double> ValidationFraction { get; } = new("--validation-fraction") { Description = "Fraction of rows held out for validation (stratified)", DefaultValueFactory = _ => 0.0 };
+
+    public Option<int?> Rows { get; } = new("--rows") { Description = $"Rows of a synthetic data set (moons, circles, spirals; default {BuiltInDatasets.DefaultSyntheticRows})" };
+
+    public Option<double?> Noise { get; } = new("--noise") { Description = "Noise (standard deviation) of a synthetic data set (default: moons 0.1, circles 0.05, spirals 0.05)" };
+
+    public Option<long> DataSeed { get; } = new("--data-seed") { Description = "Seed of a synthetic data set's points (the split uses the training seed)", DefaultValueFactory = _ => 0 };
+
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"Folder of the Fashion-MNIST IDX files (default: {FashionMnist.DefaultDirectory})" };
+
+    /// <summary>Where `--data -` reads from (standard input unless a test says otherwise).</summary>
+    public TextReader? StandardInput { get; init; }
 
     public void AddTo(Command command)
     {
         command.Options.Add(Dataset);
         command.Options.Add(Data);
         command.Options.Add(Label);
+        command.Options.Add(Delimiter);
         command.Options.Add(Scale);
         command.Options.Add(TestFraction);
         command.Options.Add(ValidationFraction);
+        command.Options.Add(Rows);
+        command.Options.Add(Noise);
+        command.Options.Add(DataSeed);
+        command.Options.Add(DataDir);
     }
 
     /// <summary>True when the command line names data (so `train` works on a data set, not the article's sample).</summary>
     public bool IsGiven(ParseResult parse) => parse.GetValue(Dataset) is not null || parse.GetValue(Data) is not null;
 
-    /// <summary>Loads the data named on the command line, splits it with <paramref name="seed"/>, and scales it.</summary>
+    /// <summary>
+    /// Loads the data named on the command line, splits it (stratified, with <paramref name="seed"/>; a built-in test
+    /// set is used as it is), fits the scaler on the training split and applies it to every split.
+    /// </summary>
+    /// <exception cref="UsageException">The options contradict each other or are out of range.</exception>
+    /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
     public LoadedData LoadForTraining(ParseResult parse, long seed)
     {
-        _ = seed;
-        Dataset<float> all = LoadNamed(parse);
         ScalingKind kind = ParseScaling(parse.GetValue(Scale)!);
-        FeatureScaler scaler = FeatureScaler.Fit(all.Features, all.FeatureCount, kind);
-        return new LoadedData(all, null, null, scaler, "label", parse.GetValue(Dataset) ?? parse.GetValue(Data)!);
+        double testFraction = parse.GetValue(TestFraction);
+        double validationFraction = parse.GetValue(ValidationFraction);
+        CheckFractions(testFraction, validationFraction);
+
+        (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
+        Dataset<float> all = source.Train;
+        CheckClasses(all, name);
+
+        DatasetSplits<float> splits;
+        if (source.Test is not null)
+        {
+            // The data set's own test set; only a validation split is cut from its training rows.
+            DatasetSplits<float> trainParts = StratifiedSplit.Split(all, 0, validationFraction, seed);
+            splits = new DatasetSplits<float>(trainParts.Train, trainParts.Validation, source.Test);
+        }
+        else
+        {
+            splits = StratifiedSplit.Split(all, testFraction, validationFraction, seed);
+        }
+
+        FeatureScaler scaler = FeatureScaler.Fit(splits.Train.Features, splits.Train.FeatureCount, kind);
+        splits.Train.Rescale(scaler);
+        splits.Validation?.Rescale(scaler);
+        splits.Test?.Rescale(scaler);
+
+        string description =
+            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {all.OutputCount} classes ({CsvDatasetReader.Abbreviate(all.ClassNames)}), label '{all.LabelName}'; "
+            + $"train {splits.Train.Count}, validation {splits.Validation?.Count ?? 0}, test {splits.Test?.Count ?? 0}"
+            + (source.Test is not null ? " (the data set's own test set)" : $" (stratified, seed {seed})")
+            + $"; scaling {kind.ToString().ToLowerInvariant()}"
+            + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {CsvDatasetReader.Abbreviate(all.IgnoredColumns)}" : "");
+        SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
+        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description) { Split = recipe };
     }
 
-    /// <summary>Loads data for a saved model: its feature columns by name, its label when present, its scaling.</summary>
+    /// <summary>
+    /// Loads labelled data for a saved model (evaluate): its feature columns by name, its label column
+    /// (--label overrides), labels mapped to its classes, its scaler applied. With --dataset: fashion-mnist gives its
+    /// test set, another built-in set the test rows of <see cref="DataSchema.Split"/> when the model recorded one
+    /// (else all rows); a --data file is used whole.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A column the model reads or the label column is missing, a class is unknown, or a cell is bad.</exception>
     public Dataset<float> LoadForModel(ParseResult parse, DataSchema schema)
+        => Load(parse, schema, labelRequired: true).Data;
+
+    /// <summary>
+    /// Like <see cref="LoadForModel"/>, but the label column may be absent (predict): then the rows come unlabelled
+    /// and <see cref="ModelInput.HasLabels"/> is false.
+    /// </summary>
+    public ModelInput LoadFeaturesForModel(ParseResult parse, DataSchema schema)
+        => Load(parse, schema, labelRequired: false);
+
+    private ModelInput Load(ParseResult parse, DataSchema schema, bool labelRequired)
     {
-        Dataset<float> data = LoadNamed(parse);
+        ArgumentNullException.ThrowIfNull(schema);
+        string labelName = parse.GetValue(Label) ?? schema.LabelName;
+        var csvOptions = new CsvDatasetOptions
+        {
+            Label = labelName,
+            FeatureColumns = schema.FeatureNames,
+            ClassNames = schema.ClassNames,
+            LabelOptional = !labelRequired,
+        };
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions);
+        Dataset<float> data = source.Test ?? source.Train;
+        string part = "";
+        if (parse.GetValue(Dataset) is not null)
+        {
+            if (source.Test is not null)
+            {
+                part = " (its test set)";
+            }
+            else if (schema.Split is { } split)
+            {
+                data = StratifiedSplit.Split(data, split.TestFraction, split.ValidationFraction, split.Seed).Test
+                    ?? throw new InvalidDataException($"{name}: the model's split (test fraction {split.TestFraction.ToString(CultureInfo.InvariantCulture)}) held out no test rows");
+                part = $" (the test rows of the model's split, seed {split.Seed})";
+            }
+        }
+        if (!isCsv)
+        {
+            data = AlignToModel(data, schema, name, parse.GetValue(Label), labelRequired);
+        }
         if (data.FeatureCount != schema.FeatureNames.Count)
         {
-            throw new InvalidDataException($"the data has {data.FeatureCount} features but the model reads {schema.FeatureNames.Count}");
+            throw new InvalidDataException($"{name}: the data has {data.FeatureCount} features but the model reads {schema.FeatureNames.Count}");
         }
-        return data;
+        if (schema.Scaler.FeatureCount != data.FeatureCount)
+        {
+            throw new InvalidDataException($"the model's scaler has {schema.Scaler.FeatureCount} features but the model reads {data.FeatureCount}");
+        }
+        data.Rescale(schema.Scaler);
+        string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column");
+        return new ModelInput(data, data.IsLabelled, description);
     }
 
-    private Dataset<float> LoadNamed(ParseResult parse)
+    /// <summary>
+    /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
+    /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
+    /// </summary>
+    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions)
     {
         string? name = parse.GetValue(Dataset);
-        if (name is not null && parse.GetValue(Data) is not null)
+        string? file = parse.GetValue(Data);
+        if (name is not null && file is not null)
         {
             throw new UsageException("--dataset and --data both name the data; give one of them");
         }
-        if (name is null)
+        if (name is null && file is null)
         {
-            throw new UsageException("CSV data (--data) is not available in this build; use --dataset");
+            throw new UsageException("no data: give --dataset NAME or --data FILE (CSV, or IDX images)");
         }
-        return BuiltInDatasets.Load<float>(name);
+        if (name is not null)
+        {
+            foreach (Option option in new Option[] { Label, Delimiter })
+            {
+                if (parse.GetResult(option) is not null && !(option == Label && csvOptions is not null))
+                {
+                    throw new UsageException($"{option.Name} applies to --data files, not to --dataset {name}");
+                }
+            }
+            return (LoadBuiltIn(parse, name), name, false);
+        }
+
+        if (parse.GetResult(Rows) is not null || parse.GetResult(Noise) is not null)
+        {
+            throw new UsageException("--rows and --noise apply to the synthetic data sets (--dataset moons, circles or spirals), not to --data");
+        }
+        char? delimiter = ParseDelimiter(parse.GetValue(Delimiter));
+        if (file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
+        {
+            if (parse.GetResult(Delimiter) is not null || (csvOptions is null && parse.GetResult(Label) is not null))
+            {
+                throw new UsageException($"--label and --delimiter apply to CSV files; {file} is an IDX file");
+            }
+            return (new DatasetSplits<float>(LoadIdx(file!, labelRequired), null, null), file!, false);
+        }
+        CsvDatasetOptions options = (csvOptions ?? new CsvDatasetOptions { Label = parse.GetValue(Label) }) with { Delimiter = delimiter };
+        Dataset<float> data = file == "-"
+            ? CsvDatasetReader.Read<float>(StandardInput ?? Console.In, "<stdin>", options)
+            : CsvDatasetReader.Read<float>(file!, options);
+        return (new DatasetSplits<float>(data, null, null), file == "-" ? "<stdin>" : file!, true);
     }
+
+    /// <summary>IDX images and the labels file beside them; without one, unlabelled rows where labels are optional.</summary>
+    private static Dataset<float> LoadIdx(string images, bool labelRequired)
+    {
+        string? labels = IdxReader.FindLabelsFile(images);
+        if (labels is not null)
+        {
+            return IdxReader.Load<float>(images, labels);
+        }
+        if (labelRequired)
+        {
+            throw new InvalidDataException($"{images}: no IDX labels file beside these images (for *-images-idx3-ubyte[.gz] it is *-labels-idx1-ubyte[.gz])");
+        }
+        (float[] pixels, _, int rows, int columns) = IdxReader.ReadImages<float>(images);
+        string[] names = [.. Enumerable.Range(0, rows * columns).Select(j => "pixel" + j.ToString(CultureInfo.InvariantCulture))];
+        return Dataset<float>.Unlabelled(pixels, rows * columns, names);
+    }
+
+    private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        if (!BuiltInDatasets.Names.Contains(key) && key is not ("fashion" or "fashionmnist" or "fashion_mnist"))
+        {
+            throw new UsageException($"--dataset: unknown data set '{name}' (known: {string.Join(", ", BuiltInDatasets.Names)})");
+        }
+        bool synthetic = BuiltInDatasets.SyntheticNames.Contains(key);
+        int? rows = parse.GetValue(Rows);
+        double? noise = parse.GetValue(Noise);
+        if (!synthetic && (rows is not null || noise is not null))
+        {
+            throw new UsageException($"--rows and --noise apply to the synthetic data sets ({string.Join(", ", BuiltInDatasets.SyntheticNames)}), not to {name}");
+        }
+        if (rows is < 10)
+        {
+            throw new UsageException($"--rows must be at least 10 (got {rows})");
+        }
+        if (noise is not null && (!(noise >= 0) || !double.IsFinite(noise.Value)))
+        {
+            throw new UsageException($"--noise must be a finite number ≥ 0 (got {noise.Value.ToString(CultureInfo.InvariantCulture)})");
+        }
+        string? dir = parse.GetValue(DataDir);
+        if (dir is not null && !key.StartsWith("fashion", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--data-dir applies to --dataset fashion-mnist, not to {name}");
+        }
+        if (dir is not null && !Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"--data-dir: no such folder '{dir}'");
+        }
+        var options = new BuiltInDatasetOptions { Rows = rows, Noise = noise, Seed = parse.GetValue(DataSeed), DataDirectory = dir };
+        return BuiltInDatasets.LoadSplits<float>(key, options);
+    }
+
+    /// <summary>A built-in set's or IDX file's columns put in the model's order, its classes renamed to the model's.</summary>
+    private static Dataset<float> AlignToModel(Dataset<float> data, DataSchema schema, string name, string? labelOverride, bool labelRequired)
+    {
+        if (labelOverride is not null && labelOverride != data.LabelName)
+        {
+            throw new UsageException($"--label: data set '{name}' has the label column '{data.LabelName}', not '{labelOverride}'");
+        }
+        var columns = new int[schema.FeatureNames.Count];
+        bool identity = columns.Length == data.FeatureCount;
+        for (int j = 0; j < columns.Length; j++)
+        {
+            columns[j] = IndexOf(data.FeatureNames, schema.FeatureNames[j]);
+            if (columns[j] < 0)
+            {
+                throw new InvalidDataException(
+                    $"{name}: no column '{schema.FeatureNames[j]}'; the model reads {schema.FeatureNames.Count} features ({CsvDatasetReader.Abbreviate(schema.FeatureNames)}) and the data set has {data.FeatureCount} ({CsvDatasetReader.Abbreviate(data.FeatureNames)})");
+            }
+            identity &= columns[j] == j;
+        }
+        if (!identity)
+        {
+            var x = new float[data.Count * columns.Length];
+            for (int r = 0; r < data.Count; r++)
+            {
+                ReadOnlySpan<float> row = data.Row(r);
+                for (int j = 0; j < columns.Length; j++)
+                {
+                    x[r * columns.Length + j] = row[columns[j]];
+                }
+            }
+            data = data.IsLabelled
+                ? new Dataset<float>(x, columns.Length, data.Labels.ToArray(), data.OutputCount, schema.FeatureNames, data.ClassNames) { LabelName = data.LabelName }
+                : Dataset<float>.Unlabelled(x, columns.Length, schema.FeatureNames);
+        }
+        if (!data.IsLabelled)
+        {
+            return data.WithLabels(null, schema.ClassNames);
+        }
+        var classOf = new int[data.OutputCount];
+        for (int c = 0; c < classOf.Length; c++)
+        {
+            classOf[c] = CsvDatasetReader.IndexOfClass(schema.ClassNames, data.ClassNames[c]);
+        }
+        var labels = new int[data.Count];
+        for (int r = 0; r < data.Count; r++)
+        {
+            int mapped = classOf[data.Labels[r]];
+            if (mapped < 0)
+            {
+                if (labelRequired)
+                {
+                    throw new InvalidDataException(
+                        $"{name}: row {r + 1}, column '{data.LabelName}': class '{data.ClassNames[data.Labels[r]]}' is not one of the model's classes ({CsvDatasetReader.Abbreviate(schema.ClassNames)})");
+                }
+                return data.WithLabels(null, schema.ClassNames);
+            }
+            labels[r] = mapped;
+        }
+        return data.WithLabels(labels, schema.ClassNames);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void CheckFractions(double test, double validation)
+    {
+        if (!(test >= 0 && test < 1))
+        {
+            throw new UsageException($"--test-fraction must be in [0, 1) (got {test.ToString(CultureInfo.InvariantCulture)})");
+        }
+        if (!(validation >= 0 && validation < 1))
+        {
+            throw new UsageException($"--validation-fraction must be in [0, 1) (got {validation.ToString(CultureInfo.InvariantCulture)})");
+        }
+        if (test + validation >= 1)
+        {
+            throw new UsageException($"--test-fraction and --validation-fraction add up to {(test + validation).ToString(CultureInfo.InvariantCulture)}; they must leave rows for training");
+        }
+    }
+
+    private static void CheckClasses(Dataset<float> data, string name)
+    {
+        if (!data.IsClassification)
+        {
+            return;
+        }
+        Span<bool> seen = data.OutputCount <= 1024 ? stackalloc bool[data.OutputCount] : new bool[data.OutputCount];
+        int distinct = 0;
+        foreach (int label in data.Labels)
+        {
+            if (!seen[label])
+            {
+                seen[label] = true;
+                distinct++;
+            }
+        }
+        if (distinct < 2)
+        {
+            throw new InvalidDataException($"{name}: column '{data.LabelName}' has a single class ('{data.ClassNames[data.Labels[0]]}'); classification needs at least two");
+        }
+    }
+
+    private static char? ParseDelimiter(string? text) => text switch
+    {
+        null => null,
+        "," or "comma" => ',',
+        ";" or "semicolon" => ';',
+        "\t" or "\\t" or "tab" => '\t',
+        "|" or "pipe" => '|',
+        { Length: 1 } when !char.IsLetterOrDigit(text[0]) && text[0] is not ('"' or '.' or '-') => text[0],
+        _ => throw new UsageException($"--delimiter: '{text}' is not a delimiter (expected ',', ';', tab or '|')"),
+    };
 
     private static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch
     {

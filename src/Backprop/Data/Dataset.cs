@@ -67,6 +67,35 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         ClassNames = [];
     }
 
+    /// <summary>An unlabelled set; see <see cref="Unlabelled"/>.</summary>
+    internal Dataset(T[] features, int featureCount, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? classNames)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        if (features.Length % featureCount != 0)
+        {
+            throw new ArgumentException($"{features.Length} feature values are not whole rows of {featureCount}.", nameof(features));
+        }
+        if (featureNames is not null && featureNames.Count != featureCount)
+        {
+            throw new ArgumentException($"{featureCount} features but {featureNames.Count} feature names.", nameof(featureNames));
+        }
+        _features = features;
+        FeatureCount = featureCount;
+        ClassNames = classNames ?? [];
+        OutputCount = ClassNames.Count;
+        Count = features.Length / featureCount;
+        FeatureNames = featureNames ?? DefaultNames("x", featureCount);
+    }
+
+    /// <summary>
+    /// A set of rows without labels or targets (data to predict on): features (count, featureCount). It cannot be
+    /// trained on; <paramref name="classNames"/>, when given, names the classes a model will predict.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not whole rows, or the names disagree with the width.</exception>
+    public static Dataset<T> Unlabelled(T[] features, int featureCount, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null)
+        => new(features, featureCount, featureNames, classNames);
+
     /// <summary>Number of rows.</summary>
     public int Count { get; }
 
@@ -84,6 +113,15 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Class names by class index (empty for regression).</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>True when rows carry class labels or target rows; false for a set made by <see cref="Unlabelled"/>.</summary>
+    public bool IsLabelled => _labels is not null || _targets is not null;
+
+    /// <summary>The name of the column the labels came from ("label" unless the source names it).</summary>
+    public string LabelName { get; init; } = "label";
+
+    /// <summary>Columns of the source that are neither features nor the label (non-numeric text columns of a CSV file).</summary>
+    public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 
     /// <summary>All features, (Count, FeatureCount) row-major.</summary>
     public ReadOnlySpan<T> Features => _features;
@@ -145,6 +183,80 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A new set holding copies of the rows named by <paramref name="rows"/>, in that order, with the same names,
+    /// classes and label name. The features are copied once into one new contiguous block.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
+    public Dataset<T> Subset(ReadOnlySpan<int> rows)
+    {
+        int d = FeatureCount;
+        int k = OutputCount;
+        var x = new T[rows.Length * d];
+        int[]? labels = _labels is null ? null : new int[rows.Length];
+        T[]? targets = _targets is null ? null : new T[rows.Length * k];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int row = rows[r];
+            if ((uint)row >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), row, $"Row index outside 0..{Count - 1}.");
+            }
+            _features.AsSpan(row * d, d).CopyTo(x.AsSpan(r * d, d));
+            if (labels is not null)
+            {
+                labels[r] = _labels![row];
+            }
+            if (targets is not null)
+            {
+                _targets.AsSpan(row * k, k).CopyTo(targets.AsSpan(r * k, k));
+            }
+        }
+        Dataset<T> subset = labels is not null ? new Dataset<T>(x, d, labels, k, FeatureNames, ClassNames)
+            : targets is not null ? new Dataset<T>(x, d, targets, k, FeatureNames)
+            : new Dataset<T>(x, d, FeatureNames, ClassNames);
+        return subset.WithInfoFrom(this);
+    }
+
+    /// <summary>
+    /// The same rows with their labels renamed to another class list (for a model whose classes are ordered
+    /// differently). Shares this set's feature block; nothing is copied but the labels.
+    /// </summary>
+    internal Dataset<T> WithLabels(int[]? labels, IReadOnlyList<string> classNames)
+    {
+        Dataset<T> result = labels is null
+            ? new Dataset<T>(_features, FeatureCount, FeatureNames, classNames)
+            : new Dataset<T>(_features, FeatureCount, labels, classNames.Count, FeatureNames, classNames);
+        return result.WithInfoFrom(this);
+    }
+
+    /// <summary>Rescales every row's features in place with <paramref name="scaler"/>: x' = (x − Offset) / Scale.</summary>
+    /// <exception cref="ArgumentException">The scaler was fitted on a different number of features.</exception>
+    public void Rescale(FeatureScaler scaler)
+    {
+        ArgumentNullException.ThrowIfNull(scaler);
+        if (scaler.FeatureCount != FeatureCount)
+        {
+            throw new ArgumentException($"The scaler has {scaler.FeatureCount} features but the data has {FeatureCount}.", nameof(scaler));
+        }
+        scaler.Apply(_features.AsSpan());
+    }
+
+    private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this) { LabelName = source.LabelName, IgnoredColumns = source.IgnoredColumns };
+
+    /// <summary>A shallow copy (shares the arrays), so init-only properties can be set on it.</summary>
+    internal Dataset(Dataset<T> other)
+    {
+        _features = other._features;
+        _labels = other._labels;
+        _targets = other._targets;
+        FeatureCount = other.FeatureCount;
+        OutputCount = other.OutputCount;
+        Count = other.Count;
+        FeatureNames = other.FeatureNames;
+        ClassNames = other.ClassNames;
     }
 
     private static string[] DefaultNames(string prefix, int count)

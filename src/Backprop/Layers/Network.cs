@@ -18,11 +18,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[][] _z = [];
     private T[][] _a = [];
     private T[][] _delta = [];
+    private T[][] _mask = [];
+    private T[][] _dropped = [];
     private T[] _input = [];
     private T[] _target = [];
+    private T[] _rowWeights = [];
+    private T[]? _classWeights;
     private int _capacity;
     private int _batch;
     private bool _hasTargets;
+    private bool _droppedOut;
 
     /// <summary>
     /// Creates a network with layer sizes <paramref name="sizes"/> (input first, at least two entries) and one
@@ -98,6 +103,63 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal ReadOnlySpan<T> Delta(int layer) => _delta[layer].AsSpan(0, _batch * _layers[layer].Outputs);
 
     /// <summary>
+    /// Inverted dropout on the hidden layers during <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> (never in
+    /// <see cref="Predict"/>): each hidden output is kept with probability 1 − p and then scaled by 1 / (1 − p), so the
+    /// expected input of the next layer is unchanged. 0 turns it off. The mask comes from <see cref="DropoutRng"/>.
+    /// </summary>
+    internal double DropoutRate { get; private set; }
+
+    /// <summary>The generator of the dropout masks (its state goes into checkpoints).</summary>
+    internal Rng? DropoutRng { get; private set; }
+
+    /// <summary>Reuse the last mask instead of drawing a new one (gradient checks need a fixed mask).</summary>
+    internal bool FreezeDropoutMask { get; set; }
+
+    /// <summary>Turns dropout on with rate p in [0, 1) and masks drawn from <paramref name="seed"/>, or off with p = 0.</summary>
+    internal void SetDropout(double rate, long seed)
+    {
+        if (!(rate >= 0 && rate < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
+        }
+        DropoutRate = rate;
+        DropoutRng = rate > 0 ? new Rng(seed) : null;
+        FreezeDropoutMask = false;
+    }
+
+    /// <summary>
+    /// Per-class weights w_c of the cross-entropy loss during <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/>,
+    /// or null for none. With weights the batch loss is the weighted mean L = Σ_r w_r ℓ_r / Σ_r w_r, where
+    /// w_r = Σ_c t_rc w_c, and δ_r = w_r (a_r − t_r) / Σ_r w_r.
+    /// </summary>
+    /// <exception cref="ArgumentException">The loss is not cross-entropy, the count differs from the outputs, or a weight is not positive and finite.</exception>
+    internal IReadOnlyList<double>? ClassWeights
+    {
+        get => _classWeights?.Select(double.CreateChecked).ToArray();
+        set
+        {
+            if (value is null)
+            {
+                _classWeights = null;
+                return;
+            }
+            if (Loss != Backprop.Loss.CrossEntropy)
+            {
+                throw new ArgumentException("Class weights need the cross-entropy loss.", nameof(value));
+            }
+            if (value.Count != OutputSize)
+            {
+                throw new ArgumentException($"{value.Count} class weights for {OutputSize} classes.", nameof(value));
+            }
+            if (value.Any(w => !(w > 0) || !double.IsFinite(w)))
+            {
+                throw new ArgumentException("Class weights must be positive finite numbers.", nameof(value));
+            }
+            _classWeights = [.. value.Select(T.CreateChecked)];
+        }
+    }
+
+    /// <summary>
     /// Runs the batch forward and returns its loss, the mean over rows: x is (batch, InputSize) and t is
     /// (batch, OutputSize), one-hot rows for cross-entropy. Keeps what <see cref="Backward"/> needs.
     /// </summary>
@@ -108,7 +170,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"targets hold {t.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
         }
-        RunForward(x, batch);
+        RunForward(x, batch, training: true);
         t[..(batch * OutputSize)].CopyTo(_target);
         _hasTargets = true;
         return ComputeLoss();
@@ -124,7 +186,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"output holds {output.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(output));
         }
-        RunForward(x, batch, keepInput: false);
+        RunForward(x, batch, training: false, keepInput: false);
         _hasTargets = false;
         A(_layers.Length - 1).CopyTo(output);
     }
@@ -144,7 +206,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         int last = _layers.Length - 1;
         int n = OutputSize;
         Span<T> deltaL = _delta[last].AsSpan(0, _batch * n);
-        if (Loss == Backprop.Loss.CrossEntropy)
+        if (Loss == Backprop.Loss.CrossEntropy && _classWeights is not null)
+        {
+            SoftmaxCrossEntropy.WeightedDelta<T>(A(last), Target, _rowWeights.AsSpan(0, _batch), deltaL);
+        }
+        else if (Loss == Backprop.Loss.CrossEntropy)
         {
             SoftmaxCrossEntropy.Delta<T>(A(last), Target, deltaL, _batch);
         }
@@ -156,22 +222,36 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int l = last; l >= 0; l--)
         {
             Dense<T> layer = _layers[l];
-            ReadOnlySpan<T> x = l == 0 ? Input : A(l - 1);
+            ReadOnlySpan<T> x = LayerInput(l);
             Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
-            if (l > 0)
+            if (l > 0 && !_droppedOut)
             {
                 // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow.
                 layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1));
+                continue;
             }
-            else
+            layer.Backward(x, Delta(l), inputDelta, _batch);
+            if (l > 0)
             {
-                layer.Backward(x, Delta(l), inputDelta, _batch);
+                // forward: x_l = a_(l−1) ⊙ m, so ∂L/∂a_(l−1) = (δ W) ⊙ m
+                System.Numerics.Tensors.TensorPrimitives.Multiply(inputDelta, _mask[l - 1].AsSpan(0, inputDelta.Length), inputDelta);
+                ActivationFunctions.MultiplyByDerivative(_layers[l - 1].Activation, A(l - 1), inputDelta);
             }
         }
     }
 
+    /// <summary>What layer <paramref name="layer"/> read in the last pass: the input, or the previous layer's a (after dropout).</summary>
+    private ReadOnlySpan<T> LayerInput(int layer)
+    {
+        if (layer == 0)
+        {
+            return Input;
+        }
+        return _droppedOut ? _dropped[layer - 1].AsSpan(0, _batch * _layers[layer - 1].Outputs) : A(layer - 1);
+    }
+
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
-    private void RunForward(ReadOnlySpan<T> x, int batch, bool keepInput = true)
+    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true)
     {
         if (batch < 1)
         {
@@ -181,8 +261,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"inputs hold {x.Length} values; {batch} rows of {InputSize} need {batch * InputSize}.", nameof(x));
         }
+        bool dropout = training && DropoutRate > 0 && _layers.Length > 1;
+        if (dropout && FreezeDropoutMask && batch != _batch)
+        {
+            throw new InvalidOperationException("A frozen dropout mask needs the same batch size as the pass that drew it.");
+        }
         EnsureCapacity(batch);
         _batch = batch;
+        _droppedOut = dropout;
         ReadOnlySpan<T> current = x[..(batch * InputSize)];
         if (keepInput)
         {
@@ -193,12 +279,45 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             _layers[l].Forward(current, _z[l], _a[l], batch);
             current = A(l);
+            if (dropout && l < _layers.Length - 1)
+            {
+                Span<T> mask = _mask[l].AsSpan(0, current.Length);
+                if (!FreezeDropoutMask)
+                {
+                    DrawMask(mask);
+                }
+                Span<T> dropped = _dropped[l].AsSpan(0, current.Length);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(current, mask, dropped);
+                current = dropped;
+            }
+        }
+    }
+
+    // m_i = 1 / (1 − p) with probability 1 − p, else 0
+    private void DrawMask(Span<T> mask)
+    {
+        Rng rng = DropoutRng!;
+        double p = DropoutRate;
+        T keep = T.One / (T.One - T.CreateChecked(p));
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = rng.NextDouble() < p ? T.Zero : keep;
         }
     }
 
     private T ComputeLoss()
     {
         int last = _layers.Length - 1;
+        if (Loss == Backprop.Loss.CrossEntropy && _classWeights is not null)
+        {
+            Span<T> w = _rowWeights.AsSpan(0, _batch);
+            ReadOnlySpan<T> t = Target;
+            for (int r = 0; r < _batch; r++)
+            {
+                w[r] = System.Numerics.Tensors.TensorPrimitives.Dot(t.Slice(r * OutputSize, OutputSize), _classWeights);
+            }
+            return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize);
+        }
         return Loss == Backprop.Loss.CrossEntropy
             ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize)
             : MeanSquaredError.Loss<T>(A(last), Target);
@@ -206,21 +325,28 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void EnsureCapacity(int batch)
     {
-        if (batch <= _capacity)
+        if (batch <= _capacity && (DropoutRate == 0 || _mask.Length == 0 || _mask[0].Length >= batch * _layers[0].Outputs))
         {
             return;
         }
+        batch = Math.Max(batch, _capacity);
         _z = new T[_layers.Length][];
         _a = new T[_layers.Length][];
         _delta = new T[_layers.Length][];
+        _mask = new T[_layers.Length][];
+        _dropped = new T[_layers.Length][];
+        bool dropout = DropoutRate > 0;
         for (int l = 0; l < _layers.Length; l++)
         {
             _z[l] = new T[batch * _layers[l].Outputs];
             _a[l] = new T[batch * _layers[l].Outputs];
             _delta[l] = new T[batch * _layers[l].Outputs];
+            _mask[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
+            _dropped[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
         }
         _input = new T[batch * InputSize];
         _target = new T[batch * OutputSize];
+        _rowWeights = new T[batch];
         _capacity = batch;
     }
 }

@@ -41,4 +41,47 @@ internal static class SoftmaxCrossEntropy
             delta[i] = (a[i] - t[i]) * scale;
         }
     }
+
+    /// <summary>The weighted mean loss Σ_r w_r ℓ_r / Σ_r w_r, with per-row weights w (batch).</summary>
+    public static T WeightedLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T total = T.Zero;
+        T weightSum = T.Zero;
+        for (int r = 0; r < rowWeights.Length; r++)
+        {
+            ReadOnlySpan<T> zr = z.Slice(r * width, width);
+            ReadOnlySpan<T> tr = t.Slice(r * width, width);
+            T lse = Softmax.LogSumExp(zr);
+            T sample = T.Zero;
+            for (int i = 0; i < width; i++)
+            {
+                if (tr[i] != T.Zero)
+                {
+                    sample -= tr[i] * (zr[i] - lse);
+                }
+            }
+            total += rowWeights[r] * sample;
+            weightSum += rowWeights[r];
+        }
+        return total / weightSum;
+    }
+
+    /// <summary>δ_r = w_r (a_r − t_r) / Σ_r w_r: the gradient of <see cref="WeightedLoss"/> with respect to z.</summary>
+    public static void WeightedDelta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = delta.Length / rowWeights.Length;
+        T weightSum = T.Zero;
+        for (int r = 0; r < rowWeights.Length; r++)
+        {
+            weightSum += rowWeights[r];
+        }
+        for (int r = 0; r < rowWeights.Length; r++)
+        {
+            T scale = rowWeights[r] / weightSum;
+            for (int i = r * width; i < (r + 1) * width; i++)
+            {
+                delta[i] = (a[i] - t[i]) * scale;
+            }
+        }
+    }
 }

@@ -2,15 +2,42 @@ using System.Numerics;
 
 namespace Backprop;
 
-/// <summary>Plain gradient descent: θ ← θ − η ∇θ, the article's update for W and b.</summary>
+/// <summary>
+/// Stochastic gradient descent, optionally with momentum, Nesterov momentum and L2 weight decay λ:
+/// g = ∇θ + λ θ; without momentum θ ← θ − η g (the article's update when λ = 0);
+/// with momentum μ, v ← μ v + g and θ ← θ − η v, or with Nesterov θ ← θ − η (g + μ v).
+/// The velocity v is allocated once, on the first step; a step allocates nothing.
+/// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Creates the optimizer with learning rate η.</summary>
+    private T[] _velocity = [];
+    private T[][] _state = [];
+
+    /// <summary>Creates plain gradient descent with learning rate η.</summary>
     /// <exception cref="ArgumentOutOfRangeException">η is not a positive finite number.</exception>
-    public Sgd(double learningRate)
+    public Sgd(double learningRate) : this(learningRate, 0, false, 0)
+    {
+    }
+
+    /// <summary>Creates gradient descent with learning rate η, momentum μ in [0, 1), Nesterov or not, and weight decay λ ≥ 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, μ is outside [0, 1), λ is negative or not finite,
+    /// or Nesterov is asked for without momentum.</exception>
+    public Sgd(double learningRate, double momentum, bool nesterov = false, double weightDecay = 0)
     {
         LearningRate = learningRate;
+        if (!(momentum >= 0 && momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
+        }
+        if (nesterov && momentum == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nesterov), "Nesterov momentum needs a momentum above 0.");
+        }
+        OptimizerChecks.WeightDecay(weightDecay);
+        Momentum = momentum;
+        Nesterov = nesterov;
+        WeightDecay = weightDecay;
     }
 
     /// <inheritdoc/>
@@ -19,13 +46,23 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         get;
         set
         {
-            if (!(value > 0) || !double.IsFinite(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a positive finite number.");
-            }
+            OptimizerChecks.LearningRate(value);
             field = value;
         }
     }
+
+    /// <summary>The momentum μ (0: none).</summary>
+    public double Momentum { get; }
+
+    /// <summary>Whether the update looks ahead along the velocity (Nesterov).</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The L2 weight decay λ added to the gradient as λ θ, for every parameter (biases included).</summary>
+    public double WeightDecay { get; }
+
+    string IStatefulOptimizer<T>.Kind => Momentum == 0 ? "sgd" : Nesterov ? "nesterov" : "momentum";
+
+    long IStatefulOptimizer<T>.Steps { get; set; }
 
     /// <inheritdoc/>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
@@ -34,8 +71,54 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         {
             throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
         }
-        // θ + (−η) ∇θ rounds exactly as θ − η ∇θ: the product is formed first, then added (not fused).
-        T minusEta = -T.CreateChecked(LearningRate);
-        ParallelElementwise.MultiplyAdd<T>(gradients, minusEta, parameters, parameters);
+        T eta = T.CreateChecked(LearningRate);
+        T lambda = T.CreateChecked(WeightDecay);
+        ((IStatefulOptimizer<T>)this).Steps++;
+        if (Momentum == 0)
+        {
+            if (WeightDecay == 0)
+            {
+                // θ + (−η) ∇θ rounds exactly as θ − η ∇θ (product first, then the sum; not fused), on all threads.
+                ParallelElementwise.MultiplyAdd<T>(gradients, -eta, parameters, parameters);
+            }
+            else
+            {
+                for (int i = 0; i < parameters.Length; i++)
+                {
+                    parameters[i] -= eta * (gradients[i] + lambda * parameters[i]);
+                }
+            }
+            return;
+        }
+
+        EnsureState(parameters.Length);
+        Span<T> v = _velocity;
+        T mu = T.CreateChecked(Momentum);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i] + lambda * parameters[i];
+            T vi = mu * v[i] + g;
+            v[i] = vi;
+            parameters[i] -= eta * (Nesterov ? g + mu * vi : vi);
+        }
+    }
+
+    IReadOnlyList<T[]> IStatefulOptimizer<T>.StateBuffers(int parameterCount)
+    {
+        if (Momentum == 0)
+        {
+            return [];
+        }
+        EnsureState(parameterCount);
+        return _state;
+    }
+
+    private void EnsureState(int parameterCount)
+    {
+        if (_velocity.Length != parameterCount || _state.Length == 0)
+        {
+            _velocity = new T[parameterCount];
+            _state = [_velocity];
+        }
     }
 }

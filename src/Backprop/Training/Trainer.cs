@@ -5,12 +5,30 @@ namespace Backprop;
 
 /// <summary>
 /// The epoch and batch loop: for each batch, forward (loss), backward (gradients of the mean loss), optimizer step.
-/// Buffers are allocated once per run; a step allocates nothing.
+/// Around it: the learning-rate schedule, validation after every epoch, early stopping with the best parameters
+/// restored, dropout and class weights, cancellation after the current batch, and checkpoints.
+/// Buffers are allocated once per run; a step allocates nothing. Everything runs on the calling thread, so a seed
+/// gives bit-identical parameters on every run.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // Dropout masks come from their own stream, so turning dropout on does not change the shuffles.
+    private const long DropoutSeedSalt = 0x5DEECE66DL;
+
+    private readonly List<EpochReport> _history = [];
+    private Rng _rng = new(0);
+    private int _epochsDone;
+    private double _bestLoss = double.PositiveInfinity;
+    private int _bestEpoch;
+    private int _wait;
+    private T[]? _bestParameters;
+    private double _baseRate;
+    private bool _resumed;
+
     /// <summary>Creates a trainer for <paramref name="network"/> updated by <paramref name="optimizer"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience, dropout).</exception>
+    /// <exception cref="ArgumentException">Class weights do not fit the network.</exception>
     public Trainer(Network<T> network, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -26,6 +44,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.BatchSize, "BatchSize must be 0 (whole set) or positive.");
         }
+        if (Options.Patience is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Patience, "Patience must be at least 1 epoch.");
+        }
+        if (!(Options.Dropout >= 0 && Options.Dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Dropout, "Dropout must be in [0, 1).");
+        }
+        if (Options.ClassWeights is not null)
+        {
+            // Validates count, loss and values now rather than at the first batch.
+            network.ClassWeights = Options.ClassWeights;
+            network.ClassWeights = null;
+        }
+        _baseRate = optimizer.LearningRate;
     }
 
     /// <summary>The network being trained.</summary>
@@ -37,6 +70,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The run's options.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>Called after every batch's update (for progress displays); runs on the training thread.</summary>
+    public Action<BatchReport>? BatchCompleted { get; set; }
+
     /// <summary>
     /// Trains on <paramref name="data"/> until the loss threshold, the epoch limit or cancellation, calling
     /// <paramref name="onEpoch"/> after every epoch.
@@ -44,81 +80,336 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentException">The data's widths disagree with the network.</exception>
     /// <exception cref="TrainingDivergedException">A batch loss became NaN or infinite.</exception>
     public TrainingResult Fit(Dataset<T> data, Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default)
+        => Run(data, null, onEpoch, cancellation);
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, measuring loss and accuracy on <paramref name="validation"/> after every epoch
+    /// (used by early stopping and by the reduce-on-plateau schedule), calling <paramref name="onEpoch"/> after every epoch.
+    /// After <see cref="Restore"/> it continues from the checkpoint's epoch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's widths disagree with the network, or early stopping has no validation data.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss became NaN or infinite.</exception>
+    public TrainingResult Fit(Dataset<T> train, Dataset<T>? validation, Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default)
+        => Run(train, validation, onEpoch, cancellation);
+
+    private TrainingResult Run(Dataset<T> data, Dataset<T>? validation, Action<EpochReport>? onEpoch, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.FeatureCount != Network.InputSize)
+        CheckWidths(data, nameof(data));
+        if (validation is not null)
         {
-            throw new ArgumentException($"The data has {data.FeatureCount} features but the network takes {Network.InputSize} inputs.", nameof(data));
+            CheckWidths(validation, nameof(validation));
         }
-        if (data.OutputCount != Network.OutputSize)
+        if (Options.Patience is not null && (validation is null || validation.Count == 0))
         {
-            throw new ArgumentException($"The data has {data.OutputCount} {(data.IsClassification ? "classes" : "targets")} but the network has {Network.OutputSize} outputs.", nameof(data));
+            throw new ArgumentException("Early stopping (patience) needs validation data.", nameof(validation));
         }
-        if (data.Count == 0)
+
+        if (!_resumed)
         {
-            throw new ArgumentException("The data has no rows.", nameof(data));
+            _rng = new Rng(Options.Seed);
+            _epochsDone = 0;
+            _history.Clear();
+            _bestLoss = double.PositiveInfinity;
+            _bestEpoch = 0;
+            _wait = 0;
+            _bestParameters = null;
+            _baseRate = Optimizer.LearningRate;
+            Options.Schedule?.Reset();
+            Network.SetDropout(Options.Dropout, Options.Seed ^ DropoutSeedSalt);
         }
+        _resumed = false;
+        Network.ClassWeights = Options.ClassWeights;
 
         int batchSize = Options.BatchSize == 0 ? data.Count : Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
         var order = new int[data.Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
         var x = new T[batchSize * data.FeatureCount];
         var t = new T[batchSize * data.OutputCount];
-        var rng = new Rng(Options.Seed);
-        var curve = new List<double>();
+        var output = new T[batchSize * data.OutputCount];
+        int[] validationRows = validation is null ? [] : [.. Enumerable.Range(0, validation.Count)];
         var clock = new Stopwatch();
+        // A checkpoint written in the epoch that triggered early stopping resumes into the same stop.
+        StopReason? stop = Options.Patience is int p && _wait >= p ? StopReason.EarlyStopped : null;
 
-        for (int epoch = 1; epoch <= Options.MaxEpochs; epoch++)
+        try
         {
-            clock.Restart();
-            if (Options.Shuffle && batches > 1)
+            for (int epoch = _epochsDone + 1; epoch <= Options.MaxEpochs && stop is null; epoch++)
             {
-                rng.Shuffle(order.AsSpan());
-            }
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                int start = b * batchSize;
-                int rows = Math.Min(batchSize, data.Count - start);
-                data.Gather(order.AsSpan(start, rows), x, t);
-                if (b + 1 < batches)
+                clock.Restart();
+                if (Options.Schedule is not null)
                 {
-                    data.Prefetch(order.AsSpan(start + rows, Math.Min(batchSize, data.Count - start - rows)));
+                    Optimizer.LearningRate = Options.Schedule.RateAt(epoch, Options.MaxEpochs, _baseRate);
                 }
-                double loss = double.CreateChecked(Network.Forward(x, t, rows));
-                if (!double.IsFinite(loss))
+                double rate = Optimizer.LearningRate;
+                for (int i = 0; i < order.Length; i++)
                 {
-                    throw new TrainingDivergedException(epoch, loss);
+                    order[i] = i;
                 }
-                lossSum += loss * rows;
-                if (b == batches - 1)
+                if (Options.Shuffle && batches > 1)
                 {
-                    double epochLoss = lossSum / data.Count;
-                    if (epochLoss < Options.LossThreshold)
+                    _rng.Shuffle(order.AsSpan());
+                }
+                double lossSum = 0;
+                bool complete = true;
+                for (int b = 0; b < batches; b++)
+                {
+                    int start = b * batchSize;
+                    int rows = Math.Min(batchSize, data.Count - start);
+                    data.Gather(order.AsSpan(start, rows), x, t);
+                    if (b + 1 < batches)
                     {
-                        curve.Add(epochLoss);
-                        onEpoch?.Invoke(new EpochReport(epoch, epochLoss, clock.Elapsed.TotalSeconds));
-                        return new TrainingResult(epoch, epochLoss, StopReason.LossBelowThreshold, curve);
+                        // The next batch's shuffled rows load from memory while this batch computes.
+                        data.Prefetch(order.AsSpan(start + rows, Math.Min(batchSize, data.Count - start - rows)));
+                    }
+                    double loss = double.CreateChecked(Network.Forward(x, t, rows));
+                    if (!double.IsFinite(loss))
+                    {
+                        throw new TrainingDivergedException(epoch, loss);
+                    }
+                    lossSum += loss * rows;
+                    if (b == batches - 1 && lossSum / data.Count < Options.LossThreshold)
+                    {
+                        stop = StopReason.LossBelowThreshold;
+                        break;
+                    }
+                    Network.Backward();
+                    Optimizer.Step(Network.Parameters, Network.Gradients);
+                    BatchCompleted?.Invoke(new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows)));
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        stop = StopReason.Cancelled;
+                        complete = b == batches - 1;
+                        lossSum /= start + rows;
+                        break;
                     }
                 }
-                Network.Backward();
-                Optimizer.Step(Network.Parameters, Network.Gradients);
-                if (cancellation.IsCancellationRequested)
+                double epochLoss = stop == StopReason.Cancelled ? lossSum : lossSum / data.Count;
+                var report = new EpochReport(epoch, epochLoss, 0) { LearningRate = rate };
+                if (validation is not null && validation.Count > 0 && complete)
                 {
-                    double partial = lossSum / (start + rows);
-                    curve.Add(partial);
-                    onEpoch?.Invoke(new EpochReport(epoch, partial, clock.Elapsed.TotalSeconds));
-                    return new TrainingResult(epoch, partial, StopReason.Cancelled, curve);
+                    (double vLoss, double? vAccuracy) = Measure(validation, validationRows, x, t, output, batchSize);
+                    report = report with { ValidationLoss = vLoss, ValidationAccuracy = vAccuracy };
+                }
+                if (complete)
+                {
+                    double monitored = report.ValidationLoss ?? epochLoss;
+                    Options.Schedule?.Observe(epoch, monitored);
+                    if (Options.Patience is int patience && report.ValidationLoss is double v)
+                    {
+                        if (v < _bestLoss)
+                        {
+                            _bestLoss = v;
+                            _bestEpoch = epoch;
+                            _wait = 0;
+                            _bestParameters ??= new T[Network.ParameterCount];
+                            Network.Parameters.CopyTo(_bestParameters);
+                        }
+                        else if (++_wait >= patience && stop is null)
+                        {
+                            stop = StopReason.EarlyStopped;
+                        }
+                    }
+                    _epochsDone = epoch;
+                }
+                report = report with { Seconds = clock.Elapsed.TotalSeconds };
+                _history.Add(report);
+                onEpoch?.Invoke(report);
+            }
+        }
+        finally
+        {
+            Network.SetDropout(0, 0);
+            Network.ClassWeights = null;
+        }
+
+        int? best = null;
+        if (Options.Patience is not null && _bestParameters is not null)
+        {
+            _bestParameters.CopyTo(Network.Parameters);
+            best = _bestEpoch;
+        }
+        EpochReport? last = _history.Count > 0 ? _history[^1] : null;
+        return new TrainingResult(last?.Epoch ?? 0, last?.Loss ?? double.NaN, stop ?? StopReason.MaxEpochs, [.. _history.Select(h => h.Loss)])
+        {
+            History = [.. _history],
+            BestEpoch = best,
+        };
+    }
+
+    private void CheckWidths(Dataset<T> data, string name)
+    {
+        if (data.FeatureCount != Network.InputSize)
+        {
+            throw new ArgumentException($"The data has {data.FeatureCount} features but the network takes {Network.InputSize} inputs.", name);
+        }
+        if (data.OutputCount != Network.OutputSize)
+        {
+            throw new ArgumentException($"The data has {data.OutputCount} {(data.IsClassification ? "classes" : "targets")} but the network has {Network.OutputSize} outputs.", name);
+        }
+        if (data.Count == 0 && name == "data")
+        {
+            throw new ArgumentException("The data has no rows.", name);
+        }
+    }
+
+    // Mean loss without dropout or class weights (cross-entropy from the probabilities, or MSE), and accuracy for labels.
+    private (double Loss, double? Accuracy) Measure(Dataset<T> data, int[] rows, T[] x, T[] t, T[] output, int chunk)
+    {
+        double lossSum = 0;
+        int correct = 0;
+        int k = data.OutputCount;
+        for (int start = 0; start < data.Count; start += chunk)
+        {
+            int n = Math.Min(chunk, data.Count - start);
+            data.Gather(rows.AsSpan(start, n), x, t);
+            Network.Predict(x, n, output);
+            for (int r = 0; r < n; r++)
+            {
+                ReadOnlySpan<T> p = output.AsSpan(r * k, k);
+                if (data.IsClassification)
+                {
+                    int label = data.Labels[start + r];
+                    lossSum += ClassificationMetrics.LogLossTerm(double.CreateChecked(p[label]));
+                    if (ClassificationMetrics.ArgMax(p) == label)
+                    {
+                        correct++;
+                    }
+                }
+                else
+                {
+                    ReadOnlySpan<T> tr = t.AsSpan(r * k, k);
+                    double sum = 0;
+                    for (int i = 0; i < k; i++)
+                    {
+                        double d = double.CreateChecked(p[i] - tr[i]);
+                        sum += d * d;
+                    }
+                    lossSum += sum / k;
                 }
             }
-            double mean = lossSum / data.Count;
-            curve.Add(mean);
-            onEpoch?.Invoke(new EpochReport(epoch, mean, clock.Elapsed.TotalSeconds));
         }
-        return new TrainingResult(Options.MaxEpochs, curve[^1], StopReason.MaxEpochs, curve);
+        return (lossSum / data.Count, data.IsClassification ? (double)correct / data.Count : null);
+    }
+
+    /// <summary>
+    /// Captures everything a resumed run needs to continue bit-identically: parameters, optimizer state, learning rates,
+    /// schedule state, shuffle and dropout generator positions, the epoch, the early-stopping record and the history.
+    /// Call it between epochs (from the epoch callback) or after <see cref="Fit(Dataset{T}, Dataset{T}?, Action{EpochReport}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="settings">Optional description of the run (options as text), stored for checks on resume.</param>
+    public TrainingCheckpoint CreateCheckpoint(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var optimizerState = Optimizer as IStatefulOptimizer<T>;
+        return new TrainingCheckpoint
+        {
+            Epoch = _epochsDone,
+            Settings = settings ?? new Dictionary<string, string>(),
+            Sizes = Network.Sizes,
+            Activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))],
+            Parameters = ToDoubles(Network.Parameters),
+            OptimizerKind = optimizerState?.Kind ?? Optimizer.GetType().Name,
+            LearningRate = Optimizer.LearningRate,
+            BaseLearningRate = _baseRate,
+            OptimizerSteps = optimizerState?.Steps ?? 0,
+            OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b))],
+            Schedule = Options.Schedule?.Describe(),
+            ScheduleState = Options.Schedule?.SaveState() ?? [],
+            ShuffleState = _rng.State,
+            DropoutState = Network.DropoutRng?.State ?? 0,
+            BestLoss = _bestLoss,
+            BestEpoch = _bestEpoch,
+            Wait = _wait,
+            BestParameters = _bestParameters is null ? null : ToDoubles(_bestParameters),
+            History = [.. _history],
+        };
+    }
+
+    /// <summary>
+    /// Puts the network, optimizer, schedule and this trainer back into the state of <paramref name="checkpoint"/>;
+    /// the next Fit continues with the epoch after it. Use the same options, data and seed as the run that wrote it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint's architecture, optimizer or schedule differs from this trainer's.</exception>
+    public void Restore(TrainingCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string[] activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))];
+        if (!checkpoint.Sizes.SequenceEqual(Network.Sizes) || !checkpoint.Activations.SequenceEqual(activations))
+        {
+            throw new InvalidDataException($"the checkpoint is for layers {string.Join(",", checkpoint.Sizes)} ({string.Join(",", checkpoint.Activations)}) but this network has {string.Join(",", Network.Sizes)} ({string.Join(",", activations)})");
+        }
+        var optimizerState = Optimizer as IStatefulOptimizer<T>;
+        string kind = optimizerState?.Kind ?? Optimizer.GetType().Name;
+        if (checkpoint.OptimizerKind != kind)
+        {
+            throw new InvalidDataException($"the checkpoint was written with the {checkpoint.OptimizerKind} optimizer, but this run uses {kind}");
+        }
+        if (checkpoint.Schedule != Options.Schedule?.Describe())
+        {
+            throw new InvalidDataException($"the checkpoint was written with schedule {checkpoint.Schedule ?? "none"}, but this run uses {Options.Schedule?.Describe() ?? "none"}");
+        }
+        if (checkpoint.Epoch > Options.MaxEpochs)
+        {
+            throw new InvalidDataException($"the checkpoint is at epoch {checkpoint.Epoch}, beyond this run's {Options.MaxEpochs} epochs");
+        }
+        if (checkpoint.Parameters.Length != Network.ParameterCount || (checkpoint.BestParameters is not null && checkpoint.BestParameters.Length != Network.ParameterCount))
+        {
+            throw new InvalidDataException($"the checkpoint holds {checkpoint.Parameters.Length} parameters but the network has {Network.ParameterCount}");
+        }
+        if (optimizerState is not null)
+        {
+            IReadOnlyList<T[]> buffers = optimizerState.StateBuffers(Network.ParameterCount);
+            if (buffers.Count != checkpoint.OptimizerState.Length || checkpoint.OptimizerState.Any(s => s.Length != Network.ParameterCount))
+            {
+                throw new InvalidDataException($"the checkpoint's optimizer state does not fit a {kind} optimizer over {Network.ParameterCount} parameters");
+            }
+            for (int i = 0; i < buffers.Count; i++)
+            {
+                FromDoubles(checkpoint.OptimizerState[i], buffers[i]);
+            }
+            optimizerState.Steps = checkpoint.OptimizerSteps;
+        }
+        Options.Schedule?.RestoreState(checkpoint.ScheduleState);
+        FromDoubles(checkpoint.Parameters, Network.Parameters);
+        Optimizer.LearningRate = checkpoint.LearningRate;
+        _baseRate = checkpoint.BaseLearningRate;
+        _rng = new Rng(0) { State = checkpoint.ShuffleState };
+        Network.SetDropout(Options.Dropout, 0);
+        if (Network.DropoutRng is not null)
+        {
+            Network.DropoutRng.State = checkpoint.DropoutState;
+        }
+        _epochsDone = checkpoint.Epoch;
+        _bestLoss = checkpoint.BestLoss;
+        _bestEpoch = checkpoint.BestEpoch;
+        _wait = checkpoint.Wait;
+        _bestParameters = null;
+        if (checkpoint.BestParameters is not null)
+        {
+            _bestParameters = new T[Network.ParameterCount];
+            FromDoubles(checkpoint.BestParameters, _bestParameters);
+        }
+        _history.Clear();
+        _history.AddRange(checkpoint.History);
+        _resumed = true;
+    }
+
+    // T → double is exact for float and double, and back again.
+    private static double[] ToDoubles(ReadOnlySpan<T> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = double.CreateChecked(values[i]);
+        }
+        return result;
+    }
+
+    private static void FromDoubles(double[] values, Span<T> destination)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            destination[i] = T.CreateChecked(values[i]);
+        }
     }
 }

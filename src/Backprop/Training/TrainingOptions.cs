@@ -1,6 +1,6 @@
 namespace Backprop;
 
-/// <summary>How <see cref="Trainer{T}"/> runs: epochs, batches, stopping and reporting.</summary>
+/// <summary>How <see cref="Trainer{T}"/> runs: epochs, batches, regularisation, schedule, stopping and reporting.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>The most epochs to run (each epoch is one pass over the training rows). Default 10000.</summary>
@@ -19,6 +19,22 @@ public sealed record TrainingOptions
     /// <summary>Shuffle the rows before every epoch (with <see cref="Seed"/>). Default true.</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Seed of the shuffling. Default 0.</summary>
+    /// <summary>Seed of the shuffling and of the dropout masks. Default 0.</summary>
     public long Seed { get; init; }
+
+    /// <summary>Sets the optimizer's learning rate before every epoch from its initial rate; null keeps it constant.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// Early stopping: stop when the validation loss has not improved for this many epochs, and restore the parameters
+    /// of the best epoch (also when training ends for another reason). Needs validation data. Null: off.
+    /// </summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Inverted dropout rate p in [0, 1) on every hidden layer during training only. Default 0 (off).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Per-class weights of the cross-entropy loss (weighted mean over the batch); null: all 1.
+    /// <see cref="Backprop.ClassWeights.Balanced{T}"/> computes n / (k · count_c).</summary>
+    public IReadOnlyList<double>? ClassWeights { get; init; }
 }

@@ -119,6 +119,18 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Bare_command_shows_help_named_after_the_tool()
+    {
+        CliRunner.Result result = CliRunner.InProcess();
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("backprop [command] [options]", result.Out, StringComparison.Ordinal);
+        foreach (string command in new[] { "train", "explain", "evaluate", "predict" })
+        {
+            Assert.Contains(command, result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Help_documents_the_options()
     {
         CliRunner.Result result = CliRunner.InProcess("train", "--help");

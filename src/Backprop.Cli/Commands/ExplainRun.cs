@@ -1,0 +1,215 @@
+using System.Globalization;
+using Backprop.Explain;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>
+/// Runs `explain`: builds the network and batch with <see cref="SampleSetup"/> (so explain and train agree on every
+/// option), or from a trained model and one row with <see cref="ExplainModel"/>, records one real step, and renders
+/// it, or checks an answers file against it.
+/// </summary>
+internal static class ExplainRun
+{
+    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html"];
+
+    public static int Run(ExplainSettings settings, CliIO io)
+    {
+        string format = settings.Format.Trim().ToLowerInvariant() switch
+        {
+            "md" => "markdown",
+            var f => f,
+        };
+        if (!Formats.Contains(format))
+        {
+            throw new UsageException($"--format: unknown format '{settings.Format}' (expected {string.Join(", ", Formats)})");
+        }
+        string language = settings.Language.Trim().ToLowerInvariant();
+        if (!Prose.Languages.Contains(language))
+        {
+            throw new UsageException($"--lang: unknown language '{settings.Language}' (expected {string.Join(" or ", Prose.Languages)})");
+        }
+        if (settings.Steps < 0)
+        {
+            throw new UsageException($"--steps must be zero or more (got {settings.Steps})");
+        }
+        if (settings.Track is not null && settings.Steps == 0)
+        {
+            throw new UsageException("--track shows quantities in the table of --steps; give --steps N too");
+        }
+        if (settings.Check is not null && (settings.Steps > 0 || settings.UntilConverged))
+        {
+            throw new UsageException("--check compares one step with your answers; leave out --steps and --until-converged");
+        }
+
+        if (settings.Model is not null && settings.UntilConverged)
+        {
+            throw new UsageException("--until-converged trains a network from its initial parameters; a model from --model is already trained (use --steps N)");
+        }
+
+        Batch batch;
+        ParameterSource source;
+        if (settings.Model is { } fromModel)
+        {
+            if (settings.Sample.Digits is < 0 or > 17)
+            {
+                throw new UsageException($"--digits must be between 0 and 17 (got {settings.Sample.Digits})");
+            }
+            batch = BuildModelBatch(fromModel);
+            source = new ParameterSource(ParameterSourceKind.Model, fromModel.Path);
+        }
+        else
+        {
+            batch = BuildBatch(settings.Sample);
+            source = Source(settings.Sample);
+        }
+        Network<double> network = batch.Network;
+        var optimizer = new Sgd<double>(batch.LearningRate);
+        Explanation explanation = StepRecorder.Record(network, batch.X, batch.T, batch.Count, optimizer);
+        Prose prose = Prose.Load(language);
+
+        ExplainDocument document;
+        int exit = Cli.Ok;
+        if (settings.Check is not null)
+        {
+            if (!File.Exists(settings.Check))
+            {
+                throw new FileNotFoundException($"{settings.Check}: no such answers file", settings.Check);
+            }
+            CheckReport report = AnswerChecker.Check(explanation, File.ReadAllText(settings.Check), settings.Check);
+            document = ExplanationComposer.ComposeCheck(report, prose, settings.Sample.Digits);
+            exit = report.AllAgree ? Cli.Ok : Cli.Failure;
+        }
+        else
+        {
+            string[] tracked = settings.Track is null ? [] : settings.Track.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (string name in tracked)
+            {
+                if (explanation.Find(name) is null)
+                {
+                    throw new UsageException($"--track: unknown quantity '{name}' (this network has {string.Join(", ", explanation.Quantities.Select(q => q.Name))})");
+                }
+            }
+            FurtherSteps? further = settings.Steps > 0
+                ? FurtherSteps.Run(network, batch.X, batch.T, batch.Count, optimizer, settings.Steps, tracked)
+                : null;
+            ConvergenceSummary? convergence = null;
+            if (settings.UntilConverged)
+            {
+                // A fresh network from the same options, trained exactly as `train` trains it.
+                Batch fresh = BuildBatch(settings.Sample);
+                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
+            }
+            bool notes = settings.ArticleNotes ?? IsArticleExample(explanation);
+            document = ExplanationComposer.Compose(explanation, prose, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
+        }
+
+        switch (format)
+        {
+            case "markdown":
+                io.Out.Write(MarkdownRenderer.Render(document));
+                break;
+            case "html":
+                io.Out.Write(HtmlRenderer.Render(document));
+                break;
+            default:
+                TextRenderer.Render(document, io.Out, UseColour(io.Out));
+                break;
+        }
+        io.Out.Flush();
+        return exit;
+    }
+
+    /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>
+    private sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
+
+    /// <summary>One row for a trained model, prepared by <see cref="ExplainModel"/>.</summary>
+    private static Batch BuildModelBatch(ExplainModelOptions options)
+    {
+        ModelBatch m = ExplainModel.Build(options);
+        var data = new Dataset<double>(m.X, m.X.Length, m.T, m.T.Length);
+        return new Batch(m.Network, m.X, m.T, 1, data, m.LearningRate, m.Row);
+    }
+
+    /// <summary>The samples of the batch: --input rows separated by ';', each checked by <see cref="SampleSetup"/>.</summary>
+
+    private static Batch BuildBatch(SampleSettings s)
+    {
+        string[]? inputs = s.Input?.Split(';', StringSplitOptions.TrimEntries);
+        string[]? targets = s.Target?.Split(';', StringSplitOptions.TrimEntries);
+        if (inputs is not null && targets is not null && targets.Length != inputs.Length)
+        {
+            throw new UsageException($"--input has {inputs.Length} samples (separated by ';') but --target has {targets.Length}");
+        }
+        if (inputs is null && targets is { Length: > 1 })
+        {
+            throw new UsageException($"--target has {targets.Length} samples but there is one input; give --input with as many samples");
+        }
+        int count = inputs?.Length ?? 1;
+        if (count > 64)
+        {
+            throw new UsageException($"--input has {count} samples; explain shows a small batch (at most 64)");
+        }
+        SampleSetup? first = null;
+        var x = new List<double>();
+        var t = new List<double>();
+        for (int i = 0; i < count; i++)
+        {
+            SampleSetup row;
+            try
+            {
+                row = SampleSetup.Create(s with { Input = inputs?[i], Target = targets?[i] });
+            }
+            catch (UsageException e) when (count > 1)
+            {
+                throw new UsageException($"sample {i + 1}: {e.Message}");
+            }
+            first ??= row;
+            var xi = new double[row.Data.FeatureCount];
+            var ti = new double[row.Data.OutputCount];
+            row.Data.Gather([0], xi, ti);
+            x.AddRange(xi);
+            t.AddRange(ti);
+        }
+        double[] xs = [.. x];
+        double[] ts = [.. t];
+        var data = new Dataset<double>(xs, first!.Data.FeatureCount, ts, first.Data.OutputCount);
+        return new Batch(first.Network, xs, ts, count, data, s.LearningRate);
+    }
+
+    private static ParameterSource Source(SampleSettings s)
+    {
+        if (s.Weights is not null)
+        {
+            return new ParameterSource(ParameterSourceKind.File, s.Weights);
+        }
+        if (s.Seed is long seed)
+        {
+            return new ParameterSource(ParameterSourceKind.Seed, seed.ToString(CultureInfo.InvariantCulture));
+        }
+        bool article = s.Layers is null || OptionValues.Sizes("--layers", s.Layers).SequenceEqual(ArticleExample.Sizes);
+        return article ? new ParameterSource(ParameterSourceKind.Article) : new ParameterSource(ParameterSourceKind.Seed, "0");
+    }
+
+    /// <summary>The article's network, parameters and sample: the only set-up its printed numbers belong to.</summary>
+    private static bool IsArticleExample(Explanation e)
+    {
+        Network<double> article = ArticleExample.CreateNetwork<double>();
+        if (!e.Sizes.SequenceEqual(article.Sizes) || e.Loss != article.Loss || !e.Activations.SequenceEqual(article.Layers.Select(l => l.Activation))
+            || e.BatchSize != 1 || !e.Input.Values.SequenceEqual(ArticleExample.Input) || !e.Target.Values.SequenceEqual(ArticleExample.Target))
+        {
+            return false;
+        }
+        for (int l = 0; l < article.Layers.Count; l++)
+        {
+            if (!e.InitialWeights[l].Values.SequenceEqual(article.Layers[l].Weights.ToArray()) || !e.InitialBiases[l].Values.SequenceEqual(article.Layers[l].Bias.ToArray()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool UseColour(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+        && Environment.GetEnvironmentVariable("NO_COLOR") is null && Environment.GetEnvironmentVariable("TERM") != "dumb";
+}

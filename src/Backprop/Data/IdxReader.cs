@@ -1,0 +1,255 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed (recognised by content, not by
+/// name): a big-endian header (magic 0x00000803 for unsigned-byte images of (count, rows, columns), 0x00000801 for
+/// unsigned-byte labels of (count)) followed by the bytes. Images are flattened row by row and scaled to [0, 1].
+/// Every problem is an <see cref="InvalidDataException"/> naming the file.
+/// </summary>
+public static class IdxReader
+{
+    /// <summary>The magic number of an unsigned-byte image file with three dimensions.</summary>
+    public const int ImagesMagic = 0x00000803;
+
+    /// <summary>The magic number of an unsigned-byte label file with one dimension.</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    private const int ChunkBytes = 1 << 16;
+
+    /// <summary>
+    /// Reads an image file into one contiguous block (count, rows × columns), each byte b as b / 255.
+    /// </summary>
+    /// <returns>The pixels, the image count, and each image's rows and columns.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Wrong magic number, a zero dimension, or data shorter or longer than the header says.</exception>
+    public static (T[] Pixels, int Count, int Rows, int Columns) ReadImages<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using Stream stream = Open(path);
+        int[] dims = ReadHeader(stream, path, ImagesMagic, "image");
+        long total = (long)dims[0] * dims[1] * dims[2];
+        if (total > Array.MaxLength)
+        {
+            throw new InvalidDataException($"{path}: {dims[0]} images of {dims[1]}×{dims[2]} are more values than one array holds");
+        }
+        var pixels = new T[total];
+        T scale = T.CreateChecked(255);
+        var lookup = new T[256];
+        for (int b = 0; b < 256; b++)
+        {
+            lookup[b] = T.CreateChecked(b) / scale;
+        }
+        byte[] chunk = new byte[ChunkBytes];
+        long done = 0;
+        while (done < total)
+        {
+            int want = (int)Math.Min(ChunkBytes, total - done);
+            int got = stream.ReadAtLeast(chunk.AsSpan(0, want), want, throwOnEndOfStream: false);
+            for (int i = 0; i < got; i++)
+            {
+                pixels[done + i] = lookup[chunk[i]];
+            }
+            done += got;
+            if (got < want)
+            {
+                long imageSize = (long)dims[1] * dims[2];
+                throw new InvalidDataException($"{path}: truncated: the header declares {dims[0]} images of {dims[1]}×{dims[2]} ({total} bytes) but the data ends after {done} bytes (in image {done / imageSize + 1})");
+            }
+        }
+        EnsureEnd(stream, path, $"{dims[0]} images");
+        return (pixels, dims[0], dims[1], dims[2]);
+    }
+
+    /// <summary>Reads a label file: one byte per item.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Wrong magic number, or data shorter or longer than the header says.</exception>
+    public static byte[] ReadLabels(string path)
+    {
+        using Stream stream = Open(path);
+        int[] dims = ReadHeader(stream, path, LabelsMagic, "label");
+        var labels = new byte[dims[0]];
+        int got = stream.ReadAtLeast(labels, labels.Length, throwOnEndOfStream: false);
+        if (got < labels.Length)
+        {
+            throw new InvalidDataException($"{path}: truncated: the header declares {labels.Length} labels but the data ends after {got}");
+        }
+        EnsureEnd(stream, path, $"{labels.Length} labels");
+        return labels;
+    }
+
+    /// <summary>
+    /// Reads an image file and its label file into a classification set. Feature names are pixel0, pixel1, …;
+    /// <paramref name="classNames"/> (default "0" … the largest label) names the classes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Either file is malformed, their counts differ, or a label has no class.</exception>
+    public static Dataset<T> Load<T>(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        byte[] raw = ReadLabels(labelsPath);
+        (T[] pixels, int count, int rows, int columns) = ReadImages<T>(imagesPath);
+        if (raw.Length != count)
+        {
+            throw new InvalidDataException($"{imagesPath} holds {count} images but {labelsPath} holds {raw.Length} labels");
+        }
+        int classCount = classNames?.Count ?? (raw.Length == 0 ? 1 : raw.Max() + 1);
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (raw[i] >= classCount)
+            {
+                throw new InvalidDataException($"{labelsPath}: label {raw[i]} of item {i + 1} is outside 0..{classCount - 1}");
+            }
+            labels[i] = raw[i];
+        }
+        int width = rows * columns;
+        string[] featureNames = new string[width];
+        for (int j = 0; j < width; j++)
+        {
+            featureNames[j] = "pixel" + j.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        IReadOnlyList<string> names = classNames ?? [.. Enumerable.Range(0, classCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        return new Dataset<T>(pixels, width, labels, classCount, featureNames, names) { LabelName = "label" };
+    }
+
+    /// <summary>
+    /// True when the file (plain or gzipped) starts like an IDX file of unsigned bytes: 0x00, 0x00, 0x08 and a rank.
+    /// False for anything else, including a file too short to tell.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static bool IsIdx(string path)
+    {
+        using Stream stream = Open(path);
+        Span<byte> magic = stackalloc byte[4];
+        try
+        {
+            return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 0 && magic[1] == 0 && magic[2] == 0x08 && magic[3] is >= 1 and <= 4;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The label file beside an image file, named as MNIST names them: "images" → "labels" and "idx3" → "idx1"
+    /// (train-images-idx3-ubyte.gz → train-labels-idx1-ubyte.gz), compressed or not. Null when there is none.
+    /// </summary>
+    public static string? FindLabelsFile(string imagesPath)
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        string name = Path.GetFileName(imagesPath);
+        string labels = name.Replace("images", "labels", StringComparison.Ordinal).Replace("idx3", "idx1", StringComparison.Ordinal);
+        if (labels == name)
+        {
+            return null;
+        }
+        string dir = Path.GetDirectoryName(imagesPath) ?? "";
+        string stem = labels.EndsWith(".gz", StringComparison.Ordinal) ? labels[..^3] : labels;
+        foreach (string candidate in new[] { labels, stem, stem + ".gz" })
+        {
+            string path = Path.Combine(dir, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Opens the file, decompressing when it starts with the gzip signature 1f 8b.</summary>
+    private static Stream Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
+        Span<byte> signature = stackalloc byte[2];
+        int n = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        if (n == 2 && signature[0] == 0x1f && signature[1] == 0x8b)
+        {
+            return new GuardedStream(new GZipStream(file, CompressionMode.Decompress), path);
+        }
+        return file;
+    }
+
+    private static int[] ReadHeader(Stream stream, string path, int expectedMagic, string what)
+    {
+        Span<byte> word = stackalloc byte[4];
+        if (stream.ReadAtLeast(word, 4, throwOnEndOfStream: false) < 4)
+        {
+            throw new InvalidDataException($"{path}: truncated: the file ends inside the 4-byte magic number");
+        }
+        int magic = BinaryPrimitives.ReadInt32BigEndian(word);
+        if (magic != expectedMagic)
+        {
+            throw new InvalidDataException($"{path}: magic number 0x{magic:X8} is not that of an IDX {what} file (0x{expectedMagic:X8})");
+        }
+        int rank = expectedMagic & 0xFF;
+        var dims = new int[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            if (stream.ReadAtLeast(word, 4, throwOnEndOfStream: false) < 4)
+            {
+                throw new InvalidDataException($"{path}: truncated: the file ends inside the header (dimension {d + 1} of {rank})");
+            }
+            dims[d] = BinaryPrimitives.ReadInt32BigEndian(word);
+            bool itemCount = d == 0;
+            if (dims[d] < (itemCount ? 0 : 1))
+            {
+                throw new InvalidDataException($"{path}: wrong dimensions: dimension {d + 1} of the header is {dims[d]} (({string.Join(", ", dims.Take(d + 1))}))");
+            }
+        }
+        return dims;
+    }
+
+    private static void EnsureEnd(Stream stream, string path, string declared)
+    {
+        if (stream.ReadByte() >= 0)
+        {
+            throw new InvalidDataException($"{path}: wrong dimensions: the file holds more data than the {declared} its header declares");
+        }
+    }
+
+    /// <summary>Turns the decompressor's errors (corrupt or cut-off gzip data) into messages naming the file.</summary>
+    private sealed class GuardedStream(Stream inner, string path) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return inner.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{path}: the gzip data is corrupt ({e.Message})", e);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

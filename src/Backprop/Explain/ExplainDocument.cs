@@ -1,0 +1,49 @@
+namespace Backprop.Explain;
+
+/// <summary>
+/// An explanation laid out for reading but not yet for a format: headings, paragraphs of prose with inline
+/// formulas, aligned equations and tables. Written by <see cref="ExplanationComposer"/>, read by the three renderers.
+/// </summary>
+internal sealed record ExplainDocument(string Language, string Title, IReadOnlyList<DocBlock> Blocks);
+
+/// <summary>A block of an <see cref="ExplainDocument"/>.</summary>
+internal abstract record DocBlock;
+
+/// <summary>A section heading (level 2 or 3).</summary>
+internal sealed record DocHeading(int Level, string Text) : DocBlock;
+
+/// <summary>How a paragraph is emphasised: plain, a remark (the article's slips), good news or bad news (checks).</summary>
+internal enum DocTone
+{
+    Plain,
+    Remark,
+    Good,
+    Bad,
+}
+
+/// <summary>Prose with inline formulas.</summary>
+internal sealed record DocParagraph(IReadOnlyList<DocInline> Parts, DocTone Tone = DocTone.Plain) : DocBlock;
+
+/// <summary>
+/// A chain of displayed equations aligned on the relation: the first line has a left side, the lines after it
+/// continue the chain ("= …"). <see cref="EquationLine.Result"/> marks the engine's value at the end of a chain.
+/// </summary>
+internal sealed record DocEquation(IReadOnlyList<EquationLine> Lines) : DocBlock;
+
+/// <summary>One line of a <see cref="DocEquation"/>: <c>Left Relation Right</c>, Left empty for a continuation.</summary>
+internal sealed record EquationLine(MathNode? Left, string Relation, MathNode Right, bool Result = false);
+
+/// <summary>A table of short cells (numbers, names, verdicts); the header comes from the prose resources.</summary>
+internal sealed record DocTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<DocCell>> Rows) : DocBlock;
+
+/// <summary>A table cell: text or a formula, with a tone for verdicts.</summary>
+internal sealed record DocCell(string? Text, MathNode? Math = null, DocTone Tone = DocTone.Plain);
+
+/// <summary>Part of a paragraph.</summary>
+internal abstract record DocInline;
+
+/// <summary>Prose from the resources.</summary>
+internal sealed record DocText(string Text) : DocInline;
+
+/// <summary>A formula inside a sentence.</summary>
+internal sealed record DocMath(MathNode Math) : DocInline;

@@ -1,0 +1,23 @@
+namespace Backprop.Explain;
+
+/// <summary>
+/// A saved model's float32 network as a <see cref="Network{T}"/> of doubles, so explain can compute in double:
+/// same sizes, activations and loss, and every parameter widened (float → double is exact, so the values are
+/// the model's own). Dropout and class weights are training-time settings and are not carried over.
+/// </summary>
+internal static class ModelNetwork
+{
+    public static Network<double> ToDouble(Network<float> network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var widened = new Network<double>(network.Sizes, [.. network.Layers.Select(l => l.Activation)], network.Loss);
+        // Same sizes, same constructor: the flat parameter blocks have the same layout.
+        ReadOnlySpan<float> source = network.Parameters;
+        Span<double> target = widened.Parameters;
+        for (int i = 0; i < source.Length; i++)
+        {
+            target[i] = source[i];
+        }
+        return widened;
+    }
+}

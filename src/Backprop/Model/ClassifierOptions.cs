@@ -1,0 +1,54 @@
+namespace Backprop;
+
+/// <summary>
+/// What <see cref="Classifier.Fit"/> trains: the hidden layers and how to train them. The defaults follow scikit-learn's
+/// MLPClassifier where it has one (one hidden layer of 100 ReLU units, Adam with η = 0.001, L2 λ = 1e-4, 200 epochs,
+/// standardised features), with mini-batches of 32.
+/// </summary>
+public sealed record ClassifierOptions
+{
+    /// <summary>Hidden layer sizes, input side first; empty for a softmax regression. Default [100].</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [100];
+
+    /// <summary>One activation for every hidden layer, or one per hidden layer. Default [ReLU].</summary>
+    public IReadOnlyList<Activation> Activations { get; init; } = [Activation.Relu];
+
+    /// <summary>The optimizer. Default Adam.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Initial learning rate η₀; null: 0.001 for Adam and AdamW, 0.01 for the SGD family.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Momentum μ for <see cref="OptimizerKind.Momentum"/> and <see cref="OptimizerKind.Nesterov"/>. Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Weight decay λ (L2 through the gradient; decoupled for AdamW). Default 1e-4.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Learning-rate schedule; null: constant.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Rows per mini-batch (at most the number of rows). Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Epochs (passes over the training rows). Default 200.</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Dropout rate on the hidden layers during training. Default 0.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Class weighting of the loss. Default none.</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
+    /// <summary>Early stopping patience in epochs (needs validation data); null: off.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Feature scaling fitted on the training rows and stored in the model. Default standard.</summary>
+    public ScalingKind Scaling { get; init; } = ScalingKind.Standard;
+
+    /// <summary>Seed of the initial weights, the shuffles and the dropout masks. Default 0.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the optimizer's default.</summary>
+    public double EffectiveLearningRate => LearningRate ?? (Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW ? 0.001 : 0.01);
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+
+namespace Backprop;
+
+/// <summary>
+/// Turns <see cref="ClassifierOptions"/> and (scaled) training data into a network, an optimizer and a trainer, and the
+/// trained network into a <see cref="Model"/>. Shared by <see cref="Classifier.Fit"/> and the `train` command.
+/// </summary>
+internal sealed class ClassifierRun
+{
+    public ClassifierRun(ClassifierOptions options, Dataset<float> train, IReadOnlyList<int>? sizes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        if (!train.IsClassification)
+        {
+            throw new ArgumentException("A classifier needs data with class labels.", nameof(train));
+        }
+        if (train.OutputCount < 2)
+        {
+            throw new ArgumentException($"The data has {train.OutputCount} class; a classifier needs at least two.", nameof(train));
+        }
+        if (options.BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+        }
+        Options = options;
+        Sizes = sizes is null ? [train.FeatureCount, .. options.HiddenLayers, train.OutputCount] : [.. sizes];
+        int hidden = Sizes.Length - 2;
+        var activations = new Activation[Sizes.Length - 1];
+        if (options.Activations.Count == 1)
+        {
+            Array.Fill(activations, options.Activations[0], 0, hidden);
+        }
+        else if (options.Activations.Count == hidden)
+        {
+            for (int l = 0; l < hidden; l++)
+            {
+                activations[l] = options.Activations[l];
+            }
+        }
+        else
+        {
+            throw new ArgumentException($"{options.Activations.Count} activations for {hidden} hidden layers; give one, or one per hidden layer.", nameof(options));
+        }
+        activations[^1] = Activation.Softmax;
+        Network = new Network<float>(Sizes, activations, Loss.CrossEntropy);
+        Initializer.Randomize(Network, options.Seed);
+        double rate = options.EffectiveLearningRate;
+        Optimizer = options.Optimizer switch
+        {
+            OptimizerKind.Sgd => new Sgd<float>(rate, 0, false, options.WeightDecay),
+            OptimizerKind.Momentum => new Sgd<float>(rate, options.Momentum, false, options.WeightDecay),
+            OptimizerKind.Nesterov => new Sgd<float>(rate, options.Momentum, true, options.WeightDecay),
+            OptimizerKind.Adam => new Adam<float>(rate, weightDecay: options.WeightDecay),
+            OptimizerKind.AdamW => new Adam<float>(rate, weightDecay: options.WeightDecay, decoupledWeightDecay: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, null),
+        };
+        TrainingOptions = new TrainingOptions
+        {
+            MaxEpochs = options.Epochs,
+            BatchSize = options.BatchSize,
+            Shuffle = true,
+            Seed = options.Seed,
+            Schedule = options.Schedule,
+            Patience = options.Patience,
+            Dropout = options.Dropout,
+            ClassWeights = options.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train) : null,
+        };
+        Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
+    }
+
+    public ClassifierOptions Options { get; }
+
+    public int[] Sizes { get; }
+
+    public Network<float> Network { get; }
+
+    public IOptimizer<float> Optimizer { get; }
+
+    public TrainingOptions TrainingOptions { get; }
+
+    public Trainer<float> Trainer { get; }
+
+    /// <summary>The options as text, for the model file.</summary>
+    public Dictionary<string, string> Describe()
+    {
+        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var d = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["layers"] = string.Join(",", Sizes),
+            ["activation"] = string.Join(",", Network.Layers.Take(Network.Layers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
+            ["optimizer"] = Options.Optimizer.ToString().ToLowerInvariant(),
+            ["learning_rate"] = F(Options.EffectiveLearningRate),
+            ["weight_decay"] = F(Options.WeightDecay),
+            ["schedule"] = Options.Schedule?.Describe() ?? "constant",
+            ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["dropout"] = F(Options.Dropout),
+            ["class_weights"] = Options.ClassWeights == ClassWeighting.Balanced ? "balanced" : "none",
+            ["patience"] = Options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "none",
+            ["scaling"] = JsonModelFormat.ScalingName(Options.Scaling),
+            ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        if (Options.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+        {
+            d["momentum"] = F(Options.Momentum);
+        }
+        return d;
+    }
+
+    /// <summary>The trained model; metrics hold the run's epochs, final training loss and last validation figures.</summary>
+    public Model ToModel(TrainingResult result, string labelName, FeatureScaler scaler, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null,
+        IReadOnlyDictionary<string, string>? extraOptions = null)
+    {
+        Dictionary<string, string> options = Describe();
+        foreach ((string key, string value) in extraOptions ?? new Dictionary<string, string>())
+        {
+            options[key] = value;
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["epochs"] = result.Epochs,
+            ["train_loss"] = result.FinalLoss,
+        };
+        EpochReport? last = result.History.Count > 0 ? result.History[^1] : null;
+        EpochReport? chosen = result.BestEpoch is int b ? result.History.FirstOrDefault(h => h.Epoch == b) : last;
+        if (chosen?.ValidationLoss is double vl)
+        {
+            metrics["validation_loss"] = vl;
+        }
+        if (chosen?.ValidationAccuracy is double va)
+        {
+            metrics["validation_accuracy"] = va;
+        }
+        if (result.BestEpoch is int best)
+        {
+            metrics["best_epoch"] = best;
+        }
+        var model = new Model(Network, featureNames ?? DefaultNames(Network.InputSize), labelName, classNames ?? DefaultClassNames(Network.OutputSize), scaler, options, metrics)
+        {
+            History = result.History,
+            TrainingResult = result,
+        };
+        return model;
+    }
+
+    private static string[] DefaultNames(int n) => [.. Enumerable.Range(0, n).Select(i => "x" + i.ToString(CultureInfo.InvariantCulture))];
+
+    private static string[] DefaultClassNames(int n) => [.. Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+}

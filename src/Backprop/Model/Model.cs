@@ -1,0 +1,188 @@
+namespace Backprop;
+
+/// <summary>
+/// A trained classifier: the network (float32), the feature names it reads, the label and class names, the feature scaler
+/// fitted on its training data, the options it was trained with and its final metrics. It predicts, evaluates, saves
+/// and loads (<see cref="ModelFile"/>). Input features are raw: the model applies its <see cref="Scaler"/> itself.
+/// </summary>
+/// <remarks>Thread-safe: calls that run the network are serialised on one lock, because the network's buffers are shared.</remarks>
+public sealed class Model
+{
+    private const int Chunk = 256;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, double> _metrics;
+
+    /// <summary>Creates a model from its parts (as a training run or a model file produces them).</summary>
+    /// <exception cref="ArgumentException">The parts disagree: the loss is not cross-entropy, or the number of features,
+    /// classes or scaler entries differs from the network's sizes.</exception>
+    public Model(Network<float> network, IReadOnlyList<string> featureNames, string labelName, IReadOnlyList<string> classNames, FeatureScaler scaler,
+        IReadOnlyDictionary<string, string>? trainingOptions = null, IReadOnlyDictionary<string, double>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(labelName);
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentNullException.ThrowIfNull(scaler);
+        if (network.Loss != Loss.CrossEntropy)
+        {
+            throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
+        }
+        if (featureNames.Count != network.InputSize)
+        {
+            throw new ArgumentException($"{featureNames.Count} feature names for a network with {network.InputSize} inputs.", nameof(featureNames));
+        }
+        if (classNames.Count != network.OutputSize)
+        {
+            throw new ArgumentException($"{classNames.Count} class names for a network with {network.OutputSize} outputs.", nameof(classNames));
+        }
+        if (scaler.FeatureCount != network.InputSize)
+        {
+            throw new ArgumentException($"The scaler has {scaler.FeatureCount} features but the network has {network.InputSize} inputs.", nameof(scaler));
+        }
+        Network = network;
+        FeatureNames = [.. featureNames];
+        LabelName = labelName;
+        ClassNames = [.. classNames];
+        Scaler = scaler;
+        TrainingOptions = trainingOptions is null ? new Dictionary<string, string>() : new Dictionary<string, string>(trainingOptions);
+        _metrics = metrics is null ? [] : new Dictionary<string, double>(metrics);
+    }
+
+    /// <summary>The network; its parameters are the trained ones. Not thread-safe on its own.</summary>
+    public Network<float> Network { get; }
+
+    /// <summary>Names of the input features, in the order the network reads them.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Name of the label column the model predicts.</summary>
+    public string LabelName { get; }
+
+    /// <summary>Class names by output index.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The rescaling applied to raw features before the network, fitted on the training split.</summary>
+    public FeatureScaler Scaler { get; }
+
+    /// <summary>The options training ran with, as text (written into model files).</summary>
+    public IReadOnlyDictionary<string, string> TrainingOptions { get; }
+
+    /// <summary>Final metrics (e.g. test_accuracy, test_loss, epochs), written into model files.</summary>
+    public IReadOnlyDictionary<string, double> Metrics => _metrics;
+
+    /// <summary>The per-epoch history of the run that produced this model (empty for a loaded model).</summary>
+    public IReadOnlyList<EpochReport> History { get; internal set; } = [];
+
+    /// <summary>The training result of the run that produced this model (null for a loaded model).</summary>
+    public TrainingResult? TrainingResult { get; internal set; }
+
+    internal void SetMetric(string name, double value) => _metrics[name] = value;
+
+    /// <summary>Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs.</summary>
+    /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
+    public float[] PredictProbabilities(ReadOnlySpan<float> features)
+    {
+        int d = FeatureNames.Count;
+        if (features.Length % d != 0)
+        {
+            throw new ArgumentException($"{features.Length} values are not rows of {d} features.", nameof(features));
+        }
+        float[] scaled = features.ToArray();
+        Scaler.Apply<float>(scaled);
+        return PredictScaledProbabilities(scaled, features.Length / d);
+    }
+
+    /// <summary>Class probabilities for every row of <paramref name="data"/> (raw features), (rows, classes).</summary>
+    /// <exception cref="ArgumentException">The data's feature count differs from the model's.</exception>
+    public float[] PredictProbabilities(Dataset<float> data)
+    {
+        CheckFeatures(data);
+        return PredictProbabilities(data.Features);
+    }
+
+    /// <summary>The most probable class index for each raw feature row of x (rows, features).</summary>
+    public int[] Predict(ReadOnlySpan<float> features) => ArgMaxRows(PredictProbabilities(features), ClassNames.Count);
+
+    /// <summary>The most probable class index for each row of <paramref name="data"/> (raw features).</summary>
+    public int[] Predict(Dataset<float> data) => ArgMaxRows(PredictProbabilities(data), ClassNames.Count);
+
+    /// <summary>The name of the most probable class for one raw feature row.</summary>
+    public string PredictClass(ReadOnlySpan<float> row)
+    {
+        if (row.Length != FeatureNames.Count)
+        {
+            throw new ArgumentException($"a row needs {FeatureNames.Count} features; got {row.Length}.", nameof(row));
+        }
+        return ClassNames[Predict(row)[0]];
+    }
+
+    /// <summary>Accuracy, log-loss, per-class precision/recall/F1 and the confusion matrix on labelled data (raw features).</summary>
+    /// <exception cref="ArgumentException">The data has no labels, or its feature or class count differs from the model's.</exception>
+    public Evaluation Evaluate(Dataset<float> data)
+    {
+        CheckFeatures(data);
+        float[] probabilities = PredictProbabilities(data.Features);
+        return Evaluation.From(probabilities, Labels(data), ClassNames);
+    }
+
+    /// <summary>Writes the model; the format follows the extension (.json). See <see cref="ModelFile.Save"/>.</summary>
+    public void Save(string path) => ModelFile.Save(this, path);
+
+    /// <summary>Reads a model written by <see cref="Save"/>. See <see cref="ModelFile.Load"/>.</summary>
+    public static Model Load(string path) => ModelFile.Load(path);
+
+    /// <summary>Probabilities for features already rescaled by <see cref="Scaler"/> (rows, features) → (rows, classes).</summary>
+    internal float[] PredictScaledProbabilities(ReadOnlySpan<float> scaled, int rows)
+    {
+        int d = FeatureNames.Count;
+        int k = ClassNames.Count;
+        var output = new float[rows * k];
+        lock (_gate)
+        {
+            for (int start = 0; start < rows; start += Chunk)
+            {
+                int n = Math.Min(Chunk, rows - start);
+                Network.Predict(scaled.Slice(start * d, n * d), n, output.AsSpan(start * k, n * k));
+            }
+        }
+        return output;
+    }
+
+    /// <summary>Evaluation on data whose features are already rescaled (as the CLI's data loading returns them).</summary>
+    internal Evaluation EvaluateScaled(Dataset<float> scaled)
+    {
+        CheckFeatures(scaled);
+        return Evaluation.From(PredictScaledProbabilities(scaled.Features, scaled.Count), Labels(scaled), ClassNames);
+    }
+
+    private int[] Labels(Dataset<float> data)
+    {
+        if (!data.IsClassification)
+        {
+            throw new ArgumentException("Evaluation needs class labels.", nameof(data));
+        }
+        if (data.OutputCount != ClassNames.Count)
+        {
+            throw new ArgumentException($"The data has {data.OutputCount} classes but the model predicts {ClassNames.Count}.", nameof(data));
+        }
+        return data.Labels.ToArray();
+    }
+
+    private void CheckFeatures(Dataset<float> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.FeatureCount != FeatureNames.Count)
+        {
+            throw new ArgumentException($"The data has {data.FeatureCount} features but the model reads {FeatureNames.Count}.", nameof(data));
+        }
+    }
+
+    private static int[] ArgMaxRows(float[] probabilities, int k)
+    {
+        var result = new int[probabilities.Length / k];
+        for (int r = 0; r < result.Length; r++)
+        {
+            result[r] = ClassificationMetrics.ArgMax<float>(probabilities.AsSpan(r * k, k));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// Adam (Kingma and Ba): with g = ∇θ (+ λ θ for L2 decay), m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g²,
+/// θ ← θ − η m̂ / (√v̂ + ε) where m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ).
+/// With <see cref="DecoupledWeightDecay"/> (AdamW, Loshchilov and Hutter) the decay is applied to θ directly,
+/// θ ← θ − η λ θ, instead of being added to g. The moments are allocated once, on the first step.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _m = [];
+    private T[] _v = [];
+    private T[][] _state = [];
+    private long _steps;
+
+    /// <summary>Creates Adam (or AdamW with <paramref name="decoupledWeightDecay"/>).</summary>
+    /// <param name="learningRate">η, default 0.001.</param>
+    /// <param name="beta1">β₁ in [0, 1), default 0.9.</param>
+    /// <param name="beta2">β₂ in [0, 1), default 0.999.</param>
+    /// <param name="epsilon">ε &gt; 0, default 1e-8.</param>
+    /// <param name="weightDecay">λ ≥ 0, default 0.</param>
+    /// <param name="decoupledWeightDecay">True for AdamW: decay θ directly rather than through the gradient.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+    {
+        LearningRate = learningRate;
+        if (!(beta1 >= 0 && beta1 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β₁ must be in [0, 1).");
+        }
+        if (!(beta2 >= 0 && beta2 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β₂ must be in [0, 1).");
+        }
+        if (!(epsilon > 0) || !double.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be a positive finite number.");
+        }
+        OptimizerChecks.WeightDecay(weightDecay);
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    /// <inheritdoc/>
+    public double LearningRate
+    {
+        get;
+        set
+        {
+            OptimizerChecks.LearningRate(value);
+            field = value;
+        }
+    }
+
+    /// <summary>Decay rate β₁ of the first moment.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay rate β₂ of the second moment.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to √v̂ to avoid division by zero.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The weight decay λ, applied to every parameter (biases included).</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>True for AdamW: θ ← θ − η λ θ, separately from the adaptive step.</summary>
+    public bool DecoupledWeightDecay { get; }
+
+    string IStatefulOptimizer<T>.Kind => DecoupledWeightDecay ? "adamw" : "adam";
+
+    long IStatefulOptimizer<T>.Steps
+    {
+        get => _steps;
+        set => _steps = value;
+    }
+
+    /// <inheritdoc/>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
+        }
+        EnsureState(parameters.Length);
+        Span<T> m = _m;
+        Span<T> v = _v;
+        _steps++;
+        T b1 = T.CreateChecked(Beta1);
+        T b2 = T.CreateChecked(Beta2);
+        T oneMinusB1 = T.CreateChecked(1 - Beta1);
+        T oneMinusB2 = T.CreateChecked(1 - Beta2);
+        // η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+        T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, _steps)));
+        T rootCorrection = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _steps)));
+        T eps = T.CreateChecked(Epsilon);
+        T lambda = T.CreateChecked(WeightDecay);
+        T decay = T.CreateChecked(LearningRate * WeightDecay);
+        bool coupled = !DecoupledWeightDecay && WeightDecay != 0;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = coupled ? gradients[i] + lambda * parameters[i] : gradients[i];
+            T mi = b1 * m[i] + oneMinusB1 * g;
+            T vi = b2 * v[i] + oneMinusB2 * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            if (DecoupledWeightDecay)
+            {
+                parameters[i] -= decay * parameters[i];
+            }
+            parameters[i] -= stepSize * mi / (T.Sqrt(vi) / rootCorrection + eps);
+        }
+    }
+
+    IReadOnlyList<T[]> IStatefulOptimizer<T>.StateBuffers(int parameterCount)
+    {
+        EnsureState(parameterCount);
+        return _state;
+    }
+
+    private void EnsureState(int parameterCount)
+    {
+        if (_m.Length != parameterCount || _state.Length == 0)
+        {
+            _m = new T[parameterCount];
+            _v = new T[parameterCount];
+            _state = [_m, _v];
+        }
+    }
+}

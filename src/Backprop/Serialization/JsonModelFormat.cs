@@ -1,0 +1,264 @@
+using System.Text.Json;
+
+namespace Backprop;
+
+/// <summary>
+/// The JSON model format, version 1:
+/// {"format": "backprop-model", "version": 1, "architecture": {"loss", "dtype", "layers": [{"inputs", "outputs", "activation"}]},
+///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"},
+///  "parameters": {"W1": [[..]] (outputs × inputs), "b1": [..], ..}, "training": {..}, "metrics": {..}}.
+/// Numbers are written in shortest round-trip form, so parameters read back bit for bit.
+/// </summary>
+internal sealed class JsonModelFormat : IModelFormat
+{
+    public const string FormatName = "backprop-model";
+    public const int Version = 1;
+
+    public string Extension => ".json";
+
+    public void Write(Model model, Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("format", FormatName);
+        w.WriteNumber("version", Version);
+
+        w.WriteStartObject("architecture");
+        w.WriteString("loss", "cross-entropy");
+        w.WriteString("dtype", "float32");
+        w.WriteStartArray("layers");
+        foreach (Dense<float> layer in model.Network.Layers)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("inputs", layer.Inputs);
+            w.WriteNumber("outputs", layer.Outputs);
+            w.WriteString("activation", ActivationFunctions.Name(layer.Activation));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        WriteStrings(w, "features", model.FeatureNames);
+        w.WriteString("label", model.LabelName);
+        WriteStrings(w, "classes", model.ClassNames);
+
+        w.WriteStartObject("scaler");
+        w.WriteString("kind", ScalingName(model.Scaler.Kind));
+        JsonValues.WriteInlineRow(w, "offset", model.Scaler.Offset);
+        JsonValues.WriteInlineRow(w, "scale", model.Scaler.Scale);
+        w.WriteEndObject();
+
+        w.WriteStartObject("parameters");
+        for (int l = 0; l < model.Network.Layers.Count; l++)
+        {
+            Dense<float> layer = model.Network.Layers[l];
+            JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs, indent: 4);
+            JsonValues.WriteInlineRow(w, $"b{l + 1}", layer.Bias);
+        }
+        w.WriteEndObject();
+
+        w.WriteStartObject("training");
+        foreach ((string key, string value) in model.TrainingOptions.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(key, value);
+        }
+        w.WriteEndObject();
+
+        w.WriteStartObject("metrics");
+        foreach ((string key, double value) in model.Metrics.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WritePropertyName(key);
+            JsonValues.WriteDouble(w, value);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public Model Read(string path, string source)
+    {
+        using JsonDocument document = JsonValues.Parse(path, "model");
+        JsonElement root = document.RootElement;
+        JsonValues.CheckFormat(root, source, FormatName, Version, "model");
+
+        JsonElement architecture = JsonValues.Property(root, "architecture", source, "the file");
+        string loss = JsonValues.String(JsonValues.Property(architecture, "loss", source, "\"architecture\""), source, "architecture.loss");
+        if (loss != "cross-entropy")
+        {
+            throw new InvalidDataException($"{source}: architecture.loss is '{loss}'; this build reads cross-entropy classifiers");
+        }
+        if (architecture.TryGetProperty("dtype", out JsonElement dtype) && dtype.ValueKind == JsonValueKind.String && dtype.GetString() != "float32")
+        {
+            throw new InvalidDataException($"{source}: architecture.dtype is '{dtype.GetString()}'; this build reads float32 models");
+        }
+        JsonElement layers = JsonValues.Array(JsonValues.Property(architecture, "layers", source, "\"architecture\""), source, "architecture.layers");
+        if (layers.GetArrayLength() == 0)
+        {
+            throw new InvalidDataException($"{source}: architecture.layers is empty");
+        }
+        var sizes = new List<int>();
+        var activations = new List<Activation>();
+        int index = 0;
+        foreach (JsonElement layer in layers.EnumerateArray())
+        {
+            string where = $"architecture.layers[{index}]";
+            int inputs = JsonValues.Int(JsonValues.Property(layer, "inputs", source, where), source, where + ".inputs");
+            int outputs = JsonValues.Int(JsonValues.Property(layer, "outputs", source, where), source, where + ".outputs");
+            string activation = JsonValues.String(JsonValues.Property(layer, "activation", source, where), source, where + ".activation");
+            if (inputs < 1 || outputs < 1)
+            {
+                throw new InvalidDataException($"{source}: {where} has {inputs} inputs and {outputs} outputs; both must be at least 1");
+            }
+            if (index == 0)
+            {
+                sizes.Add(inputs);
+            }
+            else if (inputs != sizes[^1])
+            {
+                throw new InvalidDataException($"{source}: {where} has {inputs} inputs but the layer before it has {sizes[^1]} outputs");
+            }
+            if (!ActivationFunctions.TryParse(activation, out Activation parsed))
+            {
+                throw new InvalidDataException($"{source}: {where}.activation '{activation}' is unknown");
+            }
+            sizes.Add(outputs);
+            activations.Add(parsed);
+            index++;
+        }
+        Network<float> network;
+        try
+        {
+            network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
+        }
+
+        string[] features = JsonValues.Strings(JsonValues.Property(root, "features", source, "the file"), source, "\"features\"", network.InputSize);
+        string label = JsonValues.String(JsonValues.Property(root, "label", source, "the file"), source, "\"label\"");
+        string[] classes = JsonValues.Strings(JsonValues.Property(root, "classes", source, "the file"), source, "\"classes\"", network.OutputSize);
+
+        JsonElement scalerElement = JsonValues.Property(root, "scaler", source, "the file");
+        ScalingKind kind = ParseScaling(JsonValues.String(JsonValues.Property(scalerElement, "kind", source, "\"scaler\""), source, "scaler.kind"), source);
+        double[] offset = JsonValues.Doubles(JsonValues.Property(scalerElement, "offset", source, "\"scaler\""), source, "scaler.offset", network.InputSize);
+        double[] scale = JsonValues.Doubles(JsonValues.Property(scalerElement, "scale", source, "\"scaler\""), source, "scaler.scale", network.InputSize);
+        FeatureScaler scaler;
+        try
+        {
+            scaler = new FeatureScaler(kind, offset, scale);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: scaler: {e.Message.Split(" (Parameter")[0]}");
+        }
+
+        JsonElement parameters = JsonValues.Property(root, "parameters", source, "the file");
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Dense<float> layer = network.Layers[l];
+            string wName = $"W{l + 1}";
+            string bName = $"b{l + 1}";
+            expected.Add(wName);
+            expected.Add(bName);
+            JsonElement w = JsonValues.Property(parameters, wName, source, "\"parameters\"");
+            if (w.ValueKind != JsonValueKind.Array || w.GetArrayLength() != layer.Outputs)
+            {
+                throw new InvalidDataException($"{source}: parameters.{wName} has shape {ShapeOf(w)} but the architecture needs {layer.Outputs}×{layer.Inputs}");
+            }
+            Span<float> weights = layer.Weights;
+            int o = 0;
+            foreach (JsonElement row in w.EnumerateArray())
+            {
+                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != layer.Inputs)
+                {
+                    throw new InvalidDataException($"{source}: parameters.{wName} row {o + 1} has {(row.ValueKind == JsonValueKind.Array ? row.GetArrayLength() : 0)} values but the architecture needs {layer.Inputs} ({layer.Outputs}×{layer.Inputs})");
+                }
+                int i = 0;
+                foreach (JsonElement v in row.EnumerateArray())
+                {
+                    weights[o * layer.Inputs + i] = JsonValues.Float(v, source, $"parameters.{wName}[{o}][{i}]");
+                    i++;
+                }
+                o++;
+            }
+            JsonElement b = JsonValues.Property(parameters, bName, source, "\"parameters\"");
+            if (b.ValueKind != JsonValueKind.Array || b.GetArrayLength() != layer.Outputs)
+            {
+                throw new InvalidDataException($"{source}: parameters.{bName} has shape {ShapeOf(b)} but the architecture needs {layer.Outputs}");
+            }
+            Span<float> bias = layer.Bias;
+            int j = 0;
+            foreach (JsonElement v in b.EnumerateArray())
+            {
+                bias[j] = JsonValues.Float(v, source, $"parameters.{bName}[{j}]");
+                j++;
+            }
+        }
+        foreach (JsonProperty property in parameters.EnumerateObject())
+        {
+            if (!expected.Contains(property.Name))
+            {
+                throw new InvalidDataException($"{source}: parameters.{property.Name} is not part of the architecture ({string.Join(", ", expected)})");
+            }
+        }
+
+        var training = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("training", out JsonElement trainingElement) && trainingElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in trainingElement.EnumerateObject())
+            {
+                training[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (root.TryGetProperty("metrics", out JsonElement metricsElement) && metricsElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in metricsElement.EnumerateObject())
+            {
+                metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
+            }
+        }
+        return new Model(network, features, label, classes, scaler, training, metrics);
+    }
+
+    internal static string ScalingName(ScalingKind kind) => kind switch
+    {
+        ScalingKind.None => "none",
+        ScalingKind.Standard => "standard",
+        ScalingKind.MinMax => "minmax",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static ScalingKind ParseScaling(string text, string source) => text switch
+    {
+        "none" => ScalingKind.None,
+        "standard" => ScalingKind.Standard,
+        "minmax" => ScalingKind.MinMax,
+        _ => throw new InvalidDataException($"{source}: scaler.kind '{text}' is unknown (expected none, standard or minmax)"),
+    };
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+
+    private static string ShapeOf(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            return e.ValueKind.ToString().ToLowerInvariant();
+        }
+        int rows = e.GetArrayLength();
+        if (rows > 0 && e[0].ValueKind == JsonValueKind.Array)
+        {
+            return $"{rows}×{e[0].GetArrayLength()}";
+        }
+        return rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

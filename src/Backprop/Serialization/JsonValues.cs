@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Backprop;
+
+/// <summary>
+/// Reading and writing numbers in model and checkpoint files: shortest round-trip text ("R"), so every float and double
+/// reads back bit for bit; non-finite doubles as the strings "Infinity", "-Infinity", "NaN". Read errors name the file and field.
+/// </summary>
+internal static class JsonValues
+{
+    public static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteRawValue(value.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    public static void WriteDoubles(Utf8JsonWriter writer, string name, IEnumerable<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (double v in values)
+        {
+            WriteDouble(writer, v);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// A (rows, columns) matrix as one line per row, "[[1.5, -0.25],\n [..]]", so an indented file reads like the matrix;
+    /// <paramref name="indent"/> is the column where the property name starts.
+    /// </summary>
+    public static void WriteMatrix(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values, int rows, int columns, int indent)
+    {
+        var sb = new System.Text.StringBuilder("[");
+        for (int r = 0; r < rows; r++)
+        {
+            sb.Append(r == 0 ? "\n" : ",\n").Append(' ', indent + 2);
+            AppendRow(sb, values.Slice(r * columns, columns));
+        }
+        sb.Append('\n').Append(' ', indent).Append(']');
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+    }
+
+    /// <summary>A list of finite floats on one line.</summary>
+    public static void WriteInlineRow(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values)
+    {
+        var sb = new System.Text.StringBuilder();
+        AppendRow(sb, values);
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+    }
+
+    private static void AppendRow(System.Text.StringBuilder sb, ReadOnlySpan<float> values)
+    {
+        sb.Append('[');
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new InvalidOperationException("A parameter is not finite; the model cannot be saved.");
+            }
+            sb.Append(i == 0 ? "" : ", ").Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+        }
+        sb.Append(']');
+    }
+
+    /// <summary>Finite doubles as one line of text.</summary>
+    public static void WriteInlineRow(Utf8JsonWriter writer, string name, IReadOnlyList<double> values)
+    {
+        if (values.Any(v => !double.IsFinite(v)))
+        {
+            WriteDoubles(writer, name, values);
+            return;
+        }
+        writer.WritePropertyName(name);
+        writer.WriteRawValue("[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]", skipInputValidation: true);
+    }
+
+    public static JsonElement Property(JsonElement parent, string name, string source, string where)
+    {
+        if (parent.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{source}: {where} is not a JSON object");
+        }
+        if (!parent.TryGetProperty(name, out JsonElement value))
+        {
+            throw new InvalidDataException($"{source}: \"{name}\" is missing from {where}");
+        }
+        return value;
+    }
+
+    public static double Double(JsonElement element, string source, string field)
+    {
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            return element.GetString() switch
+            {
+                "NaN" => double.NaN,
+                "Infinity" => double.PositiveInfinity,
+                "-Infinity" => double.NegativeInfinity,
+                _ => throw new InvalidDataException($"{source}: {field} is not a number"),
+            };
+        }
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out double value))
+        {
+            throw new InvalidDataException($"{source}: {field} is not a number");
+        }
+        return value;
+    }
+
+    public static float Float(JsonElement element, string source, string field)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetSingle(out float value) || !float.IsFinite(value))
+        {
+            throw new InvalidDataException($"{source}: {field} is not a finite number");
+        }
+        return value;
+    }
+
+    public static int Int(JsonElement element, string source, string field)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out int value))
+        {
+            throw new InvalidDataException($"{source}: {field} is not a whole number");
+        }
+        return value;
+    }
+
+    public static long Long(JsonElement element, string source, string field)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value))
+        {
+            throw new InvalidDataException($"{source}: {field} is not a whole number");
+        }
+        return value;
+    }
+
+    public static string String(JsonElement element, string source, string field)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidDataException($"{source}: {field} is not a string");
+        }
+        return element.GetString()!;
+    }
+
+    public static JsonElement Array(JsonElement element, string source, string field, int? length = null)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{source}: {field} is not a list");
+        }
+        if (length is int n && element.GetArrayLength() != n)
+        {
+            throw new InvalidDataException($"{source}: {field} has {element.GetArrayLength()} values; expected {n}");
+        }
+        return element;
+    }
+
+    public static double[] Doubles(JsonElement element, string source, string field, int? length = null)
+    {
+        Array(element, source, field, length);
+        var values = new double[element.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            values[i] = Double(item, source, $"{field}[{i}]");
+            i++;
+        }
+        return values;
+    }
+
+    public static string[] Strings(JsonElement element, string source, string field, int? length = null)
+    {
+        Array(element, source, field, length);
+        var values = new string[element.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            values[i] = String(item, source, $"{field}[{i}]");
+            i++;
+        }
+        return values;
+    }
+
+    /// <summary>Parses a whole file, turning malformed or truncated JSON into one line naming the file and position.</summary>
+    public static JsonDocument Parse(string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such {what} file", path);
+        }
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 0)
+        {
+            throw new InvalidDataException($"{path}: the {what} file is empty");
+        }
+        try
+        {
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the {what} file is corrupt or truncated: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
+        }
+    }
+
+    /// <summary>Checks "format" and "version" before anything else is read.</summary>
+    public static void CheckFormat(JsonElement root, string source, string format, int version, string what)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement f) || f.ValueKind != JsonValueKind.String || f.GetString() != format)
+        {
+            throw new InvalidDataException($"{source}: not a Backprop {what} file (expected \"format\": \"{format}\")");
+        }
+        int found = Int(Property(root, "version", source, "the file"), source, "\"version\"");
+        if (found != version)
+        {
+            throw new InvalidDataException($"{source}: {what} format version {found} is not supported (this build reads version {version})");
+        }
+    }
+}

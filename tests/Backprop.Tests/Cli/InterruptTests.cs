@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>Ctrl+C (SIGINT) during `train`, against the real process.</summary>
+public sealed class InterruptTests : IDisposable
+{
+    private readonly string _dir = TestData.TempDirectory();
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void Ctrl_c_stops_after_the_current_batch_and_still_saves_the_model_and_metrics()
+    {
+        string cli = typeof(Backprop.Cli.Cli).Assembly.Location;
+        string model = Path.Combine(_dir, "m.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { cli, "train", "--dataset", "xor", "--hidden", "16", "--epochs", "100000000", "--out", model })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(start)!;
+        string? line;
+        do
+        {
+            line = process.StandardOutput.ReadLine();
+        }
+        while (line is not null && !line.StartsWith("epoch 20/", StringComparison.Ordinal));
+        Assert.NotNull(line);
+        using (Process kill = Process.Start("/bin/sh", ["-c", $"kill -INT {process.Id}"]))
+        {
+            kill.WaitForExit();
+        }
+        string rest = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "the process did not stop");
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("Interrupted during epoch", rest, StringComparison.Ordinal);
+        Assert.NotEmpty(Backprop.Model.Load(model).TrainingOptions);
+        Assert.True(File.ReadAllLines(Path.Combine(_dir, "m.metrics.csv")).Length > 20);
+    }
+}

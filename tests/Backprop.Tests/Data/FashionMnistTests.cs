@@ -1,0 +1,79 @@
+namespace Backprop.Tests.Data;
+
+public class FashionMnistTests
+{
+    [FashionMnistFact]
+    public void The_installed_files_give_the_published_split()
+    {
+        DatasetSplits<float> splits = FashionMnist.Load<float>();
+
+        Assert.Equal(60000, splits.Train.Count);
+        Assert.Equal(10000, splits.Test!.Count);
+        Assert.Null(splits.Validation);
+        Assert.Equal(784, splits.Train.FeatureCount);
+        Assert.Equal(FashionMnist.ClassNames, splits.Train.ClassNames);
+        Assert.Equal(60000 * 784, splits.Train.Features.Length);
+
+        // Every pixel is in [0, 1], the set uses the whole range, and each class has 6 000 training and 1 000 test rows.
+        float min = float.MaxValue, max = float.MinValue;
+        foreach (float v in splits.Train.Features)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        Assert.Equal(0f, min);
+        Assert.Equal(1f, max);
+        var trainCounts = new int[10];
+        foreach (int label in splits.Train.Labels)
+        {
+            trainCounts[label]++;
+        }
+        var testCounts = new int[10];
+        foreach (int label in splits.Test.Labels)
+        {
+            testCounts[label]++;
+        }
+        Assert.All(trainCounts, n => Assert.Equal(6000, n));
+        Assert.All(testCounts, n => Assert.Equal(1000, n));
+    }
+
+    [Fact]
+    public void A_missing_folder_says_how_to_install_the_package()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load<float>(dir.Path));
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+        Assert.Contains("--data-dir", e.Message);
+        Assert.Contains(Path.Combine(dir.Path, "train-images-idx3-ubyte"), e.Message);
+    }
+
+    [Fact]
+    public void A_folder_of_small_idx_files_loads_plain_or_gzipped()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(3, 28, 28, i => (byte)i)));
+        dir.Write("train-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Labels(9, 0, 4)));
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(2, 28, 28, _ => 255));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(1, 2));
+
+        DatasetSplits<float> splits = BuiltInDatasets.LoadSplits<float>("fashion-mnist", new BuiltInDatasetOptions { DataDirectory = dir.Path });
+
+        Assert.Equal(3, splits.Train.Count);
+        Assert.Equal(2, splits.Test!.Count);
+        Assert.Equal("Ankle boot", splits.Train.ClassNames[splits.Train.Labels[0]]);
+        Assert.Equal(1f, splits.Test.Row(1)[783]);
+    }
+
+    [Fact]
+    public void Images_that_are_not_28_by_28_are_reported()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte", IdxFiles.Images(1, 8, 8, _ => 0));
+        dir.Write("train-labels-idx1-ubyte", IdxFiles.Labels(0));
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(1, 8, 8, _ => 0));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(0));
+
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load<float>(dir.Path));
+        Assert.Contains("wrong dimensions: Fashion-MNIST images are 28×28 but these have 64 pixels", e.Message);
+    }
+}

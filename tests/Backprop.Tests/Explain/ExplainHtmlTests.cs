@@ -1,0 +1,86 @@
+using Microsoft.Playwright;
+using static Backprop.Tests.Explain.ExplainHarness;
+
+namespace Backprop.Tests.Explain;
+
+/// <summary>
+/// Opens the HTML rendering in headless Chromium (the Debian package, /usr/bin/chromium) with every network request
+/// refused, checks that the formulas were laid out by the browser's MathML engine, and saves screenshots into the
+/// test output folder (explain-*.png).
+/// </summary>
+public class ExplainHtmlTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Theory]
+    [InlineData("en", 1000, 1600)]
+    [InlineData("zh", 390, 844)]
+    public async Task Html_page_renders_its_math_offline_in_Chromium(string language, int width, int height)
+    {
+        Assert.True(File.Exists(Chromium),
+            $"{Chromium} is missing: this test needs Chromium; install it with `apt-get install chromium` (.ci/run does so)");
+        Result r = Run("--format", "html", "--lang", language);
+        Assert.True(r.Exit == 0, r.Error);
+        Assert.DoesNotContain("http://", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", r.Out, StringComparison.Ordinal);
+
+        string folder = Directory.CreateTempSubdirectory("explain-html-").FullName;
+        string page = Path.Combine(folder, "explain.html");
+        await File.WriteAllTextAsync(page, r.Out);
+        try
+        {
+            using IPlaywright playwright = await Playwright.CreateAsync();
+            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                Timeout = 60_000,
+            });
+            var refused = new List<string>();
+            await context.RouteAsync("**/*", async route =>
+            {
+                if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal))
+                {
+                    await route.ContinueAsync();
+                }
+                else
+                {
+                    refused.Add(route.Request.Url);
+                    await route.AbortAsync();
+                }
+            });
+            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            await tab.GotoAsync(new Uri(page).AbsoluteUri);
+
+            int blocks = await tab.Locator("math[display=block]").CountAsync();
+            Assert.True(blocks >= 10, $"only {blocks} display formulas");
+            Assert.True(await tab.Locator("mtable.matrix").CountAsync() >= 20, "matrices missing");
+            // MathML laid out by the browser: a matrix has a real height of several lines, a fraction stacks.
+            double matrixHeight = await tab.EvaluateAsync<double>("() => document.querySelector('mtable.matrix mtr:nth-child(2)') ? Math.max(...[...document.querySelectorAll('mtable.matrix')].map(m => m.getBoundingClientRect().height)) : 0");
+            Assert.True(matrixHeight > 30, $"matrices are {matrixHeight}px tall: MathML was not laid out");
+            double fraction = await tab.EvaluateAsync<double>("() => { const f = document.querySelector('mfrac'); const [n, d] = f.children; return d.getBoundingClientRect().top - n.getBoundingClientRect().top; }");
+            Assert.True(fraction > 3, "a fraction's denominator is not below its numerator");
+            string text = await tab.InnerTextAsync("body");
+            foreach (string tex in new[] { "\\begin", "\\frac", "\\mathbf", "$$" })
+            {
+                Assert.DoesNotContain(tex, text, StringComparison.Ordinal);
+            }
+            Assert.Contains("0.66818777", text, StringComparison.Ordinal);
+            // Readable on a phone: the page itself never scrolls sideways; wide formulas scroll in their own box.
+            double overflow = await tab.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 1, $"the page is {overflow}px wider than a {width}px screen");
+            Assert.Empty(refused);
+
+            string shot = Path.Combine(AppContext.BaseDirectory, $"explain-{language}-{width}.png");
+            await tab.ScreenshotAsync(new() { Path = shot, FullPage = false });
+            Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is empty");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
