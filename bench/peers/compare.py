@@ -47,6 +47,9 @@ def main():
     parser.add_argument("--rows", type=int, default=60000)
     parser.add_argument("--repeat", type=int, default=3, help="timed repetitions inside each process")
     parser.add_argument("--no-publish", action="store_true", help="reuse artifacts/bench/backprop")
+    parser.add_argument("--fashion-mnist", action="store_true",
+                        help="also train 5 epochs on the real Fashion-MNIST files (/usr/share/datasets/fashion-mnist): "
+                             "`backprop train --dataset fashion-mnist ...` against each peer's --data fashion-mnist run")
     parser.add_argument("--skip", default="", help="comma-separated peers to leave out: numpy, pytorch, scikit-learn")
     args = parser.parse_args()
 
@@ -72,6 +75,16 @@ def main():
         ("pytorch", "kernels", [PYTHON, "torch_mlp.py", "--only", "gemm"] + common, peer_env),
         ("scikit-learn", "train", [PYTHON, "sklearn_mlp.py", "--only", "epoch,inference"] + common, peer_env),
     ]
+    if args.fashion_mnist:
+        model = os.path.join(ROOT, "artifacts", "bench", "fashion-model.json")
+        tasks += [
+            ("backprop", "fashion", [backprop, "train", "--dataset", "fashion-mnist", "--hidden", "128", "--activation", "relu",
+                                     "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "64", "--epochs", "5", "--scale", "none",
+                                     "--seed", "1", "--out", model], None),
+            ("numpy", "fashion", [PYTHON, "numpy_mlp.py", "--only", "epoch", "--data", "fashion-mnist", "--epochs", "5", "--threads", str(args.threads)], peer_env),
+            ("pytorch", "fashion", [PYTHON, "torch_mlp.py", "--only", "epoch", "--data", "fashion-mnist", "--epochs", "5", "--threads", str(args.threads)], peer_env),
+            ("scikit-learn", "fashion", [PYTHON, "sklearn_mlp.py", "--only", "epoch", "--data", "fashion-mnist", "--epochs", "5", "--threads", str(args.threads)], peer_env),
+        ]
     tasks = [t for t in tasks if t[0] not in skip]
 
     samples = {}   # (peer, metric) -> [values]
@@ -89,6 +102,16 @@ def main():
                 continue
             if kind == "train":
                 add(peer, "training process peak RSS (MiB)", rss)
+            if kind == "fashion":
+                add(peer, "Fashion-MNIST 5 epochs: process peak RSS (MiB)", rss)
+                if peer == "backprop":
+                    # The command's own per-epoch times, from the metrics log it writes beside the model.
+                    with open(os.path.join(ROOT, "artifacts", "bench", "fashion-model.metrics.csv")) as f:
+                        rows = [line.strip().split(",") for line in f][1:]
+                    add(peer, "Fashion-MNIST epoch, median of 5 (s)", statistics.median(float(r[-1]) for r in rows))
+                    accuracy = [line for line in out.splitlines() if line.startswith("Test accuracy")]
+                    if accuracy:
+                        add(peer, "Fashion-MNIST test accuracy after 5 epochs", float(accuracy[0].split()[2].rstrip(",")))
             for r in results(out):
                 if "blas" in r:
                     blas[peer] = r["blas"]
@@ -103,11 +126,15 @@ def main():
                     if "peak_1" in r:
                         add(peer, "FMA peak f32, 1 thread (GFLOP/s)", r["peak_1"])
                         add(peer, f"FMA peak f32, {args.threads} threads (GFLOP/s)", r["peak_n"])
+                elif w == "accuracy":
+                    add(peer, "Fashion-MNIST epoch, median of 5 (s)", r["median_epoch_seconds"])
+                    add(peer, "Fashion-MNIST test accuracy after 5 epochs", r["test_accuracy"])
                 elif w == "article":
                     add(peer, "article's loop (us/epoch)", r["us_per_epoch"])
             print(f"round {round_index + 1}/{args.rounds}: {peer} {kind} done in {wall:.1f} s", file=sys.stderr, flush=True)
 
-    print(f"Medians of {args.rounds} interleaved rounds; {args.threads} threads; {args.rows} synthetic rows shaped like Fashion-MNIST (784 pixels in [0, 1], 10 classes).")
+    print(f"Medians of {args.rounds} interleaved rounds; {args.threads} threads; {args.rows} synthetic rows shaped like Fashion-MNIST (784 pixels in [0, 1], 10 classes)"
+          + ("; Fashion-MNIST rows: the real files, 5 epochs per run." if args.fashion_mnist else "."))
     print(f"machine: {_cpu()}; load average before/after: see uptime")
     peers = [p for p in ["backprop", "numpy", "pytorch", "scikit-learn"] if any(k[0] == p for k in samples)]
     metrics = []
@@ -116,7 +143,7 @@ def main():
             metrics.append(metric)
     lower_is_better = lambda m: "(s)" in m or "MiB" in m or "us/epoch" in m
     width = max(len(m) for m in metrics) + 2
-    print("\n" + "measurement".ljust(width) + "".join(p.rjust(14) for p in peers) + "   backprop vs best peer")
+    print("\n" + "measurement".ljust(width) + "".join(p.rjust(14) for p in peers) + "   backprop / best peer")
     for metric in metrics:
         row = metric.ljust(width)
         medians = {}
@@ -131,8 +158,8 @@ def main():
         if "backprop" in medians and others:
             best_peer = min(others, key=others.get) if lower_is_better(metric) else max(others, key=others.get)
             ratio = medians["backprop"] / others[best_peer]
-            kind = "time" if lower_is_better(metric) else "rate"
-            row += f"   {ratio:.2f}x {best_peer}'s {kind}"
+            better = "lower is better" if lower_is_better(metric) else "higher is better"
+            row += f"   {ratio:.2f}x {best_peer} ({better})"
         print(row)
     print("\nBLAS used:")
     for p in peers:

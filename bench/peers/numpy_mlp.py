@@ -1,5 +1,6 @@
 """Hand-written numpy MLP, 784-128-10 ReLU, softmax + cross-entropy, plain SGD η = 0.1, batch 64, shuffled, float32:
 the numpy side of bench/peers/compare.py. Prints one JSON object per result."""
+import statistics
 import time
 
 import numpy as np
@@ -57,12 +58,13 @@ def main():
         rng = np.random.default_rng(3)
         if "epoch" in args.only:
             if args.epochs:
+                epoch_seconds = []
                 for _ in range(args.epochs):
                     start = time.perf_counter()
                     net.epoch(x, y, rng)
-                    seconds = time.perf_counter() - start
+                    epoch_seconds.append(time.perf_counter() - start)
                 accuracy = float((net.probabilities(xt).argmax(axis=1) == yt).mean())
-                common.emit(PEER, "accuracy", epochs=args.epochs, test_accuracy=accuracy, last_epoch_seconds=seconds, data=args.data, blas=blas)
+                common.emit(PEER, "accuracy", epochs=args.epochs, test_accuracy=accuracy, epoch_seconds=epoch_seconds, median_epoch_seconds=statistics.median(epoch_seconds), data=args.data, blas=blas)
             else:
                 seconds = common.median_seconds(lambda: net.epoch(x, y, rng), args.repeat)
                 common.emit(PEER, "epoch", seconds=seconds, rows=len(x), threads=args.threads, blas=blas)

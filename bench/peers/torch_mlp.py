@@ -1,6 +1,7 @@
 """PyTorch MLP, 784-128-10 ReLU, softmax + cross-entropy (nn.CrossEntropyLoss), plain SGD η = 0.1, batch 64,
 shuffled, float32, torch.set_num_threads(--threads); batches are gathered from one tensor by index (faster than a
 DataLoader). The PyTorch side of bench/peers/compare.py; prints one JSON object per result."""
+import statistics
 import time
 
 import numpy as np
@@ -41,13 +42,14 @@ def main():
         generator = torch.Generator().manual_seed(3)
         if "epoch" in args.only:
             if args.epochs:
+                epoch_seconds = []
                 for _ in range(args.epochs):
                     start = time.perf_counter()
                     epoch(model, optimizer, loss_fn, x, y, generator)
-                    seconds = time.perf_counter() - start
+                    epoch_seconds.append(time.perf_counter() - start)
                 with torch.no_grad():
                     accuracy = float((model(xt).argmax(dim=1) == yt).float().mean())
-                common.emit(PEER, "accuracy", epochs=args.epochs, test_accuracy=accuracy, last_epoch_seconds=seconds, data=args.data, blas=blas)
+                common.emit(PEER, "accuracy", epochs=args.epochs, test_accuracy=accuracy, epoch_seconds=epoch_seconds, median_epoch_seconds=statistics.median(epoch_seconds), data=args.data, blas=blas)
             else:
                 seconds = common.median_seconds(lambda: epoch(model, optimizer, loss_fn, x, y, generator), args.repeat)
                 common.emit(PEER, "epoch", seconds=seconds, rows=len(x), threads=args.threads, blas=blas)

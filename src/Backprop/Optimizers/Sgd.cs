@@ -83,10 +83,8 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
             }
             else
             {
-                for (int i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i] -= eta * (gradients[i] + lambda * parameters[i]);
-                }
+                // The same rounding as θ − η (g + λ θ) element by element, vectorised and on all threads.
+                ParallelElementwise.DecayedStep(parameters, gradients, eta, lambda);
             }
             return;
         }

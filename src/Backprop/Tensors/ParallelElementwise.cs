@@ -45,6 +45,79 @@ internal static class ParallelElementwise
         }
     }
 
+    /// <summary>
+    /// θ ← θ − η (g + λ θ) element-wise, rounded step by step exactly as that scalar expression (λ θ, then + g,
+    /// then η ·, then −): SGD with L2 weight decay.
+    /// </summary>
+    public static unsafe void DecayedStep<T>(Span<T> parameters, ReadOnlySpan<T> gradients, T eta, T lambda)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (gradients.Length != parameters.Length)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
+        }
+        if (parameters.Length < ParallelLength || WorkerPool.ThreadCount == 1 || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            DecayedStepRange(parameters, gradients, eta, lambda);
+            return;
+        }
+        fixed (T* pp = parameters)
+        fixed (T* pg = gradients)
+        {
+            DecayedStepJob<T> job = DecayedStepJob<T>.ForThisThread();
+            int length = parameters.Length;
+            int chunk = (length / (4 * WorkerPool.ThreadCount) + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
+            job.Set(pp, pg, length, chunk, eta, lambda);
+            WorkerPool.Run(job, (length + chunk - 1) / chunk);
+            job.Set(null, null, 0, 0, T.Zero, T.Zero);
+        }
+    }
+
+    // The scalar expression in vector form, in pieces of a stack buffer: s = λ θ + g; θ = (−η) s + θ.
+    private static void DecayedStepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, T eta, T lambda)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> sum = stackalloc T[256];
+        T minusEta = -eta;
+        for (int start = 0; start < parameters.Length; start += sum.Length)
+        {
+            int count = Math.Min(sum.Length, parameters.Length - start);
+            Span<T> p = parameters.Slice(start, count);
+            Span<T> s = sum[..count];
+            TensorPrimitives.MultiplyAdd(p, lambda, gradients.Slice(start, count), s);
+            TensorPrimitives.MultiplyAdd(s, minusEta, p, p);
+        }
+    }
+
+    private sealed unsafe class DecayedStepJob<T> : IBlockJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static DecayedStepJob<T>? t_job;
+
+        private T* _parameters;
+        private T* _gradients;
+        private int _length;
+        private int _chunk;
+        private T _eta;
+        private T _lambda;
+
+        public static DecayedStepJob<T> ForThisThread() => t_job ??= new DecayedStepJob<T>();
+
+        public void Set(T* parameters, T* gradients, int length, int chunk, T eta, T lambda)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+            (_length, _chunk, _eta, _lambda) = (length, chunk, eta, lambda);
+        }
+
+        public void Execute(int block)
+        {
+            int start = block * _chunk;
+            int count = Math.Min(_chunk, _length - start);
+            DecayedStepRange(new Span<T>(_parameters + start, count), new ReadOnlySpan<T>(_gradients + start, count), _eta, _lambda);
+        }
+    }
+
     private sealed unsafe class MultiplyAddJob : IBlockJob
     {
         private void* _x;

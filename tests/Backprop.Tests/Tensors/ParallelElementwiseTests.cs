@@ -54,4 +54,42 @@ public class ParallelElementwiseTests
         Assert.True(expected.AsSpan().SequenceEqual(a), "float results differ from the scalar loop");
         Assert.True(expectedD.AsSpan().SequenceEqual(ad), "double results differ from the scalar loop");
     }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Decayed_sgd_step_matches_the_scalar_loop_bit_for_bit(int length, int threads)
+    {
+        var rng = new Rng(length + 17);
+        float[] p = new float[length];
+        float[] g = new float[length];
+        double[] pd = new double[length];
+        double[] gd = new double[length];
+        for (int i = 0; i < length; i++)
+        {
+            pd[i] = rng.NextGaussian();
+            gd[i] = rng.NextGaussian() * 1e-3;
+            p[i] = (float)pd[i];
+            g[i] = (float)gd[i];
+        }
+        float[] expected = (float[])p.Clone();
+        double[] expectedD = (double[])pd.Clone();
+        for (int i = 0; i < length; i++)
+        {
+            expected[i] -= 0.1f * (g[i] + 1e-4f * expected[i]);
+            expectedD[i] -= 0.1 * (gd[i] + 1e-4 * expectedD[i]);
+        }
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            ParallelElementwise.DecayedStep<float>(p, g, 0.1f, 1e-4f);
+            ParallelElementwise.DecayedStep<double>(pd, gd, 0.1, 1e-4);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+        Assert.True(expected.AsSpan().SequenceEqual(p), "float results differ from the scalar loop");
+        Assert.True(expectedD.AsSpan().SequenceEqual(pd), "double results differ from the scalar loop");
+    }
 }
