@@ -94,7 +94,7 @@ internal static unsafe class PackedGemm
             {
                 // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
                 job.SplitColumns = m <= n;
-                int units = job.SplitColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+                int units = job.SplitColumns ? (n + job.NR - 1) / job.NR : (m + MR - 1) / MR;
                 blocks = Math.Min(units, threads);
                 if (tall && !job.SplitColumns)
                 {
@@ -144,6 +144,8 @@ internal static unsafe class PackedGemm
         private float* _aux;
         private float* _packedA;
         private float* _packedB;
+        private bool _wide;
+        private int _nr;
         private int _rsA;
         private int _csA;
         private int _rsB;
@@ -155,6 +157,9 @@ internal static unsafe class PackedGemm
         private GemmEpilogue _epilogue;
 
         public bool SplitColumns { get; set; }
+
+        /// <summary>Columns of the micro-tile for this product.</summary>
+        public int NR => _nr;
 
         public int Blocks { get; set; }
 
@@ -168,6 +173,10 @@ internal static unsafe class PackedGemm
             _aux = aux;
             _packedA = null;
             _packedB = null;
+            // One kernel width for the whole product, even if a test switches UseVector512 meanwhile: packing,
+            // tiling and the micro-kernel must agree on the tile width.
+            _wide = s_wide;
+            _nr = _wide ? 32 : 16;
             (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
             (_accumulate, _epilogue) = (accumulate, epilogue);
         }
@@ -181,7 +190,7 @@ internal static unsafe class PackedGemm
         // the block starting at pc is at columnsRounded · pc.
         public void PrepackB(Scratch s)
         {
-            int nr = NR;
+            int nr = _nr;
             int columnsRounded = (_n + nr - 1) / nr * nr;
             float* buffer = s.SharedB((long)columnsRounded * Math.Max(_k, 1));
             int kcStep = KcStep(_k);
@@ -216,7 +225,7 @@ internal static unsafe class PackedGemm
 
         public void Execute(int block)
         {
-            int nr = NR;
+            int nr = _nr;
             if (Blocks == 1)
             {
                 Compute(0, _m, 0, _n);
@@ -253,7 +262,7 @@ internal static unsafe class PackedGemm
             Scratch s = Scratch.ForThisThread();
             int kcStep = KcStep(_k);
             int rowsRounded = (_m + MR - 1) / MR * MR;
-            int nr = NR;
+            int nr = _nr;
             if (_packedB is not null)
             {
                 // All of B is packed: walk row blocks outside the k blocks, so each block of C stays in cache
@@ -306,8 +315,8 @@ internal static unsafe class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Macro(Scratch s, int ic, int mc, int jc, int nc, int pc, int kc, float* packedA, float* packedB)
         {
-            int nrMax = NR;
-            bool wide = s_wide;
+            int nrMax = _nr;
+            bool wide = _wide;
             bool add = pc != 0 || _accumulate;
             bool last = pc + kc >= _k;
             for (int jr = 0; jr < nc; jr += nrMax)

@@ -139,6 +139,55 @@ public class GemmTests
     }
 
     [Fact]
+    public void Switching_the_kernel_width_during_products_changes_no_result()
+    {
+        if (!PackedGemm.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            return; // only one kernel width exists here
+        }
+        // Both micro-kernels sum every element in the same order, so the width is a matter of speed only; a product
+        // must also stay consistent (and in bounds) when the width changes while it runs.
+        (int M, int N, int K)[] shapes = [(64, 128, 784), (300, 10, 129), (37, 45, 33)];
+        var rng = new Rng(77);
+        float[][] a = [.. shapes.Select(s => Random(rng, s.M * s.K, 1.0))];
+        float[][] b = [.. shapes.Select(s => Random(rng, s.K * s.N, 1.0))];
+        float[][] expected = [.. shapes.Select(s => new float[s.M * s.N])];
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            Gemm.MultiplyTransposedB<float>(a[i], b[i], expected[i], shapes[i].M, shapes[i].N, shapes[i].K);
+        }
+        bool saved = PackedGemm.UseVector512;
+        bool done = false;
+        var flipper = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                PackedGemm.UseVector512 = !PackedGemm.UseVector512;
+                Thread.SpinWait(50);
+            }
+        });
+        flipper.Start();
+        try
+        {
+            for (int repeat = 0; repeat < 100; repeat++)
+            {
+                for (int i = 0; i < shapes.Length; i++)
+                {
+                    float[] c = new float[shapes[i].M * shapes[i].N];
+                    Gemm.MultiplyTransposedB<float>(a[i], b[i], c, shapes[i].M, shapes[i].N, shapes[i].K);
+                    Assert.True(expected[i].AsSpan().SequenceEqual(c), $"shape {shapes[i]} differs on repeat {repeat}");
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref done, true);
+            flipper.Join();
+            PackedGemm.UseVector512 = saved;
+        }
+    }
+
+    [Fact]
     public void Double_gemm_matches_the_scalar_twin_exactly_enough_for_the_article()
     {
         var rng = new Rng(5);
