@@ -751,66 +751,44 @@ internal static unsafe class PackedGemm
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
-    /// <summary>Packing buffers of one thread, 64-byte aligned, allocated on its first GEMM and freed with it.</summary>
+    /// <summary>
+    /// Packing buffers of one thread, allocated on its first GEMM as pinned arrays (so the GC never moves them and
+    /// nothing needs freeing by hand); they go with the thread.
+    /// </summary>
     private sealed class Scratch
     {
         [ThreadStatic]
         private static Scratch? t_scratch;
 
-        private float* _shared;
-        private long _sharedCapacity;
-        private float* _sharedB;
-        private long _sharedBCapacity;
+        private readonly float[] _a = GC.AllocateUninitializedArray<float>(McMax * KcMax, pinned: true);
+        private readonly float[] _b = GC.AllocateUninitializedArray<float>(KcMax * NcMax, pinned: true);
+        private readonly float[] _tile = GC.AllocateUninitializedArray<float>(MR * 32, pinned: true);
+        private float[] _sharedA = [];
+        private float[] _sharedB = [];
 
-        private Scratch()
-        {
-            A = Allocate(McMax * KcMax);
-            B = Allocate(KcMax * NcMax);
-            Tile = Allocate(MR * 32);
-        }
+        public float* A => Address(_a);
 
-        ~Scratch()
-        {
-            NativeMemory.AlignedFree(A);
-            NativeMemory.AlignedFree(B);
-            NativeMemory.AlignedFree(Tile);
-            NativeMemory.AlignedFree(_shared);
-            NativeMemory.AlignedFree(_sharedB);
-        }
+        public float* B => Address(_b);
 
-        public float* A { get; }
-
-        public float* B { get; }
-
-        public float* Tile { get; }
-
-        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked B; grows, never shrinks.</summary>
-        public float* SharedB(long floats)
-        {
-            if (floats > _sharedBCapacity)
-            {
-                NativeMemory.AlignedFree(_sharedB);
-                _sharedB = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
-                _sharedBCapacity = floats;
-            }
-            return _sharedB;
-        }
-
-        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked A; grows, never shrinks.</summary>
-        public float* SharedA(long floats)
-        {
-            if (floats > _sharedCapacity)
-            {
-                NativeMemory.AlignedFree(_shared);
-            NativeMemory.AlignedFree(_sharedB);
-                _shared = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
-                _sharedCapacity = floats;
-            }
-            return _shared;
-        }
+        public float* Tile => Address(_tile);
 
         public static Scratch ForThisThread() => t_scratch ??= new Scratch();
 
-        private static float* Allocate(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked A; grows, never shrinks.</summary>
+        public float* SharedA(long floats) => Address(Grow(ref _sharedA, floats));
+
+        /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked B; grows, never shrinks.</summary>
+        public float* SharedB(long floats) => Address(Grow(ref _sharedB, floats));
+
+        private static float[] Grow(ref float[] buffer, long floats)
+        {
+            if (floats > buffer.Length)
+            {
+                buffer = GC.AllocateUninitializedArray<float>(checked((int)floats), pinned: true);
+            }
+            return buffer;
+        }
+
+        private static float* Address(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
     }
 }
