@@ -26,6 +26,9 @@ internal sealed class WorkerPool
     // How long jobs run on the calling thread alone after the workers fell behind several times in a row.
     private static readonly long s_soloTicks = Stopwatch.Frequency / 20;
 
+    // The block index of a generation whose job is still being published: no block can be claimed yet.
+    private const int Closed = int.MaxValue;
+
     private readonly object _gate = new();
     private readonly SemaphoreSlim[] _wake;
     private readonly int[] _sleeping;
@@ -114,11 +117,15 @@ internal sealed class WorkerPool
 
     private void RunParallel(IBlockJob job, int blocks, int workers)
     {
+        // Close first: the new generation with no block to claim. A worker still inside ClaimBlocks for the previous
+        // job reads a foreign generation from now on, so it can neither claim a block of that job with this job's
+        // block count nor count a block into this job's _done.
+        long generation = (Volatile.Read(ref _ticket) >> 32) + 1;
+        Interlocked.Exchange(ref _ticket, (generation << 32) | Closed);
         _job = job;
         _blockCount = blocks;
         _workers = workers;
         Volatile.Write(ref _done, 0);
-        long generation = (Volatile.Read(ref _ticket) >> 32) + 1;
         Interlocked.Exchange(ref _ticket, generation << 32);
         for (int w = 0; w < workers; w++)
         {
@@ -130,7 +137,7 @@ internal sealed class WorkerPool
         }
 
         long start = Stopwatch.GetTimestamp();
-        ClaimBlocks(job, generation);
+        ClaimBlocks(generation);
         long own = Stopwatch.GetTimestamp() - start;
 
         // Blocks claimed by workers must finish before the job (and the memory its blocks point to) is released.
@@ -156,20 +163,31 @@ internal sealed class WorkerPool
         }
     }
 
-    // Claims and runs blocks of the job of `generation` until none is left.
-    private void ClaimBlocks(IBlockJob job, long generation)
+    // Claims and runs blocks of the job of `generation` until none is left. The job is read after a successful claim:
+    // while one of its blocks is claimed and unfinished, the dispatcher keeps it published.
+    private void ClaimBlocks(long generation)
     {
+        var spin = new SpinWait();
         while (true)
         {
             long ticket = Volatile.Read(ref _ticket);
             int block = (int)(ticket & 0xFFFF_FFFF);
-            if (ticket >> 32 != generation || block >= _blockCount)
+            if (ticket >> 32 != generation)
+            {
+                return;
+            }
+            if (block == Closed)
+            {
+                spin.SpinOnce(sleep1Threshold: -1); // the dispatcher is publishing this generation's job
+                continue;
+            }
+            if (block >= Volatile.Read(ref _blockCount))
             {
                 return;
             }
             if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) == ticket)
             {
-                job.Execute(block);
+                Volatile.Read(ref _job)!.Execute(block);
                 Interlocked.Increment(ref _done);
             }
         }
@@ -185,13 +203,7 @@ internal sealed class WorkerPool
             {
                 continue; // this job asked for fewer threads
             }
-            // The job read here belongs to `seen` whenever a block of `seen` can still be claimed: the next job is
-            // published only after every block of this one has finished.
-            IBlockJob? job = Volatile.Read(ref _job);
-            if (job is not null)
-            {
-                ClaimBlocks(job, seen);
-            }
+            ClaimBlocks(seen);
         }
     }
 
