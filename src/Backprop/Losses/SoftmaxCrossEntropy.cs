@@ -16,20 +16,25 @@ internal static class SoftmaxCrossEntropy
         T total = T.Zero;
         for (int r = 0; r < batch; r++)
         {
-            ReadOnlySpan<T> zr = z.Slice(r * width, width);
-            ReadOnlySpan<T> tr = t.Slice(r * width, width);
-            T lse = Softmax.LogSumExp(zr);
-            T sample = T.Zero;
-            for (int i = 0; i < width; i++)
-            {
-                if (tr[i] != T.Zero)
-                {
-                    sample -= tr[i] * (zr[i] - lse);
-                }
-            }
+            T sample = SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width));
             total += sample;
         }
         return total / T.CreateChecked(batch);
+    }
+
+    /// <summary>One row's loss, −Σ_i t_i (z_i − logsumexp z); rows of t that are zero cost nothing.</summary>
+    private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T lse = Softmax.LogSumExp(z);
+        T sample = T.Zero;
+        for (int i = 0; i < z.Length; i++)
+        {
+            if (t[i] != T.Zero)
+            {
+                sample -= t[i] * (z[i] - lse);
+            }
+        }
+        return sample;
     }
 
     /// <summary>δ = (a − t) / B, where a holds the softmax outputs.</summary>
@@ -49,17 +54,7 @@ internal static class SoftmaxCrossEntropy
         T weightSum = T.Zero;
         for (int r = 0; r < rowWeights.Length; r++)
         {
-            ReadOnlySpan<T> zr = z.Slice(r * width, width);
-            ReadOnlySpan<T> tr = t.Slice(r * width, width);
-            T lse = Softmax.LogSumExp(zr);
-            T sample = T.Zero;
-            for (int i = 0; i < width; i++)
-            {
-                if (tr[i] != T.Zero)
-                {
-                    sample -= tr[i] * (zr[i] - lse);
-                }
-            }
+            T sample = SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width));
             total += rowWeights[r] * sample;
             weightSum += rowWeights[r];
         }
