@@ -11,9 +11,9 @@ public class ExplainCheckTests
     private static string Answers(params (string Name, int Index, string Text)[] slips)
     {
         var sb = new StringBuilder("{\n");
-        for (int q = 0; q < ArticleGolden.Quantities.Count; q++)
+        for (int q = 0; q < Golden.Quantities.Count; q++)
         {
-            (string name, double[] values, int columns) = ArticleGolden.Quantities[q];
+            (string name, double[] values, int columns) = Golden.Quantities[q];
             string Entry(int i) => slips.FirstOrDefault(s => s.Name == name && s.Index == i).Text ?? values[i].ToString("F8", CultureInfo.InvariantCulture);
             sb.Append(CultureInfo.InvariantCulture, $"  \"{name}\": ");
             if (name == "loss")
@@ -29,7 +29,7 @@ public class ExplainCheckTests
                 sb.Append('[').Append(string.Join(", ", Enumerable.Range(0, values.Length / columns)
                     .Select(r => "[" + string.Join(", ", Enumerable.Range(r * columns, columns).Select(Entry)) + "]"))).Append(']');
             }
-            sb.Append(q < ArticleGolden.Quantities.Count - 1 ? ",\n" : "\n");
+            sb.Append(q < Golden.Quantities.Count - 1 ? ",\n" : "\n");
         }
         return sb.Append("}\n").ToString();
     }

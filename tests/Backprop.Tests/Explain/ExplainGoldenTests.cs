@@ -11,7 +11,7 @@ public class ExplainGoldenTests
     {
         Network<double> network = ArticleExample.CreateNetwork<double>();
         Explanation e = StepRecorder.Record(network, [1, 1, 1], [1, 0, 0], 1, new Sgd<double>(0.1));
-        foreach ((string name, double[] golden, int columns) in ArticleGolden.Quantities)
+        foreach ((string name, double[] golden, int columns) in Golden.Quantities)
         {
             NamedQuantity q = e.Find(name) ?? throw new Xunit.Sdk.XunitException($"{name} was not recorded");
             Assert.Equal(golden.Length, q.Value.Count);
@@ -34,21 +34,21 @@ public class ExplainGoldenTests
         Result r = Run("--format", "markdown");
         Assert.Equal(0, r.Exit);
         var results = MarkdownResults(r.Out);
-        AssertValues(results, @"\mathbf{z}^{(2)}", "=", ArticleGolden.Z2);
-        AssertValues(results, @"\mathbf{a}^{(2)}", "=", ArticleGolden.A2);
-        AssertValues(results, @"\mathbf{z}^{(3)}", "=", ArticleGolden.Z3);
-        AssertValues(results, @"\mathbf{a}^{(3)}", "=", ArticleGolden.A3);
-        AssertValues(results, "L", "=", [ArticleGolden.Loss]);
-        AssertValues(results, @"\boldsymbol{\delta}^{(3)}", "=", ArticleGolden.Delta3);
-        AssertValues(results, @"\nabla \mathbf{W}^{(2)}", "=", ArticleGolden.DW2);
-        AssertValues(results, @"\nabla \mathbf{b}^{(2)}", "=", ArticleGolden.Delta3);
-        AssertValues(results, @"\boldsymbol{\delta}^{(2)}", "=", ArticleGolden.Delta2);
-        AssertValues(results, @"\nabla \mathbf{W}^{(1)}", "=", ArticleGolden.DW1);
-        AssertValues(results, @"\nabla \mathbf{b}^{(1)}", "=", ArticleGolden.Delta2);
-        AssertValues(results, @"\mathbf{W}^{(1)}", "←", ArticleGolden.W1After);
-        AssertValues(results, @"\mathbf{b}^{(1)}", "←", ArticleGolden.B1After);
-        AssertValues(results, @"\mathbf{W}^{(2)}", "←", ArticleGolden.W2After);
-        AssertValues(results, @"\mathbf{b}^{(2)}", "←", ArticleGolden.B2After);
+        AssertValues(results, @"\mathbf{z}^{(2)}", "=", Golden.Z2);
+        AssertValues(results, @"\mathbf{a}^{(2)}", "=", Golden.A2);
+        AssertValues(results, @"\mathbf{z}^{(3)}", "=", Golden.Z3);
+        AssertValues(results, @"\mathbf{a}^{(3)}", "=", Golden.A3);
+        AssertValues(results, "L", "=", [Golden.ProgramLoss]);
+        AssertValues(results, @"\boldsymbol{\delta}^{(3)}", "=", Golden.Delta3);
+        AssertValues(results, @"\nabla \mathbf{W}^{(2)}", "=", Golden.DW2);
+        AssertValues(results, @"\nabla \mathbf{b}^{(2)}", "=", Golden.Delta3);
+        AssertValues(results, @"\boldsymbol{\delta}^{(2)}", "=", Golden.Delta2);
+        AssertValues(results, @"\nabla \mathbf{W}^{(1)}", "=", Golden.DW1);
+        AssertValues(results, @"\nabla \mathbf{b}^{(1)}", "=", Golden.Delta2);
+        AssertValues(results, @"\mathbf{W}^{(1)}", "←", Golden.W1AfterOne);
+        AssertValues(results, @"\mathbf{b}^{(1)}", "←", Golden.B1AfterOne);
+        AssertValues(results, @"\mathbf{W}^{(2)}", "←", Golden.W2AfterOne);
+        AssertValues(results, @"\mathbf{b}^{(2)}", "←", Golden.B2AfterOne);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class ExplainGoldenTests
         Assert.Equal("", r.Error);
         Assert.DoesNotContain("\u001b[", r.Out, StringComparison.Ordinal); // redirected: no colour codes
         var numbers = new NumberText(8);
-        foreach ((string name, double[] golden, _) in ArticleGolden.Quantities)
+        foreach ((string name, double[] golden, _) in Golden.Quantities)
         {
             foreach (string expected in numbers.FormatAligned(golden))
             {
@@ -112,7 +112,7 @@ public class ExplainGoldenTests
     {
         var results = MarkdownResults(Run("--format", "markdown", "--digits", "12").Out);
         Assert.Equal(["1.333346148625", "1.633387380085", "1.933428611546"], results[(@"\mathbf{z}^{(3)}", "=")]);
-        AssertValues(results, "L", "=", [ArticleGolden.Loss]);
+        AssertValues(results, "L", "=", [Golden.ProgramLoss]);
         // Exact −ln(a): 1.42843952687034; the article's program, with its 1e-12, prints 1.42843952686617.
         Assert.Equal("1.42843952687", results[("L", "=")][0]);
         Assert.Equal(1.4284395268703431, double.Parse(MarkdownResults(Run("--format", "markdown", "--digits", "16").Out)[("L", "=")][0], CultureInfo.InvariantCulture), 15);

@@ -60,4 +60,12 @@ internal static class Golden
         0.4755007247378143, 0.43988767995393929,
     ];
     public static readonly double[] B2Final = [1.868405430583812, -0.57380661990778015, -0.69459881067603335];
+
+    /// <summary>Every quantity of the first step with its values, in the order the step computes them (name, values, columns).</summary>
+    public static IReadOnlyList<(string Name, double[] Values, int Columns)> Quantities { get; } =
+    [
+        ("z2", Z2, 1), ("a2", A2, 1), ("z3", Z3, 1), ("a3", A3, 1), ("loss", [ProgramLoss], 1), ("delta3", Delta3, 1),
+        ("dW2", DW2, 2), ("db2", Delta3, 1), ("delta2", Delta2, 1), ("dW1", DW1, 3), ("db1", Delta2, 1),
+        ("W1'", W1AfterOne, 3), ("b1'", B1AfterOne, 1), ("W2'", W2AfterOne, 2), ("b2'", B2AfterOne, 1),
+    ];
 }
