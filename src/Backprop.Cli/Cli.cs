@@ -37,7 +37,7 @@ internal static class Cli
         {
             // An unrecognised word explains more than the "command was not provided" that follows from it.
             ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            stderr.WriteLine($"error: {first.Message} (see 'backprop --help')");
+            stderr.WriteLine($"error: {OneLine(first.Message)} (see 'backprop --help')");
             return UsageError;
         }
         try
@@ -56,22 +56,46 @@ internal static class Cli
         switch (e)
         {
             case UsageException:
-                stderr.WriteLine($"error: {e.Message}");
+                stderr.WriteLine($"error: {OneLine(e.Message)}");
                 return UsageError;
             case TrainingDivergedException diverged:
-                stderr.WriteLine($"error: {diverged.Message}; try a smaller learning rate (--lr)");
+                stderr.WriteLine($"error: {OneLine(diverged.Message)}; try a smaller learning rate (--lr)");
                 return Failure;
             case InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
                 or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException:
-                stderr.WriteLine($"error: {e.Message}");
+                stderr.WriteLine($"error: {OneLine(Message(e))}");
                 return Failure;
             case OperationCanceledException:
                 stderr.WriteLine("error: cancelled");
                 return Failure;
             default:
-                stderr.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+                stderr.WriteLine($"error: unexpected {e.GetType().Name}: {OneLine(e.Message)}");
                 return Failure;
         }
+    }
+
+    /// <summary>An exception's message without the " (Parameter 'x')" that ArgumentException appends.</summary>
+    private static string Message(Exception e)
+        => e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
+    /// <summary>
+    /// Makes a message safe to print as one line: messages quote file contents (column names, cells), so control
+    /// characters, escape sequences and line breaks become '?', and very long messages are cut.
+    /// </summary>
+    internal static string OneLine(string message)
+    {
+        const int Limit = 600;
+        var sb = new System.Text.StringBuilder(Math.Min(message.Length, Limit + 1));
+        foreach (char c in message)
+        {
+            if (sb.Length >= Limit)
+            {
+                sb.Append('…');
+                break;
+            }
+            sb.Append(char.IsControl(c) || c == '\uFFFD' ? '?' : c);
+        }
+        return sb.ToString();
     }
 }
 

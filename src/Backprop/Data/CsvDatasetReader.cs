@@ -21,7 +21,9 @@ public static class CsvDatasetReader
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: no such file", path);
+            throw Directory.Exists(path)
+                ? new InvalidDataException($"{path}: is a directory, not a file")
+                : new FileNotFoundException($"{path}: no such file", path);
         }
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Read<T>(reader, path, options);

@@ -166,7 +166,9 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: no such file", path);
+            throw Directory.Exists(path)
+                ? new InvalidDataException($"{path}: is a directory, not a file")
+                : new FileNotFoundException($"{path}: no such file", path);
         }
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
         Span<byte> signature = stackalloc byte[2];
