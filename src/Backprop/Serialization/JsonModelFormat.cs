@@ -52,7 +52,7 @@ internal sealed class JsonModelFormat : IModelFormat
         for (int l = 0; l < model.Network.Layers.Count; l++)
         {
             Dense<float> layer = model.Network.Layers[l];
-            JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs, indent: 4);
+            JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs);
             JsonValues.WriteInlineRow(w, $"b{l + 1}", layer.Bias);
         }
         w.WriteEndObject();

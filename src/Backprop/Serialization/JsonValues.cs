@@ -32,20 +32,23 @@ internal static class JsonValues
     }
 
     /// <summary>
-    /// A (rows, columns) matrix as one line per row, "[[1.5, -0.25],\n [..]]", so an indented file reads like the matrix;
-    /// <paramref name="indent"/> is the column where the property name starts.
+    /// A (rows, columns) matrix as one line per row, "[[1.5, -0.25],\n [..]]", so an indented file reads like the matrix.
     /// </summary>
-    public static void WriteMatrix(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values, int rows, int columns, int indent)
+    public static void WriteMatrix(Utf8JsonWriter writer, string name, ReadOnlySpan<float> values, int rows, int columns)
     {
-        var sb = new System.Text.StringBuilder("[");
+        // Row by row, flushing as it goes: a layer's weights never exist as one big string, and the writer's buffer
+        // stays one row long.
+        writer.WriteStartArray(name);
+        var sb = new System.Text.StringBuilder();
         for (int r = 0; r < rows; r++)
         {
-            sb.Append(r == 0 ? "\n" : ",\n").Append(' ', indent + 2);
+            // The writer puts raw values on the current line; each row starts its own, indented under the name.
+            sb.Clear().Append("\n      ");
             AppendRow(sb, values.Slice(r * columns, columns));
+            writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+            writer.Flush();
         }
-        sb.Append('\n').Append(' ', indent).Append(']');
-        writer.WritePropertyName(name);
-        writer.WriteRawValue(sb.ToString(), skipInputValidation: true);
+        writer.WriteEndArray();
     }
 
     /// <summary>A list of finite floats on one line.</summary>
@@ -66,7 +69,7 @@ internal static class JsonValues
             {
                 throw new InvalidOperationException("A parameter is not finite; the model cannot be saved.");
             }
-            sb.Append(i == 0 ? "" : ", ").Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+            sb.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"{values[i]:R}");
         }
         sb.Append(']');
     }
