@@ -24,7 +24,6 @@ internal static class StepBreakdown
             int start = step * 64 % (data.Count - 64);
             long t0 = Stopwatch.GetTimestamp();
             data.Gather(order.AsSpan(start, 64), x, t);
-            data.Prefetch(order.AsSpan((step + 1) * 64 % (data.Count - 64), 64));
             long t1 = Stopwatch.GetTimestamp();
             network.Forward(x, t, 64);
             long t2 = Stopwatch.GetTimestamp();

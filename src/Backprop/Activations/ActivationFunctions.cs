@@ -12,8 +12,11 @@ internal static class ActivationFunctions
     /// <summary>The slope of leaky ReLU for z &lt;= 0.</summary>
     public const double LeakySlope = 0.01;
 
-    /// <summary>a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns.</summary>
-    public static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width)
+    /// <summary>
+    /// a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns, and then
+    /// <paramref name="logSumExp"/>, when not empty, receives each row's log Σ_j e^(z_j) (for the loss).
+    /// </summary>
+    public static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (z.IsEmpty)
@@ -28,12 +31,16 @@ internal static class ActivationFunctions
             case Activation.Relu: Relu.Forward(z, a); break;
             case Activation.LeakyRelu: LeakyRelu.Forward(z, a); break;
             case Activation.Softmax when typeof(T) == typeof(float):
-                Softmax.ForwardRows(z, a, width);
+                Softmax.ForwardRows(z, a, width, logSumExp);
                 break;
             case Activation.Softmax:
                 for (int r = 0; r < z.Length; r += width)
                 {
-                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width));
+                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out T lse);
+                    if (!logSumExp.IsEmpty)
+                    {
+                        logSumExp[r / width] = lse;
+                    }
                 }
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, null);

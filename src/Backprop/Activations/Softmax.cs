@@ -9,6 +9,14 @@ namespace Backprop;
 internal static class Softmax
 {
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
+        => Forward(z, a, out _);
+
+    /// <summary>
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/>, also giving log Σ_j e^(z_j) = max z + log Σ_j e^(z_j − max z)
+    /// from the same exponentials (bit for bit what <see cref="LogSumExp{T}"/> computes), so that the cross-entropy
+    /// loss costs one logarithm per row instead of a second pass of exponentials.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a, out T logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = z[0];
         for (int i = 1; i < z.Length; i++)
@@ -25,14 +33,16 @@ internal static class Softmax
         {
             a[i] /= sum;
         }
+        logSumExp = max + T.Log(sum);
     }
 
     /// <summary>
-    /// <see cref="Forward{T}"/> for every row of width <paramref name="width"/> at once: the shifted logits of all rows
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/> for every row of width <paramref name="width"/> at once: the shifted logits of all rows
     /// go through one vectorised exponential, which is what makes a batch of short rows (10 classes) fast.
-    /// Used for float; double keeps the scalar loop, the exact path.
+    /// Used for float; double keeps the scalar loop, the exact path. When <paramref name="logSumExp"/> is not empty it
+    /// receives each row's log Σ_j e^(z_j), max z + log Σ_j e^(z_j − max z), from the same exponentials.
     /// </summary>
-    public static void ForwardRows<T>(ReadOnlySpan<T> z, Span<T> a, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void ForwardRows<T>(ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < z.Length; r += width)
         {
@@ -46,6 +56,10 @@ internal static class Softmax
             for (int i = 0; i < width; i++)
             {
                 ar[i] = zr[i] - max;
+            }
+            if (!logSumExp.IsEmpty)
+            {
+                logSumExp[r / width] = max;
             }
         }
         if (!a.IsEmpty)
@@ -64,6 +78,10 @@ internal static class Softmax
             for (int i = 0; i < width; i++)
             {
                 ar[i] *= inverse;
+            }
+            if (!logSumExp.IsEmpty)
+            {
+                logSumExp[r / width] += T.Log(sum); // it holds the row's max from the first pass
             }
         }
     }

@@ -55,7 +55,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> BiasGradients => _network.GradientArray.AsSpan(BiasOffset, Outputs);
 
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
-    internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch)
+    // With softmax, logSumExp (when not empty) receives each row's log Σ e^z for the loss.
+    internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default)
     {
         ReadOnlySpan<T> w = Weights;
         ReadOnlySpan<T> b = Bias;
@@ -68,7 +69,7 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
                 relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(b), relu ? Gemm.AsFloat(a) : default);
             if (!relu)
             {
-                ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs);
+                ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs, logSumExp);
             }
             return;
         }
@@ -78,7 +79,7 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
             Span<T> zr = z.Slice(r * Outputs, Outputs);
             Gemm.Add(b, zr);
         }
-        ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs);
+        ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs, logSumExp);
     }
 
     // delta is ∂L/∂z (batch, Outputs), x is the layer's input (batch, Inputs).

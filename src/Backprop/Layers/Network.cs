@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -23,6 +25,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] _input = [];
     private T[] _target = [];
     private T[] _rowWeights = [];
+    private T[] _logSumExp = [];
     private T[]? _classWeights;
     private int _capacity;
     private int _batch;
@@ -83,6 +86,23 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal T[] ParameterArray { get; }
 
     internal T[] GradientArray { get; }
+
+    /// <summary>
+    /// The buffer <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> keeps its input in, (batch, InputSize):
+    /// a caller that gathers its batch here and passes this span saves the copy.
+    /// </summary>
+    internal Span<T> InputBuffer(int batch)
+    {
+        EnsureCapacity(batch);
+        return _input.AsSpan(0, batch * InputSize);
+    }
+
+    /// <summary>The buffer Forward keeps its targets in, (batch, OutputSize); see <see cref="InputBuffer"/>.</summary>
+    internal Span<T> TargetBuffer(int batch)
+    {
+        EnsureCapacity(batch);
+        return _target.AsSpan(0, batch * OutputSize);
+    }
 
     /// <summary>Rows of the last forward pass.</summary>
     internal int BatchSize => _batch;
@@ -171,7 +191,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"targets hold {t.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
         }
         RunForward(x, batch, training: true);
-        t[..(batch * OutputSize)].CopyTo(_target);
+        ReadOnlySpan<T> targets = t[..(batch * OutputSize)];
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
+        {
+            targets.CopyTo(_target);
+        }
         _hasTargets = true;
         return ComputeLoss();
     }
@@ -272,12 +296,19 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         ReadOnlySpan<T> current = x[..(batch * InputSize)];
         if (keepInput)
         {
-            current.CopyTo(_input);
+            // The trainer gathers its batch straight into _input (see InputBuffer): then there is nothing to copy.
+            if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetArrayDataReference(_input)))
+            {
+                current.CopyTo(_input);
+            }
             current = Input;
         }
+        // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^z in _logSumExp.
+        bool keepLogSumExp = training && Loss == Backprop.Loss.CrossEntropy;
         for (int l = 0; l < _layers.Length; l++)
         {
-            _layers[l].Forward(current, _z[l], _a[l], batch);
+            Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
+            _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp);
             current = A(l);
             if (dropout && l < _layers.Length - 1)
             {
@@ -316,10 +347,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 w[r] = System.Numerics.Tensors.TensorPrimitives.Dot(t.Slice(r * OutputSize, OutputSize), _classWeights);
             }
-            return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize);
+            return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize, _logSumExp.AsSpan(0, _batch));
         }
         return Loss == Backprop.Loss.CrossEntropy
-            ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize)
+            ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize, _logSumExp.AsSpan(0, _batch))
             : MeanSquaredError.Loss<T>(A(last), Target);
     }
 
@@ -347,6 +378,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         _input = new T[batch * InputSize];
         _target = new T[batch * OutputSize];
         _rowWeights = new T[batch];
+        _logSumExp = new T[batch];
         _capacity = batch;
     }
 }

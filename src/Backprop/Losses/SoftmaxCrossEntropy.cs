@@ -22,10 +22,27 @@ internal static class SoftmaxCrossEntropy
         return total / T.CreateChecked(batch);
     }
 
+    /// <summary>
+    /// <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^z already known
+    /// (from the softmax pass, <see cref="Softmax.ForwardRows{T}"/>): one fewer pass of exponentials.
+    /// </summary>
+    public static T Loss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width, ReadOnlySpan<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = z.Length / width;
+        T total = T.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            total += SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width), logSumExp[r]);
+        }
+        return total / T.CreateChecked(batch);
+    }
+
     /// <summary>One row's loss, −Σ_i t_i (z_i − logsumexp z); rows of t that are zero cost nothing.</summary>
     private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        => SampleLoss(z, t, Softmax.LogSumExp(z));
+
+    private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, T lse) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T lse = Softmax.LogSumExp(z);
         T sample = T.Zero;
         for (int i = 0; i < z.Length; i++)
         {
@@ -47,14 +64,19 @@ internal static class SoftmaxCrossEntropy
         }
     }
 
-    /// <summary>The weighted mean loss Σ_r w_r ℓ_r / Σ_r w_r, with per-row weights w (batch).</summary>
-    public static T WeightedLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The weighted mean loss Σ_r w_r ℓ_r / Σ_r w_r, with per-row weights w (batch). When <paramref name="logSumExp"/>
+    /// is not empty it holds each row's log Σ e^z (from the softmax pass).
+    /// </summary>
+    public static T WeightedLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, int width, ReadOnlySpan<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T total = T.Zero;
         T weightSum = T.Zero;
         for (int r = 0; r < rowWeights.Length; r++)
         {
-            T sample = SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width));
+            T sample = logSumExp.IsEmpty
+                ? SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width))
+                : SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width), logSumExp[r]);
             total += rowWeights[r] * sample;
             weightSum += rowWeights[r];
         }

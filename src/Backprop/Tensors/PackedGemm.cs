@@ -26,6 +26,9 @@ internal static unsafe class PackedGemm
     // Below this many multiply-adds, waking a second thread costs more than it saves.
     private const long ParallelThreshold = 1L << 20;
 
+    // From this many values of A on, packing it is shared by the threads (a batch of 64 images: 50 176).
+    private const long ParallelPackValues = 1L << 14;
+
     private static bool s_wide = Vector512.IsHardwareAccelerated && Vector512<float>.Count == 16;
 
     [ThreadStatic]
@@ -104,7 +107,7 @@ internal static unsafe class PackedGemm
                 {
                     // Short and wide (a batch of 64 against a layer): pack A once for all blocks, then cut the columns
                     // finer than the thread count, so that a thread the OS delays holds up little of the work.
-                    job.PrepackA(Scratch.ForThisThread());
+                    job.PrepackA(Scratch.ForThisThread(), threads);
                     blocks = Math.Min(units, 4 * threads);
                 }
             }
@@ -144,6 +147,8 @@ internal static unsafe class PackedGemm
         private float* _aux;
         private float* _packedA;
         private float* _packedB;
+        private float* _packingA;
+        private int _packBlocks;
         private bool _wide;
         private int _nr;
         private int _rsA;
@@ -183,7 +188,7 @@ internal static unsafe class PackedGemm
 
         public void Clear()
         {
-            _a = _b = _c = _bias = _aux = _packedA = _packedB = null;
+            _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = null;
         }
 
         // Packs all of op(B) (n ≤ NcMax columns), k block after k block, into the thread's shared buffer:
@@ -205,28 +210,54 @@ internal static unsafe class PackedGemm
             _packedB = buffer;
         }
 
-        // Packs all of op(A) (m ≤ McMax rows), k block after k block, into the thread's shared buffer:
-        // the block starting at pc is at rowsRounded · pc.
-        public void PrepackA(Scratch s)
+        // Packs all of op(A) (m ≤ McMax rows), k block after k block, into the calling thread's shared buffer:
+        // the block starting at pc is at rowsRounded · pc. A large A (a batch of 64 images) is packed by all threads,
+        // each taking whole panels of MR rows, so that the other threads do not wait for this one.
+        public void PrepackA(Scratch s, int threads)
         {
             int rowsRounded = (_m + MR - 1) / MR * MR;
-            float* buffer = s.SharedA((long)rowsRounded * Math.Max(_k, 1));
+            _packingA = s.SharedA((long)rowsRounded * Math.Max(_k, 1));
+            int panels = rowsRounded / MR;
+            _packBlocks = threads > 1 && (long)_m * _k >= ParallelPackValues ? Math.Min(panels, threads) : 1;
+            if (_packBlocks == 1)
+            {
+                PackAPanels(0);
+            }
+            else
+            {
+                WorkerPool.Run(this, _packBlocks);
+            }
+            _packBlocks = 0;
+            _packedA = _packingA;
+            _packingA = null;
+        }
+
+        // Panels of block `block` of _packBlocks, every k block of them.
+        private void PackAPanels(int block)
+        {
+            int panels = (_m + MR - 1) / MR;
+            int first = panels * block / _packBlocks * MR;
+            int end = Math.Min(_m, panels * (block + 1) / _packBlocks * MR);
+            int rowsRounded = panels * MR;
             int kcStep = KcStep(_k);
             int pc = 0;
             do
             {
                 int kc = Math.Min(kcStep, _k - pc);
-                PackA(_a, _rsA, _csA, 0, _m, pc, kc, buffer + (long)rowsRounded * pc);
+                PackA(_a, _rsA, _csA, first, end - first, pc, kc, _packingA + (long)rowsRounded * pc + (long)first * kc);
                 pc += kc;
             }
             while (pc < _k);
-            _packedA = buffer;
         }
 
         public void Execute(int block)
         {
             int nr = _nr;
-            if (Blocks == 1)
+            if (_packBlocks > 0)
+            {
+                PackAPanels(block);
+            }
+            else if (Blocks == 1)
             {
                 Compute(0, _m, 0, _n);
             }

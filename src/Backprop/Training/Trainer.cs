@@ -156,13 +156,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     int start = b * batchSize;
                     int rows = Math.Min(batchSize, data.Count - start);
-                    data.Gather(order.AsSpan(start, rows), x, t);
-                    if (b + 1 < batches)
-                    {
-                        // The next batch's shuffled rows load from memory while this batch computes.
-                        data.Prefetch(order.AsSpan(start + rows, Math.Min(batchSize, data.Count - start - rows)));
-                    }
-                    double loss = double.CreateChecked(Network.Forward(x, t, rows));
+                    // Straight into the network's own input and target buffers: Forward then copies nothing.
+                    Span<T> bx = Network.InputBuffer(rows);
+                    Span<T> bt = Network.TargetBuffer(rows);
+                    data.Gather(order.AsSpan(start, rows), bx, bt);
+                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows));
                     if (!double.IsFinite(loss))
                     {
                         throw new TrainingDivergedException(epoch, loss);
