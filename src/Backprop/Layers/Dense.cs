@@ -85,40 +85,62 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     // delta is ∂L/∂z (batch, Outputs), x is the layer's input (batch, Inputs).
     // ∇W = δᵀ x is (Outputs, Inputs); ∇b = Σ_rows δ is (Outputs);
     // when inputDelta is not empty it receives ∂L/∂x = δ W, (batch, Inputs), before the previous layer's f'.
-    internal void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch)
+    // Returns whether W was also stepped (see ComputeWeightGradients).
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, T step = default)
     {
-        Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
-        Span<T> db = _network.GradientArray.AsSpan(BiasOffset, Outputs);
-        Gemm.MultiplyTransposedA(delta, x, dw, Outputs, Inputs, batch);
-        db.Clear();
-        for (int r = 0; r < batch; r++)
-        {
-            Gemm.Add(delta.Slice(r * Outputs, Outputs), db);
-        }
         if (!inputDelta.IsEmpty)
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
         }
+        return ComputeWeightGradients(x, delta, batch, step);
     }
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
     // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
-    internal void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA)
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, T step = default)
     {
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
         {
-            Backward(x, delta, [], batch);
             // The ReluMask epilogue only reads aux; the span is writable in type only.
             Span<float> mask = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(Gemm.AsFloat(previousA)), previousA.Length);
             PackedGemm.Run(
                 Gemm.AsFloat(delta), Outputs, 1, Gemm.AsFloat<T>(Weights), Inputs, 1, Gemm.AsFloat(inputDelta), batch, Inputs, Outputs,
                 accumulate: false, GemmEpilogue.ReluMask, default, mask);
-            return;
+            return ComputeWeightGradients(x, delta, batch, step);
         }
-        Backward(x, delta, inputDelta, batch);
+        bool stepped = Backward(x, delta, inputDelta, batch, step);
         if (!inputDelta.IsEmpty)
         {
             ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
         }
+        return stepped;
+    }
+
+    // ∇W = δᵀ x and ∇b = Σ_rows δ. With a step s ≠ 0 (s = −η) on the float path, each tile of ∇W also updates W as
+    // W ← ∇W · s + W while it is in cache, and the method returns true; W must then no longer be read by this pass
+    // (δ W is computed before).
+    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step)
+    {
+        Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
+        Span<T> db = _network.GradientArray.AsSpan(BiasOffset, Outputs);
+        bool stepped = false;
+        if (step != T.Zero && typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        {
+            // op(A) = δᵀ: element (i, p) is δ[p·Outputs + i]; op(B) = x.
+            PackedGemm.Run(
+                Gemm.AsFloat(delta), 1, Outputs, Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(dw), Outputs, Inputs, batch,
+                accumulate: false, GemmEpilogue.Step, default, Gemm.AsFloat(Weights), float.CreateTruncating(step));
+            stepped = true;
+        }
+        else
+        {
+            Gemm.MultiplyTransposedA(delta, x, dw, Outputs, Inputs, batch);
+        }
+        db.Clear();
+        for (int r = 0; r < batch; r++)
+        {
+            Gemm.Add(delta.Slice(r * Outputs, Outputs), db);
+        }
+        return stepped;
     }
 }

@@ -221,7 +221,41 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
-    public void Backward()
+    public void Backward() => RunBackward(T.Zero);
+
+    /// <summary>
+    /// <see cref="Backward()"/> followed by the plain gradient-descent step θ ← θ + (−η) ∇θ of <paramref name="sgd"/>
+    /// (no momentum, no weight decay), with the same bits as <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>.
+    /// On the float path each layer's weights are stepped tile by tile as their gradient is produced, so the
+    /// gradients are not read back from memory; <see cref="Gradients"/> is filled all the same.
+    /// </summary>
+    internal void BackwardAndStep(Sgd<T> sgd)
+    {
+        if (sgd.Momentum != 0 || sgd.WeightDecay != 0)
+        {
+            throw new ArgumentException("Only the plain step (no momentum, no weight decay) is fused with the backward pass.", nameof(sgd));
+        }
+        T step = -T.CreateChecked(sgd.LearningRate);
+        Span<bool> stepped = stackalloc bool[_layers.Length];
+        RunBackward(step, stepped);
+        foreach (Dense<T> layer in _layers)
+        {
+            Span<T> parameters = ParameterArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
+            ReadOnlySpan<T> gradients = GradientArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
+            if (stepped[layer.Index])
+            {
+                // The weights were stepped by the backward pass; the biases remain.
+                int weights = layer.Outputs * layer.Inputs;
+                parameters = parameters[weights..];
+                gradients = gradients[weights..];
+            }
+            ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
+        }
+        ((IStatefulOptimizer<T>)sgd).Steps++;
+    }
+
+    // step ≠ 0 asks layers to step their weights as W ← ∇W · step + W while producing ∇W; stepped records which did.
+    private void RunBackward(T step, Span<bool> stepped = default)
     {
         if (!_hasTargets)
         {
@@ -248,13 +282,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Dense<T> layer = _layers[l];
             ReadOnlySpan<T> x = LayerInput(l);
             Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
+            bool layerStepped;
             if (l > 0 && !_droppedOut)
             {
                 // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow.
-                layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1));
+                layerStepped = layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step);
+                if (!stepped.IsEmpty)
+                {
+                    stepped[l] = layerStepped;
+                }
                 continue;
             }
-            layer.Backward(x, Delta(l), inputDelta, _batch);
+            layerStepped = layer.Backward(x, Delta(l), inputDelta, _batch, step);
+            if (!stepped.IsEmpty)
+            {
+                stepped[l] = layerStepped;
+            }
             if (l > 0)
             {
                 // forward: x_l = a_(l−1) ⊙ m, so ∂L/∂a_(l−1) = (δ W) ⊙ m

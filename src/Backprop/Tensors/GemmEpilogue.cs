@@ -2,7 +2,7 @@ namespace Backprop;
 
 /// <summary>
 /// What a packed GEMM applies to each finished output tile while it is still in cache (fusion), with
-/// c the product, b a per-column bias and aux a second matrix laid out like c.
+/// c the product, b a per-column bias, aux a second matrix laid out like c and s a scalar.
 /// </summary>
 internal enum GemmEpilogue
 {
@@ -17,4 +17,10 @@ internal enum GemmEpilogue
 
     /// <summary>c = product where aux &gt; 0, else 0 (backward δ_prev = (δ W) ⊙ ReLU'(a_prev)).</summary>
     ReluMask,
+
+    /// <summary>
+    /// c = product and aux = c · s + aux, the product rounded before the sum, with s a scalar: ∇W = δᵀ x and the
+    /// gradient-descent step W ← W + (−η) ∇W on the tile still in cache, rounded exactly as <see cref="Sgd{T}"/> rounds it.
+    /// </summary>
+    Step,
 }

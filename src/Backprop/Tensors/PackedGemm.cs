@@ -56,7 +56,7 @@ internal static unsafe class PackedGemm
         ReadOnlySpan<float> a, int rsA, int csA,
         ReadOnlySpan<float> b, int rsB, int csB,
         Span<float> c, int m, int n, int k, bool accumulate,
-        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default)
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0)
     {
         if (m <= 0 || n <= 0)
         {
@@ -72,7 +72,7 @@ internal static unsafe class PackedGemm
         {
             throw new ArgumentException($"bias holds {bias.Length} values; {n} needed.", nameof(bias));
         }
-        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask) && aux.Length < m * n)
+        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask or GemmEpilogue.Step) && aux.Length < m * n)
         {
             throw new ArgumentException($"aux holds {aux.Length} values; ({m}, {n}) needs {m * n}.", nameof(aux));
         }
@@ -84,7 +84,7 @@ internal static unsafe class PackedGemm
         fixed (float* paux = aux)
         {
             GemmJob job = t_job ??= new GemmJob();
-            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux);
+            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale);
             int threads = WorkerPool.ThreadCount;
             int blocks = 1;
             bool tall = m > McMax && n <= NcMax;
@@ -92,6 +92,20 @@ internal static unsafe class PackedGemm
             {
                 // B (a layer's weights) is small next to A: pack it once, for every row block and thread.
                 job.PrepackB(Scratch.ForThisThread());
+            }
+            // A row-major B with k in one block (∇W = δᵀ x over a batch of 64) needs no packing: the micro-kernel
+            // reads its rows in place. Rows of C are then split between threads, as for the forward product of the
+            // same layer, so that each thread works on the same rows of W in both and they stay in its cache.
+            job.DirectB = csB == 1 && k <= KcMax && k > 0 && !tall;
+            if (job.DirectB)
+            {
+                job.SplitColumns = false;
+                int panels = (m + MR - 1) / MR;
+                blocks = threads > 1 && (long)m * n * k >= ParallelThreshold ? Math.Min(panels, threads) : 1;
+                job.Blocks = blocks;
+                WorkerPool.Run(job, blocks);
+                job.Clear();
+                return;
             }
             if (threads > 1 && (long)m * n * k >= ParallelThreshold)
             {
@@ -105,10 +119,11 @@ internal static unsafe class PackedGemm
                 }
                 if (job.SplitColumns && m <= McMax)
                 {
-                    // Short and wide (a batch of 64 against a layer): pack A once for all blocks, then cut the columns
-                    // finer than the thread count, so that a thread the OS delays holds up little of the work.
+                    // Short and wide (a batch of 64 against a layer): pack A once, on all threads, then give each
+                    // thread one run of columns: the same rows of W as its block of ∇W = δᵀ x (see DirectB), so the
+                    // weights it updates stay in its cache for the next forward pass.
                     job.PrepackA(Scratch.ForThisThread(), threads);
-                    blocks = Math.Min(units, 4 * threads);
+                    blocks = Math.Min(units, threads);
                 }
             }
             job.Blocks = blocks;
@@ -160,8 +175,12 @@ internal static unsafe class PackedGemm
         private int _k;
         private bool _accumulate;
         private GemmEpilogue _epilogue;
+        private float _scale;
 
         public bool SplitColumns { get; set; }
+
+        /// <summary>Whether B's rows are read in place instead of packed (set by Run for row-major B and a short k).</summary>
+        public bool DirectB { get; set; }
 
         /// <summary>Columns of the micro-tile for this product.</summary>
         public int NR => _nr;
@@ -169,8 +188,9 @@ internal static unsafe class PackedGemm
         public int Blocks { get; set; }
 
         public void Set(float* a, int rsA, int csA, float* b, int rsB, int csB, float* c, int m, int n, int k,
-            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux)
+            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux, float scale)
         {
+            _scale = scale;
             _a = a;
             _b = b;
             _c = c;
@@ -314,6 +334,17 @@ internal static unsafe class PackedGemm
                 }
                 return;
             }
+            if (DirectB)
+            {
+                // B is row-major and k fits one block: its rows are read in place, only A (these rows) is packed.
+                for (int ic = i0; ic < i1; ic += McMax)
+                {
+                    int mc = Math.Min(McMax, i1 - ic);
+                    PackA(_a, _rsA, _csA, ic, mc, 0, _k, s.A);
+                    Macro(s, ic, mc, j0, j1 - j0, 0, _k, s.A, null);
+                }
+                return;
+            }
             for (int jc = j0; jc < j1; jc += NcMax)
             {
                 int nc = Math.Min(NcMax, j1 - jc);
@@ -354,6 +385,21 @@ internal static unsafe class PackedGemm
             {
                 int nr = Math.Min(nrMax, nc - jr);
                 float* panelB = packedB + jr * kc;
+                int ldb = nrMax;
+                if (packedB is null)
+                {
+                    // B read in place: row p of the panel is row pc + p of B. A narrow last panel is packed (zero-padded).
+                    if (nr == nrMax)
+                    {
+                        panelB = _b + (long)pc * _rsB + jc + jr;
+                        ldb = _rsB;
+                    }
+                    else
+                    {
+                        PackB(_b, _rsB, _csB, pc, kc, jc + jr, nr, nrMax, s.B);
+                        panelB = s.B;
+                    }
+                }
                 for (int ir = 0; ir < mc; ir += MR)
                 {
                     int mr = Math.Min(MR, mc - ir);
@@ -361,17 +407,17 @@ internal static unsafe class PackedGemm
                     float* tile = _c + (long)(ic + ir) * _n + jc + jr;
                     if (mr == MR && nr == nrMax)
                     {
-                        Kernel(wide, kc, panelA, panelB, tile, _n, add);
+                        Kernel(wide, kc, panelA, panelB, ldb, tile, _n, add);
                     }
                     else if (wide && nr <= 16)
                     {
                         // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile.
-                        Kernel8x16(kc, panelA, panelB, nrMax, s.Tile, nrMax, false);
+                        Kernel8x16(kc, panelA, panelB, ldb, s.Tile, nrMax, false);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
                     else
                     {
-                        Kernel(wide, kc, panelA, panelB, s.Tile, nrMax, false);
+                        Kernel(wide, kc, panelA, panelB, ldb, s.Tile, nrMax, false);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
                     if (last && _epilogue != GemmEpilogue.None)
@@ -387,14 +433,14 @@ internal static unsafe class PackedGemm
             for (int r = 0; r < rows; r++)
             {
                 long offset = (long)(row + r) * _n + col;
-                PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _bias + col, _aux + offset, cols);
+                PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _bias + col, _aux + offset, cols, _scale);
             }
         }
     }
 
     // One row segment of a finished tile: c (+ bias), and aux as the epilogue says; GemmReference.ApplyEpilogue is its twin.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, float* bias, float* aux, int count)
+    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, float* bias, float* aux, int count, float scale)
     {
         int j = 0;
         switch (epilogue)
@@ -437,20 +483,33 @@ internal static unsafe class PackedGemm
                     }
                 }
                 break;
+            case GemmEpilogue.Step:
+                // The product and the sum as two roundings, never contracted into one FMA: the same bits as Sgd's step.
+                Vector256<float> s = Vector256.Create(scale);
+                for (; j + 8 <= count; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(c + j) * s + Vector256.Load(aux + j), aux + j);
+                }
+                for (; j < count; j++)
+                {
+                    aux[j] = c[j] * scale + aux[j];
+                }
+                break;
             default:
                 break;
         }
     }
 
-    private static void Kernel(bool wide, int kc, float* a, float* b, float* c, int ldc, bool add)
+    // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
+    private static void Kernel(bool wide, int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
     {
         if (wide)
         {
-            Kernel8x32(kc, a, b, c, ldc, add);
+            Kernel8x32(kc, a, b, ldb, c, ldc, add);
         }
         else
         {
-            Kernel8x16(kc, a, b, 16, c, ldc, add);
+            Kernel8x16(kc, a, b, ldb, c, ldc, add);
         }
     }
 
@@ -471,7 +530,7 @@ internal static unsafe class PackedGemm
 
     // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, bool add)
+    private static void Kernel8x32(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -508,8 +567,8 @@ internal static unsafe class PackedGemm
             ai = Vector512.Create(a[7]);
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b0 = Vector512.Load(b + 32);
-            b1 = Vector512.Load(b + 48);
+            b0 = Vector512.Load(b + ldb);
+            b1 = Vector512.Load(b + ldb + 16);
             ai = Vector512.Create(a[8]);
             c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
@@ -535,7 +594,7 @@ internal static unsafe class PackedGemm
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
             a += 2 * MR;
-            b += 64;
+            b += 2 * ldb;
         }
         if (p < kc)
         {

@@ -183,4 +183,70 @@ public class TrainerTests
         // 200 batches per epoch; an epoch's report and history entry are a few hundred bytes.
         Assert.True(perEpoch < 2000, $"{perEpoch} bytes per epoch");
     }
+
+    // Sgd's step behind a type the trainer does not recognise, so that it runs Backward and then Step.
+    private sealed class UnfusedSgd(double learningRate) : IOptimizer<float>
+    {
+        private readonly Sgd<float> _inner = new(learningRate);
+
+        public double LearningRate { get => _inner.LearningRate; set => _inner.LearningRate = value; }
+
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => _inner.Step(parameters, gradients);
+    }
+
+    [Theory]
+    [InlineData("relu", 0.0)]
+    [InlineData("relu", 0.3)]
+    [InlineData("sigmoid", 0.0)]
+    [InlineData("tanh", 0.2)]
+    public void Plain_sgd_stepped_inside_the_backward_pass_gives_the_bits_of_backward_then_step(string activation, double dropout)
+    {
+        Activation hidden = Enum.Parse<Activation>(activation, ignoreCase: true);
+        Dataset<float> data = TestData.Blobs(300);
+        float[] Train(IOptimizer<float> optimizer, bool bigBatches)
+        {
+            var network = new Network<float>([2, 40, 33, 3], [hidden, hidden, Activation.Softmax], Loss.CrossEntropy);
+            Initializer.Randomize(network, seed: 5);
+            var trainer = new Trainer<float>(network, optimizer, new TrainingOptions
+            {
+                MaxEpochs = 4, BatchSize = bigBatches ? 150 : 7, Dropout = dropout, Seed = 9, Schedule = LearningRateSchedule.Cosine(),
+            });
+            trainer.Fit(data);
+            return network.Parameters.ToArray();
+        }
+        foreach (bool bigBatches in new[] { false, true })
+        {
+            float[] fused = Train(new Sgd<float>(0.2), bigBatches);
+            float[] unfused = Train(new UnfusedSgd(0.2), bigBatches);
+            Assert.True(fused.AsSpan().SequenceEqual(unfused), $"batch {(bigBatches ? 150 : 7)}: the parameters differ");
+        }
+    }
+
+    [Fact]
+    public void The_fused_step_fills_the_gradients_and_counts_the_step()
+    {
+        Dataset<float> data = TestData.Blobs(64);
+        var x = new float[64 * 2];
+        var t = new float[64 * 3];
+        data.Gather([.. Enumerable.Range(0, 64)], x, t);
+        Network<float> Make()
+        {
+            var network = new Network<float>([2, 50, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            Initializer.Randomize(network, seed: 6);
+            return network;
+        }
+        Network<float> a = Make(), b = Make();
+        var sgdA = new Sgd<float>(0.5);
+        var sgdB = new Sgd<float>(0.5);
+        a.Forward(x, t, 64);
+        a.BackwardAndStep(sgdA);
+        b.Forward(x, t, 64);
+        b.Backward();
+        float[] gradients = b.Gradients.ToArray();
+        sgdB.Step(b.Parameters, b.Gradients);
+        Assert.True(a.Gradients.SequenceEqual(gradients));
+        Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+        Assert.Equal(1, ((IStatefulOptimizer<float>)sgdA).Steps);
+        Assert.Throws<ArgumentException>(() => a.BackwardAndStep(new Sgd<float>(0.1, momentum: 0.9)));
+    }
 }
