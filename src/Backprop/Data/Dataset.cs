@@ -154,6 +154,25 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"{indices.Length} rows do not fit buffers of {x.Length} and {t.Length} values.", nameof(x));
         }
+        if ((long)indices.Length * d < ParallelGatherValues || WorkerPool.ThreadCount == 1)
+        {
+            for (int r = 0; r < indices.Length; r++)
+            {
+                int row = indices[r];
+                _features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
+                Span<T> tr = t.Slice(r * k, k);
+                if (_labels is not null)
+                {
+                    tr.Clear();
+                    tr[_labels[row]] = T.One;
+                }
+                else
+                {
+                    _targets.AsSpan(row * k, k).CopyTo(tr);
+                }
+            }
+            return;
+        }
         foreach (int row in indices)
         {
             if ((uint)row >= (uint)Count)
@@ -161,9 +180,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 throw new ArgumentOutOfRangeException(nameof(indices), row, $"Row index outside 0..{Count - 1}.");
             }
         }
-        int blocks = (long)indices.Length * d >= ParallelGatherValues && WorkerPool.ThreadCount > 1
-            ? Math.Min(2 * WorkerPool.ThreadCount, indices.Length)
-            : 1;
+        int blocks = Math.Min(2 * WorkerPool.ThreadCount, indices.Length);
         fixed (T* features = _features)
         fixed (int* labels = _labels)
         fixed (T* targets = _targets)
@@ -172,11 +189,6 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         fixed (T* pt = t)
         {
             var job = new GatherJob(this, features, labels, targets, rows, indices.Length, px, pt, blocks);
-            if (blocks == 1)
-            {
-                job.Execute(0);
-                return;
-            }
             GatherJob.Pooled ??= new GatherJobBox();
             GatherJob.Pooled.Job = job;
             WorkerPool.Run(GatherJob.Pooled, blocks);

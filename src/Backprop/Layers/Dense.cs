@@ -56,16 +56,19 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
     // With softmax, logSumExp (when not empty) receives each row's log Σ e^z for the loss.
-    internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default)
+    // keepZ: false when only a is needed (prediction); z may then be left unwritten.
+    internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default, bool keepZ = true)
     {
         ReadOnlySpan<T> w = Weights;
         ReadOnlySpan<T> b = Bias;
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {
-            // Bias (and ReLU) are applied to each output tile of the product while it is in cache.
+            // Bias (and ReLU) are applied to each output tile of the product while it is in cache. Without z, ReLU
+            // runs in place on a: each element is read, biased and clipped by the same thread in one pass.
             bool relu = Activation == Activation.Relu;
+            Span<T> product = relu && !keepZ ? a : z;
             PackedGemm.Run(
-                Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(w), 1, Inputs, Gemm.AsFloat(z), batch, Outputs, Inputs, accumulate: false,
+                Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(w), 1, Inputs, Gemm.AsFloat(product), batch, Outputs, Inputs, accumulate: false,
                 relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(b), relu ? Gemm.AsFloat(a) : default);
             if (!relu)
             {

@@ -351,7 +351,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int l = 0; l < _layers.Length; l++)
         {
             Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
-            _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp);
+            _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp, keepZ: training);
             current = A(l);
             if (dropout && l < _layers.Length - 1)
             {
