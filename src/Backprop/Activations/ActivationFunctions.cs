@@ -36,10 +36,10 @@ internal static class ActivationFunctions
             case Activation.Softmax:
                 for (int r = 0; r < z.Length; r += width)
                 {
-                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out T lse);
+                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out T max, out T sum);
                     if (!logSumExp.IsEmpty)
                     {
-                        logSumExp[r / width] = lse;
+                        logSumExp[r / width] = max + T.Log(sum);
                     }
                 }
                 break;

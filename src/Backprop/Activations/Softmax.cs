@@ -9,21 +9,21 @@ namespace Backprop;
 internal static class Softmax
 {
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
-        => Forward(z, a, out _);
+        => Forward(z, a, out _, out _);
 
     /// <summary>
-    /// <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/>, also giving log Σ_j e^(z_j) = max z + log Σ_j e^(z_j − max z)
-    /// from the same exponentials (bit for bit what <see cref="LogSumExp{T}"/> computes), so that the cross-entropy
-    /// loss costs one logarithm per row instead of a second pass of exponentials.
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/>, also giving max z and Σ_j e^(z_j − max z): max + log(sum) is
+    /// then log Σ_j e^(z_j), bit for bit what <see cref="LogSumExp{T}"/> computes, so that the cross-entropy loss costs
+    /// one logarithm per row instead of a second pass of exponentials.
     /// </summary>
-    public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a, out T logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a, out T max, out T sum) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T max = z[0];
+        max = z[0];
         for (int i = 1; i < z.Length; i++)
         {
             max = T.Max(max, z[i]);
         }
-        T sum = T.Zero;
+        sum = T.Zero;
         for (int i = 0; i < z.Length; i++)
         {
             a[i] = T.Exp(z[i] - max);
@@ -33,7 +33,6 @@ internal static class Softmax
         {
             a[i] /= sum;
         }
-        logSumExp = max + T.Log(sum);
     }
 
     /// <summary>

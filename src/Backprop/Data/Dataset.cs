@@ -156,21 +156,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if ((long)indices.Length * d < ParallelGatherValues || WorkerPool.ThreadCount == 1)
         {
-            for (int r = 0; r < indices.Length; r++)
-            {
-                int row = indices[r];
-                _features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
-                Span<T> tr = t.Slice(r * k, k);
-                if (_labels is not null)
-                {
-                    tr.Clear();
-                    tr[_labels[row]] = T.One;
-                }
-                else
-                {
-                    _targets.AsSpan(row * k, k).CopyTo(tr);
-                }
-            }
+            CopyRows(indices, x, t);
             return;
         }
         foreach (int row in indices)
@@ -181,14 +167,11 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
         }
         int blocks = Math.Min(2 * WorkerPool.ThreadCount, indices.Length);
-        fixed (T* features = _features)
-        fixed (int* labels = _labels)
-        fixed (T* targets = _targets)
         fixed (int* rows = indices)
         fixed (T* px = x)
         fixed (T* pt = t)
         {
-            var job = new GatherJob(this, features, labels, targets, rows, indices.Length, px, pt, blocks);
+            var job = new GatherJob(this, rows, indices.Length, px, pt, blocks);
             GatherJob.Pooled ??= new GatherJobBox();
             GatherJob.Pooled.Job = job;
             WorkerPool.Run(GatherJob.Pooled, blocks);
@@ -199,37 +182,45 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Below this many values per batch one thread copies faster than two start.
     private const long ParallelGatherValues = 1 << 14;
 
-    /// <summary>A gather's pointers: valid only while <see cref="Gather"/> runs.</summary>
-    private readonly unsafe struct GatherJob(
-        Dataset<T> data, T* features, int* labels, T* targets, int* rows, int count, T* x, T* t, int blocks)
+    // Rows `rows` into x (rows, FeatureCount) and their targets into t (rows, OutputCount), one after another.
+    private void CopyRows(ReadOnlySpan<int> rows, Span<T> x, Span<T> t)
+    {
+        int d = FeatureCount;
+        int k = OutputCount;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int row = rows[r];
+            _features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
+            Span<T> tr = t.Slice(r * k, k);
+            if (_labels is not null)
+            {
+                tr.Clear();
+                tr[_labels[row]] = T.One;
+            }
+            else
+            {
+                _targets.AsSpan(row * k, k).CopyTo(tr);
+            }
+        }
+    }
+
+    /// <summary>A gather's batch pointers: valid only while <see cref="Gather"/> runs.</summary>
+    private readonly unsafe struct GatherJob(Dataset<T> data, int* rows, int count, T* x, T* t, int blocks)
     {
         [ThreadStatic]
         internal static GatherJobBox? Pooled;
 
-        // Rows [first, end) of block `block` of `blocks`: fixed by the counts alone.
-        private static (int First, int End) Range(int block, int blocks, int count)
-            => ((int)((long)count * block / blocks), (int)((long)count * (block + 1) / blocks));
-
+        // Rows [first, end) of block `block`: fixed by the counts alone.
         public void Execute(int block)
         {
+            int first = (int)((long)count * block / blocks);
+            int end = (int)((long)count * (block + 1) / blocks);
             int d = data.FeatureCount;
             int k = data.OutputCount;
-            (int first, int end) = Range(block, blocks, count);
-            for (int r = first; r < end; r++)
-            {
-                int row = rows[r];
-                new ReadOnlySpan<T>(features + (long)row * d, d).CopyTo(new Span<T>(x + (long)r * d, d));
-                var tr = new Span<T>(t + (long)r * k, k);
-                if (labels is not null)
-                {
-                    tr.Clear();
-                    tr[labels[row]] = T.One;
-                }
-                else
-                {
-                    new ReadOnlySpan<T>(targets + (long)row * k, k).CopyTo(tr);
-                }
-            }
+            data.CopyRows(
+                new ReadOnlySpan<int>(rows + first, end - first),
+                new Span<T>(x + (long)first * d, (end - first) * d),
+                new Span<T>(t + (long)first * k, (end - first) * k));
         }
     }
 

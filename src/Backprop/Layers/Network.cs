@@ -282,23 +282,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Dense<T> layer = _layers[l];
             ReadOnlySpan<T> x = LayerInput(l);
             Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
-            bool layerStepped;
-            if (l > 0 && !_droppedOut)
-            {
-                // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow.
-                layerStepped = layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step);
-                if (!stepped.IsEmpty)
-                {
-                    stepped[l] = layerStepped;
-                }
-                continue;
-            }
-            layerStepped = layer.Backward(x, Delta(l), inputDelta, _batch, step);
+            bool fusedPrevious = l > 0 && !_droppedOut;
+            // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow; with dropout the mask comes first (below).
+            bool layerStepped = fusedPrevious
+                ? layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step)
+                : layer.Backward(x, Delta(l), inputDelta, _batch, step);
             if (!stepped.IsEmpty)
             {
                 stepped[l] = layerStepped;
             }
-            if (l > 0)
+            if (l > 0 && _droppedOut)
             {
                 // forward: x_l = a_(l−1) ⊙ m, so ∂L/∂a_(l−1) = (δ W) ⊙ m
                 System.Numerics.Tensors.TensorPrimitives.Multiply(inputDelta, _mask[l - 1].AsSpan(0, inputDelta.Length), inputDelta);

@@ -100,14 +100,12 @@ internal static unsafe class PackedGemm
             if (job.DirectB)
             {
                 job.SplitColumns = false;
-                int panels = (m + MR - 1) / MR;
-                blocks = threads > 1 && (long)m * n * k >= ParallelThreshold ? Math.Min(panels, threads) : 1;
-                job.Blocks = blocks;
-                WorkerPool.Run(job, blocks);
-                job.Clear();
-                return;
+                if (threads > 1 && (long)m * n * k >= ParallelThreshold)
+                {
+                    blocks = Math.Min((m + MR - 1) / MR, threads);
+                }
             }
-            if (threads > 1 && (long)m * n * k >= ParallelThreshold)
+            else if (threads > 1 && (long)m * n * k >= ParallelThreshold)
             {
                 // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
                 job.SplitColumns = m <= n;
