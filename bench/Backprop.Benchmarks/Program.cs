@@ -24,6 +24,14 @@ if (args.Length > 0 && args[0] == "article-breakdown")
     ArticleLoopTiming.Run(Console.Out);
     return 0;
 }
+if (args.Length > 0 && args[0] == "article-spin")
+{
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    long loops = 0;
+    while (sw.Elapsed.TotalSeconds < double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)) { Backprop.Cli.Commands.BenchWorkloads.ArticleLoop(); loops++; }
+    Console.WriteLine($"{sw.Elapsed.TotalMicroseconds / loops:F2} us per loop");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "inference-breakdown")
 {
     if (args.Length > 1)

@@ -1,13 +1,29 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
 /// <summary>σ(z) = 1 / (1 + e^(-z)) and σ'(z) = a (1 − a), side by side.</summary>
 internal static class Sigmoid
 {
+    // float: the vectorised exponential (speed). double, the exact path (the article's network, explanations,
+    // gradient checks): 1 / (1 + e^(−z)) element by element with Math.Exp, as the article's program computes it;
+    // for a layer of a few units it also skips the vector set-up.
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
-        => TensorPrimitives.Sigmoid(z, a);
+    {
+        if (typeof(T) == typeof(double))
+        {
+            ReadOnlySpan<double> zd = MemoryMarshal.Cast<T, double>(z);
+            Span<double> ad = MemoryMarshal.Cast<T, double>(a)[..zd.Length];
+            for (int i = 0; i < zd.Length; i++)
+            {
+                ad[i] = 1.0 / (1.0 + Math.Exp(-zd[i]));
+            }
+            return;
+        }
+        TensorPrimitives.Sigmoid(z, a);
+    }
 
     // Inverts a = σ(z): da/dz = a (1 − a).
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>

@@ -135,6 +135,17 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
                 accumulate: false, GemmEpilogue.Step, default, Gemm.AsFloat(Weights), float.CreateTruncating(step));
             stepped = true;
         }
+        else if (batch == 1)
+        {
+            // One row (online learning, the article's loop): ∇W = δ xᵀ is an outer product and ∇b = δ, written
+            // directly rather than accumulated into cleared memory.
+            for (int o = 0; o < Outputs; o++)
+            {
+                Gemm.Scale(x[..Inputs], delta[o], dw.Slice(o * Inputs, Inputs));
+            }
+            delta[..Outputs].CopyTo(db);
+            return false;
+        }
         else
         {
             Gemm.MultiplyTransposedA(delta, x, dw, Outputs, Inputs, batch);

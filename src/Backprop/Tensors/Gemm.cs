@@ -29,7 +29,7 @@ internal static class Gemm
             Span<T> ci = c.Slice(i * n, n);
             for (int j = 0; j < n; j++)
             {
-                T dot = TensorPrimitives.Dot(ai, b.Slice(j * k, k));
+                T dot = Dot(ai, b.Slice(j * k, k));
                 ci[j] = accumulate ? ci[j] + dot : dot;
             }
         }
@@ -106,6 +106,38 @@ internal static class Gemm
     }
 
     // c += x element-wise; short rows skip the call overhead of the vector path (same bits).
+    // Σ_p x_p y_p. Rows shorter than 8 (the article's network) are summed left to right, each product rounded
+    // before its sum: below one Vector512 of doubles the vector path costs a masked load and a horizontal sum.
+    // Which path a product takes depends only on k, so a row gives the same bits in every batch.
+    internal static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < 8)
+        {
+            y = y[..x.Length];
+            T sum = T.Zero;
+            for (int p = 0; p < x.Length; p++)
+            {
+                sum += x[p] * y[p];
+            }
+            return sum;
+        }
+        return TensorPrimitives.Dot(x, y);
+    }
+
+    // c = x · s element-wise; short rows skip the call overhead of the vector path (same bits).
+    internal static void Scale<T>(ReadOnlySpan<T> x, T s, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < 16)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                c[j] = x[j] * s;
+            }
+            return;
+        }
+        TensorPrimitives.Multiply(x, s, c);
+    }
+
     internal static void Add<T>(ReadOnlySpan<T> x, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < 16)

@@ -124,11 +124,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int batchSize = Options.BatchSize == 0 ? data.Count : Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
         var order = new int[data.Count];
-        var x = new T[batchSize * data.FeatureCount];
-        var t = new T[batchSize * data.OutputCount];
-        var output = new T[batchSize * data.OutputCount];
-        int[] validationRows = validation is null ? [] : [.. Enumerable.Range(0, validation.Count)];
-        var clock = new Stopwatch();
+        bool validating = validation is not null && validation.Count > 0;
+        // Validation's work buffers; training gathers straight into the network.
+        T[] x = validating ? new T[batchSize * data.FeatureCount] : [];
+        T[] t = validating ? new T[batchSize * data.OutputCount] : [];
+        T[] output = validating ? new T[batchSize * data.OutputCount] : [];
+        int[] validationRows = validating ? [.. Enumerable.Range(0, validation!.Count)] : [];
+        // One clock reading per epoch: an epoch starts where the previous one ended, unless a callback ran between
+        // them (the callback's time is nobody's epoch).
+        long epochStart = Stopwatch.GetTimestamp();
         // A checkpoint written in the epoch that triggered early stopping resumes into the same stop.
         StopReason? stop = Options.Patience is int p && _wait >= p ? StopReason.EarlyStopped : null;
 
@@ -136,7 +140,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int epoch = _epochsDone + 1; epoch <= Options.MaxEpochs && stop is null; epoch++)
             {
-                clock.Restart();
                 if (Options.Schedule is not null)
                 {
                     Optimizer.LearningRate = Options.Schedule.RateAt(epoch, Options.MaxEpochs, _baseRate);
@@ -192,17 +195,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     }
                 }
                 double epochLoss = stop == StopReason.Cancelled ? lossSum : lossSum / data.Count;
-                var report = new EpochReport(epoch, epochLoss, 0) { LearningRate = rate };
-                if (validation is not null && validation.Count > 0 && complete)
+                double? validationLoss = null;
+                double? validationAccuracy = null;
+                if (validating && complete)
                 {
-                    (double vLoss, double? vAccuracy) = Measure(validation, validationRows, x, t, output, batchSize);
-                    report = report with { ValidationLoss = vLoss, ValidationAccuracy = vAccuracy };
+                    (double vLoss, validationAccuracy) = Measure(validation!, validationRows, x, t, output, batchSize);
+                    validationLoss = vLoss;
                 }
                 if (complete)
                 {
-                    double monitored = report.ValidationLoss ?? epochLoss;
+                    double monitored = validationLoss ?? epochLoss;
                     Options.Schedule?.Observe(epoch, monitored);
-                    if (Options.Patience is int patience && report.ValidationLoss is double v)
+                    if (Options.Patience is int patience && validationLoss is double v)
                     {
                         if (v < _bestLoss)
                         {
@@ -219,9 +223,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     }
                     _epochsDone = epoch;
                 }
-                report = report with { Seconds = clock.Elapsed.TotalSeconds };
+                long epochEnd = Stopwatch.GetTimestamp();
+                var report = new EpochReport(epoch, epochLoss, Stopwatch.GetElapsedTime(epochStart, epochEnd).TotalSeconds)
+                {
+                    LearningRate = rate,
+                    ValidationLoss = validationLoss,
+                    ValidationAccuracy = validationAccuracy,
+                };
                 _history.Add(report);
-                onEpoch?.Invoke(report);
+                epochStart = epochEnd;
+                if (onEpoch is not null)
+                {
+                    onEpoch(report);
+                    epochStart = Stopwatch.GetTimestamp();
+                }
             }
         }
         finally
