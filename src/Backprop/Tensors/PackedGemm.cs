@@ -31,6 +31,8 @@ internal static unsafe class PackedGemm
 
     private static bool s_wide = Vector512.IsHardwareAccelerated && Vector512<float>.Count == 16;
 
+    private static bool s_readAInPlace = true;
+
     [ThreadStatic]
     private static GemmJob? t_job;
 
@@ -45,6 +47,16 @@ internal static unsafe class PackedGemm
     {
         get => s_wide;
         set => s_wide = value && Vector512.IsHardwareAccelerated;
+    }
+
+    /// <summary>
+    /// Whether a row-major A is read in place rather than packed (the default). Tests switch it off to cover the
+    /// packing of A; both give the same bits.
+    /// </summary>
+    internal static bool ReadAInPlace
+    {
+        get => s_readAInPlace;
+        set => s_readAInPlace = value;
     }
 
     /// <summary>
@@ -85,6 +97,9 @@ internal static unsafe class PackedGemm
         {
             GemmJob job = t_job ??= new GemmJob();
             job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale);
+            // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
+            // place, each read front to back. Only a last panel of fewer than eight rows is packed.
+            job.DirectA = csA == 1 && s_readAInPlace;
             int threads = WorkerPool.ThreadCount;
             int blocks = 1;
             bool tall = m > McMax && n <= NcMax;
@@ -115,7 +130,7 @@ internal static unsafe class PackedGemm
                 {
                     blocks = Math.Min(units, 4 * threads);
                 }
-                if (job.SplitColumns && m <= McMax)
+                if (job.SplitColumns && m <= McMax && !job.DirectA)
                 {
                     // Short and wide (a batch of 64 against a layer): pack A once, on all threads, then give each
                     // thread one run of columns: the same rows of W as its block of ∇W = δᵀ x (see DirectB), so the
@@ -179,6 +194,9 @@ internal static unsafe class PackedGemm
 
         /// <summary>Whether B's rows are read in place instead of packed (set by Run for row-major B and a short k).</summary>
         public bool DirectB { get; set; }
+
+        /// <summary>Whether A's rows are read in place instead of packed (set by Run for row-major A).</summary>
+        public bool DirectA { get; set; }
 
         /// <summary>Columns of the micro-tile for this product.</summary>
         public int NR => _nr;
@@ -324,8 +342,12 @@ internal static unsafe class PackedGemm
                     do
                     {
                         int kc = Math.Min(kcStep, _k - pc);
-                        PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
-                        Macro(s, ic, mc, j0, j1 - j0, pc, kc, s.A, _packedB + (long)columnsRounded * pc + (long)j0 * kc);
+                        float* packedA = DirectA ? null : s.A;
+                        if (!DirectA)
+                        {
+                            PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        }
+                        Macro(s, ic, mc, j0, j1 - j0, pc, kc, packedA, _packedB + (long)columnsRounded * pc + (long)j0 * kc);
                         pc += kc;
                     }
                     while (pc < _k);
@@ -338,8 +360,12 @@ internal static unsafe class PackedGemm
                 for (int ic = i0; ic < i1; ic += McMax)
                 {
                     int mc = Math.Min(McMax, i1 - ic);
-                    PackA(_a, _rsA, _csA, ic, mc, 0, _k, s.A);
-                    Macro(s, ic, mc, j0, j1 - j0, 0, _k, s.A, null);
+                    float* packedA = DirectA ? null : s.A;
+                    if (!DirectA)
+                    {
+                        PackA(_a, _rsA, _csA, ic, mc, 0, _k, s.A);
+                    }
+                    Macro(s, ic, mc, j0, j1 - j0, 0, _k, packedA, null);
                 }
                 return;
             }
@@ -354,13 +380,14 @@ internal static unsafe class PackedGemm
                     for (int ic = i0; ic < i1; ic += McMax)
                     {
                         int mc = Math.Min(McMax, i1 - ic);
-                        float* packedA = s.A;
+                        float* packedA = null;
                         if (_packedA is not null)
                         {
                             packedA = _packedA + (long)rowsRounded * pc;
                         }
-                        else
+                        else if (!DirectA)
                         {
+                            packedA = s.A;
                             PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
                         }
                         Macro(s, ic, mc, jc, nc, pc, kc, packedA, s.B);
@@ -372,6 +399,7 @@ internal static unsafe class PackedGemm
         }
 
         // C[ic .. ic+mc, jc .. jc+nc] (+)= packed A block × packed B block for the k block at pc, tile by tile.
+        // packedA null: A's rows are read in place (DirectA), all but a last panel of fewer than MR rows, packed here.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Macro(Scratch s, int ic, int mc, int jc, int nc, int pc, int kc, float* packedA, float* packedB)
         {
@@ -379,6 +407,11 @@ internal static unsafe class PackedGemm
             bool wide = _wide;
             bool add = pc != 0 || _accumulate;
             bool last = pc + kc >= _k;
+            int fullRows = mc / MR * MR;
+            if (packedA is null && fullRows < mc)
+            {
+                PackA(_a, _rsA, _csA, ic + fullRows, mc - fullRows, pc, kc, s.EdgeA);
+            }
             for (int jr = 0; jr < nc; jr += nrMax)
             {
                 int nr = Math.Min(nrMax, nc - jr);
@@ -401,21 +434,43 @@ internal static unsafe class PackedGemm
                 for (int ir = 0; ir < mc; ir += MR)
                 {
                     int mr = Math.Min(MR, mc - ir);
-                    float* panelA = packedA + ir * kc;
+                    // lda 0: a packed panel; otherwise the distance between the rows of A read in place.
+                    float* panelA;
+                    int lda = 0;
+                    if (packedA is not null)
+                    {
+                        panelA = packedA + ir * kc;
+                    }
+                    else if (mr == MR)
+                    {
+                        panelA = _a + (long)(ic + ir) * _rsA + pc;
+                        lda = _rsA;
+                    }
+                    else
+                    {
+                        panelA = s.EdgeA;
+                    }
                     float* tile = _c + (long)(ic + ir) * _n + jc + jr;
                     if (mr == MR && nr == nrMax)
                     {
-                        Kernel(wide, kc, panelA, panelB, ldb, tile, _n, add);
+                        Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add);
                     }
                     else if (wide && nr <= 16)
                     {
                         // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile.
-                        Kernel8x16(kc, panelA, panelB, ldb, s.Tile, nrMax, false);
+                        if (lda == 0)
+                        {
+                            Kernel8x16(kc, panelA, panelB, ldb, s.Tile, nrMax, false);
+                        }
+                        else
+                        {
+                            Kernel8x16Rows(kc, panelA, lda, panelB, ldb, s.Tile, nrMax, false);
+                        }
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
                     else
                     {
-                        Kernel(wide, kc, panelA, panelB, ldb, s.Tile, nrMax, false);
+                        Kernel(wide, kc, panelA, lda, panelB, ldb, s.Tile, nrMax, false);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
                     if (last && _epilogue != GemmEpilogue.None)
@@ -499,9 +554,21 @@ internal static unsafe class PackedGemm
     }
 
     // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
-    private static void Kernel(bool wide, int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
+    // lda: 0 for a packed A panel, else the floats from one row of A read in place to the next.
+    private static void Kernel(bool wide, int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
-        if (wide)
+        if (lda != 0)
+        {
+            if (wide)
+            {
+                Kernel8x32Rows(kc, a, lda, b, ldb, c, ldc, add);
+            }
+            else
+            {
+                Kernel8x16Rows(kc, a, lda, b, ldb, c, ldc, add);
+            }
+        }
+        else if (wide)
         {
             Kernel8x32(kc, a, b, ldb, c, ldc, add);
         }
@@ -643,6 +710,164 @@ internal static unsafe class PackedGemm
         }
         Vector512.Store(v0, c);
         Vector512.Store(v1, c + 16);
+    }
+
+    // Kernel8x32 with A read in place: row r of the tile's A is a + r·lda, read front to back. The same FMAs in the
+    // same order as the packed kernel, so the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x32Rows(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        float* a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        Vector512<float> b0, b1, ai;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            b0 = Vector512.Load(b + 0);
+            b1 = Vector512.Load(b + 16);
+            ai = Vector512.Create(a0[p]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[p]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[p]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[p]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[p]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            b0 = Vector512.Load(b + ldb);
+            b1 = Vector512.Load(b + ldb + 16);
+            ai = Vector512.Create(a0[p + 1]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[p + 1]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[p + 1]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[p + 1]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[p + 1]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[p + 1]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[p + 1]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[p + 1]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            b += 2 * ldb;
+        }
+        if (p < kc)
+        {
+            b0 = Vector512.Load(b + 0);
+            b1 = Vector512.Load(b + 16);
+            ai = Vector512.Create(a0[p]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[p]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[p]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[p]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[p]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[p]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[p]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[p]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+        }
+        Store512(c, c00, c01, add);
+        Store512(c + ldc, c10, c11, add);
+        Store512(c + 2 * ldc, c20, c21, add);
+        Store512(c + 3 * ldc, c30, c31, add);
+        Store512(c + 4 * ldc, c40, c41, add);
+        Store512(c + 5 * ldc, c50, c51, add);
+        Store512(c + 6 * ldc, c60, c61, add);
+        Store512(c + 7 * ldc, c70, c71, add);
+    }
+
+    // Kernel8x16 with A read in place (see Kernel8x32Rows).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x16Rows(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
+        float* a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            Vector256<float> ai = Vector256.Create(a0[p]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a4[p]);
+            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a5[p]);
+            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector256.Create(a6[p]);
+            c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector256.Create(a7[p]);
+            c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
+            b += ldb;
+        }
+        Store256(c, c00, c01, add);
+        Store256(c + ldc, c10, c11, add);
+        Store256(c + 2 * ldc, c20, c21, add);
+        Store256(c + 3 * ldc, c30, c31, add);
+        Store256(c + 4 * ldc, c40, c41, add);
+        Store256(c + 5 * ldc, c50, c51, add);
+        Store256(c + 6 * ldc, c60, c61, add);
+        Store256(c + 7 * ldc, c70, c71, add);
     }
 
     // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs.
@@ -851,6 +1076,7 @@ internal static unsafe class PackedGemm
         private readonly float[] _a = GC.AllocateUninitializedArray<float>(McMax * KcMax, pinned: true);
         private readonly float[] _b = GC.AllocateUninitializedArray<float>(KcMax * NcMax, pinned: true);
         private readonly float[] _tile = GC.AllocateUninitializedArray<float>(MR * 32, pinned: true);
+        private readonly float[] _edgeA = GC.AllocateUninitializedArray<float>(MR * KcMax, pinned: true);
         private float[] _sharedA = [];
         private float[] _sharedB = [];
 
@@ -859,6 +1085,9 @@ internal static unsafe class PackedGemm
         public float* B => Address(_b);
 
         public float* Tile => Address(_tile);
+
+        /// <summary>A last panel of fewer than MR rows of an A otherwise read in place, packed (MR × KcMax).</summary>
+        public float* EdgeA => Address(_edgeA);
 
         public static Scratch ForThisThread() => t_scratch ??= new Scratch();
 

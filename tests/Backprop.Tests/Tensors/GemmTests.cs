@@ -139,6 +139,57 @@ public class GemmTests
         Assert.Equal(one, two);
     }
 
+    // Row-major A (the plain and x·Wᵀ shapes) is read in place by the micro-kernel; the packed panels are the other
+    // way. Same FMAs in the same order, so the same bits: over odd row counts (a last panel packed either way), several
+    // k blocks, the tall path (all of B packed), both kernel widths, one and two threads, with and without accumulation.
+    [Theory]
+    [InlineData(Shape.TransposedB, 64, 128, 784)]
+    [InlineData(Shape.TransposedB, 10000 / 16, 128, 784)]
+    [InlineData(Shape.TransposedB, 301, 10, 128)]
+    [InlineData(Shape.Plain, 64, 784, 10)]
+    [InlineData(Shape.Plain, 61, 70, 513)]
+    [InlineData(Shape.Plain, 7, 33, 9)]
+    [InlineData(Shape.TransposedB, 137, 45, 300)]
+    public void Reading_A_in_place_gives_the_bits_of_packing_it(Shape shape, int m, int n, int k)
+    {
+        if (!PackedGemm.IsSupported)
+        {
+            return;
+        }
+        var rng = new Rng(7);
+        float[] a = Random(rng, m * k, 1.0);
+        float[] b = Random(rng, k * n, 1.0);
+        float[] start = Random(rng, m * n, 1.0);
+        int savedThreads = WorkerPool.ThreadCount;
+        bool savedInPlace = PackedGemm.ReadAInPlace;
+        try
+        {
+            foreach (bool wide in Widths())
+            {
+                using WidthScope scope = Width(wide);
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    WorkerPool.ThreadCount = threads;
+                    foreach (bool accumulate in new[] { false, true })
+                    {
+                        float[] packed = (float[])start.Clone();
+                        float[] inPlace = (float[])start.Clone();
+                        PackedGemm.ReadAInPlace = false;
+                        Multiply(shape, a, b, packed, m, n, k, accumulate);
+                        PackedGemm.ReadAInPlace = true;
+                        Multiply(shape, a, b, inPlace, m, n, k, accumulate);
+                        Assert.Equal(packed, inPlace);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = savedThreads;
+            PackedGemm.ReadAInPlace = savedInPlace;
+        }
+    }
+
     [Fact]
     public void Switching_the_kernel_width_during_products_changes_no_result()
     {
