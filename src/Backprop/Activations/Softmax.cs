@@ -18,21 +18,26 @@ internal static class Softmax
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a, out T max, out T sum) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        max = z[0];
+        // Locals, not the out parameters, carry the loops: the JIT keeps them in registers.
+        a = a[..z.Length];
+        T m = z[0];
         for (int i = 1; i < z.Length; i++)
         {
-            max = T.Max(max, z[i]);
+            m = T.Max(m, z[i]);
         }
-        sum = T.Zero;
+        T s = T.Zero;
         for (int i = 0; i < z.Length; i++)
         {
-            a[i] = T.Exp(z[i] - max);
-            sum += a[i];
+            T e = T.Exp(z[i] - m);
+            a[i] = e;
+            s += e;
         }
         for (int i = 0; i < z.Length; i++)
         {
-            a[i] /= sum;
+            a[i] /= s;
         }
+        max = m;
+        sum = s;
     }
 
     /// <summary>

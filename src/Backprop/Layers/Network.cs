@@ -390,12 +390,19 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             : MeanSquaredError.Loss<T>(A(last), Target);
     }
 
+    // The check is inlined into every pass; growing is not.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureCapacity(int batch)
     {
         if (batch <= _capacity && (DropoutRate == 0 || _mask.Length == 0 || _mask[0].Length >= batch * _layers[0].Outputs))
         {
             return;
         }
+        Grow(batch);
+    }
+
+    private void Grow(int batch)
+    {
         batch = Math.Max(batch, _capacity);
         _z = new T[_layers.Length][];
         _a = new T[_layers.Length][];
