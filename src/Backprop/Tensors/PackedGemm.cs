@@ -483,73 +483,93 @@ internal static unsafe class PackedGemm
 
         private void FinishTile(int row, int rows, int col, int cols)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                long offset = (long)(row + r) * _n + col;
-                PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _bias + col, _aux + offset, cols, _scale);
-            }
+            long offset = (long)row * _n + col;
+            PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale);
         }
     }
 
-    // One row segment of a finished tile: c (+ bias), and aux as the epilogue says; GemmReference.ApplyEpilogue is its twin.
+    // A finished tile of rows × count values (rows ldc apart): c (+ bias), and aux as the epilogue says, element by
+    // element on the widest vectors; GemmReference.ApplyEpilogue is its twin.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, float* bias, float* aux, int count, float scale)
+    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, int ldc, float* bias, float* aux, int rows, int count, float scale)
     {
-        int j = 0;
-        switch (epilogue)
+        int wide = Vector512.IsHardwareAccelerated ? count / 16 * 16 : 0;
+        for (int r = 0; r < rows; r++, c += ldc, aux += ldc)
         {
-            case GemmEpilogue.Bias:
-                for (; j + 8 <= count; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(c + j) + Vector256.Load(bias + j), c + j);
-                }
-                for (; j < count; j++)
-                {
-                    c[j] += bias[j];
-                }
-                break;
-            case GemmEpilogue.BiasRelu:
-                for (; j + 8 <= count; j += 8)
-                {
-                    Vector256<float> z = Vector256.Load(c + j) + Vector256.Load(bias + j);
-                    Vector256.Store(z, c + j);
-                    Vector256.Store(Vector256.Max(z, Vector256<float>.Zero), aux + j);
-                }
-                for (; j < count; j++)
-                {
-                    float z = c[j] + bias[j];
-                    c[j] = z;
-                    aux[j] = MathF.Max(z, 0f);
-                }
-                break;
-            case GemmEpilogue.ReluMask:
-                for (; j + 8 <= count; j += 8)
-                {
-                    Vector256<float> keep = Vector256.GreaterThan(Vector256.Load(aux + j), Vector256<float>.Zero);
-                    Vector256.Store(Vector256.ConditionalSelect(keep, Vector256.Load(c + j), Vector256<float>.Zero), c + j);
-                }
-                for (; j < count; j++)
-                {
-                    if (!(aux[j] > 0f))
+            int j = 0;
+            switch (epilogue)
+            {
+                case GemmEpilogue.Bias:
+                    for (; j < wide; j += 16)
                     {
-                        c[j] = 0f;
+                        Vector512.Store(Vector512.Load(c + j) + Vector512.Load(bias + j), c + j);
                     }
-                }
-                break;
-            case GemmEpilogue.Step:
-                // The product and the sum as two roundings, never contracted into one FMA: the same bits as Sgd's step.
-                Vector256<float> s = Vector256.Create(scale);
-                for (; j + 8 <= count; j += 8)
-                {
-                    Vector256.Store(Vector256.Load(c + j) * s + Vector256.Load(aux + j), aux + j);
-                }
-                for (; j < count; j++)
-                {
-                    aux[j] = c[j] * scale + aux[j];
-                }
-                break;
-            default:
-                break;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(c + j) + Vector256.Load(bias + j), c + j);
+                    }
+                    for (; j < count; j++)
+                    {
+                        c[j] += bias[j];
+                    }
+                    break;
+                case GemmEpilogue.BiasRelu:
+                    for (; j < wide; j += 16)
+                    {
+                        Vector512<float> z = Vector512.Load(c + j) + Vector512.Load(bias + j);
+                        Vector512.Store(z, c + j);
+                        Vector512.Store(Vector512.Max(z, Vector512<float>.Zero), aux + j);
+                    }
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Vector256<float> z = Vector256.Load(c + j) + Vector256.Load(bias + j);
+                        Vector256.Store(z, c + j);
+                        Vector256.Store(Vector256.Max(z, Vector256<float>.Zero), aux + j);
+                    }
+                    for (; j < count; j++)
+                    {
+                        float z = c[j] + bias[j];
+                        c[j] = z;
+                        aux[j] = MathF.Max(z, 0f);
+                    }
+                    break;
+                case GemmEpilogue.ReluMask:
+                    for (; j < wide; j += 16)
+                    {
+                        Vector512<float> keep = Vector512.GreaterThan(Vector512.Load(aux + j), Vector512<float>.Zero);
+                        Vector512.Store(Vector512.ConditionalSelect(keep, Vector512.Load(c + j), Vector512<float>.Zero), c + j);
+                    }
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Vector256<float> keep = Vector256.GreaterThan(Vector256.Load(aux + j), Vector256<float>.Zero);
+                        Vector256.Store(Vector256.ConditionalSelect(keep, Vector256.Load(c + j), Vector256<float>.Zero), c + j);
+                    }
+                    for (; j < count; j++)
+                    {
+                        if (!(aux[j] > 0f))
+                        {
+                            c[j] = 0f;
+                        }
+                    }
+                    break;
+                case GemmEpilogue.Step:
+                    // The product and the sum as two roundings, never contracted into one FMA: the same bits as Sgd's step.
+                    for (; j < wide; j += 16)
+                    {
+                        Vector512.Store(Vector512.Load(c + j) * Vector512.Create(scale) + Vector512.Load(aux + j), aux + j);
+                    }
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(c + j) * Vector256.Create(scale) + Vector256.Load(aux + j), aux + j);
+                    }
+                    for (; j < count; j++)
+                    {
+                        aux[j] = c[j] * scale + aux[j];
+                    }
+                    break;
+                default:
+                    return;
+            }
         }
     }
 
