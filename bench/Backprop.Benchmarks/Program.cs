@@ -7,6 +7,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- --filter '*Gemm*'                        one group
 // dotnet run -c Release -- breakdown [threads]                      where one training step's time goes
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
+// dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 if (args.Length > 0 && args[0] == "breakdown")
