@@ -24,6 +24,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[][] _dropped = [];
     private T[] _input = [];
     private T[] _target = [];
+    private T[] _nextInput = [];
+    private T[] _nextTarget = [];
     private T[] _rowWeights = [];
     private T[] _logSumExp = [];
     private T[]? _classWeights;
@@ -102,6 +104,29 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureCapacity(batch);
         return _target.AsSpan(0, batch * OutputSize);
+    }
+
+    /// <summary>
+    /// A second pair of input and target buffers, (batch, InputSize) and (batch, OutputSize), that the trainer fills
+    /// with the next batch while the network works on the current one; <see cref="SwapBuffers"/> then makes them the
+    /// network's own. Allocated on first use.
+    /// </summary>
+    internal (T[] X, T[] T) NextBuffers(int batch)
+    {
+        EnsureCapacity(batch);
+        if (_nextInput.Length < _input.Length)
+        {
+            _nextInput = new T[_input.Length];
+            _nextTarget = new T[_target.Length];
+        }
+        return (_nextInput, _nextTarget);
+    }
+
+    /// <summary>Exchanges the input and target buffers with the pair of <see cref="NextBuffers"/>.</summary>
+    internal void SwapBuffers()
+    {
+        (_input, _nextInput) = (_nextInput, _input);
+        (_target, _nextTarget) = (_nextTarget, _target);
     }
 
     /// <summary>Rows of the last forward pass.</summary>
@@ -184,13 +209,20 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// (batch, OutputSize), one-hot rows for cross-entropy. Keeps what <see cref="Backward"/> needs.
     /// </summary>
     /// <exception cref="ArgumentException">The spans are shorter than batch rows.</exception>
-    public T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch)
+    public T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch) => Forward(x, t, batch, null, 0);
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/>, handing <paramref name="background"/> to the worker
+    /// threads (<see cref="WorkerPool.RunInBackground"/>) once the first layer is done: the rest of the pass is small
+    /// products on this thread, which the job then runs beside.
+    /// </summary>
+    internal T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch, IBlockJob? background, int backgroundBlocks)
     {
         if (t.Length < batch * OutputSize)
         {
             throw new ArgumentException($"targets hold {t.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
         }
-        RunForward(x, batch, training: true);
+        RunForward(x, batch, training: true, background: background, backgroundBlocks: backgroundBlocks);
         ReadOnlySpan<T> targets = t[..(batch * OutputSize)];
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
         {
@@ -311,7 +343,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
-    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true)
+    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0)
     {
         if (batch < 1)
         {
@@ -346,6 +378,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
             _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp, keepZ: training);
             current = A(l);
+            if (l == 0 && background is not null)
+            {
+                WorkerPool.RunInBackground(background, backgroundBlocks);
+            }
             if (dropout && l < _layers.Length - 1)
             {
                 Span<T> mask = _mask[l].AsSpan(0, current.Length);

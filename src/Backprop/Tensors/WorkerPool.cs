@@ -70,12 +70,27 @@ internal sealed class WorkerPool
         set => s_threadCount = Math.Clamp(value, 1, 64);
     }
 
-    /// <summary>Runs blocks 0 … <paramref name="blocks"/> − 1 of <paramref name="job"/> and returns when all are done.</summary>
+    // The job this thread started with RunInBackground and has not yet waited for: its pool (whose gate this thread
+    // holds meanwhile), generation and block count.
+    [ThreadStatic]
+    private static WorkerPool? t_backgroundPool;
+
+    [ThreadStatic]
+    private static long t_backgroundGeneration;
+
+    [ThreadStatic]
+    private static int t_backgroundBlocks;
+
+    /// <summary>
+    /// Runs blocks 0 … <paramref name="blocks"/> − 1 of <paramref name="job"/> and returns when all are done.
+    /// A job this thread started with <see cref="RunInBackground"/> is finished first.
+    /// </summary>
     public static void Run(IBlockJob job, int blocks)
     {
         int threads = Math.Min(s_threadCount, blocks);
         if (threads > 1)
         {
+            WaitForBackground();
             WorkerPool pool = Shared(threads - 1);
             if (Stopwatch.GetTimestamp() >= Volatile.Read(ref pool._soloUntil) && Monitor.TryEnter(pool._gate))
             {
@@ -93,6 +108,63 @@ internal sealed class WorkerPool
         for (int b = 0; b < blocks; b++)
         {
             job.Execute(b);
+        }
+    }
+
+    /// <summary>
+    /// Hands blocks 0 … <paramref name="blocks"/> − 1 of <paramref name="job"/> to the worker threads and returns at
+    /// once, so that the calling thread can go on with work of its own (the trainer gathers the next batch this way
+    /// while it computes the small layers of the current one). The job must not touch what the caller works on
+    /// meanwhile. <see cref="WaitForBackground"/> finishes it, running any block no worker has claimed yet; so does the
+    /// next parallel <see cref="Run"/> from this thread. Where no worker is free (one thread, or the pool busy) the
+    /// blocks run here before this returns.
+    /// </summary>
+    public static void RunInBackground(IBlockJob job, int blocks)
+    {
+        WaitForBackground();
+        if (blocks < 1)
+        {
+            return;
+        }
+        if (s_threadCount > 1)
+        {
+            WorkerPool pool = Shared(s_threadCount - 1);
+            if (Stopwatch.GetTimestamp() >= Volatile.Read(ref pool._soloUntil) && Monitor.TryEnter(pool._gate))
+            {
+                t_backgroundGeneration = pool.Publish(job, blocks, Math.Min(s_threadCount - 1, blocks));
+                t_backgroundBlocks = blocks;
+                t_backgroundPool = pool;
+                return;
+            }
+        }
+        for (int b = 0; b < blocks; b++)
+        {
+            job.Execute(b);
+        }
+    }
+
+    /// <summary>Returns when the job this thread started with <see cref="RunInBackground"/> is done (at once if none).</summary>
+    public static void WaitForBackground()
+    {
+        WorkerPool? pool = t_backgroundPool;
+        if (pool is null)
+        {
+            return;
+        }
+        t_backgroundPool = null;
+        try
+        {
+            pool.ClaimBlocks(t_backgroundGeneration);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref pool._done) != t_backgroundBlocks)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            pool._job = null;
+        }
+        finally
+        {
+            Monitor.Exit(pool._gate);
         }
     }
 
@@ -115,7 +187,8 @@ internal sealed class WorkerPool
         return pool;
     }
 
-    private void RunParallel(IBlockJob job, int blocks, int workers)
+    // Makes `job` the pool's current job, open to `workers` workers, and returns its generation. The caller holds _gate.
+    private long Publish(IBlockJob job, int blocks, int workers)
     {
         // Close first: the new generation with no block to claim. A worker still inside ClaimBlocks for the previous
         // job reads a foreign generation from now on, so it can neither claim a block of that job with this job's
@@ -135,6 +208,12 @@ internal sealed class WorkerPool
                 _wake[w].Release();
             }
         }
+        return generation;
+    }
+
+    private void RunParallel(IBlockJob job, int blocks, int workers)
+    {
+        long generation = Publish(job, blocks, workers);
 
         long start = Stopwatch.GetTimestamp();
         ClaimBlocks(generation);

@@ -130,6 +130,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T[] t = validating ? new T[batchSize * data.OutputCount] : [];
         T[] output = validating ? new T[batchSize * data.OutputCount] : [];
         int[] validationRows = validating ? [.. Enumerable.Range(0, validation!.Count)] : [];
+        // Gathering the next batch beside the current one pays where there is a worker thread and more than one batch.
+        bool prefetch = batches > 1 && WorkerPool.ThreadCount > 1;
         // One clock reading per epoch: an epoch starts where the previous one ended, unless a callback ran between
         // them (the callback's time is nobody's epoch).
         long epochStart = Stopwatch.GetTimestamp();
@@ -155,6 +157,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
                 double lossSum = 0;
                 bool complete = true;
+                bool gathered = false;
                 for (int b = 0; b < batches; b++)
                 {
                     int start = b * batchSize;
@@ -162,8 +165,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     // Straight into the network's own input and target buffers: Forward then copies nothing.
                     Span<T> bx = Network.InputBuffer(rows);
                     Span<T> bt = Network.TargetBuffer(rows);
-                    data.Gather(order.AsSpan(start, rows), bx, bt);
-                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows));
+                    if (!gathered)
+                    {
+                        data.Gather(order.AsSpan(start, rows), bx, bt);
+                    }
+                    // The next batch of the epoch is gathered by the worker threads into the network's spare buffers
+                    // while this thread computes the small layers; the rows are the same either way.
+                    IBlockJob? next = null;
+                    int nextBlocks = 0;
+                    if (prefetch && b + 1 < batches)
+                    {
+                        int nextRows = Math.Min(batchSize, data.Count - start - batchSize);
+                        (T[] nx, T[] nt) = Network.NextBuffers(nextRows);
+                        next = data.PrepareGather(order, start + batchSize, nextRows, nx, nt, out nextBlocks);
+                    }
+                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows, next, nextBlocks));
                     if (!double.IsFinite(loss))
                     {
                         throw new TrainingDivergedException(epoch, loss);
@@ -184,6 +200,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     {
                         Network.Backward();
                         Optimizer.Step(Network.Parameters, Network.Gradients);
+                    }
+                    WorkerPool.WaitForBackground();
+                    gathered = next is not null;
+                    if (gathered)
+                    {
+                        Network.SwapBuffers();
                     }
                     BatchCompleted?.Invoke(new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows)));
                     if (cancellation.IsCancellationRequested)
@@ -241,6 +263,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         finally
         {
+            WorkerPool.WaitForBackground();
             Network.SetDropout(0, 0);
             Network.ClassWeights = null;
         }
