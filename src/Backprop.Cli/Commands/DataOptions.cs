@@ -107,7 +107,7 @@ internal sealed class DataOptions
             splits = StratifiedSplit.Split(all, testFraction, validationFraction, seed);
         }
 
-        FeatureScaler scaler = FeatureScaler.Fit(splits.Train.Features, splits.Train.FeatureCount, kind);
+        FeatureScaler scaler = FeatureScaler.Fit(splits.Train, kind);
         splits.Train.Rescale(scaler);
         splits.Validation?.Rescale(scaler);
         splits.Test?.Rescale(scaler);

@@ -5,26 +5,43 @@ namespace Backprop;
 /// <summary>
 /// Samples held once, as one contiguous row-major block of features (Count, FeatureCount), with either class
 /// labels (classification) or target rows (regression, (Count, TargetCount)). Batches are gathered from it into
-/// reused buffers; no per-sample objects exist.
+/// reused buffers; no per-sample objects exist. A set of images read from IDX files keeps its pixel bytes and turns
+/// them into values b / 255 as batches are gathered: a quarter of the memory, and a quarter of the bytes each
+/// shuffled batch pulls from memory. Asking for all of <see cref="Features"/> at once converts them, once.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[] _features;
+    // Exactly one of the two holds the features: values, or image bytes b standing for b / 255 (see PixelBytes).
+    // Features converts the bytes once, on first use; readers take one local copy of each field.
+    private T[]? _features;
+    private byte[]? _pixels;
     private readonly int[]? _labels;
     private readonly T[]? _targets;
 
     /// <summary>A classification set: features (count, featureCount) and one class index per row.</summary>
     /// <exception cref="ArgumentException">Lengths disagree or a label is outside [0, classCount).</exception>
     public Dataset(T[] features, int featureCount, int[] labels, int classCount, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null)
+        : this(features ?? throw new ArgumentNullException(nameof(features)), null, featureCount, labels, classCount, featureNames, classNames)
     {
-        ArgumentNullException.ThrowIfNull(features);
+    }
+
+    /// <summary>
+    /// A classification set of images: <paramref name="pixels"/> (count, featureCount), each byte b the feature value
+    /// b / 255, kept as bytes (see <see cref="PixelBytes"/>).
+    /// </summary>
+    internal static Dataset<T> FromPixels(byte[] pixels, int featureCount, int[] labels, int classCount, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null)
+        => new(null, pixels ?? throw new ArgumentNullException(nameof(pixels)), featureCount, labels, classCount, featureNames, classNames);
+
+    private Dataset(T[]? features, byte[]? pixels, int featureCount, int[] labels, int classCount, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? classNames)
+    {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        if (features.Length != labels.Length * featureCount)
+        int values = features?.Length ?? pixels!.Length;
+        if (values != labels.Length * featureCount)
         {
-            throw new ArgumentException($"{labels.Length} labels need {labels.Length * featureCount} feature values; got {features.Length}.", nameof(features));
+            throw new ArgumentException($"{labels.Length} labels need {labels.Length * featureCount} feature values; got {values}.", features is null ? nameof(pixels) : nameof(features));
         }
         for (int i = 0; i < labels.Length; i++)
         {
@@ -38,6 +55,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"{classCount} classes but {classNames.Count} class names.", nameof(classNames));
         }
         _features = features;
+        _pixels = pixels;
         _labels = labels;
         FeatureCount = featureCount;
         OutputCount = classCount;
@@ -124,7 +142,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 
     /// <summary>All features, (Count, FeatureCount) row-major.</summary>
-    public ReadOnlySpan<T> Features => _features;
+    public ReadOnlySpan<T> Features => Values();
 
     /// <summary>Class index per row (empty for regression).</summary>
     public ReadOnlySpan<int> Labels => _labels;
@@ -133,7 +151,25 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> Targets => _targets;
 
     /// <summary>The features of row <paramref name="row"/>.</summary>
-    public ReadOnlySpan<T> Row(int row) => _features.AsSpan(row * FeatureCount, FeatureCount);
+    public ReadOnlySpan<T> Row(int row) => Values().AsSpan(row * FeatureCount, FeatureCount);
+
+    /// <summary>Whether the features are still image bytes, converted as batches are gathered.</summary>
+    internal bool KeepsPixelBytes => Volatile.Read(ref _features) is null;
+
+    // The feature values, converting image bytes on first use (once: a second thread converting at the same time
+    // produces the same values and one of the two arrays is kept).
+    private T[] Values()
+    {
+        T[]? features = Volatile.Read(ref _features);
+        if (features is not null)
+        {
+            return features;
+        }
+        byte[] pixels = _pixels!;
+        var values = new T[pixels.Length];
+        PixelBytes.Convert<T>(pixels, values);
+        return Interlocked.CompareExchange(ref _features, values, null) ?? values;
+    }
 
     /// <summary>
     /// Copies the rows named by <paramref name="indices"/> into x (rows, FeatureCount) and their targets into
@@ -246,10 +282,19 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = FeatureCount;
         int k = OutputCount;
+        T[]? features = Volatile.Read(ref _features);
+        byte[]? pixels = _pixels;
         for (int r = 0; r < rows.Length; r++)
         {
             int row = rows[r];
-            _features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
+            if (features is not null)
+            {
+                features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
+            }
+            else
+            {
+                PixelBytes.Convert(pixels.AsSpan(row * d, d), x.Slice(r * d, d));
+            }
             Span<T> tr = t.Slice(r * k, k);
             if (_labels is not null)
             {
@@ -300,7 +345,11 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = FeatureCount;
         int k = OutputCount;
-        var x = new T[rows.Length * d];
+        // Image bytes stay bytes: a subset of them is as exact and a quarter of the size.
+        T[]? features = Volatile.Read(ref _features);
+        byte[]? pixels = features is null ? _pixels : null;
+        T[] x = features is null ? [] : new T[rows.Length * d];
+        byte[] subsetPixels = pixels is null ? [] : new byte[rows.Length * d];
         int[]? labels = _labels is null ? null : new int[rows.Length];
         T[]? targets = _targets is null ? null : new T[rows.Length * k];
         for (int r = 0; r < rows.Length; r++)
@@ -310,7 +359,14 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), row, $"Row index outside 0..{Count - 1}.");
             }
-            _features.AsSpan(row * d, d).CopyTo(x.AsSpan(r * d, d));
+            if (pixels is not null)
+            {
+                pixels.AsSpan(row * d, d).CopyTo(subsetPixels.AsSpan(r * d, d));
+            }
+            else
+            {
+                features.AsSpan(row * d, d).CopyTo(x.AsSpan(r * d, d));
+            }
             if (labels is not null)
             {
                 labels[r] = _labels![row];
@@ -320,7 +376,8 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 _targets.AsSpan(row * k, k).CopyTo(targets.AsSpan(r * k, k));
             }
         }
-        Dataset<T> subset = labels is not null ? new Dataset<T>(x, d, labels, k, FeatureNames, ClassNames)
+        Dataset<T> subset = pixels is not null ? new Dataset<T>(null, subsetPixels, d, labels!, k, FeatureNames, ClassNames)
+            : labels is not null ? new Dataset<T>(x, d, labels, k, FeatureNames, ClassNames)
             : targets is not null ? new Dataset<T>(x, d, targets, k, FeatureNames)
             : new Dataset<T>(x, d, FeatureNames, ClassNames);
         return subset.WithInfoFrom(this);
@@ -332,9 +389,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     internal Dataset<T> WithLabels(int[]? labels, IReadOnlyList<string> classNames)
     {
+        T[]? features = Volatile.Read(ref _features);
         Dataset<T> result = labels is null
-            ? new Dataset<T>(_features, FeatureCount, FeatureNames, classNames)
-            : new Dataset<T>(_features, FeatureCount, labels, classNames.Count, FeatureNames, classNames);
+            ? new Dataset<T>(Values(), FeatureCount, FeatureNames, classNames)
+            : features is null
+                ? new Dataset<T>(null, _pixels, FeatureCount, labels, classNames.Count, FeatureNames, classNames)
+                : new Dataset<T>(features, FeatureCount, labels, classNames.Count, FeatureNames, classNames);
         return result.WithInfoFrom(this);
     }
 
@@ -347,7 +407,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"The scaler has {scaler.FeatureCount} features but the data has {FeatureCount}.", nameof(scaler));
         }
-        scaler.Apply(_features.AsSpan());
+        if (scaler.Kind == ScalingKind.None)
+        {
+            return; // image bytes stay bytes
+        }
+        scaler.Apply(Values().AsSpan());
+        _pixels = null;
     }
 
     private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this) { LabelName = source.LabelName, IgnoredColumns = source.IgnoredColumns };
@@ -355,7 +420,8 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>A shallow copy (shares the arrays), so init-only properties can be set on it.</summary>
     internal Dataset(Dataset<T> other)
     {
-        _features = other._features;
+        _features = Volatile.Read(ref other._features);
+        _pixels = other._pixels;
         _labels = other._labels;
         _targets = other._targets;
         FeatureCount = other.FeatureCount;

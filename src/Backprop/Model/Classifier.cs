@@ -22,7 +22,7 @@ public static class Classifier
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new ClassifierOptions();
-        FeatureScaler scaler = FeatureScaler.Fit(train.Features, train.FeatureCount, options.Scaling);
+        FeatureScaler scaler = FeatureScaler.Fit(train, options.Scaling);
         Dataset<float> scaledTrain = Scaled(train, scaler);
         Dataset<float>? scaledValidation = validation is null ? null : Scaled(validation, scaler);
         var run = new ClassifierRun(options, scaledTrain, null);
@@ -36,6 +36,10 @@ public static class Classifier
         if (!data.IsClassification)
         {
             throw new ArgumentException("A classifier needs data with class labels.", nameof(data));
+        }
+        if (scaler.Kind == ScalingKind.None)
+        {
+            return data; // nothing to change, and training does not write to its data
         }
         float[] features = data.Features.ToArray();
         scaler.Apply<float>(features);

@@ -47,6 +47,7 @@ public class IdxReaderTests
         Assert.Equal([2, 0, 1, 2], data.Labels.ToArray());
         Assert.Equal(["0", "1", "2"], data.ClassNames);
         Assert.Equal("pixel5", data.FeatureNames[5]);
+        Assert.True(data.KeepsPixelBytes); // the bytes are kept and converted as batches are gathered
         Assert.Equal(6 / 255f, data.Row(1)[0]);
     }
 

@@ -1,0 +1,71 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop;
+
+/// <summary>
+/// Image bytes as feature values: b ↦ b / 255, rounded once to T. A set of images keeps its bytes (a quarter of the
+/// memory of float32 values) and turns them into values only when a batch is gathered.
+/// </summary>
+internal static class PixelBytes
+{
+    /// <summary>The value of byte <paramref name="b"/>: b / 255 in T. The scalar twin of <see cref="Convert{T}"/>.</summary>
+    public static T Value<T>(byte b) where T : unmanaged, IFloatingPointIeee754<T>
+        => T.CreateChecked(b) / T.CreateChecked(255);
+
+    /// <summary>destination[i] = <see cref="Value{T}"/>(source[i]), bit for bit.</summary>
+    public static void Convert<T>(ReadOnlySpan<byte> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        destination = destination[..source.Length];
+        if (typeof(T) == typeof(float))
+        {
+            ConvertToFloat(source, MemoryMarshal.Cast<T, float>(destination));
+            return;
+        }
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = Value<T>(source[i]);
+        }
+    }
+
+    // For float: b · (1/255) in double, rounded once to float, is b / 255f for every one of the 256 bytes (a test
+    // checks them all), and costs a multiplication instead of a division.
+    private static void ConvertToFloat(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        const double Reciprocal = 1.0 / 255.0;
+        int n = source.Length;
+        int i = 0;
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref float dst = ref MemoryMarshal.GetReference(destination);
+        if (Avx512F.IsSupported)
+        {
+            Vector512<double> s = Vector512.Create(Reciprocal);
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<int> v = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref src, (nuint)i));
+                Vector256<float> lo = Avx512F.ConvertToVector256Single(Avx512F.ConvertToVector512Double(v.GetLower()) * s);
+                Vector256<float> hi = Avx512F.ConvertToVector256Single(Avx512F.ConvertToVector512Double(v.GetUpper()) * s);
+                Vector512.Create(lo, hi).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        else if (Avx2.IsSupported)
+        {
+            Vector256<double> s = Vector256.Create(Reciprocal);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i))).AsByte();
+                Vector256<int> v = Avx2.ConvertToVector256Int32(bytes);
+                Vector128<float> lo = Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(v.GetLower()) * s);
+                Vector128<float> hi = Avx.ConvertToVector128Single(Avx.ConvertToVector256Double(v.GetUpper()) * s);
+                Vector256.Create(lo, hi).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref dst, i) = (float)(Unsafe.Add(ref src, i) * Reciprocal);
+        }
+    }
+}

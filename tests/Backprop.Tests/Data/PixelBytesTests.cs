@@ -1,0 +1,122 @@
+namespace Backprop.Tests.Data;
+
+/// <summary>
+/// Image sets keep their bytes and convert them as batches are gathered. Every path that turns a byte into a value
+/// (the vector conversion at every tail length, a gather, a subset, all features at once, training itself) must give
+/// the bits of the scalar b / 255.
+/// </summary>
+public class PixelBytesTests
+{
+    private static readonly byte[] AllBytes = [.. Enumerable.Range(0, 256).Select(b => (byte)b)];
+
+    [Fact]
+    public void Every_byte_converts_to_the_bits_of_b_over_255_in_float_and_double()
+    {
+        for (int length = 0; length <= AllBytes.Length; length += length < 40 ? 1 : 31)
+        {
+            // Every tail length, and every byte in every vector lane (the offset shifts the bytes through the lanes).
+            for (int offset = 0; offset < 17 && offset + length <= AllBytes.Length; offset += 8)
+            {
+                ReadOnlySpan<byte> source = AllBytes.AsSpan(offset, length);
+                var floats = new float[length];
+                var doubles = new double[length];
+                PixelBytes.Convert<float>(source, floats);
+                PixelBytes.Convert<double>(source, doubles);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.Equal(source[i] / 255f, floats[i]);
+                    Assert.Equal(source[i] / 255.0, doubles[i]);
+                    Assert.Equal(PixelBytes.Value<float>(source[i]), floats[i]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_set_of_image_bytes_gathers_subsets_and_converts_like_the_same_values_as_floats()
+    {
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 150, width: 37, seed: 3);
+        Assert.True(bytes.KeepsPixelBytes);
+        Assert.False(floats.KeepsPixelBytes);
+
+        int[] rows = [149, 0, 7, 7, 63, 100, 1];
+        var xb = new float[rows.Length * 37];
+        var tb = new float[rows.Length * 4];
+        var xf = new float[xb.Length];
+        var tf = new float[tb.Length];
+        bytes.Gather(rows, xb, tb);
+        floats.Gather(rows, xf, tf);
+        Assert.Equal(xf, xb);
+        Assert.Equal(tf, tb);
+
+        Dataset<float> subset = bytes.Subset(rows);
+        Assert.True(subset.KeepsPixelBytes);
+        Assert.Equal(floats.Subset(rows).Features.ToArray(), subset.Features.ToArray());
+        Assert.Equal(rows.Select(r => floats.Labels[r]), subset.Labels.ToArray());
+
+        bytes.Rescale(FeatureScaler.Fit(bytes, ScalingKind.None));
+        Assert.True(bytes.KeepsPixelBytes);
+        Assert.Equal(floats.Row(42).ToArray(), bytes.Row(42).ToArray());
+        Assert.False(bytes.KeepsPixelBytes); // Row needs the values: converted once, kept
+        Assert.Equal(floats.Features.ToArray(), bytes.Features.ToArray());
+    }
+
+    [Fact]
+    public void Standard_scaling_of_image_bytes_gives_the_values_of_scaling_floats()
+    {
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 80, width: 20, seed: 5);
+        FeatureScaler scaler = FeatureScaler.Fit(floats, ScalingKind.Standard);
+        Assert.Equal(scaler.Offset, FeatureScaler.Fit(bytes, ScalingKind.Standard).Offset);
+        bytes.Rescale(scaler);
+        floats.Rescale(scaler);
+        Assert.False(bytes.KeepsPixelBytes);
+        Assert.Equal(floats.Features.ToArray(), bytes.Features.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Training_on_image_bytes_gives_the_bits_of_training_on_their_values(int threads)
+    {
+        // 640 rows of 784: batches big enough to be gathered on both threads, and beside the computation.
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 640, width: 784, seed: 11);
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            float[] fromBytes = Train(bytes);
+            float[] fromFloats = Train(floats);
+            Assert.Equal(fromFloats, fromBytes);
+            Assert.True(bytes.KeepsPixelBytes);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
+    private static float[] Train(Dataset<float> data)
+    {
+        var network = new Network<float>([data.FeatureCount, 16, data.OutputCount], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+        Initializer.Randomize(network, 2);
+        new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 64, Shuffle = true, Seed = 4 }).Fit(data);
+        return network.Parameters.ToArray();
+    }
+
+    private static (Dataset<float> Bytes, Dataset<float> Floats) Pair(int rows, int width, long seed)
+    {
+        var rng = new Rng(seed);
+        var pixels = new byte[rows * width];
+        var labels = new int[rows];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)rng.Next(256);
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            labels[r] = rng.Next(4);
+        }
+        float[] values = [.. pixels.Select(b => b / 255f)];
+        return (Dataset<float>.FromPixels(pixels, width, labels, 4), new Dataset<float>(values, width, (int[])labels.Clone(), 4));
+    }
+}
