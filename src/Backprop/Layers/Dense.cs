@@ -89,18 +89,18 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     // ∇W = δᵀ x is (Outputs, Inputs); ∇b = Σ_rows δ is (Outputs);
     // when inputDelta is not empty it receives ∂L/∂x = δ W, (batch, Inputs), before the previous layer's f'.
     // Returns whether W was also stepped (see ComputeWeightGradients).
-    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, T step = default)
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, T step = default, T decay = default)
     {
         if (!inputDelta.IsEmpty)
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
         }
-        return ComputeWeightGradients(x, delta, batch, step);
+        return ComputeWeightGradients(x, delta, batch, step, decay);
     }
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
     // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
-    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, T step = default)
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, T step = default, T decay = default)
     {
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
         {
@@ -109,9 +109,9 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
             PackedGemm.Run(
                 Gemm.AsFloat(delta), Outputs, 1, Gemm.AsFloat<T>(Weights), Inputs, 1, Gemm.AsFloat(inputDelta), batch, Inputs, Outputs,
                 accumulate: false, GemmEpilogue.ReluMask, default, mask);
-            return ComputeWeightGradients(x, delta, batch, step);
+            return ComputeWeightGradients(x, delta, batch, step, decay);
         }
-        bool stepped = Backward(x, delta, inputDelta, batch, step);
+        bool stepped = Backward(x, delta, inputDelta, batch, step, decay);
         if (!inputDelta.IsEmpty)
         {
             ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
@@ -120,9 +120,9 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // ∇W = δᵀ x and ∇b = Σ_rows δ. With a step s ≠ 0 (s = −η) on the float path, each tile of ∇W also updates W as
-    // W ← ∇W · s + W while it is in cache, and the method returns true; W must then no longer be read by this pass
-    // (δ W is computed before).
-    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step)
+    // W ← ∇W · s + W (or, with weight decay d = λ ≠ 0, W ← (W · d + ∇W) · s + W) while it is in cache, and the method
+    // returns true; W must then no longer be read by this pass (δ W is computed before).
+    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay)
     {
         Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
         Span<T> db = _network.GradientArray.AsSpan(BiasOffset, Outputs);
@@ -132,7 +132,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
             // op(A) = δᵀ: element (i, p) is δ[p·Outputs + i]; op(B) = x.
             PackedGemm.Run(
                 Gemm.AsFloat(delta), 1, Outputs, Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(dw), Outputs, Inputs, batch,
-                accumulate: false, GemmEpilogue.Step, default, Gemm.AsFloat(Weights), float.CreateTruncating(step));
+                accumulate: false, decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, default, Gemm.AsFloat(Weights),
+                float.CreateTruncating(step), float.CreateTruncating(decay));
             stepped = true;
         }
         else if (batch == 1)

@@ -253,23 +253,26 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
-    public void Backward() => RunBackward(T.Zero);
+    public void Backward() => RunBackward(T.Zero, T.Zero);
 
     /// <summary>
-    /// <see cref="Backward()"/> followed by the plain gradient-descent step θ ← θ + (−η) ∇θ of <paramref name="sgd"/>
-    /// (no momentum, no weight decay), with the same bits as <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>.
-    /// On the float path each layer's weights are stepped tile by tile as their gradient is produced, so the
-    /// gradients are not read back from memory; <see cref="Gradients"/> is filled all the same.
+    /// <see cref="Backward()"/> followed by the gradient-descent step of <paramref name="sgd"/> without momentum,
+    /// θ ← θ + (−η) ∇θ, or with weight decay λ, θ ← θ + (−η) (∇θ + λ θ), with the same bits as
+    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each layer's weights are stepped
+    /// tile by tile as their gradient is produced, so the gradients are not read back from memory;
+    /// <see cref="Gradients"/> is filled all the same.
     /// </summary>
     internal void BackwardAndStep(Sgd<T> sgd)
     {
-        if (sgd.Momentum != 0 || sgd.WeightDecay != 0)
+        if (sgd.Momentum != 0)
         {
-            throw new ArgumentException("Only the plain step (no momentum, no weight decay) is fused with the backward pass.", nameof(sgd));
+            throw new ArgumentException("Only the step without momentum is fused with the backward pass.", nameof(sgd));
         }
-        T step = -T.CreateChecked(sgd.LearningRate);
+        T eta = T.CreateChecked(sgd.LearningRate);
+        T lambda = T.CreateChecked(sgd.WeightDecay);
+        T step = -eta;
         Span<bool> stepped = stackalloc bool[_layers.Length];
-        RunBackward(step, stepped);
+        RunBackward(step, lambda, stepped);
         foreach (Dense<T> layer in _layers)
         {
             Span<T> parameters = ParameterArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
@@ -281,13 +284,21 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 parameters = parameters[weights..];
                 gradients = gradients[weights..];
             }
-            ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
+            if (lambda == T.Zero)
+            {
+                ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
+            }
+            else
+            {
+                ParallelElementwise.DecayedStep(parameters, gradients, eta, lambda);
+            }
         }
         ((IStatefulOptimizer<T>)sgd).Steps++;
     }
 
-    // step ≠ 0 asks layers to step their weights as W ← ∇W · step + W while producing ∇W; stepped records which did.
-    private void RunBackward(T step, Span<bool> stepped = default)
+    // step ≠ 0 asks layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)
+    // while producing ∇W; stepped records which did.
+    private void RunBackward(T step, T decay, Span<bool> stepped = default)
     {
         if (!_hasTargets)
         {
@@ -317,8 +328,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             bool fusedPrevious = l > 0 && !_droppedOut;
             // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow; with dropout the mask comes first (below).
             bool layerStepped = fusedPrevious
-                ? layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step)
-                : layer.Backward(x, Delta(l), inputDelta, _batch, step);
+                ? layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step, decay)
+                : layer.Backward(x, Delta(l), inputDelta, _batch, step, decay);
             if (!stepped.IsEmpty)
             {
                 stepped[l] = layerStepped;

@@ -2,7 +2,7 @@ namespace Backprop;
 
 /// <summary>
 /// What a packed GEMM applies to each finished output tile while it is still in cache (fusion), with
-/// c the product, b a per-column bias, aux a second matrix laid out like c and s a scalar.
+/// c the product, b a per-column bias, aux a second matrix laid out like c and s, d scalars.
 /// </summary>
 internal enum GemmEpilogue
 {
@@ -23,4 +23,10 @@ internal enum GemmEpilogue
     /// gradient-descent step W ← W + (−η) ∇W on the tile still in cache, rounded exactly as <see cref="Sgd{T}"/> rounds it.
     /// </summary>
     Step,
+
+    /// <summary>
+    /// c = product and aux = (aux · d + c) · s + aux, each product rounded before its sum, with scalars s and d: ∇W and
+    /// the step with weight decay W ← W − η (∇W + λ W) (s = −η, d = λ), rounded exactly as <see cref="Sgd{T}"/> rounds it.
+    /// </summary>
+    DecayedStep,
 }

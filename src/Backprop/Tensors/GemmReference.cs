@@ -61,7 +61,7 @@ internal static class GemmReference
 
     // The twin of the packed GEMM's epilogue over a whole (m, n) result: c is the product, bias has n values,
     // aux is laid out like c.
-    public static void ApplyEpilogue<T>(GemmEpilogue epilogue, Span<T> c, ReadOnlySpan<T> bias, Span<T> aux, int m, int n, T scale = default)
+    public static void ApplyEpilogue<T>(GemmEpilogue epilogue, Span<T> c, ReadOnlySpan<T> bias, Span<T> aux, int m, int n, T scale = default, T decay = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)
@@ -86,6 +86,9 @@ internal static class GemmReference
                         break;
                     case GemmEpilogue.Step:
                         aux[at] = c[at] * scale + aux[at];
+                        break;
+                    case GemmEpilogue.DecayedStep:
+                        aux[at] = (aux[at] * decay + c[at]) * scale + aux[at];
                         break;
                     default:
                         break;

@@ -68,7 +68,7 @@ internal static unsafe class PackedGemm
         ReadOnlySpan<float> a, int rsA, int csA,
         ReadOnlySpan<float> b, int rsB, int csB,
         Span<float> c, int m, int n, int k, bool accumulate,
-        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0)
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0, float decay = 0)
     {
         if (m <= 0 || n <= 0)
         {
@@ -84,7 +84,7 @@ internal static unsafe class PackedGemm
         {
             throw new ArgumentException($"bias holds {bias.Length} values; {n} needed.", nameof(bias));
         }
-        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask or GemmEpilogue.Step) && aux.Length < m * n)
+        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask or GemmEpilogue.Step or GemmEpilogue.DecayedStep) && aux.Length < m * n)
         {
             throw new ArgumentException($"aux holds {aux.Length} values; ({m}, {n}) needs {m * n}.", nameof(aux));
         }
@@ -96,7 +96,7 @@ internal static unsafe class PackedGemm
         fixed (float* paux = aux)
         {
             GemmJob job = t_job ??= new GemmJob();
-            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale);
+            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale, decay);
             // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
             // place, each read front to back. Only a last panel of fewer than eight rows is packed.
             job.DirectA = csA == 1 && s_readAInPlace;
@@ -189,6 +189,7 @@ internal static unsafe class PackedGemm
         private bool _accumulate;
         private GemmEpilogue _epilogue;
         private float _scale;
+        private float _decay;
 
         public bool SplitColumns { get; set; }
 
@@ -204,9 +205,10 @@ internal static unsafe class PackedGemm
         public int Blocks { get; set; }
 
         public void Set(float* a, int rsA, int csA, float* b, int rsB, int csB, float* c, int m, int n, int k,
-            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux, float scale)
+            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux, float scale, float decay)
         {
             _scale = scale;
+            _decay = decay;
             _a = a;
             _b = b;
             _c = c;
@@ -484,14 +486,14 @@ internal static unsafe class PackedGemm
         private void FinishTile(int row, int rows, int col, int cols)
         {
             long offset = (long)row * _n + col;
-            PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale);
+            PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale, _decay);
         }
     }
 
     // A finished tile of rows × count values (rows ldc apart): c (+ bias), and aux as the epilogue says, element by
     // element on the widest vectors; GemmReference.ApplyEpilogue is its twin.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, int ldc, float* bias, float* aux, int rows, int count, float scale)
+    private static void ApplyEpilogue(GemmEpilogue epilogue, float* c, int ldc, float* bias, float* aux, int rows, int count, float scale, float decay)
     {
         int wide = Vector512.IsHardwareAccelerated ? count / 16 * 16 : 0;
         for (int r = 0; r < rows; r++, c += ldc, aux += ldc)
@@ -565,6 +567,25 @@ internal static unsafe class PackedGemm
                     for (; j < count; j++)
                     {
                         aux[j] = c[j] * scale + aux[j];
+                    }
+                    break;
+                case GemmEpilogue.DecayedStep:
+                    // s = W λ + ∇W, then W = s (−η) + W: Sgd's rounding with weight decay, no FMA anywhere.
+                    for (; j < wide; j += 16)
+                    {
+                        Vector512<float> w = Vector512.Load(aux + j);
+                        Vector512<float> sum = w * Vector512.Create(decay) + Vector512.Load(c + j);
+                        Vector512.Store(sum * Vector512.Create(scale) + w, aux + j);
+                    }
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        Vector256<float> w = Vector256.Load(aux + j);
+                        Vector256<float> sum = w * Vector256.Create(decay) + Vector256.Load(c + j);
+                        Vector256.Store(sum * Vector256.Create(scale) + w, aux + j);
+                    }
+                    for (; j < count; j++)
+                    {
+                        aux[j] = (aux[j] * decay + c[j]) * scale + aux[j];
                     }
                     break;
                 default:

@@ -190,10 +190,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         stop = StopReason.LossBelowThreshold;
                         break;
                     }
-                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is Sgd<T> { Momentum: 0, WeightDecay: 0 } plain)
+                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is Sgd<T> { Momentum: 0 } plain)
                     {
-                        // The same bits as Backward then Step, with each weight tile stepped while it is in cache
-                        // (only the float kernels fuse the step; for double it would only add calls).
+                        // The same bits as Backward then Step (with or without weight decay), with each weight tile
+                        // stepped while it is in cache (only the float kernels fuse the step; for double it would
+                        // only add calls).
                         Network.BackwardAndStep(plain);
                     }
                     else

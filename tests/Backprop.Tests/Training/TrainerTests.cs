@@ -185,9 +185,9 @@ public class TrainerTests
     }
 
     // Sgd's step behind a type the trainer does not recognise, so that it runs Backward and then Step.
-    private sealed class UnfusedSgd(double learningRate) : IOptimizer<float>
+    private sealed class UnfusedSgd(double learningRate, double weightDecay) : IOptimizer<float>
     {
-        private readonly Sgd<float> _inner = new(learningRate);
+        private readonly Sgd<float> _inner = new(learningRate, 0, weightDecay: weightDecay);
 
         public double LearningRate { get => _inner.LearningRate; set => _inner.LearningRate = value; }
 
@@ -195,11 +195,14 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData("relu", 0.0)]
-    [InlineData("relu", 0.3)]
-    [InlineData("sigmoid", 0.0)]
-    [InlineData("tanh", 0.2)]
-    public void Plain_sgd_stepped_inside_the_backward_pass_gives_the_bits_of_backward_then_step(string activation, double dropout)
+    [InlineData("relu", 0.0, 0.0)]
+    [InlineData("relu", 0.3, 0.0)]
+    [InlineData("sigmoid", 0.0, 0.0)]
+    [InlineData("tanh", 0.2, 0.0)]
+    [InlineData("relu", 0.0, 1e-4)]
+    [InlineData("relu", 0.3, 0.01)]
+    [InlineData("tanh", 0.0, 0.003)]
+    public void Sgd_stepped_inside_the_backward_pass_gives_the_bits_of_backward_then_step(string activation, double dropout, double weightDecay)
     {
         Activation hidden = Enum.Parse<Activation>(activation, ignoreCase: true);
         Dataset<float> data = TestData.Blobs(300);
@@ -216,14 +219,16 @@ public class TrainerTests
         }
         foreach (bool bigBatches in new[] { false, true })
         {
-            float[] fused = Train(new Sgd<float>(0.2), bigBatches);
-            float[] unfused = Train(new UnfusedSgd(0.2), bigBatches);
+            float[] fused = Train(new Sgd<float>(0.2, 0, weightDecay: weightDecay), bigBatches);
+            float[] unfused = Train(new UnfusedSgd(0.2, weightDecay), bigBatches);
             Assert.True(fused.AsSpan().SequenceEqual(unfused), $"batch {(bigBatches ? 150 : 7)}: the parameters differ");
         }
     }
 
-    [Fact]
-    public void The_fused_step_fills_the_gradients_and_counts_the_step()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.02)]
+    public void The_fused_step_fills_the_gradients_and_counts_the_step(double weightDecay)
     {
         Dataset<float> data = TestData.Blobs(64);
         var x = new float[64 * 2];
@@ -236,8 +241,8 @@ public class TrainerTests
             return network;
         }
         Network<float> a = Make(), b = Make();
-        var sgdA = new Sgd<float>(0.5);
-        var sgdB = new Sgd<float>(0.5);
+        var sgdA = new Sgd<float>(0.5, 0, weightDecay: weightDecay);
+        var sgdB = new Sgd<float>(0.5, 0, weightDecay: weightDecay);
         a.Forward(x, t, 64);
         a.BackwardAndStep(sgdA);
         b.Forward(x, t, 64);
