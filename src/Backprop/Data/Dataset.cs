@@ -290,7 +290,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         int rowBytes = features is not null ? d * Unsafe.SizeOf<T>() : d;
         // Shuffled rows are cache misses, each row a short sequential run the hardware prefetcher hardly starts on.
         // Asking for rows PrefetchRows ahead, every cache line of them, keeps many misses in flight at once.
-        int ahead = Sse.IsSupported ? Math.Min(PrefetchRows, rows.Length) : 0;
+        int ahead = Sse.IsSupported && rows.Length > PrefetchRows ? PrefetchRows : 0;
         for (int r = 0; r < ahead; r++)
         {
             Prefetch(features, pixels, rows[r], d, rowBytes);
