@@ -205,10 +205,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         Network.Backward();
                         Optimizer.Step(Network.Parameters, Network.Gradients);
                     }
-                    WorkerPool.WaitForBackground();
                     gathered = next is not null;
                     if (gathered)
                     {
+                        WorkerPool.WaitForBackground();
                         Network.SwapBuffers();
                     }
                     BatchCompleted?.Invoke(new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows)));
@@ -284,7 +284,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             best = _bestEpoch;
         }
         EpochReport? last = _history.Count > 0 ? _history[^1] : null;
-        return new TrainingResult(last?.Epoch ?? 0, last?.Loss ?? double.NaN, stop ?? StopReason.MaxEpochs, [.. _history.Select(h => h.Loss)])
+        var losses = new double[_history.Count];
+        for (int i = 0; i < losses.Length; i++)
+        {
+            losses[i] = _history[i].Loss;
+        }
+        return new TrainingResult(last?.Epoch ?? 0, last?.Loss ?? double.NaN, stop ?? StopReason.MaxEpochs, losses)
         {
             History = [.. _history],
             BestEpoch = best,
