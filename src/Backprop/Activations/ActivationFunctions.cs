@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -31,7 +32,8 @@ internal static class ActivationFunctions
             case Activation.Relu: Relu.Forward(z, a); break;
             case Activation.LeakyRelu: LeakyRelu.Forward(z, a); break;
             case Activation.Softmax when typeof(T) == typeof(float):
-                Softmax.ForwardRows(z, a, width, logSumExp);
+                Softmax.ForwardRowsParallel(
+                    MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(a), width, MemoryMarshal.Cast<T, float>(logSumExp));
                 break;
             case Activation.Softmax:
                 for (int r = 0; r < z.Length; r += width)

@@ -90,6 +90,68 @@ internal static class Softmax
         }
     }
 
+    // From this many values on, the rows are split between the threads (inference on 10 000 rows: 100 000 values).
+    // Blocks are whole rows and at least MinimumBlockRows of them, so every block's exponentials take the same
+    // vector path and a row's bits do not depend on the split.
+    private const int ParallelValues = 1 << 15;
+    private const int MinimumBlockRows = 256;
+
+    /// <summary><see cref="ForwardRows{T}"/> for float, with large batches split into row blocks over the threads.</summary>
+    public static unsafe void ForwardRowsParallel(ReadOnlySpan<float> z, Span<float> a, int width, Span<float> logSumExp = default)
+    {
+        int rows = z.Length / width;
+        int blocks = Math.Min(WorkerPool.ThreadCount, rows / MinimumBlockRows);
+        if (z.Length < ParallelValues || blocks < 2)
+        {
+            ForwardRows(z, a, width, logSumExp);
+            return;
+        }
+        fixed (float* pz = z)
+        fixed (float* pa = a)
+        fixed (float* plse = logSumExp)
+        {
+            SoftmaxJob job = SoftmaxJob.ForThisThread();
+            job.Set(pz, pa, logSumExp.IsEmpty ? null : plse, rows, width, blocks);
+            WorkerPool.Run(job, blocks);
+            job.Set(null, null, null, 0, 0, 0);
+        }
+    }
+
+    private sealed unsafe class SoftmaxJob : IBlockJob
+    {
+        [ThreadStatic]
+        private static SoftmaxJob? t_job;
+
+        private float* _z;
+        private float* _a;
+        private float* _logSumExp;
+        private int _rows;
+        private int _width;
+        private int _blocks;
+
+        public static SoftmaxJob ForThisThread() => t_job ??= new SoftmaxJob();
+
+        public void Set(float* z, float* a, float* logSumExp, int rows, int width, int blocks)
+        {
+            _z = z;
+            _a = a;
+            _logSumExp = logSumExp;
+            (_rows, _width, _blocks) = (rows, width, blocks);
+        }
+
+        public void Execute(int block)
+        {
+            int first = (int)((long)_rows * block / _blocks);
+            int end = (int)((long)_rows * (block + 1) / _blocks);
+            int count = (end - first) * _width;
+            ForwardRows<float>(
+                new ReadOnlySpan<float>(_z + (long)first * _width, count),
+                new Span<float>(_a + (long)first * _width, count),
+                _width,
+                _logSumExp is null ? default : new Span<float>(_logSumExp + first, end - first));
+        }
+    }
+
     /// <summary>log Σ_j e^(z_j), computed stably as max z + log Σ_j e^(z_j − max z).</summary>
     public static T LogSumExp<T>(ReadOnlySpan<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
