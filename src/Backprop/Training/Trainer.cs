@@ -299,8 +299,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Epochs shorter than this that nobody watches as they end (no epoch callback) are timed in groups of up to
     // EpochsPerReading, one clock reading per group, each epoch's Seconds the group's mean. A reading costs some 20 ns,
     // an eighth of an epoch of the article's network; in a group its own cost is spread instead of added to each epoch.
-    private const double GroupedEpochSeconds = 20e-6;
     private const int EpochsPerReading = 64;
+
+    /// <summary>The epoch length below which unwatched epochs are timed in groups (20 µs). Tests change it.</summary>
+    internal static double GroupedEpochSeconds { get; set; } = 20e-6;
 
     // Gives the last `untimed` reports of the history the mean time since `start`; returns it and restarts the clock.
     private double TimeUntimed(ref long start, ref int untimed)
