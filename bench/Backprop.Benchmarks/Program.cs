@@ -9,6 +9,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
+// dotnet run -c Release -- l2-probe                                 the pieces of the small second layer of a step
 // dotnet run -c Release -- gather-probe [dir]                      gathering shuffled Fashion-MNIST batches, bytes vs floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 if (args.Length > 0 && args[0] == "breakdown")
@@ -24,6 +25,11 @@ if (args.Length > 0 && args[0] == "article-breakdown")
 {
     ArticleBreakdown.Run(Console.Out);
     ArticleLoopTiming.Run(Console.Out);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "l2-probe")
+{
+    L2Probe.Run(Console.Out);
     return 0;
 }
 if (args.Length > 0 && args[0] == "gather-probe")
