@@ -592,24 +592,13 @@ internal static unsafe class PackedGemm
     // lda: 0 for a packed A panel, else the floats from one row of A read in place to the next.
     private static void Kernel(bool wide, int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
-        if (lda != 0)
+        if (wide)
         {
-            if (wide)
-            {
-                Kernel8x32Rows(kc, a, lda, b, ldb, c, ldc, add);
-            }
-            else
-            {
-                Kernel8x16Rows(kc, a, lda, b, ldb, c, ldc, add);
-            }
-        }
-        else if (wide)
-        {
-            Kernel8x32(kc, a, b, ldb, c, ldc, add);
+            Kernel8x32(kc, a, lda, b, ldb, c, ldc, add);
         }
         else
         {
-            Kernel8x16(kc, a, b, ldb, c, ldc, add);
+            Kernel8x16(kc, a, lda, b, ldb, c, ldc, add);
         }
     }
 
@@ -628,100 +617,107 @@ internal static unsafe class PackedGemm
         }
     }
 
-    // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs.
+    // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs. A is a
+    // packed panel or eight rows read in place; each element gets the same FMAs in the same order either way.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel8x32(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
+        // a[r·lda + p].
+        long rs = lda == 0 ? 1 : lda;
+        long step = lda == 0 ? MR : 1;
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
+        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
+        long end = kc * step;
+        long at = 0;
         // Two steps of p per iteration: the loop's own instructions are then a small share of the FMAs.
         Vector512<float> b0, b1, ai;
-        int p = 0;
-        for (; p + 2 <= kc; p += 2)
+        for (; at + step < end; at += 2 * step)
         {
-            b0 = Vector512.Load(b + 0);
+            b0 = Vector512.Load(b);
             b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a[0]);
+            ai = Vector512.Create(a0[at]);
             c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a[1]);
+            ai = Vector512.Create(a1[at]);
             c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a[2]);
+            ai = Vector512.Create(a2[at]);
             c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a[3]);
+            ai = Vector512.Create(a3[at]);
             c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a[4]);
+            ai = Vector512.Create(a4[at]);
             c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a[5]);
+            ai = Vector512.Create(a5[at]);
             c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a[6]);
+            ai = Vector512.Create(a6[at]);
             c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
             c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a[7]);
+            ai = Vector512.Create(a7[at]);
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
             b0 = Vector512.Load(b + ldb);
             b1 = Vector512.Load(b + ldb + 16);
-            ai = Vector512.Create(a[8]);
+            ai = Vector512.Create(a0[at + step]);
             c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a[9]);
+            ai = Vector512.Create(a1[at + step]);
             c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a[10]);
+            ai = Vector512.Create(a2[at + step]);
             c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a[11]);
+            ai = Vector512.Create(a3[at + step]);
             c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a[12]);
+            ai = Vector512.Create(a4[at + step]);
             c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a[13]);
+            ai = Vector512.Create(a5[at + step]);
             c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a[14]);
+            ai = Vector512.Create(a6[at + step]);
             c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
             c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a[15]);
+            ai = Vector512.Create(a7[at + step]);
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            a += 2 * MR;
             b += 2 * ldb;
         }
-        if (p < kc)
+        if (at < end)
         {
-            b0 = Vector512.Load(b + 0);
+            b0 = Vector512.Load(b);
             b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a[0]);
+            ai = Vector512.Create(a0[at]);
             c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a[1]);
+            ai = Vector512.Create(a1[at]);
             c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a[2]);
+            ai = Vector512.Create(a2[at]);
             c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a[3]);
+            ai = Vector512.Create(a3[at]);
             c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a[4]);
+            ai = Vector512.Create(a4[at]);
             c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a[5]);
+            ai = Vector512.Create(a5[at]);
             c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a[6]);
+            ai = Vector512.Create(a6[at]);
             c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
             c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a[7]);
+            ai = Vector512.Create(a7[at]);
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
         }
@@ -747,181 +743,24 @@ internal static unsafe class PackedGemm
         Vector512.Store(v1, c + 16);
     }
 
-    // Kernel8x32 with A read in place: row r of the tile's A is a + r·lda, read front to back. The same FMAs in the
-    // same order as the packed kernel, so the same bits.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32Rows(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
-        float* a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-        Vector512<float> b0, b1, ai;
-        int p = 0;
-        for (; p + 2 <= kc; p += 2)
-        {
-            b0 = Vector512.Load(b + 0);
-            b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a0[p]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[p]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[p]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[p]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[p]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[p]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[p]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[p]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b0 = Vector512.Load(b + ldb);
-            b1 = Vector512.Load(b + ldb + 16);
-            ai = Vector512.Create(a0[p + 1]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[p + 1]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[p + 1]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[p + 1]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[p + 1]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[p + 1]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[p + 1]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[p + 1]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b += 2 * ldb;
-        }
-        if (p < kc)
-        {
-            b0 = Vector512.Load(b + 0);
-            b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a0[p]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[p]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[p]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[p]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[p]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[p]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[p]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[p]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-        }
-        Store512(c, c00, c01, add);
-        Store512(c + ldc, c10, c11, add);
-        Store512(c + 2 * ldc, c20, c21, add);
-        Store512(c + 3 * ldc, c30, c31, add);
-        Store512(c + 4 * ldc, c40, c41, add);
-        Store512(c + 5 * ldc, c50, c51, add);
-        Store512(c + 6 * ldc, c60, c61, add);
-        Store512(c + 7 * ldc, c70, c71, add);
-    }
-
-    // Kernel8x16 with A read in place (see Kernel8x32Rows).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16Rows(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
-        float* a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector256<float> b0 = Vector256.Load(b);
-            Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> ai = Vector256.Create(a0[p]);
-            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a1[p]);
-            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a2[p]);
-            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a3[p]);
-            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a4[p]);
-            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a5[p]);
-            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector256.Create(a6[p]);
-            c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector256.Create(a7[p]);
-            c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
-            b += ldb;
-        }
-        Store256(c, c00, c01, add);
-        Store256(c + ldc, c10, c11, add);
-        Store256(c + 2 * ldc, c20, c21, add);
-        Store256(c + 3 * ldc, c30, c31, add);
-        Store256(c + 4 * ldc, c40, c41, add);
-        Store256(c + 5 * ldc, c50, c51, add);
-        Store256(c + 6 * ldc, c60, c61, add);
-        Store256(c + 7 * ldc, c70, c71, add);
-    }
-
     // The left 16 columns of the 8 × 32 tile, one Vector512 accumulator per row: 8 FMAs per p instead of 16 on
-    // Vector256. A is packed (lda 0) or read in place (rows lda apart). The same FMAs in the same order per element
-    // as the other kernels, so the same bits. Writes the tile (ldc apart), never adds.
+    // Vector256. A as in Kernel8x32; the same FMAs in the same order per element as the other kernels, so the same
+    // bits. Writes the tile (ldc apart), never adds.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x16Wide(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
-        // Element (r, p) of A is at a[r·rs + p·ps]: packed panels have rs 1 and ps MR, rows in place rs lda and ps 1.
+        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
+        // a[r·lda + p].
         long rs = lda == 0 ? 1 : lda;
-        long ps = lda == 0 ? MR : 1;
+        long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
         float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
-        for (int p = 0; p < kc; p++)
+        long end = kc * step;
+        for (long at = 0; at < end; at += step)
         {
             Vector512<float> bp = Vector512.Load(b);
-            long at = p * ps;
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[at]), bp, c0);
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[at]), bp, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[at]), bp, c2);
@@ -942,43 +781,50 @@ internal static unsafe class PackedGemm
         Vector512.Store(c7, c + 7 * ldc);
     }
 
-    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs.
+    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs. A as in
+    // Kernel8x32.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16(int kc, float* a, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel8x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
+        // a[r·lda + p].
+        long rs = lda == 0 ? 1 : lda;
+        long step = lda == 0 ? MR : 1;
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
+        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
+        long end = kc * step;
+        for (long at = 0; at < end; at += step)
         {
             Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> ai = Vector256.Create(a[0]);
+            Vector256<float> ai = Vector256.Create(a0[at]);
             c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
             c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a[1]);
+            ai = Vector256.Create(a1[at]);
             c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
             c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a[2]);
+            ai = Vector256.Create(a2[at]);
             c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
             c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a[3]);
+            ai = Vector256.Create(a3[at]);
             c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a[4]);
+            ai = Vector256.Create(a4[at]);
             c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a[5]);
+            ai = Vector256.Create(a5[at]);
             c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector256.Create(a[6]);
+            ai = Vector256.Create(a6[at]);
             c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
             c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector256.Create(a[7]);
+            ai = Vector256.Create(a7[at]);
             c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
-            a += MR;
             b += ldb;
         }
         Store256(c, c00, c01, add);
