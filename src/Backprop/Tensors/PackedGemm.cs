@@ -751,8 +751,6 @@ internal static unsafe class PackedGemm
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
-        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
-        // a[r·lda + p].
         long rs = lda == 0 ? 1 : lda;
         long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
@@ -790,8 +788,6 @@ internal static unsafe class PackedGemm
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
-        // a[r·lda + p].
         long rs = lda == 0 ? 1 : lda;
         long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
