@@ -38,7 +38,7 @@ public class GemmTests
         return data;
     }
 
-    // Beyond one register tile, one k block (256), one row block (128) and one column block (512).
+    // Beyond one register tile, one k block (800), one row block (128) and one column block (512).
     public static TheoryData<Shape, int, int, int> LargeCases()
     {
         var data = new TheoryData<Shape, int, int, int>();
@@ -52,6 +52,8 @@ public class GemmTests
             data.Add(shape, 20, 601, 31);
             data.Add(shape, 1, 300, 299);
             data.Add(shape, 299, 1, 257);
+            data.Add(shape, 37, 45, 1601);
+            data.Add(shape, 9, 130, 2049);
         }
         return data;
     }
@@ -118,6 +120,7 @@ public class GemmTests
     [InlineData(Shape.Plain, 64, 784, 128)]
     [InlineData(Shape.TransposedA, 128, 784, 64)]
     [InlineData(Shape.TransposedB, 300, 257, 513)]
+    [InlineData(Shape.Plain, 130, 300, 1700)]
     public void Float_gemm_is_bit_identical_with_one_and_two_threads(Shape shape, int m, int n, int k)
     {
         var rng = new Rng(42);
@@ -151,6 +154,7 @@ public class GemmTests
     [InlineData(Shape.Plain, 61, 70, 513)]
     [InlineData(Shape.Plain, 7, 33, 9)]
     [InlineData(Shape.TransposedB, 137, 45, 300)]
+    [InlineData(Shape.Plain, 45, 70, 1700)]
     public void Reading_A_in_place_gives_the_bits_of_packing_it(Shape shape, int m, int n, int k)
     {
         if (!PackedGemm.IsSupported)
