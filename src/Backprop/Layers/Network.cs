@@ -465,8 +465,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             _mask[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
             _dropped[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
         }
-        _input = new T[batch * InputSize];
-        _target = new T[batch * OutputSize];
+        // The input and target keep their rows: a batch the trainer gathered ahead must survive a larger Predict
+        // made in between (from a batch callback, say).
+        T[] input = new T[batch * InputSize];
+        T[] target = new T[batch * OutputSize];
+        _input.CopyTo(input, 0);
+        _target.CopyTo(target, 0);
+        _input = input;
+        _target = target;
         _rowWeights = new T[batch];
         _logSumExp = new T[batch];
         _capacity = batch;

@@ -7,8 +7,9 @@ namespace Backprop;
 /// The epoch and batch loop: for each batch, forward (loss), backward (gradients of the mean loss), optimizer step.
 /// Around it: the learning-rate schedule, validation after every epoch, early stopping with the best parameters
 /// restored, dropout and class weights, cancellation after the current batch, and checkpoints.
-/// Buffers are allocated once per run; a step allocates nothing. Everything runs on the calling thread, so a seed
-/// gives bit-identical parameters on every run.
+/// Buffers are allocated once per run; a step allocates nothing. Callbacks run on the calling thread; the kernels split
+/// their work into fixed blocks over the worker threads, and the next batch is gathered beside the current one, so a
+/// seed gives bit-identical parameters on every run and with any thread count.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>

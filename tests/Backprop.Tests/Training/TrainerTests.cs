@@ -254,4 +254,27 @@ public class TrainerTests
         Assert.Equal(1, ((IStatefulOptimizer<float>)sgdA).Steps);
         Assert.Throws<ArgumentException>(() => a.BackwardAndStep(new Sgd<float>(0.1, momentum: 0.9)));
     }
+
+    [Fact]
+    public void A_larger_prediction_from_a_batch_callback_does_not_lose_the_batch_gathered_ahead()
+    {
+        Dataset<float> data = TestData.Blobs(3000);
+        float[] Train(bool predictBetweenBatches)
+        {
+            var network = new Network<float>([2, 64, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            Initializer.Randomize(network, seed: 3);
+            var trainer = new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 1000, Seed = 1 });
+            var rows = new float[2500 * 2];
+            var output = new float[2500 * 3];
+            int grown = 0;
+            if (predictBetweenBatches)
+            {
+                // The first call grows the network's buffers past the batch size, between two batches.
+                trainer.BatchCompleted = _ => network.Predict(rows, Math.Min(1000 + 500 * ++grown, 2500), output);
+            }
+            trainer.Fit(data);
+            return network.Parameters.ToArray();
+        }
+        Assert.Equal(Train(false), Train(true));
+    }
 }
