@@ -122,11 +122,20 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         return (_nextInput, _nextTarget);
     }
 
-    /// <summary>Exchanges the input and target buffers with the pair of <see cref="NextBuffers"/>.</summary>
+    /// <summary>
+    /// Makes the rows in the pair of <see cref="NextBuffers"/> the network's input and targets: the two pairs are
+    /// exchanged, or, if the network grew since (a larger batch in between), the rows are copied over.
+    /// </summary>
     internal void SwapBuffers()
     {
-        (_input, _nextInput) = (_nextInput, _input);
-        (_target, _nextTarget) = (_nextTarget, _target);
+        if (_nextInput.Length == _input.Length && _nextTarget.Length == _target.Length)
+        {
+            (_input, _nextInput) = (_nextInput, _input);
+            (_target, _nextTarget) = (_nextTarget, _target);
+            return;
+        }
+        _nextInput.AsSpan(0, Math.Min(_nextInput.Length, _input.Length)).CopyTo(_input);
+        _nextTarget.AsSpan(0, Math.Min(_nextTarget.Length, _target.Length)).CopyTo(_target);
     }
 
     /// <summary>Rows of the last forward pass.</summary>
@@ -465,14 +474,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             _mask[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
             _dropped[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
         }
-        // The input and target keep their rows: a batch the trainer gathered ahead must survive a larger Predict
-        // made in between (from a batch callback, say).
-        T[] input = new T[batch * InputSize];
-        T[] target = new T[batch * OutputSize];
-        _input.CopyTo(input, 0);
-        _target.CopyTo(target, 0);
-        _input = input;
-        _target = target;
+        _input = new T[batch * InputSize];
+        _target = new T[batch * OutputSize];
         _rowWeights = new T[batch];
         _logSumExp = new T[batch];
         _capacity = batch;

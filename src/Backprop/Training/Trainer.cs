@@ -166,6 +166,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     int start = b * batchSize;
                     int rows = Math.Min(batchSize, data.Count - start);
+                    if (gathered)
+                    {
+                        // The rows gathered ahead become the network's input only now, after the batch callback, so
+                        // that the callback may run the network on anything it likes.
+                        Network.SwapBuffers();
+                    }
                     // Straight into the network's own input and target buffers: Forward then copies nothing.
                     Span<T> bx = Network.InputBuffer(rows);
                     Span<T> bt = Network.TargetBuffer(rows);
@@ -210,7 +216,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     if (gathered)
                     {
                         WorkerPool.WaitForBackground();
-                        Network.SwapBuffers();
                     }
                     BatchCompleted?.Invoke(new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows)));
                     if (cancellation.IsCancellationRequested)

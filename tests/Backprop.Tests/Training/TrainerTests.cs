@@ -255,8 +255,10 @@ public class TrainerTests
         Assert.Throws<ArgumentException>(() => a.BackwardAndStep(new Sgd<float>(0.1, momentum: 0.9)));
     }
 
-    [Fact]
-    public void A_larger_prediction_from_a_batch_callback_does_not_lose_the_batch_gathered_ahead()
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("forward")]
+    public void Running_the_network_from_a_batch_callback_does_not_touch_the_batch_gathered_ahead(string call)
     {
         Dataset<float> data = TestData.Blobs(3000);
         float[] Train(bool predictBetweenBatches)
@@ -264,13 +266,16 @@ public class TrainerTests
             var network = new Network<float>([2, 64, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
             Initializer.Randomize(network, seed: 3);
             var trainer = new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 1000, Seed = 1 });
-            var rows = new float[2500 * 2];
+            float[] rows = [.. Enumerable.Range(0, 2500 * 2).Select(i => (float)Math.Sin(i))];
             var output = new float[2500 * 3];
             int grown = 0;
             if (predictBetweenBatches)
             {
-                // The first call grows the network's buffers past the batch size, between two batches.
-                trainer.BatchCompleted = _ => network.Predict(rows, Math.Min(1000 + 500 * ++grown, 2500), output);
+                // Predictions that grow the network's buffers past the batch size, or a forward pass on other rows,
+                // between two batches.
+                trainer.BatchCompleted = call == "predict"
+                    ? _ => network.Predict(rows, Math.Min(1000 + 500 * ++grown, 2500), output)
+                    : _ => network.Forward(rows, output, 700);
             }
             trainer.Fit(data);
             return network.Parameters.ToArray();
