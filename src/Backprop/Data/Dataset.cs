@@ -230,6 +230,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// themselves (no pointers), so nothing needs to stay pinned while it runs. One job per calling thread is reused:
     /// preparing the next one first finishes this thread's background job.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The set has no labels or targets.</exception>
     /// <exception cref="ArgumentException">The buffers are too short, or an index is outside [0, Count).</exception>
     internal IBlockJob PrepareGather(int[] order, int start, int count, T[] x, T[] t, out int blocks)
     {
