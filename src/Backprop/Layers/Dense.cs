@@ -120,8 +120,9 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // ∇W = δᵀ x and ∇b = Σ_rows δ. With a step s ≠ 0 (s = −η) on the float path, each tile of ∇W also updates W as
-    // W ← ∇W · s + W (or, with weight decay d = λ ≠ 0, W ← (W · d + ∇W) · s + W) while it is in cache, and the method
-    // returns true; W must then no longer be read by this pass (δ W is computed before).
+    // W ← ∇W · s + W (or, with weight decay d = λ ≠ 0, W ← (W · d + ∇W) · s + W) while it is in cache, b is updated
+    // the same way by ∇b, and the method returns true; W must then no longer be read by this pass (δ W is computed
+    // before).
     private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay)
     {
         Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
@@ -129,12 +130,13 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         bool stepped = false;
         if (step != T.Zero && typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {
-            // op(A) = δᵀ: element (i, p) is δ[p·Outputs + i]; op(B) = x.
+            // op(A) = δᵀ: element (i, p) is δ[p·Outputs + i]; op(B) = x. ∇b = Σ_rows δ is op(A)'s row sums, taken and
+            // stepped into b by the same threads, in the same order as the loop below.
             PackedGemm.Run(
                 Gemm.AsFloat(delta), 1, Outputs, Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(dw), Outputs, Inputs, batch,
                 accumulate: false, decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, default, Gemm.AsFloat(Weights),
-                float.CreateTruncating(step), float.CreateTruncating(decay));
-            stepped = true;
+                float.CreateTruncating(step), float.CreateTruncating(decay), Gemm.AsFloat(db), Gemm.AsFloat(Bias));
+            return true;
         }
         else if (batch == 1)
         {

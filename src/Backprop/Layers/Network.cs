@@ -288,10 +288,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             ReadOnlySpan<T> gradients = GradientArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
             if (stepped[layer.Index])
             {
-                // The weights were stepped by the backward pass; the biases remain.
-                int weights = layer.Outputs * layer.Inputs;
-                parameters = parameters[weights..];
-                gradients = gradients[weights..];
+                continue; // the backward pass stepped the weights and the biases
             }
             if (lambda == T.Zero)
             {

@@ -66,13 +66,17 @@ internal static unsafe class PackedGemm
     /// <summary>
     /// C = op(A) op(B) (+ C when <paramref name="accumulate"/>), then the epilogue. op(A)[i, p] = a[i·rsA + p·csA] is
     /// (m, k); op(B)[p, j] = b[p·rsB + j·csB] is (k, n); C is (m, n) row-major with m·n elements; bias has n
-    /// elements and aux is laid out like C where the epilogue uses them.
+    /// elements and aux is laid out like C where the epilogue uses them. When <paramref name="rowSums"/> is not empty
+    /// it receives each row's sum Σ_p op(A)[i, p], added in order of p from zero (∇b = Σ_rows δ beside ∇W = δᵀ x), and
+    /// with a Step or DecayedStep epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux is
+    /// by C; the rows are summed by the thread that owns them.
     /// </summary>
     public static void Run(
         ReadOnlySpan<float> a, int rsA, int csA,
         ReadOnlySpan<float> b, int rsB, int csB,
         Span<float> c, int m, int n, int k, bool accumulate,
-        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0, float decay = 0)
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0, float decay = 0,
+        Span<float> rowSums = default, Span<float> rowAux = default)
     {
         if (m <= 0 || n <= 0)
         {
@@ -92,15 +96,23 @@ internal static unsafe class PackedGemm
         {
             throw new ArgumentException($"aux holds {aux.Length} values; ({m}, {n}) needs {m * n}.", nameof(aux));
         }
+        bool stepRows = !rowSums.IsEmpty && epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
+        if ((!rowSums.IsEmpty && rowSums.Length < m) || (stepRows && rowAux.Length < m))
+        {
+            throw new ArgumentException($"row sums and the rows they step need {m} values each.", nameof(rowSums));
+        }
 
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
         fixed (float* pbias = bias)
         fixed (float* paux = aux)
+        fixed (float* psums = rowSums)
+        fixed (float* prowAux = rowAux)
         {
             GemmJob job = t_job ??= new GemmJob();
             job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale, decay);
+            job.SetRowSums(rowSums.IsEmpty ? null : psums, stepRows ? prowAux : null);
             // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
             // place, each read front to back. Only a last panel of fewer than eight rows is packed.
             job.DirectA = csA == 1 && s_readAInPlace;
@@ -194,6 +206,8 @@ internal static unsafe class PackedGemm
         private GemmEpilogue _epilogue;
         private float _scale;
         private float _decay;
+        private float* _rowSums;
+        private float* _rowAux;
 
         public bool SplitColumns { get; set; }
 
@@ -228,9 +242,15 @@ internal static unsafe class PackedGemm
             (_accumulate, _epilogue) = (accumulate, epilogue);
         }
 
+        public void SetRowSums(float* rowSums, float* rowAux)
+        {
+            _rowSums = rowSums;
+            _rowAux = rowAux;
+        }
+
         public void Clear()
         {
-            _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = null;
+            _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = _rowSums = _rowAux = null;
         }
 
         // Packs all of op(B) (n ≤ NcMax columns), k block after k block, into the thread's shared buffer:
@@ -302,16 +322,59 @@ internal static unsafe class PackedGemm
             else if (Blocks == 1)
             {
                 Compute(0, _m, 0, _n);
+                SumRows(0, _m);
             }
             else if (SplitColumns)
             {
                 (int j0, int j1) = Range(block, (_n + nr - 1) / nr, nr, _n);
                 Compute(0, _m, j0, j1);
+                if (block == 0)
+                {
+                    SumRows(0, _m);
+                }
             }
             else
             {
                 (int i0, int i1) = Range(block, (_m + MR - 1) / MR, MR, _m);
                 Compute(i0, i1, 0, _n);
+                SumRows(i0, i1);
+            }
+        }
+
+        // Row sums of op(A) for rows [i0, i1), each added in order of p from zero, and the step of rowAux by them.
+        private void SumRows(int i0, int i1)
+        {
+            if (_rowSums is null || i0 >= i1)
+            {
+                return;
+            }
+            int i = i0;
+            if (_rsA == 1 && Vector512.IsHardwareAccelerated)
+            {
+                // Consecutive rows are consecutive in memory: sixteen rows at a time, each lane its own row's sum.
+                for (; i + 16 <= i1; i += 16)
+                {
+                    Vector512<float> sum = Vector512<float>.Zero;
+                    float* column = _a + i;
+                    for (int p = 0; p < _k; p++)
+                    {
+                        sum += Vector512.Load(column + (long)p * _csA);
+                    }
+                    Vector512.Store(sum, _rowSums + i);
+                }
+            }
+            for (; i < i1; i++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < _k; p++)
+                {
+                    sum += _a[(long)i * _rsA + (long)p * _csA];
+                }
+                _rowSums[i] = sum;
+            }
+            if (_rowAux is not null)
+            {
+                PackedGemm.ApplyEpilogue(_epilogue, _rowSums + i0, 0, null, _rowAux + i0, 1, i1 - i0, _scale, _decay);
             }
         }
 

@@ -195,6 +195,66 @@ public class GemmTests
         }
     }
 
+    // ∇W = δᵀ x with ∇b = Σ_rows δ beside it: op(A) = δᵀ (rows of A are δ's columns). The row sums must be the
+    // sequential sums from zero, and the stepped row values Sgd's formula on them, bit for bit, on every path: one
+    // block (small), rows split between threads (k in one block), columns split with one thread summing (k > 800).
+    [Theory]
+    [InlineData(128, 784, 64, "Step")]
+    [InlineData(10, 128, 64, "DecayedStep")]
+    [InlineData(37, 45, 1601, "Step")]
+    [InlineData(33, 40, 1000, "DecayedStep")]
+    [InlineData(3, 5, 7, "DecayedStep")]
+    public void Row_sums_of_a_and_their_step_match_the_sequential_sums(int m, int n, int k, string name)
+    {
+        if (!PackedGemm.IsSupported)
+        {
+            return;
+        }
+        GemmEpilogue epilogue = Enum.Parse<GemmEpilogue>(name);
+        var rng = new Rng(m + n + k);
+        float[] delta = Random(rng, k * m, 1.0); // (k, m): op(A)[i, p] = delta[p·m + i]
+        float[] x = Random(rng, k * n, 1.0);
+        float[] w = Random(rng, m * n, 1.0);
+        float[] b = Random(rng, m, 1.0);
+        const float Scale = -0.1f, Decay = 3e-3f;
+        var expectedSums = new float[m];
+        var expectedB = (float[])b.Clone();
+        for (int i = 0; i < m; i++)
+        {
+            float sum = 0f;
+            for (int p = 0; p < k; p++)
+            {
+                sum += delta[p * m + i];
+            }
+            expectedSums[i] = sum;
+        }
+        GemmReference.ApplyEpilogue<float>(epilogue, expectedSums, default, expectedB, 1, m, Scale, Decay);
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            foreach (bool wide in Widths())
+            {
+                using WidthScope scope = Width(wide);
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    WorkerPool.ThreadCount = threads;
+                    var sums = new float[m];
+                    var bias = (float[])b.Clone();
+                    var c = new float[m * n];
+                    var aux = (float[])w.Clone();
+                    PackedGemm.Run(delta, 1, m, x, n, 1, c, m, n, k, accumulate: false, epilogue, default, aux, Scale, Decay, sums, bias);
+                    string label = string.Create(CultureInfo.InvariantCulture, $"({m}, {n}, {k}) wide={wide} threads={threads}");
+                    Assert.True(expectedSums.AsSpan().SequenceEqual(sums), $"{label}: row sums differ");
+                    Assert.True(expectedB.AsSpan().SequenceEqual(bias), $"{label}: stepped rows differ");
+                }
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
     [Fact]
     public void Switching_the_kernel_width_during_products_changes_no_result()
     {
