@@ -34,7 +34,7 @@ internal static class SoftmaxCrossEntropy
         {
             total += SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width), logSumExp[r]);
         }
-        return total / T.CreateChecked(batch);
+        return batch == 1 ? total : total / T.CreateChecked(batch); // x / 1 is x: one row skips the division
     }
 
     /// <summary>One row's loss, −Σ_i t_i (z_i − logsumexp z); rows of t that are zero cost nothing.</summary>
@@ -57,6 +57,15 @@ internal static class SoftmaxCrossEntropy
     /// <summary>δ = (a − t) / B, where a holds the softmax outputs.</summary>
     public static void Delta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> delta, int batch) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (batch == 1)
+        {
+            // (a − t) · 1 is a − t: one row (the article's loop) skips the division and the products.
+            for (int i = 0; i < delta.Length; i++)
+            {
+                delta[i] = a[i] - t[i];
+            }
+            return;
+        }
         T scale = T.One / T.CreateChecked(batch);
         for (int i = 0; i < delta.Length; i++)
         {
