@@ -76,11 +76,15 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             return;
         }
-        Gemm.MultiplyTransposedB(x, w, z, batch, Outputs, Inputs);
+        // z[r, o] = x_r · W_o + b_o: the dot product, then the bias, in one pass.
         for (int r = 0; r < batch; r++)
         {
+            ReadOnlySpan<T> xr = x.Slice(r * Inputs, Inputs);
             Span<T> zr = z.Slice(r * Outputs, Outputs);
-            Gemm.Add(b, zr);
+            for (int o = 0; o < Outputs; o++)
+            {
+                zr[o] = Gemm.Dot(xr, w.Slice(o * Inputs, Inputs)) + b[o];
+            }
         }
         ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs, logSumExp);
     }
