@@ -148,9 +148,10 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
             // directly rather than accumulated into cleared memory.
             for (int o = 0; o < Outputs; o++)
             {
-                Gemm.Scale(x[..Inputs], delta[o], dw.Slice(o * Inputs, Inputs));
+                T d = delta[o];
+                Gemm.Scale(x[..Inputs], d, dw.Slice(o * Inputs, Inputs));
+                db[o] = d;
             }
-            delta[..Outputs].CopyTo(db);
             return false;
         }
         else
