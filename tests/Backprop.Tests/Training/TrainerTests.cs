@@ -184,6 +184,27 @@ public class TrainerTests
         Assert.True(perEpoch < 2000, $"{perEpoch} bytes per epoch");
     }
 
+    [Fact]
+    public void Fused_sgd_steps_with_batches_gathered_ahead_allocate_nothing_only_epochs_do()
+    {
+        // Plain SGD with weight decay: the step inside the backward pass, ∇b in the ∇W job, and (with two threads)
+        // each next batch gathered in the background.
+        Dataset<float> data = TestData.Blobs(1280);
+        long Allocated(int epochs)
+        {
+            var network = new Network<float>([2, 64, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            Initializer.Randomize(network, seed: 8);
+            var trainer = new Trainer<float>(network, new Sgd<float>(0.1, 0, weightDecay: 1e-4), new TrainingOptions { MaxEpochs = epochs, BatchSize = 64, Seed = 2 });
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(data);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(1);
+        long perEpoch = (Allocated(6) - Allocated(2)) / 4;
+        // 20 batches per epoch; an epoch's report and history entry are a few hundred bytes.
+        Assert.True(perEpoch < 1000, $"{perEpoch} bytes per epoch");
+    }
+
     // Sgd's step behind a type the trainer does not recognise, so that it runs Backward and then Step.
     private sealed class UnfusedSgd(double learningRate, double weightDecay) : IOptimizer<float>
     {
