@@ -284,12 +284,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         RunBackward(step, lambda, stepped);
         foreach (Dense<T> layer in _layers)
         {
-            Span<T> parameters = ParameterArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
-            ReadOnlySpan<T> gradients = GradientArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
             if (stepped[layer.Index])
             {
                 continue; // the backward pass stepped the weights and the biases
             }
+            Span<T> parameters = ParameterArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
+            ReadOnlySpan<T> gradients = GradientArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
             if (lambda == T.Zero)
             {
                 ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
