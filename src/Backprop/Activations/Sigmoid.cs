@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Backprop;
@@ -10,6 +11,7 @@ internal static class Sigmoid
     // float: the vectorised exponential (speed). double, the exact path (the article's network, explanations,
     // gradient checks): 1 / (1 + e^(−z)) element by element with Math.Exp, as the article's program computes it;
     // for a layer of a few units it also skips the vector set-up.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))

@@ -282,6 +282,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // Rows `rows` into x (rows, FeatureCount) and their targets into t (rows, OutputCount), one after another.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CopyRows(ReadOnlySpan<int> rows, Span<T> x, Span<T> t)
     {
         int d = FeatureCount;

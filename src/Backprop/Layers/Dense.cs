@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Backprop;
@@ -40,13 +41,25 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     internal int WeightOffset { get; }
 
-    internal int BiasOffset => WeightOffset + Outputs * Inputs;
+    internal int BiasOffset
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => WeightOffset + Outputs * Inputs;
+    }
 
     /// <summary>W, row-major (Outputs, Inputs): W[o, i] is at o × Inputs + i.</summary>
-    public Span<T> Weights => _network.ParameterArray.AsSpan(WeightOffset, Outputs * Inputs);
+    public Span<T> Weights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _network.ParameterArray.AsSpan(WeightOffset, Outputs * Inputs);
+    }
 
     /// <summary>b, length Outputs.</summary>
-    public Span<T> Bias => _network.ParameterArray.AsSpan(BiasOffset, Outputs);
+    public Span<T> Bias
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _network.ParameterArray.AsSpan(BiasOffset, Outputs);
+    }
 
     /// <summary>∇W = δᵀ a_prev of the last <see cref="Network{T}.Backward"/>, (Outputs, Inputs).</summary>
     public ReadOnlySpan<T> WeightGradients => _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);

@@ -71,7 +71,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int InputSize => _layers[0].Inputs;
 
     /// <summary>Number of outputs of the last layer.</summary>
-    public int OutputSize => _layers[^1].Outputs;
+    public int OutputSize
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _layers[^1].Outputs;
+    }
 
     /// <summary>Layer sizes, input first: [in, hidden…, out].</summary>
     public int[] Sizes => [InputSize, .. _layers.Select(l => l.Outputs)];
@@ -145,15 +149,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal ReadOnlySpan<T> Input => _input.AsSpan(0, _batch * InputSize);
 
     /// <summary>The last forward pass's targets (batch, OutputSize).</summary>
-    internal ReadOnlySpan<T> Target => _target.AsSpan(0, _batch * OutputSize);
+    internal ReadOnlySpan<T> Target
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _target.AsSpan(0, _batch * OutputSize);
+    }
 
     /// <summary>z of layer <paramref name="layer"/> in the last forward pass, (batch, Outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<T> Z(int layer) => _z[layer].AsSpan(0, _batch * _layers[layer].Outputs);
 
     /// <summary>a = f(z) of layer <paramref name="layer"/> in the last forward pass, (batch, Outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<T> A(int layer) => _a[layer].AsSpan(0, _batch * _layers[layer].Outputs);
 
     /// <summary>δ = ∂L/∂z of layer <paramref name="layer"/> in the last backward pass, (batch, Outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<T> Delta(int layer) => _delta[layer].AsSpan(0, _batch * _layers[layer].Outputs);
 
     /// <summary>
@@ -225,6 +236,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// threads (<see cref="WorkerPool.RunInBackground"/>) once the first layer is done: the rest of the pass is small
     /// products on this thread, which the job then runs beside.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch, IBlockJob? background, int backgroundBlocks)
     {
         if (t.Length < batch * OutputSize)
@@ -360,6 +372,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0)
     {
         if (batch < 1)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop;
 
@@ -26,6 +27,7 @@ internal static class SoftmaxCrossEntropy
     /// <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^z already known
     /// (from the softmax pass, <see cref="Softmax.ForwardRows{T}"/>): one fewer pass of exponentials.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Loss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width, ReadOnlySpan<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = z.Length / width;
@@ -41,6 +43,7 @@ internal static class SoftmaxCrossEntropy
     private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         => SampleLoss(z, t, Softmax.LogSumExp(z));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, T lse) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sample = T.Zero;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Backprop;
@@ -92,6 +93,7 @@ internal static class Gemm
 
     // c += x · s element-wise, the product rounded before the sum. Short rows (the article's network) skip the
     // call overhead of the vector path; both give the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void MultiplyAdd<T>(ReadOnlySpan<T> x, T s, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < 16)
@@ -109,6 +111,7 @@ internal static class Gemm
     // Σ_p x_p y_p. Rows shorter than 8 (the article's network) are summed left to right, each product rounded
     // before its sum: below one Vector512 of doubles the vector path costs a masked load and a horizontal sum.
     // Which path a product takes depends only on k, so a row gives the same bits in every batch.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < 8)
@@ -125,6 +128,7 @@ internal static class Gemm
     }
 
     // c = x · s element-wise; short rows skip the call overhead of the vector path (same bits).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Scale<T>(ReadOnlySpan<T> x, T s, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < 16)
@@ -138,6 +142,7 @@ internal static class Gemm
         TensorPrimitives.Multiply(x, s, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Add<T>(ReadOnlySpan<T> x, Span<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < 16)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Backprop;
 
@@ -20,7 +21,8 @@ internal static class ParallelElementwise
     private static MultiplyAddJob? t_job;
 
     /// <summary>destination = x · y + addend, element-wise (the product rounded, then the sum: not fused).</summary>
-    public static unsafe void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> addend, Span<T> destination)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> addend, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int length = x.Length;
@@ -33,6 +35,15 @@ internal static class ParallelElementwise
             TensorPrimitives.MultiplyAdd(x, y, addend, destination[..length]);
             return;
         }
+        MultiplyAddInParallel(x, y, addend, destination);
+    }
+
+    // The parallel part of MultiplyAdd, kept out of line so that the short path inlines into its callers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void MultiplyAddInParallel<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> addend, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = x.Length;
         fixed (T* px = x)
         fixed (T* pa = addend)
         fixed (T* pd = destination)
