@@ -977,13 +977,33 @@ internal static unsafe class PackedGemm
                     }
                 }
             }
-            else if (cols == nr && rsB == 1)
+            else if (rsB == 1)
             {
+                // Column-major B (Wᵀ in x Wᵀ): eight rows of the panel at a time, whole groups of eight columns by
+                // 8 × 8 transposes. A narrow last panel (the 10 columns of a classifier's Wᵀ) gets its last few
+                // columns element by element and its padding in vector stores.
+                int whole = cols & ~7;
                 for (; p + 8 <= kc; p += 8)
                 {
-                    for (int g = 0; g < nr; g += 8)
+                    for (int g = 0; g < whole; g += 8)
                     {
                         Transpose8x8(origin + (long)g * csB + p, csB, panel + p * nr + g, nr);
+                    }
+                    if (whole == cols)
+                    {
+                        continue;
+                    }
+                    for (int q = p; q < p + 8; q++)
+                    {
+                        float* d = panel + q * nr;
+                        for (int g = whole; g < nr; g += 8)
+                        {
+                            Vector256.Store(Vector256<float>.Zero, d + g);
+                        }
+                        for (int j = whole; j < cols; j++)
+                        {
+                            d[j] = origin[(long)j * csB + q];
+                        }
                     }
                 }
             }
