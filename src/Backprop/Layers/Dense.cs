@@ -51,21 +51,21 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Span<T> Weights
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _network.ParameterArray.AsSpan(WeightOffset, Outputs * Inputs);
+        get => _network.ParameterSlice(WeightOffset, Outputs * Inputs);
     }
 
     /// <summary>b, length Outputs.</summary>
     public Span<T> Bias
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _network.ParameterArray.AsSpan(BiasOffset, Outputs);
+        get => _network.ParameterSlice(BiasOffset, Outputs);
     }
 
     /// <summary>∇W = δᵀ a_prev of the last <see cref="Network{T}.Backward"/>, (Outputs, Inputs).</summary>
-    public ReadOnlySpan<T> WeightGradients => _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
+    public ReadOnlySpan<T> WeightGradients => _network.GradientSlice(WeightOffset, Outputs * Inputs);
 
     /// <summary>∇b = Σ over the batch of δ, of the last <see cref="Network{T}.Backward"/>, length Outputs.</summary>
-    public ReadOnlySpan<T> BiasGradients => _network.GradientArray.AsSpan(BiasOffset, Outputs);
+    public ReadOnlySpan<T> BiasGradients => _network.GradientSlice(BiasOffset, Outputs);
 
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
     // With softmax, logSumExp (when not empty) receives each row's log Σ e^z for the loss.
@@ -142,8 +142,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     // before).
     private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay)
     {
-        Span<T> dw = _network.GradientArray.AsSpan(WeightOffset, Outputs * Inputs);
-        Span<T> db = _network.GradientArray.AsSpan(BiasOffset, Outputs);
+        Span<T> dw = _network.GradientSlice(WeightOffset, Outputs * Inputs);
+        Span<T> db = _network.GradientSlice(BiasOffset, Outputs);
         bool stepped = false;
         if (step != T.Zero && typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {

@@ -17,6 +17,11 @@ namespace Backprop;
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dense<T>[] _layers;
+    private readonly T[] _parameters;
+    private readonly T[] _gradients;
+    private readonly int _parameterStart;
+    private readonly int _gradientStart;
+    private readonly int _parameterCount;
     private T[][] _z = [];
     private T[][] _a = [];
     private T[][] _delta = [];
@@ -57,8 +62,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             _layers[l] = new Dense<T>(this, l, sizes[l], sizes[l + 1], activations[l], offset);
             offset += _layers[l].ParameterCount;
         }
-        ParameterArray = new T[offset];
-        GradientArray = new T[offset];
+        // Parameters and gradients start on a cache line: the rows of W (784 floats) then all do, and the fused step's
+        // vector loads and stores of W and ∇W never straddle two lines (measured: ∇W = δᵀ x with its step, 784-128-10,
+        // batch 64, about 35 → 33 µs per thread).
+        _parameterCount = offset;
+        _parameters = AlignedArray.Allocate<T>(offset, out _parameterStart);
+        _gradients = AlignedArray.Allocate<T>(offset, out _gradientStart);
     }
 
     /// <summary>The layers, input side first.</summary>
@@ -81,17 +90,29 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int[] Sizes => [InputSize, .. _layers.Select(l => l.Outputs)];
 
     /// <summary>Total number of weights and biases.</summary>
-    public int ParameterCount => ParameterArray.Length;
+    public int ParameterCount => _parameterCount;
 
     /// <summary>All parameters, layer by layer: W (row-major) then b.</summary>
-    public Span<T> Parameters => ParameterArray;
+    public Span<T> Parameters
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _parameters.AsSpan(_parameterStart, _parameterCount);
+    }
 
     /// <summary>Gradients of the mean batch loss, laid out like <see cref="Parameters"/>; filled by <see cref="Backward"/>.</summary>
-    public Span<T> Gradients => GradientArray;
+    public Span<T> Gradients
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _gradients.AsSpan(_gradientStart, _parameterCount);
+    }
 
-    internal T[] ParameterArray { get; }
+    /// <summary><see cref="Parameters"/>[offset .. offset + length].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<T> ParameterSlice(int offset, int length) => _parameters.AsSpan(_parameterStart + offset, length);
 
-    internal T[] GradientArray { get; }
+    /// <summary><see cref="Gradients"/>[offset .. offset + length].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Span<T> GradientSlice(int offset, int length) => _gradients.AsSpan(_gradientStart + offset, length);
 
     /// <summary>
     /// The buffer <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> keeps its input in, (batch, InputSize):
@@ -300,8 +321,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 continue; // the backward pass stepped the weights and the biases
             }
-            Span<T> parameters = ParameterArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
-            ReadOnlySpan<T> gradients = GradientArray.AsSpan(layer.WeightOffset, layer.ParameterCount);
+            Span<T> parameters = ParameterSlice(layer.WeightOffset, layer.ParameterCount);
+            ReadOnlySpan<T> gradients = GradientSlice(layer.WeightOffset, layer.ParameterCount);
             if (lambda == T.Zero)
             {
                 ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);

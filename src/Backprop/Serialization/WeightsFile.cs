@@ -58,7 +58,7 @@ public static class WeightsFile
                     throw new InvalidDataException($"{source}: unknown tensor \"{property.Name}\"; this network has {string.Join(", ", expected)}");
                 }
             }
-            var staged = (T[])network.ParameterArray.Clone();
+            T[] staged = network.Parameters.ToArray();
             for (int l = 0; l < network.Layers.Count; l++)
             {
                 Dense<T> layer = network.Layers[l];
@@ -75,7 +75,7 @@ public static class WeightsFile
                 ReadMatrix(w, wName, layer.Outputs, layer.Inputs, staged.AsSpan(layer.WeightOffset, layer.Outputs * layer.Inputs), source);
                 ReadVector(b, bName, layer.Outputs, staged.AsSpan(layer.BiasOffset, layer.Outputs), source);
             }
-            staged.CopyTo(network.ParameterArray, 0);
+            staged.CopyTo(network.Parameters);
         }
     }
 
