@@ -520,6 +520,21 @@ internal static unsafe class PackedGemm
                         panelA = s.EdgeA;
                     }
                     float* tile = _c + (long)(ic + ir) * _n + jc + jr;
+                    if (wide && last && mr == MR && nr == nrMax && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep)
+                    {
+                        // The fused SGD step of a full tile: W is stepped row by row from the registers (same bits
+                        // as the epilogue below).
+                        float* w = _aux + (long)(ic + ir) * _n + jc + jr;
+                        if (_epilogue == GemmEpilogue.Step)
+                        {
+                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                        }
+                        else
+                        {
+                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                        }
+                        continue;
+                    }
                     if (mr == MR && nr == nrMax)
                     {
                         Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add);
@@ -661,7 +676,7 @@ internal static unsafe class PackedGemm
     {
         if (wide)
         {
-            Kernel8x32(kc, a, lda, b, ldb, c, ldc, add);
+            Kernel8x32<PlainRow>(kc, a, lda, b, ldb, c, ldc, add, null, 0, 0);
         }
         else
         {
@@ -686,8 +701,11 @@ internal static unsafe class PackedGemm
 
     // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs. A is a
     // packed panel or eight rows read in place; each element gets the same FMAs in the same order either way.
+    // TRow writes each finished row of the tile: into C, and for the fused SGD steps also W (w, laid out like C) while
+    // the row is still in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+        where TRow : struct, ITileRow
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -788,18 +806,62 @@ internal static unsafe class PackedGemm
             c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
         }
-        Store512(c, c00, c01, add);
-        Store512(c + ldc, c10, c11, add);
-        Store512(c + 2 * ldc, c20, c21, add);
-        Store512(c + 3 * ldc, c30, c31, add);
-        Store512(c + 4 * ldc, c40, c41, add);
-        Store512(c + 5 * ldc, c50, c51, add);
-        Store512(c + 6 * ldc, c60, c61, add);
-        Store512(c + 7 * ldc, c70, c71, add);
+        TRow.Store(c, w, c00, c01, add, scale, decay);
+        TRow.Store(c + ldc, w + ldc, c10, c11, add, scale, decay);
+        TRow.Store(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
+        TRow.Store(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
+        TRow.Store(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay);
+        TRow.Store(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay);
+        TRow.Store(c + 6 * ldc, w + 6 * ldc, c60, c61, add, scale, decay);
+        TRow.Store(c + 7 * ldc, w + 7 * ldc, c70, c71, add, scale, decay);
     }
 
+    /// <summary>How <see cref="Kernel8x32"/> writes one finished row of its tile, 32 values.</summary>
+    private interface ITileRow
+    {
+        static abstract void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay);
+    }
+
+    // c = v, or c += v.
+    private struct PlainRow : ITileRow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+            => Store512(c, ref v0, ref v1, add);
+    }
+
+    // As PlainRow, then the Step epilogue on the row: w = c · scale + w (two roundings, as ApplyEpilogue).
+    private struct StepRow : ITileRow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+        {
+            Store512(c, ref v0, ref v1, add);
+            Vector512<float> s = Vector512.Create(scale);
+            Vector512.Store(v0 * s + Vector512.Load(w), w);
+            Vector512.Store(v1 * s + Vector512.Load(w + 16), w + 16);
+        }
+    }
+
+    // As PlainRow, then the DecayedStep epilogue on the row: w = (w · decay + c) · scale + w, as ApplyEpilogue.
+    private struct DecayedStepRow : ITileRow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+        {
+            Store512(c, ref v0, ref v1, add);
+            Vector512<float> s = Vector512.Create(scale);
+            Vector512<float> d = Vector512.Create(decay);
+            Vector512<float> w0 = Vector512.Load(w);
+            Vector512<float> w1 = Vector512.Load(w + 16);
+            Vector512.Store((w0 * d + v0) * s + w0, w);
+            Vector512.Store((w1 * d + v1) * s + w1, w + 16);
+        }
+    }
+
+    // c = v or c += v for one row of the tile; v becomes what was stored.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, bool add)
+    private static void Store512(float* c, ref Vector512<float> v0, ref Vector512<float> v1, bool add)
     {
         if (add)
         {
