@@ -543,6 +543,10 @@ internal static unsafe class PackedGemm
                     {
                         // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile: one
                         // Vector512 per row.
+                        if (lda != 0 && _m > McMax && ir + 2 * MR <= mc && Sse.IsSupported)
+                        {
+                            PrefetchRows(panelA + (long)MR * lda, lda, kc);
+                        }
                         Kernel8x16Wide(kc, panelA, lda, panelB, ldb, s.Tile, nrMax);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
@@ -681,6 +685,22 @@ internal static unsafe class PackedGemm
         else
         {
             Kernel8x16(kc, a, lda, b, ldb, c, ldc, add);
+        }
+    }
+
+    // Asks for every cache line of the next MR rows of an A read in place (kc values each, lda apart). A narrow
+    // product over many rows (the 10-class layer of inference on 10 000 rows, whose input does not fit the cache)
+    // does little work per row, so its rows otherwise arrive at the speed of memory, not of the kernel. A batch of
+    // 64 rows is in cache already; asking again only costs.
+    private static void PrefetchRows(float* a, int lda, int kc)
+    {
+        for (int r = 0; r < MR; r++)
+        {
+            byte* row = (byte*)(a + (long)r * lda);
+            for (int offset = 0; offset < kc * sizeof(float); offset += 64)
+            {
+                Sse.Prefetch0(row + offset);
+            }
         }
     }
 
