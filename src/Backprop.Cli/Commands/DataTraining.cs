@@ -83,7 +83,8 @@ internal static class DataTraining
         }
 
         var progress = new TrainingProgress(io, s.Quiet, options.Epochs);
-        run.Trainer.BatchCompleted = progress.OnBatch;
+        // The display reads only the reports, so the trainer may run ahead into the next batch (see BatchProgress).
+        run.Trainer.BatchProgress = progress.OnBatch;
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

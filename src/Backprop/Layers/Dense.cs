@@ -136,6 +136,26 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         return stepped;
     }
 
+    // ComputeWeightGradients with its fused step (s ≠ 0), and then this layer's forward pass for the next batch,
+    // z' = x' Wᵀ + b and a' = ReLU(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
+    // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. The same bits
+    // as the two passes. Returns false, having done nothing, where that job does not apply (double, other activations,
+    // one thread, batches over 800 rows); the caller then runs the two passes.
+    internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
+    {
+        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || step == T.Zero || Activation != Activation.Relu)
+        {
+            return false;
+        }
+        Span<T> dw = _network.GradientSlice(WeightOffset, Outputs * Inputs);
+        Span<T> db = _network.GradientSlice(BiasOffset, Outputs);
+        return PackedGemm.RunStepThenForward(
+            Gemm.AsFloat(delta[..(batch * Outputs)]), Gemm.AsFloat(x[..(batch * Inputs)]), Gemm.AsFloat(dw), Outputs, Inputs, batch,
+            decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, Gemm.AsFloat(Weights), float.CreateTruncating(step), float.CreateTruncating(decay),
+            Gemm.AsFloat(db), Gemm.AsFloat(Bias),
+            Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, GemmEpilogue.BiasRelu, Gemm.AsFloat(nextA));
+    }
+
     // ∇W = δᵀ x and ∇b = Σ_rows δ. With a step s ≠ 0 (s = −η) on the float path, each tile of ∇W also updates W as
     // W ← ∇W · s + W (or, with weight decay d = λ ≠ 0, W ← (W · d + ∇W) · s + W) while it is in cache, b is updated
     // the same way by ∇b, and the method returns true; W must then no longer be read by this pass (δ W is computed

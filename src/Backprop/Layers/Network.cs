@@ -39,6 +39,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool _hasTargets;
     private bool _droppedOut;
 
+    // Rows of the next batch whose first layer the last BackwardAndStep already computed (0: none); see
+    // BackwardAndStep. Any forward pass consumes it.
+    private int _firstLayerReady;
+
+    /// <summary>How many forward passes started at the second layer because BackwardAndStep had computed the first.</summary>
+    internal long FirstLayersComputedAhead { get; private set; }
+
     /// <summary>
     /// Creates a network with layer sizes <paramref name="sizes"/> (input first, at least two entries) and one
     /// activation per non-input layer. Parameters start at zero; see <see cref="Initializer"/>.
@@ -258,13 +265,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// products on this thread, which the job then runs beside.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch, IBlockJob? background, int backgroundBlocks)
+    internal T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch, IBlockJob? background, int backgroundBlocks, bool firstLayerDone = false)
     {
         if (t.Length < batch * OutputSize)
         {
             throw new ArgumentException($"targets hold {t.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
         }
-        RunForward(x, batch, training: true, background: background, backgroundBlocks: backgroundBlocks);
+        RunForward(x, batch, training: true, background: background, backgroundBlocks: backgroundBlocks, firstLayerDone: firstLayerDone);
         ReadOnlySpan<T> targets = t[..(batch * OutputSize)];
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
         {
@@ -304,7 +311,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// tile by tile as their gradient is produced, so the gradients are not read back from memory;
     /// <see cref="Gradients"/> is filled all the same.
     /// </summary>
-    internal void BackwardAndStep(Sgd<T> sgd)
+    /// <remarks>
+    /// With <paramref name="nextInput"/> (the next batch's <paramref name="nextBatch"/> rows, already gathered) the
+    /// first layer's step and that layer's forward pass for the next batch run as one parallel job where the kernels
+    /// allow it (<see cref="Dense{T}.StepThenForward"/>); the next <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int, IBlockJob?, int, bool)"/>
+    /// of exactly those rows, with firstLayerDone, then starts at the second layer. z and a of the first layer then
+    /// hold the next batch's values.
+    /// </remarks>
+    internal void BackwardAndStep(Sgd<T> sgd, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
         if (sgd.Momentum != 0)
         {
@@ -314,7 +328,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         T lambda = T.CreateChecked(sgd.WeightDecay);
         T step = -eta;
         Span<bool> stepped = stackalloc bool[_layers.Length];
-        RunBackward(step, lambda, stepped);
+        RunBackward(step, lambda, stepped, nextInput, nextBatch);
         foreach (Dense<T> layer in _layers)
         {
             if (stepped[layer.Index])
@@ -337,7 +351,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // step ≠ 0 asks layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)
     // while producing ∇W; stepped records which did.
-    private void RunBackward(T step, T decay, Span<bool> stepped = default)
+    private void RunBackward(T step, T decay, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
         if (!_hasTargets)
         {
@@ -364,6 +378,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             Dense<T> layer = _layers[l];
             ReadOnlySpan<T> x = LayerInput(l);
             Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
+            if (l == 0 && nextBatch > 0 && _layers.Length > 1 && !_droppedOut && nextBatch <= _capacity
+                && layer.StepThenForward(x, Delta(0), _batch, step, decay, nextInput, _z[0], _a[0], nextBatch))
+            {
+                stepped[0] = true;
+                _firstLayerReady = nextBatch;
+                continue;
+            }
             bool fusedPrevious = l > 0 && !_droppedOut;
             // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow; with dropout the mask comes first (below).
             bool layerStepped = fusedPrevious
@@ -394,8 +415,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0)
+    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0, bool firstLayerDone = false)
     {
+        // The first layer of these rows may have been computed by the last BackwardAndStep (firstLayerDone: the caller
+        // says x is the batch it was given then); any other pass discards that, and so do new buffers (below).
+        int ready = _firstLayerReady;
+        _firstLayerReady = 0;
         if (batch < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "A batch needs at least one row.");
@@ -409,7 +434,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new InvalidOperationException("A frozen dropout mask needs the same batch size as the pass that drew it.");
         }
+        T[][] firstLayerBuffers = _z;
         EnsureCapacity(batch);
+        bool skipFirst = firstLayerDone && training && ready == batch && ReferenceEquals(firstLayerBuffers, _z);
+        if (skipFirst)
+        {
+            FirstLayersComputedAhead++;
+        }
         _batch = batch;
         _droppedOut = dropout;
         ReadOnlySpan<T> current = x[..(batch * InputSize)];
@@ -427,7 +458,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int l = 0; l < _layers.Length; l++)
         {
             Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
-            _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp, keepZ: training);
+            if (l > 0 || !skipFirst)
+            {
+                _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp, keepZ: training);
+            }
             current = A(l);
             if (l == 0 && background is not null)
             {

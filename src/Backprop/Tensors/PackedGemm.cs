@@ -40,6 +40,12 @@ internal static unsafe class PackedGemm
     [ThreadStatic]
     private static GemmJob? t_job;
 
+    [ThreadStatic]
+    private static GemmJob? t_secondJob;
+
+    [ThreadStatic]
+    private static StepThenForwardJob? t_pairJob;
+
     /// <summary>True where the packed path runs (x86 with AVX2 and FMA); elsewhere callers use the simple loops.</summary>
     public static bool IsSupported => Fma.IsSupported && Avx2.IsSupported;
 
@@ -82,6 +88,95 @@ internal static unsafe class PackedGemm
         {
             return;
         }
+        bool stepRows = Check(a, rsA, csA, b, rsB, csB, c, m, n, k, epilogue, bias, aux, rowSums, rowAux);
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        fixed (float* paux = aux)
+        fixed (float* psums = rowSums)
+        fixed (float* prowAux = rowAux)
+        {
+            GemmJob job = t_job ??= new GemmJob();
+            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale, decay);
+            job.SetRowSums(rowSums.IsEmpty ? null : psums, stepRows ? prowAux : null);
+            int blocks = Plan(job, m, n, k, rsA, csA, rsB, csB);
+            WorkerPool.Run(job, blocks);
+            job.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Two products over the same rows of one layer's W in one parallel job, so that the threads meet once instead of
+    /// twice: first ∇W = δᵀ x with the fused step (as <see cref="Run"/> with a Step or DecayedStep epilogue and row
+    /// sums: δ of shape (k, m) read as op(A) = δᵀ, x row-major (k, n), k ≤ 800), then the next batch's
+    /// z' = x' Wᵀ + b (x' row-major (nextRows, n), W read as op(B) = Wᵀ, a Bias or BiasRelu epilogue). Each thread
+    /// steps a run of W's rows and then computes the same columns of z', which read only those rows of W and b. Every
+    /// value is computed as the two <see cref="Run"/> calls compute it, so the bits are the same. Returns false, having
+    /// done nothing, where the products do not have these shapes or one thread runs; the caller then makes the two calls.
+    /// </summary>
+    public static bool RunStepThenForward(
+        ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> gradient, int m, int n, int k,
+        GemmEpilogue step, Span<float> weights, float scale, float decay, Span<float> biasSums, Span<float> bias,
+        ReadOnlySpan<float> nextX, Span<float> z, int nextRows, GemmEpilogue forward, Span<float> nextA)
+    {
+        // Runs of whole NR-row panels of W: one column panel of z', NR / MR row panels of ∇W. One run saves no meeting.
+        int units = (m + NR - 1) / NR;
+        int blocks = Math.Min(units, WorkerPool.ThreadCount);
+        if (m <= 0 || n <= 0 || k <= 0 || k > KcMax || nextRows <= 0 || !s_readAInPlace || blocks < 2
+            || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu))
+        {
+            return false;
+        }
+        Check(delta, 1, m, x, n, 1, gradient, m, n, k, step, default, weights, biasSums, bias);
+        Check(nextX, n, 1, weights, 1, n, z, nextRows, m, n, forward, bias, nextA, default, default);
+        fixed (float* pdelta = delta)
+        fixed (float* px = x)
+        fixed (float* pgradient = gradient)
+        fixed (float* pweights = weights)
+        fixed (float* psums = biasSums)
+        fixed (float* pbias = bias)
+        fixed (float* pnext = nextX)
+        fixed (float* pz = z)
+        fixed (float* pa = nextA)
+        {
+            // The plans Run would choose for a batch of up to 800 rows: ∇W reads x in place and splits W's rows,
+            // the forward product reads x' in place and splits the columns of z' (the same rows of W).
+            GemmJob first = t_job ??= new GemmJob();
+            first.Set(pdelta, 1, m, px, n, 1, pgradient, m, n, k, false, step, null, pweights, scale, decay);
+            first.SetRowSums(psums, pbias);
+            first.DirectA = false;
+            first.DirectB = true;
+            first.SplitColumns = false;
+            GemmJob second = t_secondJob ??= new GemmJob();
+            second.Set(pnext, n, 1, pweights, 1, n, pz, nextRows, m, n, false, forward, pbias, pa, 0, 0);
+            second.SetRowSums(null, null);
+            second.DirectA = true;
+            second.DirectB = false;
+            second.SplitColumns = true;
+            if (first.NR != NR || second.NR != NR)
+            {
+                // The kernel width changed since `units` was counted (tests switch it): count again.
+                units = (m + first.NR - 1) / first.NR;
+                blocks = Math.Min(units, WorkerPool.ThreadCount);
+            }
+            // x' may still be being gathered by the worker threads (WorkerPool.RunInBackground): finish that first.
+            WorkerPool.WaitForBackground();
+            StepThenForwardJob job = t_pairJob ??= new StepThenForwardJob();
+            job.Set(first, second, m, units, blocks);
+            WorkerPool.Run(job, blocks);
+            job.Set(null, null, 0, 0, 0);
+            first.Clear();
+            second.Clear();
+        }
+        return true;
+    }
+
+    // Checks the arguments of one product; returns whether rowAux is stepped by the row sums.
+    private static bool Check(
+        ReadOnlySpan<float> a, int rsA, int csA, ReadOnlySpan<float> b, int rsB, int csB, Span<float> c, int m, int n, int k,
+        GemmEpilogue epilogue, ReadOnlySpan<float> bias, Span<float> aux, Span<float> rowSums, Span<float> rowAux)
+    {
         CheckLength(a.Length, m, rsA, k, csA, nameof(a));
         CheckLength(b.Length, k, rsB, n, csB, nameof(b));
         if (c.Length < m * n)
@@ -101,64 +196,57 @@ internal static unsafe class PackedGemm
         {
             throw new ArgumentException($"row sums and the rows they step need {m} values each.", nameof(rowSums));
         }
+        return stepRows;
+    }
 
-        fixed (float* pa = a)
-        fixed (float* pb = b)
-        fixed (float* pc = c)
-        fixed (float* pbias = bias)
-        fixed (float* paux = aux)
-        fixed (float* psums = rowSums)
-        fixed (float* prowAux = rowAux)
+    // Chooses how the product is split and packed (A or B read in place, rows or columns per block, prepacking) and
+    // returns the number of blocks.
+    private static int Plan(GemmJob job, int m, int n, int k, int rsA, int csA, int rsB, int csB)
+    {
+        // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
+        // place, each read front to back. Only a last panel of fewer than eight rows is packed.
+        job.DirectA = csA == 1 && s_readAInPlace;
+        int threads = WorkerPool.ThreadCount;
+        int blocks = 1;
+        bool tall = m > McMax && n <= NcMax;
+        if (tall)
         {
-            GemmJob job = t_job ??= new GemmJob();
-            job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale, decay);
-            job.SetRowSums(rowSums.IsEmpty ? null : psums, stepRows ? prowAux : null);
-            // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
-            // place, each read front to back. Only a last panel of fewer than eight rows is packed.
-            job.DirectA = csA == 1 && s_readAInPlace;
-            int threads = WorkerPool.ThreadCount;
-            int blocks = 1;
-            bool tall = m > McMax && n <= NcMax;
-            if (tall)
-            {
-                // B (a layer's weights) is small next to A: pack it once, for every row block and thread.
-                job.PrepackB(Scratch.ForThisThread());
-            }
-            // A row-major B with k in one block (∇W = δᵀ x over a batch of 64) needs no packing: the micro-kernel
-            // reads its rows in place. Rows of C are then split between threads, as for the forward product of the
-            // same layer, so that each thread works on the same rows of W in both and they stay in its cache.
-            job.DirectB = csB == 1 && k <= KcMax && k > 0 && !tall;
-            if (job.DirectB)
-            {
-                job.SplitColumns = false;
-                if (threads > 1 && (long)m * n * k >= ParallelThreshold)
-                {
-                    blocks = Math.Min((m + MR - 1) / MR, threads);
-                }
-            }
-            else if (threads > 1 && (long)m * n * k >= ParallelThreshold)
-            {
-                // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
-                job.SplitColumns = m <= n;
-                int units = job.SplitColumns ? (n + job.NR - 1) / job.NR : (m + MR - 1) / MR;
-                blocks = Math.Min(units, threads);
-                if (tall && !job.SplitColumns)
-                {
-                    blocks = Math.Min(units, 4 * threads);
-                }
-                if (job.SplitColumns && m <= McMax && !job.DirectA)
-                {
-                    // Short and wide (a batch of 64 against a layer): pack A once, on all threads, then give each
-                    // thread one run of columns: the same rows of W as its block of ∇W = δᵀ x (see DirectB), so the
-                    // weights it updates stay in its cache for the next forward pass.
-                    job.PrepackA(Scratch.ForThisThread(), threads);
-                    blocks = Math.Min(units, threads);
-                }
-            }
-            job.Blocks = blocks;
-            WorkerPool.Run(job, blocks);
-            job.Clear();
+            // B (a layer's weights) is small next to A: pack it once, for every row block and thread.
+            job.PrepackB(Scratch.ForThisThread());
         }
+        // A row-major B with k in one block (∇W = δᵀ x over a batch of 64) needs no packing: the micro-kernel
+        // reads its rows in place. Rows of C are then split between threads, as for the forward product of the
+        // same layer, so that each thread works on the same rows of W in both and they stay in its cache.
+        job.DirectB = csB == 1 && k <= KcMax && k > 0 && !tall;
+        if (job.DirectB)
+        {
+            job.SplitColumns = false;
+            if (threads > 1 && (long)m * n * k >= ParallelThreshold)
+            {
+                blocks = Math.Min((m + MR - 1) / MR, threads);
+            }
+        }
+        else if (threads > 1 && (long)m * n * k >= ParallelThreshold)
+        {
+            // Split the dimension whose split repeats the cheaper packing: splitting columns repacks A, rows repack B.
+            job.SplitColumns = m <= n;
+            int units = job.SplitColumns ? (n + job.NR - 1) / job.NR : (m + MR - 1) / MR;
+            blocks = Math.Min(units, threads);
+            if (tall && !job.SplitColumns)
+            {
+                blocks = Math.Min(units, 4 * threads);
+            }
+            if (job.SplitColumns && m <= McMax && !job.DirectA)
+            {
+                // Short and wide (a batch of 64 against a layer): pack A once, on all threads, then give each
+                // thread one run of columns: the same rows of W as its block of ∇W = δᵀ x (see DirectB), so the
+                // weights it updates stay in its cache for the next forward pass.
+                job.PrepackA(Scratch.ForThisThread(), threads);
+                blocks = Math.Min(units, threads);
+            }
+        }
+        job.Blocks = blocks;
+        return blocks;
     }
 
     // The k blocks: as few as KcMax allows, of equal length, so that no short block wastes a pass over C.
@@ -340,6 +428,16 @@ internal static unsafe class PackedGemm
                 SumRows(i0, i1);
             }
         }
+
+        /// <summary>Rows [i0, i1) of C, all columns, and their row sums: a row block's work, run by this thread.</summary>
+        public void RunRows(int i0, int i1)
+        {
+            Compute(i0, i1, 0, _n);
+            SumRows(i0, i1);
+        }
+
+        /// <summary>Columns [j0, j1) of C, all rows: a column block's work, run by this thread.</summary>
+        public void RunColumns(int j0, int j1) => Compute(0, _m, j0, j1);
 
         // Row sums of op(A) for rows [i0, i1), each added in order of p from zero, and the step of rowAux by them.
         private void SumRows(int i0, int i1)
@@ -1145,6 +1243,36 @@ internal static unsafe class PackedGemm
         Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
         Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    /// <summary>
+    /// The blocks of <see cref="RunStepThenForward"/>: a run of whole NR-row panels of W each, first stepped by the
+    /// first product, then used for the same columns of the second.
+    /// </summary>
+    private sealed class StepThenForwardJob : IBlockJob
+    {
+        private GemmJob? _first;
+        private GemmJob? _second;
+        private int _rows;
+        private int _units;
+        private int _blocks;
+
+        public void Set(GemmJob? first, GemmJob? second, int rows, int units, int blocks)
+            => (_first, _second, _rows, _units, _blocks) = (first, second, rows, units, blocks);
+
+        public void Execute(int block)
+        {
+            // As GemmJob.Range: contiguous runs of whole units, the first blocks one unit more.
+            int per = _units / _blocks;
+            int extra = _units % _blocks;
+            int first = block * per + Math.Min(block, extra);
+            int count = per + (block < extra ? 1 : 0);
+            int nr = _first!.NR;
+            int r0 = Math.Min(first * nr, _rows);
+            int r1 = Math.Min((first + count) * nr, _rows);
+            _first.RunRows(r0, r1);
+            _second!.RunColumns(r0, r1);
+        }
     }
 
     /// <summary>

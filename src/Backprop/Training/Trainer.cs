@@ -75,6 +75,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Action<BatchReport>? BatchCompleted { get; set; }
 
     /// <summary>
+    /// As <see cref="BatchCompleted"/>, for a display that reads only the report and never touches the network:
+    /// unlike BatchCompleted it lets the trainer compute the next batch's first layer in the same parallel job as the
+    /// update (see <see cref="Network{T}.BackwardAndStep"/>), so it may run after that.
+    /// </summary>
+    internal Action<BatchReport>? BatchProgress { get; set; }
+
+    /// <summary>
     /// Trains on <paramref name="data"/> until the loss threshold, the epoch limit or cancellation, calling
     /// <paramref name="onEpoch"/> after every epoch.
     /// </summary>
@@ -162,6 +169,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 double lossSum = 0;
                 bool complete = true;
                 bool gathered = false;
+                bool firstLayerDone = false;
                 for (int b = 0; b < batches; b++)
                 {
                     int start = b * batchSize;
@@ -183,13 +191,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     // while this thread computes the small layers; the rows are the same either way.
                     IBlockJob? next = null;
                     int nextBlocks = 0;
+                    int nextRows = 0;
+                    T[] nextX = [];
                     if (prefetch && b + 1 < batches)
                     {
-                        int nextRows = Math.Min(batchSize, data.Count - start - batchSize);
-                        (T[] nx, T[] nt) = Network.NextBuffers(nextRows);
-                        next = data.PrepareGather(order, start + batchSize, nextRows, nx, nt, out nextBlocks);
+                        nextRows = Math.Min(batchSize, data.Count - start - batchSize);
+                        (nextX, T[] nt) = Network.NextBuffers(nextRows);
+                        next = data.PrepareGather(order, start + batchSize, nextRows, nextX, nt, out nextBlocks);
                     }
-                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows, next, nextBlocks));
+                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows, next, nextBlocks, firstLayerDone));
+                    firstLayerDone = false;
                     if (!double.IsFinite(loss))
                     {
                         throw new TrainingDivergedException(epoch, loss);
@@ -204,8 +215,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     {
                         // The same bits as Backward then Step (with or without weight decay), with each weight tile
                         // stepped while it is in cache (only the float kernels fuse the step; for double it would
-                        // only add calls).
-                        Network.BackwardAndStep(plain);
+                        // only add calls). Without a BatchCompleted callback, which may use the network in between,
+                        // the first layer of the next batch (gathered meanwhile) is computed in the same job as the
+                        // first layer's step.
+                        bool ahead = next is not null && BatchCompleted is null;
+                        Network.BackwardAndStep(plain, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
+                        firstLayerDone = ahead;
                     }
                     else
                     {
@@ -217,7 +232,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     {
                         WorkerPool.WaitForBackground();
                     }
-                    BatchCompleted?.Invoke(new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows)));
+                    if (BatchCompleted is not null || BatchProgress is not null)
+                    {
+                        var batchReport = new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows));
+                        BatchProgress?.Invoke(batchReport);
+                        BatchCompleted?.Invoke(batchReport);
+                    }
                     if (cancellation.IsCancellationRequested)
                     {
                         stop = StopReason.Cancelled;
