@@ -249,6 +249,17 @@ internal static unsafe class PackedGemm
         return blocks;
     }
 
+    // Block `block` of `blocks` gets a contiguous run of whole units (tiles of `unit` rows or columns), the first ones
+    // one more; the range is clipped to `length`.
+    private static (int Start, int End) BlockRange(int block, int blocks, int units, int unit, int length)
+    {
+        int per = units / blocks;
+        int extra = units % blocks;
+        int first = block * per + Math.Min(block, extra);
+        int count = per + (block < extra ? 1 : 0);
+        return (Math.Min(first * unit, length), Math.Min((first + count) * unit, length));
+    }
+
     // The k blocks: as few as KcMax allows, of equal length, so that no short block wastes a pass over C.
     private static int KcStep(int k)
     {
@@ -476,15 +487,7 @@ internal static unsafe class PackedGemm
             }
         }
 
-        // Block `block` of `Blocks` gets a contiguous run of whole units (tiles), the first ones one more.
-        private (int Start, int End) Range(int block, int units, int unit, int length)
-        {
-            int per = units / Blocks;
-            int extra = units % Blocks;
-            int first = block * per + Math.Min(block, extra);
-            int count = per + (block < extra ? 1 : 0);
-            return (Math.Min(first * unit, length), Math.Min((first + count) * unit, length));
-        }
+        private (int Start, int End) Range(int block, int units, int unit, int length) => BlockRange(block, Blocks, units, unit, length);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Compute(int i0, int i1, int j0, int j1)
@@ -1262,14 +1265,7 @@ internal static unsafe class PackedGemm
 
         public void Execute(int block)
         {
-            // As GemmJob.Range: contiguous runs of whole units, the first blocks one unit more.
-            int per = _units / _blocks;
-            int extra = _units % _blocks;
-            int first = block * per + Math.Min(block, extra);
-            int count = per + (block < extra ? 1 : 0);
-            int nr = _first!.NR;
-            int r0 = Math.Min(first * nr, _rows);
-            int r1 = Math.Min((first + count) * nr, _rows);
+            (int r0, int r1) = BlockRange(block, _blocks, _units, _first!.NR, _rows);
             _first.RunRows(r0, r1);
             _second!.RunColumns(r0, r1);
         }
