@@ -53,8 +53,8 @@ internal static class OptionValues
 
     public static Loss Loss(string option, string text) => text.Trim().ToLowerInvariant() switch
     {
-        "cross-entropy" or "crossentropy" or "ce" => Backprop.Loss.CrossEntropy,
-        "mse" or "mean-squared-error" => Backprop.Loss.MeanSquaredError,
+        "cross-entropy" or "crossentropy" or "ce" => Backprop.Losses.Loss.CrossEntropy,
+        "mse" or "mean-squared-error" => Backprop.Losses.Loss.MeanSquaredError,
         _ => throw new UsageException($"{option}: unknown loss '{text}' (expected cross-entropy or mse)"),
     };
 

@@ -61,7 +61,7 @@ internal sealed class SampleSetup
         {
             throw new UsageException($"--activation lists {hidden.Length} activations but --layers {string.Join(",", sizes)} has {hiddenCount} hidden layers; give one, or one per hidden layer");
         }
-        if (loss == Backprop.Loss.CrossEntropy)
+        if (loss == Backprop.Losses.Loss.CrossEntropy)
         {
             if (s.OutputActivation is not null)
             {
@@ -123,7 +123,7 @@ internal sealed class SampleSetup
     {
         if (targetText is null)
         {
-            if (loss == Backprop.Loss.CrossEntropy)
+            if (loss == Backprop.Losses.Loss.CrossEntropy)
             {
                 return new Dataset<double>(x, x.Length, [0], outputs);
             }
@@ -143,7 +143,7 @@ internal sealed class SampleSetup
             {
                 throw new UsageException($"--target: class index {targetText} is out of range; the network has {outputs} classes, 0 to {outputs - 1}");
             }
-            return loss == Backprop.Loss.CrossEntropy
+            return loss == Backprop.Losses.Loss.CrossEntropy
                 ? new Dataset<double>(x, x.Length, [(int)c], outputs)
                 : new Dataset<double>(x, x.Length, OneHot((int)c, outputs), outputs);
         }
@@ -151,7 +151,7 @@ internal sealed class SampleSetup
         {
             throw new UsageException($"--target has {t.Length} values but the network has {outputs} outputs");
         }
-        if (loss == Backprop.Loss.CrossEntropy)
+        if (loss == Backprop.Losses.Loss.CrossEntropy)
         {
             double sum = t.Sum();
             if (t.Any(v => v < 0) || Math.Abs(sum - 1) > 1e-9)

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>
 /// The element-wise function a = f(z) a dense layer applies to its pre-activation z.

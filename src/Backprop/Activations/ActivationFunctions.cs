@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>
 /// Dispatches an <see cref="Activation"/> to its forward function and its derivative.

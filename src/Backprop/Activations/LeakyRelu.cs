@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>Leaky ReLU, f(z) = z for z &gt; 0 and 0.01 z otherwise, with f' = 1 or 0.01, side by side.</summary>
 internal static class LeakyRelu

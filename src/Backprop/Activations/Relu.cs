@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>ReLU(z) = max(0, z) and ReLU'(z) = [z &gt; 0] (equivalently [a &gt; 0]), side by side.</summary>
 internal static class Relu

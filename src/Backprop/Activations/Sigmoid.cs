@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>σ(z) = 1 / (1 + e^(-z)) and σ'(z) = a (1 − a), side by side.</summary>
 internal static class Sigmoid

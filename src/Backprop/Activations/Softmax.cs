@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>
 /// a_i = e^(z_i − max z) / Σ_j e^(z_j − max z) for one sample. Subtracting the maximum keeps every exponent ≤ 0,

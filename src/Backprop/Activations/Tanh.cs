@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Backprop;
+namespace Backprop.Activations;
 
 /// <summary>tanh(z) and tanh'(z) = 1 − a², side by side.</summary>
 internal static class Tanh

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// The worked example the project grew from: a 3-2-3 network, sigmoid hidden layer, softmax output with

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>Settings for <see cref="BuiltInDatasets.LoadSplits{T}"/>; each applies only to the sets it names.</summary>
 public sealed record BuiltInDatasetOptions

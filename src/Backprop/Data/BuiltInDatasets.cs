@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Data sets available by name (`--dataset NAME`): seed (the article's one sample), xor, iris and digits (embedded

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>How <see cref="CsvDatasetReader"/> turns a CSV file with a header row into a <see cref="Dataset{T}"/>.</summary>
 public sealed record CsvDatasetOptions

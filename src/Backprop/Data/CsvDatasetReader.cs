@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using Sylvan.Data.Csv;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Reads a CSV file with a header row into a <see cref="Dataset{T}"/>: numeric feature columns into one contiguous

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Samples held once, as one contiguous row-major block of features (Count, FeatureCount), with either class

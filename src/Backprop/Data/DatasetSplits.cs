@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>A data set divided into the rows to train on, to validate on (optional) and to test on (optional).</summary>
 /// <param name="Train">The training rows (scalers are fitted on these alone).</param>

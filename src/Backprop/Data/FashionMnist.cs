@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Fashion-MNIST (Zalando Research, MIT licence): 28×28 grey-scale images of ten kinds of clothing, 60 000 for

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>How features are rescaled before they reach the network.</summary>
 public enum ScalingKind

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed (recognised by content, not by

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Image bytes as feature values: b ↦ b / 255, rounded once to T. A set of images keeps its bytes (a quarter of the

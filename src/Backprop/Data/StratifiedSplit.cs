@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Seeded train/validation/test splits that keep each class's share of the rows: every class gives

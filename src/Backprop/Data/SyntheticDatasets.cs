@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Data;
 
 /// <summary>
 /// Seeded two-dimensional toy problems (features x1, x2; label column "class"): two interleaving half-moons,

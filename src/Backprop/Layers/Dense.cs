@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
 /// A fully connected layer inside a <see cref="Network{T}"/>: z = x Wᵀ + b, a = f(z).

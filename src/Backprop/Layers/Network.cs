@@ -2,10 +2,10 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>
-/// A multilayer perceptron: a sequence of <see cref="Dense{T}"/> layers and a <see cref="Backprop.Loss"/>.
+/// A multilayer perceptron: a sequence of <see cref="Dense{T}"/> layers and a <see cref="Backprop.Losses.Loss"/>.
 /// All parameters live in one block (<see cref="Parameters"/>) and all gradients in another (<see cref="Gradients"/>),
 /// so an optimizer step is one loop over two spans. Activations are allocated once per batch size and reused.
 /// </summary>
@@ -236,7 +236,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 _classWeights = null;
                 return;
             }
-            if (Loss != Backprop.Loss.CrossEntropy)
+            if (Loss != Backprop.Losses.Loss.CrossEntropy)
             {
                 throw new ArgumentException("Class weights need the cross-entropy loss.", nameof(value));
             }
@@ -360,11 +360,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         int last = _layers.Length - 1;
         int n = OutputSize;
         Span<T> deltaL = _delta[last].AsSpan(0, _batch * n);
-        if (Loss == Backprop.Loss.CrossEntropy && _classWeights is not null)
+        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
         {
             SoftmaxCrossEntropy.WeightedDelta<T>(A(last), Target, _rowWeights.AsSpan(0, _batch), deltaL);
         }
-        else if (Loss == Backprop.Loss.CrossEntropy)
+        else if (Loss == Backprop.Losses.Loss.CrossEntropy)
         {
             SoftmaxCrossEntropy.Delta<T>(A(last), Target, deltaL, _batch);
         }
@@ -454,7 +454,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             current = Input;
         }
         // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^z in _logSumExp.
-        bool keepLogSumExp = training && Loss == Backprop.Loss.CrossEntropy;
+        bool keepLogSumExp = training && Loss == Backprop.Losses.Loss.CrossEntropy;
         for (int l = 0; l < _layers.Length; l++)
         {
             Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
@@ -496,7 +496,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T ComputeLoss()
     {
         int last = _layers.Length - 1;
-        if (Loss == Backprop.Loss.CrossEntropy && _classWeights is not null)
+        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
         {
             Span<T> w = _rowWeights.AsSpan(0, _batch);
             ReadOnlySpan<T> t = Target;
@@ -506,7 +506,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize, _logSumExp.AsSpan(0, _batch));
         }
-        return Loss == Backprop.Loss.CrossEntropy
+        return Loss == Backprop.Losses.Loss.CrossEntropy
             ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize, _logSumExp.AsSpan(0, _batch))
             : MeanSquaredError.Loss<T>(A(last), Target);
     }

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Layers;
 
 /// <summary>Checks that layer sizes, activations and the loss make a network we can train.</summary>
 internal static class NetworkShape

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>The loss a network is trained to minimise; a batch's loss is the mean of its samples' losses.</summary>
 public enum Loss

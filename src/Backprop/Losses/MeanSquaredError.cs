@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>
 /// Mean squared error over outputs and batch: L = (1 / (B n)) Σ (a − t)². Its gradient with respect to the

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Backprop;
+namespace Backprop.Losses;
 
 /// <summary>
 /// Softmax and cross-entropy fused. For a batch of B rows of n logits z and targets t (rows summing to 1):

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// Adam (Kingma and Ba): with g = ∇θ (+ λ θ for L2 decay), m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g²,

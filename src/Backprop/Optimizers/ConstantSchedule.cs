@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>η = η₀ throughout.</summary>
 internal sealed class ConstantSchedule : LearningRateSchedule

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// Cosine annealing over the run: η = η_min + (η₀ − η_min) (1 + cos(π (epoch − 1) / total)) / 2; the last epoch's rate

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>Updates parameters from gradients, one step at a time; θ and ∇θ are the network's flat blocks.</summary>
 /// <typeparam name="T">float or double.</typeparam>

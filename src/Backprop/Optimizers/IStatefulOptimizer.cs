@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// An optimizer whose update depends on what it kept from earlier steps (velocities, moment estimates). A checkpoint

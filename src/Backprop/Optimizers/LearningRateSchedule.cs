@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// Sets the learning rate before every epoch, from the base rate η₀ the optimizer was created with.

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>The argument checks every optimizer shares.</summary>
 internal static class OptimizerChecks

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// Multiplies η by a factor when the monitored loss has not improved for a number of epochs, never going below a

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent, optionally with momentum, Nesterov momentum and L2 weight decay λ:

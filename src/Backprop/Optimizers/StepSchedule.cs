@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Optimizers;
 
 /// <summary>Step decay: η = η₀ · γ^⌊(epoch − 1) / every⌋.</summary>
 internal sealed class StepSchedule : LearningRateSchedule

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// Writes a file so that readers never see half of it: into a temporary file beside the target, then renamed over it.

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// The JSON checkpoint format, version 1: {"format": "backprop-checkpoint", "version": 1, "epoch", "sizes", "activations",

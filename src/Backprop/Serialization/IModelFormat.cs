@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>One way of writing a <see cref="Model"/> to a file and reading it back; <see cref="ModelFile"/> picks one by extension.</summary>
 internal interface IModelFormat

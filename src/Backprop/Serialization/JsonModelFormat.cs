@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// The JSON model format, version 1:

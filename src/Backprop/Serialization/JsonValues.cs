@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// Reading and writing numbers in model and checkpoint files: shortest round-trip text ("R"), so every float and double

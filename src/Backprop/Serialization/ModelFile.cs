@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// Saves and loads <see cref="Model"/>s. The format follows the file extension; today ".json" (<see cref="JsonModelFormat"/>:

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
-namespace Backprop;
+namespace Backprop.Serialization;
 
 /// <summary>
 /// Explicit initial parameters as JSON, named as in the article: {"W1": [[…], …], "b1": […], "W2": …}.

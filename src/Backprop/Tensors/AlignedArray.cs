@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Arrays used from their first 64-byte boundary (a cache line, one Vector512). .NET places array data on 8-byte

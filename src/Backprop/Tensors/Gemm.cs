@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// The three matrix products training needs, over row-major spans, without materialising a transpose:

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// What a packed GEMM applies to each finished output tile while it is still in cache (fusion), with

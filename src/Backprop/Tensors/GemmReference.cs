@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>Scalar reference twins of <see cref="Gemm"/>: three plain loops, not optimized.</summary>
 internal static class GemmReference

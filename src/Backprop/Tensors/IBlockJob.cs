@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Work split into a fixed number of independent blocks for <see cref="WorkerPool"/>. A block's result must depend

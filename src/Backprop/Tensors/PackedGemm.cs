@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// float32 GEMM C (+)= op(A) op(B) on packed, cache-sized blocks with a register-tiled FMA micro-kernel

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// Element-wise kernels over long spans (a whole parameter block), split into fixed chunks that the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Backprop;
+namespace Backprop.Tensors;
 
 /// <summary>
 /// A fixed set of background threads that run the blocks of one <see cref="IBlockJob"/> at a time, together with

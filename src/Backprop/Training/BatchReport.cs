@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Progress inside an epoch, reported after every batch's update (a value type: reporting allocates nothing).</summary>
 /// <param name="Epoch">The epoch, from 1.</param>

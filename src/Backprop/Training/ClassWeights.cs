@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Per-class loss weights for imbalanced data.</summary>
 public static class ClassWeights

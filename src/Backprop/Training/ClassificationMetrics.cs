@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Small helpers shared by validation, evaluation and prediction.</summary>
 internal static class ClassificationMetrics

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>What one finished epoch measured.</summary>
 /// <param name="Epoch">The epoch number, from 1.</param>

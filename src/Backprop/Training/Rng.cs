@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// A small seeded generator (SplitMix64) whose sequence is fixed by this code alone, so a seed gives the same

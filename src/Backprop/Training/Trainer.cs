@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// The epoch and batch loop: for each batch, forward (loss), backward (gradients of the mean loss), optimizer step.

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>
 /// The complete state of a training run between two epochs (see <see cref="Trainer{T}.CreateCheckpoint"/>): resuming from

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>Thrown when the loss becomes NaN or infinite; the parameters are left as they were after the last finite step.</summary>
 public sealed class TrainingDivergedException : Exception

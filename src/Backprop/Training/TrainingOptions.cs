@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Training;
 
 /// <summary>How <see cref="Trainer{T}"/> runs: epochs, batches, regularisation, schedule, stopping and reporting.</summary>
 public sealed record TrainingOptions
@@ -35,6 +35,6 @@ public sealed record TrainingOptions
     public double Dropout { get; init; }
 
     /// <summary>Per-class weights of the cross-entropy loss (weighted mean over the batch); null: all 1.
-    /// <see cref="Backprop.ClassWeights.Balanced{T}"/> computes n / (k · count_c).</summary>
+    /// <see cref="Backprop.Training.ClassWeights.Balanced{T}"/> computes n / (k · count_c).</summary>
     public IReadOnlyList<double>? ClassWeights { get; init; }
 }

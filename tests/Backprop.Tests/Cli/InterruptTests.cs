@@ -35,7 +35,7 @@ public sealed class InterruptTests : IDisposable
         Assert.True(process.WaitForExit(60_000), "the process did not stop");
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("Interrupted during epoch", rest, StringComparison.Ordinal);
-        Assert.NotEmpty(Backprop.Model.Load(model).TrainingOptions);
+        Assert.NotEmpty(Backprop.Models.Model.Load(model).TrainingOptions);
         Assert.True(File.ReadAllLines(Path.Combine(_dir, "m.metrics.csv")).Length > 20);
     }
 }

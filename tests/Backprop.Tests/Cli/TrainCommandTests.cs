@@ -20,9 +20,9 @@ public class TrainCommandTests
         CliRunner.Result result = CliRunner.InProcess("train", "--digits", "15");
         Assert.Equal(0, result.ExitCode);
         double[] printed = ParseNumbersAfter(result.Out, "W2 =", 6);
-        TensorAssert.Close("W2", Backprop.Tests.Golden.W2Final, printed, 1e-12);
+        TensorAssert.Close("W2", Backprop.Tests.Support.Golden.W2Final, printed, 1e-12);
         double[] b2 = ParseNumbersAfter(result.Out, "b2 =", 3);
-        TensorAssert.Close("b2", Backprop.Tests.Golden.B2Final, b2, 1e-12);
+        TensorAssert.Close("b2", Backprop.Tests.Support.Golden.B2Final, b2, 1e-12);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Backprop.Tests;
+namespace Backprop.Tests.Support;
 
 /// <summary>Runs the `backprop` command in-process (fast, for many cases) or as a real process (end to end).</summary>
 internal static class CliRunner

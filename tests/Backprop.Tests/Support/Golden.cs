@@ -1,4 +1,4 @@
-namespace Backprop.Tests;
+namespace Backprop.Tests.Support;
 
 /// <summary>
 /// The article's network as its numpy program computes it (float64), from shared/reference/seed-golden.md.

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop.Tests;
+namespace Backprop.Tests.Support;
 
 /// <summary>Compares tensors element by element and names the tensor and the index that differs.</summary>
 internal static class TensorAssert

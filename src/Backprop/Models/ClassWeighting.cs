@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>How <see cref="Classifier"/> weighs the classes in the loss.</summary>
 public enum ClassWeighting

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>
 /// What <see cref="Classifier.Fit"/> trains: the hidden layers and how to train them. The defaults follow scikit-learn's

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>
 /// How well a classifier does on labelled rows: accuracy, log-loss (mean −ln p of the true class, p clipped at 1e-15),

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>
 /// A trained classifier: the network (float32), the feature names it reads, the label and class names, the feature scaler

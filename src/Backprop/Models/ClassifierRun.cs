@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>
 /// Turns <see cref="ClassifierOptions"/> and (scaled) training data into a network, an optimizer and a trainer, and the

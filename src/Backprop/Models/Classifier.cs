@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>
 /// Trains a multilayer-perceptron classifier in one call: options and labelled data in, a <see cref="Model"/> out.

@@ -1,4 +1,4 @@
-namespace Backprop;
+namespace Backprop.Models;
 
 /// <summary>The optimizers <see cref="Classifier"/> can train with.</summary>
 public enum OptimizerKind

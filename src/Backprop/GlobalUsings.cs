@@ -1,0 +1,10 @@
+// The library's parts refer to one another freely; each part's namespace follows its folder.
+global using Backprop.Activations;
+global using Backprop.Data;
+global using Backprop.Layers;
+global using Backprop.Losses;
+global using Backprop.Models;
+global using Backprop.Optimizers;
+global using Backprop.Serialization;
+global using Backprop.Tensors;
+global using Backprop.Training;
