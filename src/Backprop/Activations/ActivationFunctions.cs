@@ -8,7 +8,7 @@ namespace Backprop.Activations;
 /// Dispatches an <see cref="Activation"/> to its forward function and its derivative.
 /// Every derivative is written in terms of the output a = f(z), which is what backward keeps.
 /// </summary>
-internal static class ActivationFunctions
+public static class ActivationFunctions
 {
     /// <summary>The slope of leaky ReLU for z &lt;= 0.</summary>
     public const double LeakySlope = 0.01;
@@ -17,7 +17,7 @@ internal static class ActivationFunctions
     /// a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns, and then
     /// <paramref name="logSumExp"/>, when not empty, receives each row's log Σ_j e^(z_j) (for the loss).
     /// </summary>
-    public static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default)
+    internal static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (z.IsEmpty)
@@ -50,7 +50,7 @@ internal static class ActivationFunctions
     }
 
     /// <summary>delta ← delta ⊙ f'(z), with f'(z) computed from a = f(z).</summary>
-    public static void MultiplyByDerivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> delta)
+    internal static void MultiplyByDerivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
