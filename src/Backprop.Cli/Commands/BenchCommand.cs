@@ -62,14 +62,14 @@ internal static class BenchCommand
 
     private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize, HashSet<string> only, bool json)
     {
-        int saved = WorkerPool.ThreadCount;
+        int saved = Engine.ThreadCount;
         var report = new Report(output, json);
         try
         {
             if (!json)
             {
                 output.WriteLine(F($"machine: {CpuName()}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.FrameworkDescription}"));
-                output.WriteLine(F($"kernel: {(PackedGemm.IsSupported ? (BenchWorkloads.Wide ? "packed GEMM, 8x32 Vector512 FMA micro-kernel" : "packed GEMM, 8x16 Vector256 FMA micro-kernel") : "plain loops (no AVX2/FMA)")}; multi-threaded rows use {threads} threads"));
+                output.WriteLine(F($"kernel: {Engine.KernelDescription}; multi-threaded rows use {threads} threads"));
                 output.WriteLine();
             }
 
@@ -85,28 +85,28 @@ internal static class BenchCommand
 
             if (only.Contains("gemm"))
             {
-                foreach ((string name, string key, int m, int n, int k, int shape) in new[]
+                foreach ((string name, string key, int m, int n, int k, GemmOperation operation) in new[]
                 {
-                    ($"GEMM {gemmSize}x{gemmSize}x{gemmSize} C = A B", "gemm", gemmSize, gemmSize, gemmSize, 1),
-                    ("GEMM x Wt   (64, 784) x (128, 784)t", "gemm_xwt", 64, 128, 784, 0),
-                    ("GEMM dT x   (64, 128)t x (64, 784)", "gemm_dtx", 128, 784, 64, 2),
-                    ("GEMM d W    (64, 10) x (10, 128)", "gemm_dw", 64, 128, 10, 1),
+                    ($"GEMM {gemmSize}x{gemmSize}x{gemmSize} C = A B", "gemm", gemmSize, gemmSize, gemmSize, GemmOperation.AB),
+                    ("GEMM x Wt   (64, 784) x (128, 784)t", "gemm_xwt", 64, 128, 784, GemmOperation.ABTransposed),
+                    ("GEMM dT x   (64, 128)t x (64, 784)", "gemm_dtx", 128, 784, 64, GemmOperation.ATransposedB),
+                    ("GEMM d W    (64, 10) x (10, 128)", "gemm_dw", 64, 128, 10, GemmOperation.AB),
                 })
                 {
                     double flops = 2.0 * m * n * k;
                     float[] a = Filled(m * k);
                     float[] b = Filled(k * n);
                     float[] c = new float[m * n];
-                    WorkerPool.ThreadCount = 1;
-                    double one = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
-                    WorkerPool.ThreadCount = threads;
-                    double many = flops / Median(repeat, () => Multiply(shape, a, b, c, m, n, k)) / 1e9;
+                    Engine.ThreadCount = 1;
+                    double one = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
+                    Engine.ThreadCount = threads;
+                    double many = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
                     report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * one / peak1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * many / peakN:F0}% of peak, {many / one:F2}x)"),
                         ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN), ("threads", threads));
                 }
             }
 
-            WorkerPool.ThreadCount = threads;
+            Engine.ThreadCount = threads;
             if (only.Contains("epoch") || only.Contains("inference"))
             {
                 Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
@@ -139,7 +139,7 @@ internal static class BenchCommand
         }
         finally
         {
-            WorkerPool.ThreadCount = saved;
+            Engine.ThreadCount = saved;
         }
     }
 
@@ -156,16 +156,6 @@ internal static class BenchCommand
             var fields = new List<string> { "\"peer\": \"backprop\"", $"\"workload\": \"{workload}\"" };
             fields.AddRange(values.Select(v => F($"\"{v.Key}\": {v.Value:R}")));
             output.WriteLine("{" + string.Join(", ", fields) + "}");
-        }
-    }
-
-    private static void Multiply(int shape, float[] a, float[] b, float[] c, int m, int n, int k)
-    {
-        switch (shape)
-        {
-            case 0: Gemm.MultiplyTransposedB<float>(a, b, c, m, n, k); break;
-            case 1: Gemm.Multiply<float>(a, b, c, m, n, k); break;
-            default: Gemm.MultiplyTransposedA<float>(a, b, c, m, n, k); break;
         }
     }
 
@@ -208,11 +198,12 @@ internal static class BenchCommand
 
     private static float[] Filled(int count)
     {
-        var rng = new Rng(count);
+        // The values do not change the timing; a seeded generator keeps runs alike.
+        var random = new Random(count);
         var values = new float[count];
         for (int i = 0; i < count; i++)
         {
-            values[i] = (float)(rng.NextDouble() - 0.5);
+            values[i] = (float)(random.NextDouble() - 0.5);
         }
         return values;
     }
