@@ -113,11 +113,11 @@ internal sealed class DataOptions
         splits.Test?.Rescale(scaler);
 
         string description =
-            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {all.OutputCount} classes ({CsvDatasetReader.Abbreviate(all.ClassNames)}), label '{all.LabelName}'; "
+            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {all.OutputCount} classes ({NameList.Abbreviate(all.ClassNames)}), label '{all.LabelName}'; "
             + $"train {splits.Train.Count}, validation {splits.Validation?.Count ?? 0}, test {splits.Test?.Count ?? 0}"
             + (source.Test is not null ? " (the data set's own test set)" : $" (stratified, seed {seed})")
             + $"; scaling {kind.ToString().ToLowerInvariant()}"
-            + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {CsvDatasetReader.Abbreviate(all.IgnoredColumns)}" : "");
+            + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {NameList.Abbreviate(all.IgnoredColumns)}" : "");
         SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
         return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description) { Split = recipe };
     }
@@ -298,7 +298,7 @@ internal sealed class DataOptions
             if (columns[j] < 0)
             {
                 throw new InvalidDataException(
-                    $"{name}: no column '{schema.FeatureNames[j]}'; the model reads {schema.FeatureNames.Count} features ({CsvDatasetReader.Abbreviate(schema.FeatureNames)}) and the data set has {data.FeatureCount} ({CsvDatasetReader.Abbreviate(data.FeatureNames)})");
+                    $"{name}: no column '{schema.FeatureNames[j]}'; the model reads {schema.FeatureNames.Count} features ({NameList.Abbreviate(schema.FeatureNames)}) and the data set has {data.FeatureCount} ({NameList.Abbreviate(data.FeatureNames)})");
             }
             identity &= columns[j] == j;
         }
@@ -335,7 +335,7 @@ internal sealed class DataOptions
                 if (labelRequired)
                 {
                     throw new InvalidDataException(
-                        $"{name}: row {r + 1}, column '{data.LabelName}': class '{data.ClassNames[data.Labels[r]]}' is not one of the model's classes ({CsvDatasetReader.Abbreviate(schema.ClassNames)})");
+                        $"{name}: row {r + 1}, column '{data.LabelName}': class '{data.ClassNames[data.Labels[r]]}' is not one of the model's classes ({NameList.Abbreviate(schema.ClassNames)})");
                 }
                 return data.WithLabels(null, schema.ClassNames);
             }

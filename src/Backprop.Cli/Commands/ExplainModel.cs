@@ -66,7 +66,7 @@ internal static class ExplainModel
             double[] values = OptionValues.Numbers("--input", o.Input);
             if (values.Length != features)
             {
-                throw new UsageException($"--input has {values.Length} values but the model {o.Path} reads {features} features ({CsvDatasetReader.Abbreviate(model.FeatureNames)})");
+                throw new UsageException($"--input has {values.Length} values but the model {o.Path} reads {features} features ({NameList.Abbreviate(model.FeatureNames)})");
             }
             raw = [.. values.Select(v => (float)v)];
         }
@@ -82,7 +82,7 @@ internal static class ExplainModel
             Dataset<float> data = input.Data;
             if (data.FeatureCount != features)
             {
-                throw new InvalidDataException($"the data has {data.FeatureCount} features but the model reads {features} ({CsvDatasetReader.Abbreviate(model.FeatureNames)})");
+                throw new InvalidDataException($"the data has {data.FeatureCount} features but the model reads {features} ({NameList.Abbreviate(model.FeatureNames)})");
             }
             row = o.Row.Value;
             rowCount = data.Count;
@@ -174,7 +174,7 @@ internal static class ExplainModel
         throw new UsageException($"--target: '{name}' is not one of the model's classes ({ClassList(classNames)}) nor a class index");
     }
 
-    private static string ClassList(IReadOnlyList<string> classNames) => CsvDatasetReader.Abbreviate(classNames);
+    private static string ClassList(IReadOnlyList<string> classNames) => NameList.Abbreviate(classNames);
 
     private static (double, LearningRateOrigin) LearningRate(double? given, Model model)
     {

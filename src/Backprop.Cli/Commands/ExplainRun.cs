@@ -166,7 +166,15 @@ internal static class ExplainRun
             first ??= row;
             var xi = new double[row.Data.FeatureCount];
             var ti = new double[row.Data.OutputCount];
-            row.Data.Gather([0], xi, ti);
+            row.Data.Row(0).CopyTo(xi);
+            if (row.Data.IsClassification)
+            {
+                ti[row.Data.Labels[0]] = 1;
+            }
+            else
+            {
+                row.Data.Targets[..ti.Length].CopyTo(ti);
+            }
             x.AddRange(xi);
             t.AddRange(ti);
         }

@@ -54,7 +54,7 @@ internal static class PredictCommand
         for (int r = 0; r < probabilities.Length / k; r++)
         {
             ReadOnlySpan<float> p = probabilities.Slice(r * k, k);
-            sb.Append(Csv(classNames[ClassificationMetrics.ArgMax(p)]));
+            sb.Append(Csv(classNames[ArgMax(p)]));
             foreach (float v in p)
             {
                 sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
@@ -67,4 +67,18 @@ internal static class PredictCommand
     // RFC 4180: quote a field that holds a comma, a quote or a line break, doubling inner quotes.
     private static string Csv(string field)
         => field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    // The first class of highest probability.
+    private static int ArgMax(ReadOnlySpan<float> p)
+    {
+        int best = 0;
+        for (int i = 1; i < p.Length; i++)
+        {
+            if (p[i] > p[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

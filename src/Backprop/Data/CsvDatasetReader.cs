@@ -314,7 +314,11 @@ public static class CsvDatasetReader
         return (classOf, classes);
     }
 
-    internal static int IndexOfClass(IReadOnlyList<string> classes, string text)
+    /// <summary>
+    /// The index of class <paramref name="text"/> in <paramref name="classes"/>: by exact name, else by equal numeric
+    /// value ("1" finds "1.0"); −1 when it is not there.
+    /// </summary>
+    public static int IndexOfClass(IReadOnlyList<string> classes, string text)
     {
         for (int c = 0; c < classes.Count; c++)
         {

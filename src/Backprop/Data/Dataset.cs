@@ -423,7 +423,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// The same rows with their labels renamed to another class list (for a model whose classes are ordered
     /// differently). Shares this set's feature block; nothing is copied but the labels.
     /// </summary>
-    internal Dataset<T> WithLabels(int[]? labels, IReadOnlyList<string> classNames)
+    public Dataset<T> WithLabels(int[]? labels, IReadOnlyList<string> classNames)
     {
         T[]? features = Volatile.Read(ref _features);
         Dataset<T> result = labels is null

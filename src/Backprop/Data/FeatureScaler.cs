@@ -56,7 +56,7 @@ public sealed class FeatureScaler
     /// Fits the rescaling on the features of <paramref name="data"/>. With <see cref="ScalingKind.None"/> nothing is
     /// read, so a set of image bytes stays bytes.
     /// </summary>
-    internal static FeatureScaler Fit<T>(Dataset<T> data, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
+    public static FeatureScaler Fit<T>(Dataset<T> data, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
         => kind == ScalingKind.None ? Fit(ReadOnlySpan<T>.Empty, data.FeatureCount, kind) : Fit(data.Features, data.FeatureCount, kind);
 
     /// <summary>Fits the rescaling on (rows, featureCount) row-major <paramref name="features"/>.</summary>

@@ -4,8 +4,13 @@ namespace Backprop.Serialization;
 /// Writes a file so that readers never see half of it: into a temporary file beside the target, then renamed over it.
 /// On any error the temporary file is removed and the target is left as it was.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, all or nothing.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="write">Writes the content to the stream it is given.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or white space.</exception>
+    /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
