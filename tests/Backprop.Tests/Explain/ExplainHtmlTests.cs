@@ -10,9 +10,9 @@ namespace Backprop.Tests.Explain;
 /// </summary>
 public class ExplainHtmlTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = ChromiumTheoryAttribute.Path;
 
-    [Theory]
+    [ChromiumTheory]
     [InlineData("en", 1000, 1600)]
     [InlineData("zh", 390, 844)]
     public async Task Html_page_renders_its_math_offline_in_Chromium(string language, int width, int height)

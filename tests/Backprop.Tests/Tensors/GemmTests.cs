@@ -72,7 +72,7 @@ public class GemmTests
         }
     }
 
-    [Theory]
+    [PackedKernelTheory]
     [InlineData("Bias")]
     [InlineData("BiasRelu")]
     [InlineData("ReluMask")]
@@ -81,10 +81,6 @@ public class GemmTests
     public void Fused_epilogues_match_the_product_followed_by_the_scalar_epilogue(string name)
     {
         GemmEpilogue epilogue = Enum.Parse<GemmEpilogue>(name);
-        if (!PackedGemm.IsSupported)
-        {
-            return; // the fused kernels exist only on x86 with AVX2 and FMA; elsewhere Dense runs the unfused path
-        }
         foreach (bool wide in Widths())
         {
             // (16, 64, 1601) and (9, 40, 1000): several k blocks, so the last block adds to C before the epilogue.
@@ -147,7 +143,7 @@ public class GemmTests
     // Row-major A (the plain and x·Wᵀ shapes) is read in place by the micro-kernel; the packed panels are the other
     // way. Same FMAs in the same order, so the same bits: over odd row counts (a last panel packed either way), several
     // k blocks, the tall path (all of B packed), both kernel widths, one and two threads, with and without accumulation.
-    [Theory]
+    [PackedKernelTheory]
     [InlineData(Shape.TransposedB, 64, 128, 784)]
     [InlineData(Shape.TransposedB, 10000 / 16, 128, 784)]
     [InlineData(Shape.TransposedB, 301, 10, 128)]
@@ -158,10 +154,6 @@ public class GemmTests
     [InlineData(Shape.Plain, 45, 70, 1700)]
     public void Reading_A_in_place_gives_the_bits_of_packing_it(Shape shape, int m, int n, int k)
     {
-        if (!PackedGemm.IsSupported)
-        {
-            return;
-        }
         var rng = new Rng(7);
         float[] a = Random(rng, m * k, 1.0);
         float[] b = Random(rng, k * n, 1.0);
@@ -199,7 +191,7 @@ public class GemmTests
     // ∇W = δᵀ x with ∇b = Σ_rows δ beside it: op(A) = δᵀ (rows of A are δ's columns). The row sums must be the
     // sequential sums from zero, and the stepped row values Sgd's formula on them, bit for bit, on every path: one
     // block (small), rows split between threads (k in one block), columns split with one thread summing (k > 800).
-    [Theory]
+    [PackedKernelTheory]
     [InlineData(128, 784, 64, "Step")]
     [InlineData(10, 128, 64, "DecayedStep")]
     [InlineData(37, 45, 1601, "Step")]
@@ -207,10 +199,6 @@ public class GemmTests
     [InlineData(3, 5, 7, "DecayedStep")]
     public void Row_sums_of_a_and_their_step_match_the_sequential_sums(int m, int n, int k, string name)
     {
-        if (!PackedGemm.IsSupported)
-        {
-            return;
-        }
         GemmEpilogue epilogue = Enum.Parse<GemmEpilogue>(name);
         var rng = new Rng(m + n + k);
         float[] delta = Random(rng, k * m, 1.0); // (k, m): op(A)[i, p] = delta[p·m + i]
@@ -256,13 +244,9 @@ public class GemmTests
         }
     }
 
-    [Fact]
+    [PackedKernelFact(vector512: true)]
     public void Switching_the_kernel_width_during_products_changes_no_result()
     {
-        if (!PackedGemm.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            return; // only one kernel width exists here
-        }
         // Both micro-kernels sum every element in the same order, so the width is a matter of speed only; a product
         // must also stay consistent (and in bounds) when the width changes while it runs.
         (int M, int N, int K)[] shapes = [(64, 128, 784), (300, 10, 129), (37, 45, 33)];

@@ -10,17 +10,13 @@ namespace Backprop.Tests.Training;
 [Collection(KernelSettingsCollection.Name)]
 public class FirstLayerAheadTests
 {
-    [Theory]
+    [PackedKernelTheory]
     [InlineData(64, 0.0, true)]
     [InlineData(64, 1e-4, true)]
     [InlineData(100, 1e-4, true)]  // 100 rows of W: the last panel is partly empty in both products
     [InlineData(100, 0.0, false)]  // Vector256 kernels: 16-row panels
     public void Computing_the_next_first_layer_with_the_step_changes_no_bit(int hidden, double decay, bool wide)
     {
-        if (!PackedGemm.IsSupported)
-        {
-            return; // the paired job exists only on the packed path
-        }
         Dataset<float> data = TestData.Blobs(400, classes: 3, features: 24, seed: 5);
         (float[] Parameters, double[] Losses, long Ahead) Train(int threads, string callback)
         {
@@ -69,16 +65,12 @@ public class FirstLayerAheadTests
         }
     }
 
-    [Theory]
+    [PackedKernelTheory]
     [InlineData("predict")]
     [InlineData("forward")]
     [InlineData("grow")]
     public void Another_pass_in_between_makes_the_next_pass_compute_the_first_layer(string between)
     {
-        if (!PackedGemm.IsSupported)
-        {
-            return;
-        }
         int saved = WorkerPool.ThreadCount;
         try
         {
