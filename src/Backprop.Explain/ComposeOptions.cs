@@ -1,7 +1,13 @@
 namespace Backprop.Explain;
 
 /// <summary>What to add to an explanation besides the recorded step.</summary>
-internal sealed record ComposeOptions(
+/// <param name="Digits">Decimals shown for each number (0 to 17).</param>
+/// <param name="Source">Where the initial parameters came from.</param>
+/// <param name="ArticleNotes">Whether to add the remarks on the article's printed arithmetic (for the article's example).</param>
+/// <param name="Further">Further steps to tabulate after the explained one.</param>
+/// <param name="Convergence">A full training run to summarise at the end.</param>
+/// <param name="Model">The context of a row explained from a saved model.</param>
+public sealed record ComposeOptions(
     int Digits,
     ParameterSource Source,
     bool ArticleNotes = false,

@@ -5,8 +5,10 @@ namespace Backprop.Explain;
 /// same sizes, activations and loss, and every parameter widened (float → double is exact, so the values are
 /// the model's own). Dropout and class weights are training-time settings and are not carried over.
 /// </summary>
-internal static class ModelNetwork
+public static class ModelNetwork
 {
+    /// <summary>The double-precision twin of <paramref name="network"/>, its parameters widened exactly.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
     public static Network<double> ToDouble(Network<float> network)
     {
         ArgumentNullException.ThrowIfNull(network);

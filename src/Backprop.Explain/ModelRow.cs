@@ -1,7 +1,7 @@
 namespace Backprop.Explain;
 
 /// <summary>Where the row explained from a saved model came from, for the set-up paragraph.</summary>
-internal enum RowOrigin
+public enum RowOrigin
 {
     /// <summary>Raw features typed with --input.</summary>
     Input,
@@ -20,7 +20,7 @@ internal enum RowOrigin
 }
 
 /// <summary>Where the learning rate of a step explained from a model came from.</summary>
-internal enum LearningRateOrigin
+public enum LearningRateOrigin
 {
     /// <summary>Given with --lr.</summary>
     Option,
@@ -52,7 +52,7 @@ internal enum LearningRateOrigin
 /// <param name="TargetFromLabel">True when the target is the row's label, false when it was given with --target.</param>
 /// <param name="LearningRate">Where the learning rate came from.</param>
 /// <param name="TrainingExtras">Training settings of the model a plain gradient-descent step leaves out (e.g. "optimizer adam"); empty when none.</param>
-internal sealed record ModelRow(
+public sealed record ModelRow(
     string ModelPath,
     RowOrigin Origin,
     string SourceName,

@@ -24,9 +24,9 @@ internal static class ExplainRun
             throw new UsageException($"--format: unknown format '{settings.Format}' (expected {string.Join(", ", Formats)})");
         }
         string language = settings.Language.Trim().ToLowerInvariant();
-        if (!Prose.Languages.Contains(language))
+        if (!StepExplanation.Languages.Contains(language))
         {
-            throw new UsageException($"--lang: unknown language '{settings.Language}' (expected {string.Join(" or ", Prose.Languages)})");
+            throw new UsageException($"--lang: unknown language '{settings.Language}' (expected {string.Join(" or ", StepExplanation.Languages)})");
         }
         if (settings.Steps < 0)
         {
@@ -64,10 +64,9 @@ internal static class ExplainRun
         }
         Network<double> network = batch.Network;
         var optimizer = new Sgd<double>(batch.LearningRate);
-        Explanation explanation = StepRecorder.Record(network, batch.X, batch.T, batch.Count, optimizer);
-        Prose prose = Prose.Load(language);
+        StepExplanation explanation = StepExplanation.Record(network, batch.X, batch.T, batch.Count, optimizer);
 
-        ExplainDocument document;
+        ExplainPage page;
         int exit = Cli.Ok;
         if (settings.Check is not null)
         {
@@ -75,18 +74,18 @@ internal static class ExplainRun
             {
                 throw new FileNotFoundException($"{settings.Check}: no such answers file", settings.Check);
             }
-            CheckReport report = AnswerChecker.Check(explanation, File.ReadAllText(settings.Check), settings.Check);
-            document = ExplanationComposer.ComposeCheck(report, prose, settings.Sample.Digits);
-            exit = report.AllAgree ? Cli.Ok : Cli.Failure;
+            AnswerCheck check = explanation.Check(File.ReadAllText(settings.Check), settings.Check, language, settings.Sample.Digits);
+            page = check.Page;
+            exit = check.AllAgree ? Cli.Ok : Cli.Failure;
         }
         else
         {
             string[] tracked = settings.Track is null ? [] : settings.Track.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (string name in tracked)
             {
-                if (explanation.Find(name) is null)
+                if (!explanation.QuantityNames.Contains(name))
                 {
-                    throw new UsageException($"--track: unknown quantity '{name}' (this network has {string.Join(", ", explanation.Quantities.Select(q => q.Name))})");
+                    throw new UsageException($"--track: unknown quantity '{name}' (this network has {string.Join(", ", explanation.QuantityNames)})");
                 }
             }
             FurtherSteps? further = settings.Steps > 0
@@ -99,20 +98,20 @@ internal static class ExplainRun
                 Batch fresh = BuildBatch(settings.Sample);
                 convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
             }
-            bool notes = settings.ArticleNotes ?? IsArticleExample(explanation);
-            document = ExplanationComposer.Compose(explanation, prose, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
+            bool notes = settings.ArticleNotes ?? explanation.IsArticleExample;
+            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
         }
 
         switch (format)
         {
             case "markdown":
-                io.Out.Write(MarkdownRenderer.Render(document));
+                io.Out.Write(page.ToMarkdown());
                 break;
             case "html":
-                io.Out.Write(HtmlRenderer.Render(document));
+                io.Out.Write(page.ToHtml());
                 break;
             default:
-                TextRenderer.Render(document, io.Out, UseColour(io.Out));
+                page.WriteText(io.Out, UseColour(io.Out));
                 break;
         }
         io.Out.Flush();
@@ -196,25 +195,6 @@ internal static class ExplainRun
         }
         bool article = s.Layers is null || OptionValues.Sizes("--layers", s.Layers).SequenceEqual(ArticleExample.Sizes);
         return article ? new ParameterSource(ParameterSourceKind.Article) : new ParameterSource(ParameterSourceKind.Seed, "0");
-    }
-
-    /// <summary>The article's network, parameters and sample: the only set-up its printed numbers belong to.</summary>
-    private static bool IsArticleExample(Explanation e)
-    {
-        Network<double> article = ArticleExample.CreateNetwork<double>();
-        if (!e.Sizes.SequenceEqual(article.Sizes) || e.Loss != article.Loss || !e.Activations.SequenceEqual(article.Layers.Select(l => l.Activation))
-            || e.BatchSize != 1 || !e.Input.Values.SequenceEqual(ArticleExample.Input) || !e.Target.Values.SequenceEqual(ArticleExample.Target))
-        {
-            return false;
-        }
-        for (int l = 0; l < article.Layers.Count; l++)
-        {
-            if (!e.InitialWeights[l].Values.SequenceEqual(article.Layers[l].Weights.ToArray()) || !e.InitialBiases[l].Values.SequenceEqual(article.Layers[l].Bias.ToArray()))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static bool UseColour(TextWriter output) =>

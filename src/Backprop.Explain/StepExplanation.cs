@@ -1,0 +1,87 @@
+namespace Backprop.Explain;
+
+/// <summary>
+/// One real training step of a network, recorded for explanation: <see cref="Record"/> runs it (Forward, Backward and
+/// the optimizer's Step, through <see cref="TrainingStep.Run{T}"/>), then <see cref="Compose"/> lays it out in a
+/// language and <see cref="Check"/> compares a learner's hand-computed answers with it.
+/// </summary>
+public sealed class StepExplanation
+{
+    private readonly Explanation _explanation;
+
+    private StepExplanation(Explanation explanation) => _explanation = explanation;
+
+    /// <summary>The languages explanations are written in ("en", "zh").</summary>
+    public static IReadOnlyList<string> Languages => Prose.Languages;
+
+    /// <summary>
+    /// Runs one iteration on x (batch, in) and t (batch, out), rows as the engine takes them, and records it.
+    /// The network's parameters are updated by <paramref name="optimizer"/>, as in training.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="optimizer"/> is null.</exception>
+    /// <exception cref="ArgumentException">The spans do not hold <paramref name="batch"/> rows.</exception>
+    public static StepExplanation Record(Network<double> network, ReadOnlySpan<double> x, ReadOnlySpan<double> t, int batch, IOptimizer<double> optimizer)
+        => new(StepRecorder.Record(network, x, t, batch, optimizer));
+
+    /// <summary>The names of the quantities a learner can check or track, in the order the step computes them
+    /// (z2, a2, …, loss, delta3, dW2, db2, …, W1', b1', …).</summary>
+    public IReadOnlyList<string> QuantityNames => [.. _explanation.Quantities.Select(q => q.Name)];
+
+    /// <summary>
+    /// Whether this is the article's example: its network, initial parameters and single sample, the only set-up the
+    /// article's printed numbers belong to.
+    /// </summary>
+    public bool IsArticleExample
+    {
+        get
+        {
+            Explanation e = _explanation;
+            Network<double> article = ArticleExample.CreateNetwork<double>();
+            if (!e.Sizes.SequenceEqual(article.Sizes) || e.Loss != article.Loss || !e.Activations.SequenceEqual(article.Layers.Select(l => l.Activation))
+                || e.BatchSize != 1 || !e.Input.Values.SequenceEqual(ArticleExample.Input) || !e.Target.Values.SequenceEqual(ArticleExample.Target))
+            {
+                return false;
+            }
+            for (int l = 0; l < article.Layers.Count; l++)
+            {
+                if (!e.InitialWeights[l].Values.SequenceEqual(article.Layers[l].Weights.ToArray()) || !e.InitialBiases[l].Values.SequenceEqual(article.Layers[l].Bias.ToArray()))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The step laid out in <paramref name="language"/>: set-up, forward, loss, backward, update, and what the options add.</summary>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    public ExplainPage Compose(string language, ComposeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ExplainPage(ExplanationComposer.Compose(_explanation, Load(language), options));
+    }
+
+    /// <summary>
+    /// Compares an answers file (a JSON object from quantity names to numbers, lists or lists of rows) with the step:
+    /// a value agrees when the exact one, rounded to as many decimals as the learner wrote, equals it.
+    /// </summary>
+    /// <param name="answersJson">The answers file's text.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <param name="language">The language of the verdicts.</param>
+    /// <param name="digits">Decimals shown for the exact values.</param>
+    /// <exception cref="InvalidDataException">The JSON is malformed, names an unknown quantity, repeats one, holds
+    /// something other than numbers, or a shape disagrees with the step (the message names which).</exception>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    public AnswerCheck Check(string answersJson, string source, string language, int digits)
+    {
+        Prose prose = Load(language);
+        CheckReport report = AnswerChecker.Check(_explanation, answersJson, source);
+        return new AnswerCheck(report.AllAgree, new ExplainPage(ExplanationComposer.ComposeCheck(report, prose, digits)));
+    }
+
+    private static Prose Load(string language)
+    {
+        ArgumentNullException.ThrowIfNull(language);
+        return Prose.Load(language);
+    }
+}
