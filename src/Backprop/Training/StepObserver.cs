@@ -45,7 +45,10 @@ public sealed class StepView<T> where T : unmanaged, IFloatingPointIeee754<T>
         Loss = loss;
     }
 
-    /// <summary>The network being trained; its layers give each layer's sizes, activation and parameter views.</summary>
+    /// <summary>
+    /// The network being trained: its layers give each layer's sizes, activation and parameter views. Read it only;
+    /// changing its parameters inside an observer call changes the step.
+    /// </summary>
     public Network<T> Network => _network;
 
     /// <summary>The optimizer that makes (or made) the update, with its learning rate η.</summary>
