@@ -481,16 +481,17 @@ def table(lines, samples, rounds_of, title, scale_of):
 
 def matrix_extras(rows, samples, quiet_of, all_of):
     """Accuracy and first ÷ median epoch of every training row, and weight decay on ÷ off per peer."""
-    training = [r for r in rows if r.key in dict((k, t) for k, t, _ in TRAINING_ROWS)]
+    training = [r for r in rows if r.key in {k for k, _, _ in TRAINING_ROWS}]
+    peers = [p for p in PEERS if any(s["peer"] == p for s in samples)]
     if training:
         print("\nTest accuracy after the run and first epoch ÷ median epoch (medians over all rounds):\n")
-        print("| row | " + " | ".join(f"accuracy {PEER_TITLES[p]}" for p in PEERS) + " | "
-              + " | ".join(f"first ÷ median {PEER_TITLES[p]}" for p in PEERS) + " |")
-        print("|---|" + "---|" * (2 * len(PEERS)))
+        print("| row | " + " | ".join(f"accuracy {PEER_TITLES[p]}" for p in peers) + " | "
+              + " | ".join(f"first ÷ median {PEER_TITLES[p]}" for p in peers) + " |")
+        print("|---|" + "---|" * (2 * len(peers)))
         for row in training:
             cells = []
             for metric, fmt in (("accuracy", "{:.4f}"), ("first_over_median", "{:.2f}")):
-                for p in PEERS:
+                for p in peers:
                     values = list(values_by_round(samples, row.key, p, metric).values())
                     cells.append(fmt.format(statistics.median(values)) if values else "–")
             print(f"| {row.title} | " + " | ".join(cells) + " |")
@@ -498,11 +499,11 @@ def matrix_extras(rows, samples, quiet_of, all_of):
     pairs = [(on, off, label) for on, off, label in DECAY_PAIRS if on in keys and off in keys]
     if pairs:
         print("\nWeight decay on ÷ off, each program against itself (median of per-round ratios; quiet rounds, all rounds):\n")
-        print("| pair | " + " | ".join(PEER_TITLES[p] for p in PEERS) + " |")
-        print("|---|" + "---|" * len(PEERS))
+        print("| pair | " + " | ".join(PEER_TITLES[p] for p in peers) + " |")
+        print("|---|" + "---|" * len(peers))
         for on, off, label in pairs:
             cells = []
-            for p in PEERS:
+            for p in peers:
                 texts = []
                 for rounds in (quiet_of(on) & quiet_of(off), all_of(on) & all_of(off)):
                     a = values_by_round(samples, on, p, "epoch_s")
