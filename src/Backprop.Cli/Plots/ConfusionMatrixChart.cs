@@ -29,7 +29,7 @@ internal static class ConfusionMatrixChart
         double bottom = top + cell * k;
         // Predicted-class labels run along the bottom, slanted when they are wider than a cell.
         bool slant = widestName > cell - 4;
-        double labelDepth = slant ? widestName * 0.71 + TickSize : TickSize + 6;
+        double labelDepth = slant ? widestName * 0.62 + TickSize : TickSize + 6;
         double height = bottom + 8 + labelDepth + 10 + LabelSize + 10;
 
         var svg = new SvgDocument(Width, height, title);
