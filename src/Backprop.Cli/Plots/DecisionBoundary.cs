@@ -16,6 +16,9 @@ internal sealed record PointSet(string Name, float[] Xy, int[] Labels, bool Holl
 internal static class DecisionBoundary
 {
     public const int DefaultResolution = 100;
+
+    /// <summary>At most this many points of a set are drawn (evenly spaced rows), so a large data set keeps the picture small.</summary>
+    public const int MaxPointsPerSet = 2000;
     public const double Width = 440;
     public const double Height = 440;
     private const double TickSize = 13;
@@ -59,11 +62,14 @@ internal static class DecisionBoundary
         {
             legend.Add(SvgDocument.Shorten(numbered ? $"{model.LabelName} {model.ClassNames[c]}" : model.ClassNames[c], 24), Legend.MarkerSwatch(c, $"fill=\"{PlotColors.Class(c)}\""));
         }
-        if (sets.Count > 1)
+        if (sets.Count > 1 || sets.Any(s => s.Labels.Length > MaxPointsPerSet))
         {
             foreach (PointSet set in sets)
             {
-                legend.Add(set.Name, Legend.MarkerSwatch(0, set.Hollow ? $"fill=\"#ffffff\" stroke=\"{SvgDocument.Ink}\" stroke-width=\"1.5\"" : $"fill=\"{SvgDocument.Ink}\""));
+                string name = set.Labels.Length > MaxPointsPerSet
+                    ? string.Create(CultureInfo.InvariantCulture, $"{set.Name} ({Shown(set.Labels.Length)} of {set.Labels.Length} shown)")
+                    : set.Name;
+                legend.Add(name, Legend.MarkerSwatch(0, set.Hollow ? $"fill=\"#ffffff\" stroke=\"{SvgDocument.Ink}\" stroke-width=\"1.5\"" : $"fill=\"{SvgDocument.Ink}\""));
             }
         }
 
@@ -110,7 +116,8 @@ internal static class DecisionBoundary
                 svg.Group(set.Hollow
                     ? $"data-class=\"{c}\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"1.6\""
                     : $"data-class=\"{c}\" fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"0.8\"");
-                for (int i = 0; i < set.Labels.Length; i++)
+                int every = Stride(set.Labels.Length);
+                for (int i = 0; i < set.Labels.Length; i += every)
                 {
                     if (set.Labels[i] == c)
                     {
@@ -199,6 +206,11 @@ internal static class DecisionBoundary
         }
         svg.Close();
     }
+
+    // Every stride-th row is drawn: 1 up to MaxPointsPerSet rows, then just enough to stay at or under it.
+    private static int Stride(int rows) => Math.Max(1, (rows + MaxPointsPerSet - 1) / MaxPointsPerSet);
+
+    private static int Shown(int rows) => (rows + Stride(rows) - 1) / Stride(rows);
 
     private static (double Low, double High) Padded(double min, double max)
     {

@@ -126,6 +126,20 @@ public class PictureTests
     }
 
     [Fact]
+    public void A_large_set_is_thinned_to_evenly_spaced_rows_and_says_so()
+    {
+        (Model model, _, _) = Moons;
+        Dataset<float> many = SyntheticDatasets.Moons<float>(50_000, 0.1, seed: 4);
+        string svg = DecisionBoundary.Render(model, [new PointSet("training rows", many.Features.ToArray(), many.Labels.ToArray(), false)], "b");
+        Assert.True(svg.Length < 500_000, $"{svg.Length} bytes");
+        XElement root = Parse(svg);
+        XElement points = root.Descendants(Svg + "g").Single(g => (string?)g.Attribute("data-points") == "training rows");
+        // 50 000 rows at a stride of 25: rows 0, 25, …, 49 975.
+        Assert.Equal(2000, points.Descendants().Count(e => e.Name != Svg + "g"));
+        Assert.Contains("training rows (2000 of 50000 shown)", Texts(root));
+    }
+
+    [Fact]
     public void Decision_boundary_is_only_for_two_features()
     {
         Dataset<float> blobs = TestData.Blobs(10, classes: 2, features: 3);
