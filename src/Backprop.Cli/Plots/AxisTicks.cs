@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Backprop.Cli.Plots;
 
 /// <summary>
-/// "Nice" tick values for an axis: a step of 1, 2, 2.5 or 5 times a power of ten, chosen so that about
-/// <c>target</c> ticks cover the range, and labels with just the decimals that step needs (0, 0.25, 0.5 …).
+/// "Nice" tick values for an axis (Heckbert, Graphics Gems 1990): a step of 1, 2 or 5 times a power of ten, chosen so
+/// that about <c>target</c> ticks cover the range, and labels with just the decimals that step needs (0, 0.5, 1 …).
 /// </summary>
 /// <param name="Low">The first tick (at or below the range's minimum when the range was widened to ticks).</param>
 /// <param name="High">The last tick.</param>
@@ -41,7 +41,7 @@ internal sealed record AxisTicks(double Low, double High, double Step, int Decim
     public static AxisTicks Enclosing(double min, double max, int target = 5, bool integers = false)
     {
         (min, max) = Widen(min, max);
-        double step = NiceStep((max - min) / target, integers);
+        double step = NiceStep((max - min) / (target - 1), integers);
         double low = Math.Floor(min / step + 1e-9) * step;
         double high = Math.Ceiling(max / step - 1e-9) * step;
         return new AxisTicks(low, high, step, DecimalsFor(step));
@@ -51,7 +51,7 @@ internal sealed record AxisTicks(double Low, double High, double Step, int Decim
     public static AxisTicks Within(double min, double max, int target = 5, bool integers = false)
     {
         (min, max) = Widen(min, max);
-        double step = NiceStep((max - min) / target, integers);
+        double step = NiceStep((max - min) / (target - 1), integers);
         double low = Math.Ceiling(min / step - 1e-9) * step;
         double high = Math.Floor(max / step + 1e-9) * step;
         return new AxisTicks(low, high, step, DecimalsFor(step));
@@ -75,15 +75,10 @@ internal sealed record AxisTicks(double Low, double High, double Step, int Decim
     {
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         double fraction = rough / magnitude;
-        double nice = fraction < 1.5 ? 1 : fraction < 2.25 ? 2 : fraction < 3.5 ? 2.5 : fraction < 7.5 ? 5 : 10;
+        double nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
         double step = nice * magnitude;
-        if (integers)
-        {
-            // 2.5 is no step for counts; round it to 2 (or 5 beyond 10s), and never below 1.
-            step = Math.Max(1, nice == 2.5 ? 2 * magnitude : step);
-            step = Math.Round(step);
-        }
-        return step;
+        // Counts (epochs) step by whole numbers.
+        return integers ? Math.Max(1, Math.Round(step)) : step;
     }
 
     private static int DecimalsFor(double step)

@@ -202,11 +202,12 @@ public class PictureTests
     }
 
     [Theory]
-    [InlineData(0, 1.3, new[] { 0.0, 0.25, 0.5, 0.75, 1, 1.25, 1.5 }, "0.25")]
+    [InlineData(0, 1.3, new[] { 0.0, 0.5, 1, 1.5 }, "0.5")]
     [InlineData(0.43, 0.9, new[] { 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 }, "0.4")]
-    [InlineData(-1.38, 2.2, new[] { -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5 }, "-0.5")]
+    [InlineData(0.43, 0.6, new[] { 0.4, 0.45, 0.5, 0.55, 0.6 }, "0.45")]
+    [InlineData(-1.38, 2.2, new[] { -2.0, -1, 0, 1, 2, 3 }, "-1")]
     [InlineData(0, 0, new[] { -1.0, -0.5, 0, 0.5, 1 }, "0.0")]
-    [InlineData(0, 3200, new[] { 0.0, 500, 1000, 1500, 2000, 2500, 3000, 3500 }, "1500")]
+    [InlineData(0, 3200, new[] { 0.0, 1000, 2000, 3000, 4000 }, "1000")]
     public void Ticks_are_nice_numbers_enclosing_the_range(double min, double max, double[] expected, string label)
     {
         AxisTicks ticks = AxisTicks.Enclosing(min, max);
