@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Backprop.Cli.Plots;
 
 namespace Backprop.Cli.Commands;
 
@@ -47,6 +48,13 @@ internal static class DataTraining
         if (options.Patience is not null && data.Validation is null)
         {
             throw new UsageException("--patience needs a validation split: add --validation-fraction (e.g. 0.1)");
+        }
+        (string, string?)[] usedFiles = [("--data", parse.GetValue(dataOptions.Data)), ("--resume", s.Resume), ("--checkpoint", checkpointPath), ("--out", s.Out),
+            ("--metrics", s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out)))];
+        string? plotDirectory = s.Plot is null ? null : PictureOutputs.PrepareDirectory("--plot", s.Plot, usedFiles);
+        if (s.Report is not null)
+        {
+            PictureOutputs.CheckReport("--report", s.Report, usedFiles);
         }
 
         options = options with { Scaling = data.Scaler.Kind };
@@ -124,9 +132,10 @@ internal static class DataTraining
             };
             io.Out.WriteLine($"Finished: {why}.");
         }
+        Evaluation? evaluation = null;
         if (data.Test is { Count: > 0 } test)
         {
-            Evaluation evaluation = model.EvaluateScaled(test);
+            evaluation = model.EvaluateScaled(test);
             model.SetMetric("test_accuracy", evaluation.Accuracy);
             model.SetMetric("test_loss", evaluation.LogLoss);
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -154,6 +163,7 @@ internal static class DataTraining
                 io.Out.WriteLine($"Saved the metrics log to {metricsPath}");
             }
         }
+        PictureCommands.WriteForTraining(io, s.Quiet, plotDirectory, s.Report, model, result, data.Description, train, data.Test, evaluation);
         return result.Reason == StopReason.Cancelled ? Interrupted : Cli.Ok;
     }
 

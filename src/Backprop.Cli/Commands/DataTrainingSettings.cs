@@ -22,4 +22,6 @@ internal sealed record DataTrainingSettings(
     bool Quiet,
     int CheckpointEvery,
     string? Checkpoint,
-    string? Resume);
+    string? Resume,
+    string? Plot = null,
+    string? Report = null);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Backprop.Cli.Plots;
 
 namespace Backprop.Cli.Commands;
 
@@ -10,14 +11,20 @@ internal static class EvaluateCommand
     public static Command Create(CliIO io)
     {
         var model = new Option<string?>("--model") { Description = "The model file written by 'backprop train --out'" };
+        var report = new Option<string?>("--report") { Description = "Also write one self-contained HTML page (.html) with the model summary, the metrics, the confusion matrix and (two features) the decision boundary" };
         var dataOptions = new DataOptions();
         var command = new Command("evaluate", "Measure a trained model on labelled data: accuracy, log-loss, per-class precision, recall and F1, confusion matrix.")
         {
-            model,
+            model, report,
         };
         dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
+            string? reportPath = parse.GetValue(report);
+            if (reportPath is not null)
+            {
+                PictureOutputs.CheckReport("--report", reportPath, [("--model", parse.GetValue(model)), ("--data", parse.GetValue(dataOptions.Data))]);
+            }
             Model m = ModelData.LoadModel(parse.GetValue(model));
             Dataset<float> data = ModelData.Load(parse, dataOptions, m);
             if (!data.IsClassification)
@@ -30,6 +37,11 @@ internal static class EvaluateCommand
             }
             Evaluation e = m.EvaluateScaled(data);
             io.Out.Write(Format(e));
+            if (reportPath is not null)
+            {
+                string source = parse.GetValue(dataOptions.Dataset) ?? parse.GetValue(dataOptions.Data)!;
+                PictureCommands.WriteForEvaluation(reportPath, m, $"{source}: {data.Count} rows", data, e);
+            }
             return Cli.Ok;
         });
         return command;

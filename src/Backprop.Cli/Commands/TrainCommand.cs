@@ -36,6 +36,8 @@ internal static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "With data: write a checkpoint every N epochs" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "With data: the checkpoint file (default: beside --out, MODEL.checkpoint.json)" };
         var resume = new Option<string?>("--resume") { Description = "With data: continue from this checkpoint (same data, options and seed)" };
+        var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
+        var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
         var dataOptions = new DataOptions();
 
         var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
@@ -45,7 +47,7 @@ internal static class TrainCommand
         Option[] dataTrainingOptions =
         [
             reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
-            checkpointEvery, checkpoint, resume,
+            checkpointEvery, checkpoint, resume, plot, report,
         ];
         foreach (Option option in dataTrainingOptions)
         {
@@ -53,7 +55,7 @@ internal static class TrainCommand
         }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
-        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume];
+        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, plot, report];
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
@@ -92,7 +94,9 @@ internal static class TrainCommand
                     Quiet: parse.GetValue(quiet),
                     CheckpointEvery: parse.GetValue(checkpointEvery),
                     Checkpoint: parse.GetValue(checkpoint),
-                    Resume: parse.GetValue(resume));
+                    Resume: parse.GetValue(resume),
+                    Plot: parse.GetValue(plot),
+                    Report: parse.GetValue(report));
                 return DataTraining.Run(parse, dataOptions, dataSettings, io);
             }
             if (dataOnly.FirstOrDefault(Given) is Option dataOption)
