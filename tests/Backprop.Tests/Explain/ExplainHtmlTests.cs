@@ -1,3 +1,4 @@
+using Backprop.Tests.Support;
 using Microsoft.Playwright;
 using static Backprop.Tests.Explain.ExplainHarness;
 

@@ -1,3 +1,4 @@
+using Backprop.Tests.Support;
 using Microsoft.Playwright;
 using Backprop.Tests.Data;
 
@@ -10,9 +11,9 @@ namespace Backprop.Tests.Plots;
 /// </summary>
 public class ReportBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = ChromiumTheoryAttribute.Path;
 
-    [Theory]
+    [ChromiumTheory]
     [InlineData(1000, 1400)]
     [InlineData(390, 844)]
     public async Task Report_reads_offline_on_a_desktop_and_a_phone(int width, int height)

@@ -1,5 +1,4 @@
 using Backprop.Tests.Data;
-using Backprop.Tests.Explain;
 using Backprop.Tests.Tensors;
 
 namespace Backprop.Tests.Support;

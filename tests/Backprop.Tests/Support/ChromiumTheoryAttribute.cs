@@ -1,6 +1,4 @@
-using Backprop.Tests.Support;
-
-namespace Backprop.Tests.Explain;
+namespace Backprop.Tests.Support;
 
 /// <summary>
 /// A theory that needs Chromium (the Debian package, /usr/bin/chromium): skipped with the install hint where it is
