@@ -8,6 +8,12 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
 {
     /// <summary>How a built-in data set was split (null for --data files and for a set with its own test set); worth storing in the model.</summary>
     public SplitRecipe? Split { get; init; }
+
+    /// <summary>The data as read, before splitting and scaling: what a checkpoint records so a resume reads the same data.</summary>
+    public DataFingerprint Fingerprint { get; init; } = DataFingerprint.None;
+
+    /// <summary>True when the data set brings its own test set (fashion-mnist), so --test-fraction plays no part.</summary>
+    public bool HasOwnTestSet { get; init; }
 }
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
@@ -94,6 +100,7 @@ internal sealed class DataOptions
         (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
+        DataFingerprint fingerprint = DataFingerprint.Of(all, source.Test);
 
         DatasetSplits<float> splits;
         if (source.Test is not null)
@@ -119,7 +126,12 @@ internal sealed class DataOptions
             + $"; scaling {kind.ToString().ToLowerInvariant()}"
             + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {CsvDatasetReader.Abbreviate(all.IgnoredColumns)}" : "");
         SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
-        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description) { Split = recipe };
+        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description)
+        {
+            Split = recipe,
+            Fingerprint = fingerprint,
+            HasOwnTestSet = source.Test is not null,
+        };
     }
 
     /// <summary>
