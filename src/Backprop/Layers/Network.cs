@@ -455,7 +455,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             current = Input;
         }
-        // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^z in _logSumExp.
+        // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^(z − max z) in _logSumExp.
         bool keepLogSumExp = training && Loss == Backprop.Losses.Loss.CrossEntropy;
         for (int l = 0; l < _layers.Length; l++)
         {
