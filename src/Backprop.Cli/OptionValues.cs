@@ -27,7 +27,10 @@ internal static class OptionValues
         {
             if (!int.TryParse(items[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[i]))
             {
-                throw new UsageException($"{option}: item {i + 1} of '{text}' ('{items[i]}') is not a whole number");
+                bool tooLarge = long.TryParse(items[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long large) && large > 0;
+                throw new UsageException(tooLarge
+                    ? $"{option}: item {i + 1} of '{text}' ('{items[i]}') is too large for a layer (at most {int.MaxValue} units, and far fewer fit in memory)"
+                    : $"{option}: item {i + 1} of '{text}' ('{items[i]}') is not a whole number");
             }
             if (values[i] < 1)
             {

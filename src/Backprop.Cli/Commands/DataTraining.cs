@@ -192,7 +192,8 @@ internal static class DataTraining
     private static void CheckFiles(string? data, DataTrainingSettings s, string? metricsPath, string? checkpointPath)
     {
         var files = new OutputFiles().Input("--data", data).Input("--resume", s.Resume);
-        if (data is not null && data != "-" && File.Exists(data) && IdxReader.IsIdx(data) && IdxReader.FindLabelsFile(data) is string labels)
+        // IDX images bring their labels file, found by name (nothing is read here: --data may be a pipe).
+        if (data is not null && data != "-" && IdxReader.FindLabelsFile(data) is string labels)
         {
             files.Input("--data labels", labels);
         }

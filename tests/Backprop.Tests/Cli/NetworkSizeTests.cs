@@ -21,6 +21,14 @@ public class NetworkSizeTests
     }
 
     [Fact]
+    public void A_layer_size_beyond_int_is_called_too_large()
+    {
+        CliRunner.Result result = CliRunner.InProcess("train", "--dataset", "xor", "--hidden", "8,99999999999");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: --hidden: item 2 of '8,99999999999' ('99999999999') is too large for a layer", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Layers_too_large_for_one_sample_training_are_refused_too()
     {
         CliRunner.Result result = CliRunner.InProcess("train", "--layers", "3,100000,100000,3");

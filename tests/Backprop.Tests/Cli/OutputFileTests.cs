@@ -94,6 +94,18 @@ public sealed class OutputFileTests : IDisposable
     }
 
     [Fact]
+    public void An_output_that_is_the_labels_file_beside_idx_images_is_refused()
+    {
+        string images = PathOf("t-images-idx3-ubyte");
+        string labels = PathOf("t-labels-idx1-ubyte");
+        File.WriteAllBytes(images, [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 1, 2, 3, 4]);
+        File.WriteAllBytes(labels, [0, 0, 8, 1, 0, 0, 0, 2, 0, 1]);
+        byte[] before = File.ReadAllBytes(labels);
+        AssertRefused(CliRunner.InProcess("train", "--data", images, "--epochs", "3", "--metrics", labels), "--metrics", "--data labels");
+        Assert.Equal(before, File.ReadAllBytes(labels));
+    }
+
+    [Fact]
     public void Out_that_is_the_resumed_checkpoint_is_refused()
     {
         string checkpoint = PathOf("ck.json");
@@ -127,7 +139,7 @@ public sealed class OutputFileTests : IDisposable
     {
         // /sys refuses new files even for root (where permission bits do not), and exists on every Linux machine.
         string directory = OperatingSystem.IsLinux() ? "/sys" : UnwritableDirectory();
-        CliRunner.Result result = CliRunner.InProcess("train", "--data", PathOf("iris.csv"), "--epochs", "100000", "--out", Path.Combine(directory, "m.json"));
+        CliRunner.Result result = CliRunner.InProcess("train", "--data", PathOf("iris.csv"), "--epochs", "3", "--out", Path.Combine(directory, "m.json"));
         AssertRefused(result, "--out", directory);
     }
 
@@ -135,7 +147,7 @@ public sealed class OutputFileTests : IDisposable
     public void A_directory_in_the_way_of_an_output_is_found_before_training()
     {
         Directory.CreateDirectory(PathOf("log.csv"));
-        AssertRefused(CliRunner.InProcess("train", "--data", PathOf("iris.csv"), "--epochs", "100000", "--metrics", PathOf("log.csv")), "--metrics", "is a directory");
+        AssertRefused(CliRunner.InProcess("train", "--data", PathOf("iris.csv"), "--epochs", "3", "--metrics", PathOf("log.csv")), "--metrics", "is a directory");
     }
 
     [Fact]
