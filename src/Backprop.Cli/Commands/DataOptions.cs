@@ -9,7 +9,10 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
     /// <summary>How a built-in data set was split (null for --data files and for a set with its own test set); worth storing in the model.</summary>
     public SplitRecipe? Split { get; init; }
 
-    /// <summary>The data as read, before splitting and scaling: what a checkpoint records so a resume reads the same data.</summary>
+    /// <summary>
+    /// The data as read, before splitting and scaling: what a checkpoint records so a resume reads the same data
+    /// (<see cref="DataFingerprint.None"/> unless asked for).
+    /// </summary>
     public DataFingerprint Fingerprint { get; init; } = DataFingerprint.None;
 
     /// <summary>True when the data set brings its own test set (fashion-mnist), so --test-fraction plays no part.</summary>
@@ -89,8 +92,11 @@ internal sealed class DataOptions
     /// set is used as it is), fits the scaler on the training split and applies it to every split.
     /// </summary>
     /// <exception cref="UsageException">The options contradict each other or are out of range.</exception>
+    /// <param name="parse">The command line.</param>
+    /// <param name="seed">The split's seed.</param>
+    /// <param name="fingerprint">Whether to compute <see cref="LoadedData.Fingerprint"/> (a hash of every value: only for checkpoints).</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false)
     {
         ScalingKind kind = ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
@@ -100,7 +106,7 @@ internal sealed class DataOptions
         (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
-        DataFingerprint fingerprint = DataFingerprint.Of(all, source.Test);
+        DataFingerprint read = fingerprint ? DataFingerprint.Of(all, source.Test) : DataFingerprint.None;
 
         DatasetSplits<float> splits;
         if (source.Test is not null)
@@ -129,7 +135,7 @@ internal sealed class DataOptions
         return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description)
         {
             Split = recipe,
-            Fingerprint = fingerprint,
+            Fingerprint = read,
             HasOwnTestSet = source.Test is not null,
         };
     }

@@ -37,7 +37,7 @@ internal static class DataTraining
         NetworkSize.CheckHidden(options.HiddenLayers);
         TrainingCheckpoint? resume = s.Resume is null ? null : TrainingCheckpoint.Load(s.Resume);
 
-        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed);
+        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null);
         Dataset<float> train = data.Train;
         if (!train.IsClassification)
         {
@@ -90,7 +90,8 @@ internal static class DataTraining
         }
         if (resume is not null)
         {
-            CheckSettings(s.Resume!, resume.Settings, checkpointSettings, data.Description.Split(':')[0]);
+            string dataName = parse.GetValue(dataOptions.Data) is string file ? "--data " + file : "--dataset " + parse.GetValue(dataOptions.Dataset);
+            CheckSettings(s.Resume!, resume.Settings, checkpointSettings, dataName);
             run.Trainer.Restore(resume);
         }
 
