@@ -34,7 +34,14 @@ internal static class DataTraining
         string? metricsPath = s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out));
         CheckFiles(parse.GetValue(dataOptions.Data), s, metricsPath, checkpointPath);
         // Before the data is read: hidden sizes alone can already need more memory than there is.
-        NetworkSize.CheckHidden(options.HiddenLayers);
+        if (s.Layers is not null)
+        {
+            NetworkSize.Check("--layers", OptionValues.Sizes("--layers", s.Layers), sizeof(float));
+        }
+        else
+        {
+            NetworkSize.CheckHidden(options.HiddenLayers);
+        }
         TrainingCheckpoint? resume = s.Resume is null ? null : TrainingCheckpoint.Load(s.Resume);
 
         LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null);

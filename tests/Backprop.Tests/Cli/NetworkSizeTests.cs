@@ -29,9 +29,12 @@ public class NetworkSizeTests
     }
 
     [Fact]
-    public void Layers_too_large_for_one_sample_training_are_refused_too()
+    public void Layers_too_large_are_refused_for_one_sample_and_data_training()
     {
         CliRunner.Result result = CliRunner.InProcess("train", "--layers", "3,100000,100000,3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: --layers: this network needs", result.Error, StringComparison.Ordinal);
+        result = CliRunner.InProcess("train", "--dataset", "xor", "--layers", "2,100000,100000,2");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("error: --layers: this network needs", result.Error, StringComparison.Ordinal);
     }
