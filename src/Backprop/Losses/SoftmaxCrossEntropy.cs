@@ -45,13 +45,15 @@ internal static class SoftmaxCrossEntropy
     /// <summary>One row's loss, −Σ_i t_i (z_i − logsumexp z); rows of t that are zero cost nothing.</summary>
     private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // log Σ_j e^(z_j − max z) = log1p of the terms other than the largest (e^0 = 1), as Softmax.LogShiftedSum.
         T max = Max(z);
-        Span<T> e = z.Length <= 256 ? stackalloc T[z.Length] : new T[z.Length];
-        for (int i = 0; i < z.Length; i++)
+        int k = z.IndexOf(max);
+        T rest = T.Zero;
+        for (int j = 0; j < z.Length; j++)
         {
-            e[i] = T.Exp(z[i] - max);
+            rest += j == k ? T.Zero : T.Exp(z[j] - max);
         }
-        return SampleLoss(z, t, Softmax.LogShiftedSum<T>(e, T.One));
+        return SampleLoss(z, t, Softmax.Log1p(rest));
     }
 
     /// <summary>One row's loss given <paramref name="shiftedLse"/> = log Σ_j e^(z_j − max z).</summary>
