@@ -30,6 +30,7 @@ internal static class Cli
             PredictCommand.Create(io),
             BenchCommand.Create(io),
         };
+        OptionParsers.Apply(root);
 
         // With no words at all, show what there is to do rather than an error.
         ParseResult parse = root.Parse(args.Length == 0 ? ["--help"] : args);

@@ -27,7 +27,10 @@ internal static class OptionValues
         {
             if (!int.TryParse(items[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[i]))
             {
-                throw new UsageException($"{option}: item {i + 1} of '{text}' ('{items[i]}') is not a whole number");
+                bool tooLarge = long.TryParse(items[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long large) && large > 0;
+                throw new UsageException(tooLarge
+                    ? $"{option}: item {i + 1} of '{text}' ('{items[i]}') is too large for a layer (at most {int.MaxValue} units, and far fewer fit in memory)"
+                    : $"{option}: item {i + 1} of '{text}' ('{items[i]}') is not a whole number");
             }
             if (values[i] < 1)
             {
@@ -57,6 +60,58 @@ internal static class OptionValues
         "mse" or "mean-squared-error" => Backprop.Losses.Loss.MeanSquaredError,
         _ => throw new UsageException($"{option}: unknown loss '{text}' (expected cross-entropy or mse)"),
     };
+
+    /// <summary>
+    /// A learning-rate schedule: constant, step[:EVERY:GAMMA], cosine[:MIN], plateau[:PATIENCE:FACTOR]. A known schedule
+    /// with a bad value gets a message about that value, not "unknown schedule".
+    /// </summary>
+    public static LearningRateSchedule Schedule(string option, string text)
+    {
+        const string Forms = "constant, step:EVERY:GAMMA, cosine, cosine:MIN, plateau or plateau:PATIENCE:FACTOR";
+        string[] parts = text.Trim().ToLowerInvariant().Split(':');
+        string name = parts[0];
+        (string Form, int Values) = name switch
+        {
+            "constant" => ("constant", 0),
+            "step" => ("step:EVERY:GAMMA, e.g. step:10:0.5", 2),
+            "cosine" => ("cosine:MIN, e.g. cosine:1e-5", 1),
+            "plateau" => ("plateau:PATIENCE:FACTOR, e.g. plateau:5:0.5", 2),
+            _ => throw new UsageException($"{option}: unknown learning-rate schedule '{text}' (expected {Forms})"),
+        };
+        if (parts.Length != 1 && parts.Length != Values + 1)
+        {
+            throw new UsageException($"{option} {text}: {name} takes {(Values == 0 ? "no values" : $"{Values} value{(Values == 1 ? "" : "s")} or none")}; write {Form}");
+        }
+        if (parts.Length == 1)
+        {
+            return name switch
+            {
+                "constant" => LearningRateSchedule.Constant(),
+                "step" => LearningRateSchedule.Step(10, 0.5),
+                "cosine" => LearningRateSchedule.Cosine(),
+                _ => LearningRateSchedule.ReduceOnPlateau(),
+            };
+        }
+        int WholeAtLeastOne(string what, string value)
+            => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1
+                ? v
+                : throw new UsageException($"{option} {text}: {what} is '{value}'; it must be a whole number of epochs, at least 1");
+        double Fraction(string what, string value, bool oneAllowed)
+        {
+            string range = oneAllowed ? "(0, 1]" : "(0, 1)";
+            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && (v < 1 || (oneAllowed && v == 1))
+                ? v
+                : throw new UsageException($"{option} {text}: {what} is '{value}'; it must be a number in {range}, the factor the learning rate is multiplied by");
+        }
+        return name switch
+        {
+            "step" => LearningRateSchedule.Step(WholeAtLeastOne("EVERY", parts[1]), Fraction("GAMMA", parts[2], oneAllowed: true)),
+            "cosine" => double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double minimum) && minimum >= 0 && double.IsFinite(minimum)
+                ? LearningRateSchedule.Cosine(minimum)
+                : throw new UsageException($"{option} {text}: MIN is '{parts[1]}'; it must be a learning rate, zero or positive"),
+            _ => LearningRateSchedule.ReduceOnPlateau(Fraction("FACTOR", parts[2], oneAllowed: false), WholeAtLeastOne("PATIENCE", parts[1])),
+        };
+    }
 
     public static void Positive(string option, double value)
     {

@@ -8,6 +8,15 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
 {
     /// <summary>How a built-in data set was split (null for --data files and for a set with its own test set); worth storing in the model.</summary>
     public SplitRecipe? Split { get; init; }
+
+    /// <summary>
+    /// The data as read, before splitting and scaling: what a checkpoint records so a resume reads the same data
+    /// (<see cref="DataFingerprint.None"/> unless asked for).
+    /// </summary>
+    public DataFingerprint Fingerprint { get; init; } = DataFingerprint.None;
+
+    /// <summary>True when the data set brings its own test set (fashion-mnist), so --test-fraction plays no part.</summary>
+    public bool HasOwnTestSet { get; init; }
 }
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
@@ -83,8 +92,11 @@ internal sealed class DataOptions
     /// set is used as it is), fits the scaler on the training split and applies it to every split.
     /// </summary>
     /// <exception cref="UsageException">The options contradict each other or are out of range.</exception>
+    /// <param name="parse">The command line.</param>
+    /// <param name="seed">The split's seed.</param>
+    /// <param name="fingerprint">Whether to compute <see cref="LoadedData.Fingerprint"/> (a hash of every value: only for checkpoints).</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false)
     {
         ScalingKind kind = ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
@@ -94,6 +106,7 @@ internal sealed class DataOptions
         (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
+        DataFingerprint read = fingerprint ? DataFingerprint.Of(all, source.Test) : DataFingerprint.None;
 
         DatasetSplits<float> splits;
         if (source.Test is not null)
@@ -119,7 +132,12 @@ internal sealed class DataOptions
             + $"; scaling {kind.ToString().ToLowerInvariant()}"
             + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {NameList.Abbreviate(all.IgnoredColumns)}" : "");
         SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
-        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description) { Split = recipe };
+        return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description)
+        {
+            Split = recipe,
+            Fingerprint = read,
+            HasOwnTestSet = source.Test is not null,
+        };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Backprop.Cli.Plots;
 
 namespace Backprop.Cli.Commands;
@@ -11,8 +12,11 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class DataTraining
 {
-    /// <summary>Exit code when Ctrl+C stopped training (the model and metrics are still written).</summary>
+    /// <summary>Exit code when Ctrl+C (SIGINT) stopped training (the model and metrics are still written): 128 + 2.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Exit code when SIGTERM stopped training (handled like Ctrl+C): 128 + 15.</summary>
+    public const int Terminated = 143;
 
     public static int Run(ParseResult parse, DataOptions dataOptions, DataTrainingSettings s, CliIO io)
     {
@@ -28,9 +32,20 @@ internal static class DataTraining
         {
             throw new UsageException("--checkpoint needs --checkpoint-every N (how often to write it)");
         }
+        string? metricsPath = s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out));
+        CheckFiles(parse.GetValue(dataOptions.Data), s, metricsPath, checkpointPath);
+        // Before the data is read: hidden sizes alone can already need more memory than there is.
+        if (s.Layers is not null)
+        {
+            NetworkSize.Check("--layers", OptionValues.Sizes("--layers", s.Layers), sizeof(float));
+        }
+        else
+        {
+            NetworkSize.CheckHidden(options.HiddenLayers);
+        }
         TrainingCheckpoint? resume = s.Resume is null ? null : TrainingCheckpoint.Load(s.Resume);
 
-        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed);
+        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null);
         Dataset<float> train = data.Train;
         if (!train.IsClassification)
         {
@@ -75,9 +90,23 @@ internal static class DataTraining
             settings["validation_fraction"] = split.ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
             settings["split_seed"] = split.Seed.ToString(CultureInfo.InvariantCulture);
         }
+        // A checkpoint also records what decides which rows are training rows, so a resume cannot move rows it has
+        // trained on into the test split: the fractions, the split seed and the data itself.
+        Dictionary<string, string> checkpointSettings = new(settings, StringComparer.Ordinal)
+        {
+            ["validation_fraction"] = parse.GetValue(dataOptions.ValidationFraction).ToString("R", CultureInfo.InvariantCulture),
+            ["split_seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+            ["data_rows"] = data.Fingerprint.Rows.ToString(CultureInfo.InvariantCulture),
+            ["data_sha256"] = data.Fingerprint.Sha256,
+        };
+        if (!data.HasOwnTestSet)
+        {
+            checkpointSettings["test_fraction"] = parse.GetValue(dataOptions.TestFraction).ToString("R", CultureInfo.InvariantCulture);
+        }
         if (resume is not null)
         {
-            CheckSettings(s.Resume!, resume.Settings, settings);
+            string dataName = parse.GetValue(dataOptions.Data) is string file ? "--data " + file : "--dataset " + parse.GetValue(dataOptions.Dataset);
+            CheckSettings(s.Resume!, resume.Settings, checkpointSettings, dataName);
             run.Trainer.Restore(resume);
         }
 
@@ -94,11 +123,21 @@ internal static class DataTraining
         // The display reads only the reports, so the trainer may run ahead into the next batch (see BatchProgress).
         run.Trainer.BatchProgress = progress.OnBatch;
         using var cancel = new CancellationTokenSource();
+        // Ctrl+C (SIGINT) and SIGTERM (what `kill`, systemd and container runtimes send) both stop after the current
+        // batch; the model and the log are then written as after a finished run. The SIGTERM handler stays until they
+        // are written, so a SIGTERM during the writes lets them finish.
+        int stoppedBy = Cli.Ok;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
+            Interlocked.CompareExchange(ref stoppedBy, Interrupted, Cli.Ok);
             cancel.Cancel();
         };
+        using PosixSignalRegistration? onTerminate = HandleTerminate(() =>
+        {
+            Interlocked.CompareExchange(ref stoppedBy, Terminated, Cli.Ok);
+            cancel.Cancel();
+        });
         Console.CancelKeyPress += onCancel;
         TrainingResult result;
         try
@@ -108,7 +147,7 @@ internal static class DataTraining
                 progress.OnEpoch(report, train.Count);
                 if (checkpointPath is not null && report.Epoch % s.CheckpointEvery == 0 && !cancel.IsCancellationRequested)
                 {
-                    run.Trainer.CreateCheckpoint(settings).Save(checkpointPath);
+                    run.Trainer.CreateCheckpoint(checkpointSettings).Save(checkpointPath);
                 }
             }, cancel.Token));
         }
@@ -120,7 +159,8 @@ internal static class DataTraining
         Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames, settings);
         if (result.Reason == StopReason.Cancelled)
         {
-            io.Out.WriteLine($"Interrupted during epoch {result.Epochs}; keeping the parameters after the last finished batch.");
+            string signal = stoppedBy == Terminated ? " (SIGTERM)" : "";
+            io.Out.WriteLine($"Interrupted{signal} during epoch {result.Epochs}; keeping the parameters after the last finished batch.");
         }
         else if (!s.Quiet)
         {
@@ -154,7 +194,6 @@ internal static class DataTraining
                 io.Out.WriteLine($"Saved the model to {s.Out}");
             }
         }
-        string? metricsPath = s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out));
         if (metricsPath is not null)
         {
             MetricsLog.Write(metricsPath, result.History);
@@ -164,17 +203,74 @@ internal static class DataTraining
             }
         }
         PictureCommands.WriteForTraining(io, s.Quiet, plotDirectory, s.Report, model, result, data.Description, train, data.Test, evaluation);
-        return result.Reason == StopReason.Cancelled ? Interrupted : Cli.Ok;
+        return stoppedBy != Cli.Ok ? stoppedBy : result.Reason == StopReason.Cancelled ? Interrupted : Cli.Ok;
     }
 
-    // The epoch count may grow on resume; everything else that shapes the run must match.
-    private static void CheckSettings(string path, IReadOnlyDictionary<string, string> saved, IReadOnlyDictionary<string, string> current)
+    /// <summary>Every file `train` reads and writes, checked before any work (<see cref="OutputFiles"/>).</summary>
+    private static void CheckFiles(string? data, DataTrainingSettings s, string? metricsPath, string? checkpointPath)
     {
+        var files = new OutputFiles().Input("--data", data).Input("--resume", s.Resume);
+        // IDX images bring their labels file, found by name (nothing is read here: --data may be a pipe).
+        if (data is not null && data != "-" && IdxReader.FindLabelsFile(data) is string labels)
+        {
+            files.Input("--data labels", labels);
+        }
+        files.Output("--out", s.Out)
+            .Output(s.Metrics is null ? "--metrics (default beside --out)" : "--metrics", metricsPath)
+            // Resuming from the checkpoint that the run goes on writing is the usual way to continue a run.
+            .Output(s.Checkpoint is null ? "--checkpoint (default)" : "--checkpoint", checkpointPath, mayReplace: "--resume")
+            .Check();
+    }
+
+    /// <summary>Handles SIGTERM like Ctrl+C where the platform lets a program handle it; null elsewhere.</summary>
+    private static PosixSignalRegistration? HandleTerminate(Action stop)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    // Settings keys that an option sets under another name, for messages that name the option to change.
+    private static readonly Dictionary<string, string> OptionOf = new(StringComparer.Ordinal)
+    {
+        ["test_fraction"] = "--test-fraction",
+        ["validation_fraction"] = "--validation-fraction",
+        ["split_seed"] = "--seed",
+        ["seed"] = "--seed",
+        ["learning_rate"] = "--lr",
+        ["weight_decay"] = "--weight-decay",
+        ["batch_size"] = "--batch-size",
+        ["class_weights"] = "--class-weights",
+        ["scaling"] = "--scale",
+        ["layers"] = "--hidden",
+    };
+
+    // The epoch count may grow on resume; everything else that shapes the run, and the data and split it trains on,
+    // must match.
+    private static void CheckSettings(string path, IReadOnlyDictionary<string, string> saved, IReadOnlyDictionary<string, string> current, string dataName)
+    {
+        if (saved.TryGetValue("data_sha256", out string? hash) && current.TryGetValue("data_sha256", out string? nowHash)
+            && (hash != nowHash || saved.GetValueOrDefault("data_rows") != current.GetValueOrDefault("data_rows")))
+        {
+            throw new InvalidDataException(
+                $"{path}: the checkpoint was written for other data ({saved.GetValueOrDefault("data_rows")} rows, SHA-256 {hash[..Math.Min(12, hash.Length)]}…) than this run's {dataName} "
+                + $"({current.GetValueOrDefault("data_rows")} rows, SHA-256 {nowHash[..12]}…); resume with the same --data or --dataset and data options");
+        }
         foreach ((string key, string value) in saved)
         {
-            if (key != "epochs" && current.TryGetValue(key, out string? now) && now != value)
+            if (key is not ("epochs" or "data_sha256" or "data_rows") && current.TryGetValue(key, out string? now) && now != value)
             {
-                throw new InvalidDataException($"{path}: the checkpoint was written with {key} {value}, but this run has {key} {now}; resume with the same options");
+                string option = OptionOf.TryGetValue(key, out string? name) ? name : "--" + key.Replace('_', '-');
+                throw new InvalidDataException($"{path}: the checkpoint was written with {key} {value}, but this run has {key} {now}; resume with the same {option}");
             }
         }
     }
@@ -204,14 +300,7 @@ internal static class DataTraining
         LearningRateSchedule? schedule = null;
         if (s.Schedule is not null)
         {
-            try
-            {
-                schedule = LearningRateSchedule.Parse(s.Schedule);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException($"--schedule: {e.Message}");
-            }
+            schedule = OptionValues.Schedule("--schedule", s.Schedule);
         }
         if (s.BatchSize is int batch)
         {

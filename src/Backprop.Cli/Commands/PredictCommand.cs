@@ -22,6 +22,11 @@ internal static class PredictCommand
         dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
+            new OutputFiles()
+                .Input("--model", parse.GetValue(model))
+                .Input("--data", parse.GetValue(dataOptions.Data))
+                .Output("--out", parse.GetValue(output))
+                .Check();
             Model m = ModelData.LoadModel(parse.GetValue(model));
             Dataset<float> data = ModelData.Load(parse, dataOptions, m, labelsRequired: false);
             float[] probabilities = m.PredictScaledProbabilities(data.Features, data.Count);

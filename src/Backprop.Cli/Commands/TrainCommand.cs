@@ -23,7 +23,7 @@ internal static class TrainCommand
         var hidden = new Option<string?>("--hidden") { Description = "With data: hidden layer sizes, e.g. 128,64 (inputs and classes come from the data; default 100)" };
         var optimizer = new Option<string?>("--optimizer") { Description = "With data: sgd, momentum, nesterov, adam or adamw (default adam)" };
         var momentum = new Option<double>("--momentum") { Description = "With data: momentum μ of momentum and nesterov", DefaultValueFactory = _ => 0.9 };
-        var weightDecay = new Option<double?>("--weight-decay") { Description = "With data: L2 weight decay λ (decoupled for adamw; default 1e-4)" };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "With data: weight decay λ as in PyTorch: λθ added to the gradient of every weight and bias (decoupled θ ← θ − ηλθ for adamw; default 1e-4). scikit-learn's alpha is λ = alpha / batch size on weights only" };
         var schedule = new Option<string?>("--schedule") { Description = "With data: learning-rate schedule: constant, step:EVERY:GAMMA, cosine[:MIN], plateau[:PATIENCE:FACTOR]" };
         var batchSize = new Option<int?>("--batch-size") { Description = "With data: rows per mini-batch (default 32)" };
         var epochs = new Option<int?>("--epochs") { Description = "With data: passes over the training rows (default 200)" };

@@ -15,7 +15,7 @@ public static class ActivationFunctions
 
     /// <summary>
     /// a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns, and then
-    /// <paramref name="logSumExp"/>, when not empty, receives each row's log Σ_j e^(z_j) (for the loss).
+    /// <paramref name="logSumExp"/>, when not empty, receives each row's log Σ_j e^(z_j − max z) (for the loss).
     /// </summary>
     internal static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -38,10 +38,10 @@ public static class ActivationFunctions
             case Activation.Softmax:
                 for (int r = 0; r < z.Length; r += width)
                 {
-                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out T max, out T sum);
+                    Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out _, out T sum);
                     if (!logSumExp.IsEmpty)
                     {
-                        logSumExp[r / width] = max + T.Log(sum);
+                        logSumExp[r / width] = Softmax.LogShiftedSum<T>(a.Slice(r, width), sum);
                     }
                 }
                 break;

@@ -44,7 +44,7 @@ internal static class Softmax
     /// <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/> for every row of width <paramref name="width"/> at once: the shifted logits of all rows
     /// go through one vectorised exponential, which is what makes a batch of short rows (10 classes) fast.
     /// Used for float; double keeps the scalar loop, the exact path. When <paramref name="logSumExp"/> is not empty it
-    /// receives each row's log Σ_j e^(z_j), max z + log Σ_j e^(z_j − max z), from the same exponentials.
+    /// receives each row's log Σ_j e^(z_j − max z) (<see cref="LogShiftedSum{T}"/>), from the same exponentials.
     /// </summary>
     public static void ForwardRows<T>(ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -61,10 +61,6 @@ internal static class Softmax
             {
                 ar[i] = zr[i] - max;
             }
-            if (!logSumExp.IsEmpty)
-            {
-                logSumExp[r / width] = max;
-            }
         }
         if (!a.IsEmpty)
         {
@@ -78,14 +74,14 @@ internal static class Softmax
             {
                 sum += ar[i];
             }
+            if (!logSumExp.IsEmpty)
+            {
+                logSumExp[r / width] = LogShiftedSum<T>(ar, T.One);
+            }
             T inverse = T.One / sum;
             for (int i = 0; i < width; i++)
             {
                 ar[i] *= inverse;
-            }
-            if (!logSumExp.IsEmpty)
-            {
-                logSumExp[r / width] += T.Log(sum); // it holds the row's max from the first pass
             }
         }
     }
@@ -150,6 +146,38 @@ internal static class Softmax
                 _width,
                 _logSumExp is null ? default : new Span<float>(_logSumExp + first, end - first));
         }
+    }
+
+    /// <summary>
+    /// log Σ_j e^(z_j − max z), from p_j = e^(z_j − max z) / <paramref name="scale"/>: the exponentials themselves
+    /// (scale 1) or the probabilities (scale Σ_j e^(z_j − max z)). The largest term is e^0 = 1, so this is log(1 + r),
+    /// r the sum of the others, computed as log1p(r): it keeps its relative accuracy when r is tiny, as in a confident
+    /// prediction's loss, where log(sum) or max z + log(sum) would carry an absolute error of half an ulp of 1 or of max z.
+    /// </summary>
+    public static T LogShiftedSum<T>(ReadOnlySpan<T> p, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = 0;
+        for (int i = 1; i < p.Length; i++)
+        {
+            k = p[i] > p[k] ? i : k;
+        }
+        T rest = T.Zero;
+        for (int i = 0; i < p.Length; i++)
+        {
+            rest += i == k ? T.Zero : p[i];
+        }
+        return Log1p(rest * scale);
+    }
+
+    /// <summary>
+    /// log(1 + x) to a few ulps for small x as well (.NET's LogP1 computes log(1 + x) directly, which loses the digits
+    /// of x that 1 + x rounds away): with u = 1 + x rounded, log(u) · x / (u − 1) corrects for that rounding (Goldberg,
+    /// "What every computer scientist should know about floating-point arithmetic", theorem 4).
+    /// </summary>
+    internal static T Log1p<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T u = T.One + x;
+        return u == T.One ? x : T.Log(u) * (x / (u - T.One));
     }
 
     /// <summary>log Σ_j e^(z_j), computed stably as max z + log Σ_j e^(z_j − max z).</summary>

@@ -68,7 +68,7 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> BiasGradients => _network.GradientSlice(BiasOffset, Outputs);
 
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
-    // With softmax, logSumExp (when not empty) receives each row's log Σ e^z for the loss.
+    // With softmax, logSumExp (when not empty) receives each row's log Σ e^(z − max z) for the loss.
     // keepZ: false when only a is needed (prediction); z may then be left unwritten.
     internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default, bool keepZ = true)
     {

@@ -51,7 +51,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// activation per non-input layer. Parameters start at zero; see <see cref="Initializer"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A size is below 1, there are fewer than two sizes, the number of
-    /// activations is not sizes − 1, or softmax and the loss disagree.</exception>
+    /// activations is not sizes − 1, softmax and the loss disagree, or the parameters and gradients would not fit in
+    /// memory (checked before anything is allocated).</exception>
     public Network(IReadOnlyList<int> sizes, IReadOnlyList<Activation> activations, Loss loss)
     {
         ArgumentNullException.ThrowIfNull(sizes);
@@ -61,6 +62,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new NotSupportedException($"Network<{typeof(T).Name}> is not supported: use float or double.");
         }
         NetworkShape.Validate(sizes, activations, loss);
+        NetworkShape.CheckSize(sizes, Unsafe.SizeOf<T>());
         Loss = loss;
         _layers = new Dense<T>[sizes.Count - 1];
         int offset = 0;
@@ -453,7 +455,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             current = Input;
         }
-        // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^z in _logSumExp.
+        // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^(z − max z) in _logSumExp.
         bool keepLogSumExp = training && Loss == Backprop.Losses.Loss.CrossEntropy;
         for (int l = 0; l < _layers.Length; l++)
         {

@@ -6,6 +6,9 @@ namespace Backprop.Losses;
 /// <summary>
 /// Softmax and cross-entropy fused. For a batch of B rows of n logits z and targets t (rows summing to 1):
 /// L = (1/B) Σ_rows −Σ_i t_i (z_i − logsumexp z), and δ = ∂L/∂z = (a − t) / B.
+/// Each row's term is computed as Σ_i t_i ((max z − z_i) + log Σ_j e^(z_j − max z)), the logarithm as log1p of the
+/// terms other than the largest (<see cref="Softmax.LogShiftedSum{T}"/>): every part is non-negative and none is
+/// rounded to the size of max z, so a small loss (a confident, correct prediction) keeps its relative accuracy.
 /// </summary>
 internal static class SoftmaxCrossEntropy
 {
@@ -24,7 +27,7 @@ internal static class SoftmaxCrossEntropy
     }
 
     /// <summary>
-    /// <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^z already known
+    /// <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^(z − max z) already known
     /// (from the softmax pass, <see cref="Softmax.ForwardRows{T}"/>): one fewer pass of exponentials.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,20 +44,43 @@ internal static class SoftmaxCrossEntropy
 
     /// <summary>One row's loss, −Σ_i t_i (z_i − logsumexp z); rows of t that are zero cost nothing.</summary>
     private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
-        => SampleLoss(z, t, Softmax.LogSumExp(z));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, T lse) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // log Σ_j e^(z_j − max z) = log1p of the terms other than the largest (e^0 = 1), as Softmax.LogShiftedSum.
+        T max = Max(z);
+        int k = z.IndexOf(max);
+        T rest = T.Zero;
+        for (int j = 0; j < z.Length; j++)
+        {
+            rest += j == k ? T.Zero : T.Exp(z[j] - max);
+        }
+        return SampleLoss(z, t, Softmax.Log1p(rest));
+    }
+
+    /// <summary>One row's loss given <paramref name="shiftedLse"/> = log Σ_j e^(z_j − max z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T SampleLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, T shiftedLse) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = Max(z);
         T sample = T.Zero;
         for (int i = 0; i < z.Length; i++)
         {
             if (t[i] != T.Zero)
             {
-                sample -= t[i] * (z[i] - lse);
+                sample += t[i] * ((max - z[i]) + shiftedLse); // −t_i (z_i − logsumexp z)
             }
         }
         return sample;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Max<T>(ReadOnlySpan<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = z[0];
+        for (int i = 1; i < z.Length; i++)
+        {
+            max = T.Max(max, z[i]);
+        }
+        return max;
     }
 
     /// <summary>δ = (a − t) / B, where a holds the softmax outputs.</summary>

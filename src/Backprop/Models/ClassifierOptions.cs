@@ -2,8 +2,9 @@ namespace Backprop.Models;
 
 /// <summary>
 /// What <see cref="Classifier.Fit"/> trains: the hidden layers and how to train them. The defaults follow scikit-learn's
-/// MLPClassifier where it has one (one hidden layer of 100 ReLU units, Adam with η = 0.001, L2 λ = 1e-4, 200 epochs,
-/// standardised features), with mini-batches of 32.
+/// MLPClassifier where it has one (one hidden layer of 100 ReLU units, Adam with η = 0.001, 200 epochs, standardised
+/// features), with mini-batches of 32 and a weight decay λ = 1e-4 that is PyTorch's <c>weight_decay</c>, not
+/// scikit-learn's <c>alpha</c> (see <see cref="WeightDecay"/>).
 /// </summary>
 public sealed record ClassifierOptions
 {
@@ -22,7 +23,13 @@ public sealed record ClassifierOptions
     /// <summary>Momentum μ for <see cref="OptimizerKind.Momentum"/> and <see cref="OptimizerKind.Nesterov"/>. Default 0.9.</summary>
     public double Momentum { get; init; } = 0.9;
 
-    /// <summary>Weight decay λ (L2 through the gradient; decoupled for AdamW). Default 1e-4.</summary>
+    /// <summary>
+    /// Weight decay λ, with the meaning of PyTorch's <c>weight_decay</c>: λ θ is added to the gradient of the mean batch
+    /// loss of every parameter, weights and biases alike (SGD, momentum, Nesterov, Adam); AdamW instead decays each
+    /// parameter directly, θ ← θ − η λ θ. This is not scikit-learn's <c>alpha</c>: MLPClassifier adds (α / rows in the
+    /// batch) W to the weights' gradient and does not decay biases, so its α matches λ = α / batch size on the weights
+    /// only, and its default α = 1e-4 at batch 32 decays 32 times less than λ = 1e-4 here. Default 1e-4.
+    /// </summary>
     public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary>Learning-rate schedule; null: constant.</summary>
