@@ -17,7 +17,8 @@ public enum ScalingKind
 
 /// <summary>
 /// A per-feature affine rescaling x' = (x − Offset) / Scale, fitted on the training split only and stored with the
-/// model, so evaluation and prediction see exactly what training saw. Constant features get Scale = 1.
+/// model, so evaluation and prediction see exactly what training saw. Constant features (every value equal) get
+/// Scale = 1; any other feature is scaled, however small its values.
 /// </summary>
 public sealed class FeatureScaler
 {
@@ -73,6 +74,16 @@ public sealed class FeatureScaler
         }
         for (int j = 0; j < featureCount; j++)
         {
+            // Only an exactly constant feature (min = max) keeps Scale = 1: a spread tested against an absolute
+            // threshold would throw away a feature whose values are all tiny (near 1e-15) yet separate the classes.
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            for (int r = 0; r < rows; r++)
+            {
+                double v = double.CreateChecked(features[r * featureCount + j]);
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+            bool constant = min == max;
             if (kind == ScalingKind.Standard)
             {
                 double mean = 0;
@@ -89,19 +100,13 @@ public sealed class FeatureScaler
                 }
                 double sd = Math.Sqrt(variance / rows);
                 offset[j] = mean;
-                scale[j] = sd > 1e-12 ? sd : 1.0;
+                // Squares of values near 1e-160 underflow; the range is then the scale (it is not zero).
+                scale[j] = constant ? 1.0 : double.IsNormal(sd) ? sd : max - min;
             }
             else
             {
-                double min = double.PositiveInfinity, max = double.NegativeInfinity;
-                for (int r = 0; r < rows; r++)
-                {
-                    double v = double.CreateChecked(features[r * featureCount + j]);
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                }
                 offset[j] = min;
-                scale[j] = max - min > 1e-12 ? max - min : 1.0;
+                scale[j] = constant ? 1.0 : max - min;
             }
         }
         return new FeatureScaler(kind, offset, scale);
