@@ -28,4 +28,22 @@ public sealed record CsvDatasetOptions
     /// (data to predict on). Default false.
     /// </summary>
     public bool LabelOptional { get; init; }
+
+    /// <summary>
+    /// The encoding of the file's bytes (default UTF-8). Bytes that are not valid in it are an error naming the line
+    /// and byte offset; Latin-1 and Windows-1252 accept every byte. Ignored by the <see cref="TextReader"/> overload.
+    /// </summary>
+    public TextEncoding Encoding { get; init; } = TextEncoding.Utf8;
+
+    /// <summary>
+    /// The decimal separator of the numbers: '.' (default) or ','. With ',' the delimiter is usually ';', and
+    /// "14,23" reads as 14.23; a file whose text columns hold such numbers while this is '.' is an error that says so.
+    /// </summary>
+    public char DecimalSeparator { get; init; } = '.';
+
+    /// <summary>
+    /// Told how many bytes have been read (every 256 KiB, and at the end); null: nothing is reported.
+    /// Called on the reading thread.
+    /// </summary>
+    public IProgress<ReadProgress>? Progress { get; init; }
 }

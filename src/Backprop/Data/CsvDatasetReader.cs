@@ -1,32 +1,81 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using Sylvan.Data.Csv;
 
 namespace Backprop.Data;
 
 /// <summary>
 /// Reads a CSV file with a header row into a <see cref="Dataset{T}"/>: numeric feature columns into one contiguous
-/// block, the label column into class indices. Quoted fields, CRLF or LF line ends, a UTF-8 byte-order mark and
-/// ',', ';', tab or '|' delimiters are handled by Sylvan.Data.Csv; numbers use the invariant culture ('.' decimal).
+/// block, the label column into class indices. Quoted fields, CRLF or LF line ends and ',', ';', tab or '|'
+/// delimiters are handled by Sylvan.Data.Csv; numbers use '.' as the decimal separator unless
+/// <see cref="CsvDatasetOptions.DecimalSeparator"/> says ','. The bytes are decoded strictly
+/// (<see cref="CsvDatasetOptions.Encoding"/>, UTF-8 by default, with or without a byte-order mark); a gzipped file is
+/// decompressed (recognised by content, not by name); an IDX or other binary file is named as such. Files are read
+/// forward only, so named pipes and /dev/fd paths work like regular files.
 /// Every problem is an <see cref="InvalidDataException"/> whose message names the source, the line and the column.
 /// </summary>
 public static class CsvDatasetReader
 {
-    /// <summary>Reads the CSV file at <paramref name="path"/>.</summary>
+    /// <summary>The longest record (line) read, in characters: 16 Mi, about a million numeric columns.</summary>
+    public const int MaxRecordChars = 1 << 24;
+
+    private const int SniffBytes = 4096;
+
+    /// <summary>Reads the CSV file at <paramref name="path"/> (plain or gzipped; a regular file or a pipe).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The content is not a usable data set (the message says where and why).</exception>
     public static Dataset<T> Read<T>(string path, CsvDatasetOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        options ??= new CsvDatasetOptions();
+        using InputStream input = InputStream.Open(path, options.Progress);
+        return Read<T>(input, path, options);
+    }
+
+    /// <summary>
+    /// Reads CSV bytes from <paramref name="stream"/> (plain or gzipped), decoded with
+    /// <see cref="CsvDatasetOptions.Encoding"/>; <paramref name="source"/> names it in error messages. The stream is
+    /// read forward only and not closed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The content is not a usable data set (the message says where and why).</exception>
+    public static Dataset<T> Read<T>(Stream stream, string source, CsvDatasetOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= new CsvDatasetOptions();
+        using InputStream input = InputStream.Wrap(stream, source, options.Progress);
+        return Read<T>(input, source, options);
+    }
+
+    private static Dataset<T> Read<T>(InputStream input, string source, CsvDatasetOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using InputStream content = input.Decompressed();
+        CheckIsText(content.Peek(SniffBytes), source, content.IsGzip);
+        var reader = new DecodingReader(content, source, options.Encoding);
+        return Read<T>(reader, source, options);
+    }
+
+    /// <summary>
+    /// Names content that is not text: an IDX file, a zip archive (an .xlsx workbook is one), anything with NUL bytes
+    /// in its first block (unless a UTF-16 byte-order mark explains them).
+    /// </summary>
+    private static void CheckIsText(ReadOnlySpan<byte> start, string source, bool gzip)
+    {
+        string compressed = gzip ? " (inside the gzip compression)" : "";
+        if (start.Length >= 4 && start[0] == 0 && start[1] == 0 && start[2] == 0x08 && start[3] is >= 1 and <= 4)
         {
-            throw Directory.Exists(path)
-                ? new InvalidDataException($"{path}: is a directory, not a file")
-                : new FileNotFoundException($"{path}: no such file", path);
+            uint magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(start);
+            throw new InvalidDataException($"{source}: this is an IDX file{compressed} (magic number 0x{magic:X8}), not CSV text");
         }
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read<T>(reader, path, options);
+        if (start.StartsWith("PK\x03\x04"u8))
+        {
+            throw new InvalidDataException($"{source}: this is a zip archive{compressed}, not CSV text (an Excel .xlsx workbook is one: save the sheet as CSV)");
+        }
+        if (!DecodingReader.HasUtf16Mark(start) && start.Contains((byte)0))
+        {
+            string bytes = string.Join(" ", start[..Math.Min(4, start.Length)].ToArray().Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+            throw new InvalidDataException($"{source}: this is a binary file{compressed}, not CSV text (it starts with the bytes {bytes} and holds NUL bytes)");
+        }
     }
 
     /// <summary>Reads CSV text from <paramref name="reader"/>; <paramref name="source"/> names it in error messages.</summary>
@@ -36,14 +85,22 @@ public static class CsvDatasetReader
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(source);
         options ??= new CsvDatasetOptions();
+        NumberFormatInfo numbers = NumberFormat(options.DecimalSeparator);
 
         // Sylvan reads the header on creation; an empty input has no header at all.
         if (reader.Peek() < 0)
         {
             throw new InvalidDataException($"{source}: the file is empty (a header row and data rows are needed)");
         }
-        var csvOptions = new CsvDataReaderOptions { HasHeaders = true, Delimiter = options.Delimiter };
-        using CsvDataReader csv = CsvDataReader.Create(reader, csvOptions);
+        var csvOptions = new CsvDataReaderOptions
+        {
+            HasHeaders = true,
+            Delimiter = options.Delimiter,
+            BufferSize = 1 << 16,
+            MaxBufferSize = MaxRecordChars,
+        };
+        int line = 1;
+        using CsvDataReader csv = Csv(() => CsvDataReader.Create(reader, csvOptions), source, line);
 
         string[] header = ReadHeader(csv, source);
         int labelColumn = FindLabelColumn(header, options, source);
@@ -52,6 +109,7 @@ public static class CsvDatasetReader
         int[] featureColumns = fixedFeatures ?? [];
         int[] ignoredColumns = [];
         int[] numbersInIgnored = [];
+        int[] otherSeparatorInIgnored = [];
         int firstDataLine = 0;
         string[] firstRowText = [];
         int width = fixedFeatures?.Length ?? 0;
@@ -62,8 +120,8 @@ public static class CsvDatasetReader
         Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup = labelTexts.GetAlternateLookup<ReadOnlySpan<char>>();
 
         int rows = 0;
-        int line = 1;
-        while (csv.Read())
+        Func<bool> next = csv.Read;
+        while (Csv(next, source, line + 1))
         {
             line++;
             if (csv.RowFieldCount == 0 || (csv.RowFieldCount == 1 && csv.GetFieldSpan(0).Trim().IsEmpty && header.Length > 1))
@@ -78,8 +136,9 @@ public static class CsvDatasetReader
             {
                 if (fixedFeatures is null)
                 {
-                    (featureColumns, ignoredColumns) = ChooseNumericColumns(csv, header, labelColumn);
+                    (featureColumns, ignoredColumns) = ChooseNumericColumns(csv, header, labelColumn, numbers);
                     numbersInIgnored = new int[ignoredColumns.Length];
+                    otherSeparatorInIgnored = new int[ignoredColumns.Length];
                     firstDataLine = line;
                     firstRowText = [.. ignoredColumns.Select(c => csv.GetString(c).Trim())];
                     width = featureColumns.Length;
@@ -99,13 +158,18 @@ public static class CsvDatasetReader
             Span<T> row = x.AsSpan(rows * width, width);
             for (int j = 0; j < width; j++)
             {
-                row[j] = ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]]);
+                row[j] = ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]], numbers);
             }
             for (int j = 0; j < ignoredColumns.Length; j++)
             {
-                if (double.TryParse(csv.GetFieldSpan(ignoredColumns[j]).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                ReadOnlySpan<char> cell = csv.GetFieldSpan(ignoredColumns[j]).Trim();
+                if (double.TryParse(cell, NumberStyles.Float, numbers, out _))
                 {
                     numbersInIgnored[j]++;
+                }
+                else if (options.DecimalSeparator == '.' ? IsDecimalComma(cell) : double.TryParse(cell, NumberStyles.Float, NumberFormatInfo.InvariantInfo, out _))
+                {
+                    otherSeparatorInIgnored[j]++;
                 }
             }
             if (labelColumn >= 0)
@@ -130,9 +194,16 @@ public static class CsvDatasetReader
         {
             throw new InvalidDataException($"{source}: the file has a header but no data rows");
         }
-        // A text column is skipped only when it is text: one that mostly holds numbers has a bad cell in its first row.
+        // A text column is skipped only when it is text: one that mostly holds numbers has a bad cell in its first row,
+        // and one that mostly holds numbers with a decimal comma (14,23) comes from a file written that way.
         for (int j = 0; j < ignoredColumns.Length; j++)
         {
+            if (otherSeparatorInIgnored[j] * 2 > rows)
+            {
+                (string kind, string other) = options.DecimalSeparator == '.' ? ("a decimal comma", ",") : ("a decimal point", ".");
+                throw new InvalidDataException(
+                    $"{source}: line {firstDataLine}, column '{header[ignoredColumns[j]]}': '{firstRowText[j]}' is a number with {kind} ({otherSeparatorInIgnored[j]} of the column's {rows} cells are); read the file with --decimal-separator {other}");
+            }
             if (numbersInIgnored[j] * 2 > rows)
             {
                 throw new InvalidDataException(
@@ -226,7 +297,7 @@ public static class CsvDatasetReader
         return columns;
     }
 
-    private static (int[] Features, int[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int labelColumn)
+    private static (int[] Features, int[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int labelColumn, NumberFormatInfo numbers)
     {
         var features = new List<int>();
         var ignored = new List<int>();
@@ -238,7 +309,7 @@ public static class CsvDatasetReader
             }
             ReadOnlySpan<char> text = csv.GetFieldSpan(c).Trim();
             // An empty first cell is reported as an empty cell of a feature column rather than silently dropped.
-            if (text.IsEmpty || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            if (text.IsEmpty || double.TryParse(text, NumberStyles.Float, numbers, out _))
             {
                 features.Add(c);
             }
@@ -250,14 +321,14 @@ public static class CsvDatasetReader
         return ([.. features], [.. ignored]);
     }
 
-    private static T ParseNumber<T>(ReadOnlySpan<char> field, string source, int line, string column) where T : unmanaged, IFloatingPointIeee754<T>
+    private static T ParseNumber<T>(ReadOnlySpan<char> field, string source, int line, string column, NumberFormatInfo numbers) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<char> text = field.Trim();
         if (text.IsEmpty)
         {
             throw new InvalidDataException($"{source}: line {line}, column '{column}': the cell is empty");
         }
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (!double.TryParse(text, NumberStyles.Float, numbers, out double value))
         {
             throw new InvalidDataException($"{source}: line {line}, column '{column}': '{text}' is not a number");
         }
@@ -267,6 +338,66 @@ public static class CsvDatasetReader
             throw new InvalidDataException($"{source}: line {line}, column '{column}': '{text}' is not a finite number{(double.IsFinite(value) ? " in single precision" : "")}");
         }
         return result;
+    }
+
+    /// <summary>The invariant culture's numbers, with ',' as the decimal separator when asked.</summary>
+    private static NumberFormatInfo NumberFormat(char decimalSeparator)
+    {
+        if (decimalSeparator == '.')
+        {
+            return NumberFormatInfo.InvariantInfo;
+        }
+        if (decimalSeparator != ',')
+        {
+            throw new ArgumentException($"The decimal separator must be '.' or ',' (got '{decimalSeparator}').", nameof(decimalSeparator));
+        }
+        var format = (NumberFormatInfo)NumberFormatInfo.InvariantInfo.Clone();
+        format.NumberDecimalSeparator = ",";
+        format.NumberGroupSeparator = "\u00A0";
+        return NumberFormatInfo.ReadOnly(format);
+    }
+
+    /// <summary>True for digits, a comma and digits (with an optional sign): a number written with a decimal comma.</summary>
+    private static bool IsDecimalComma(ReadOnlySpan<char> cell)
+    {
+        int comma = cell.IndexOf(',');
+        if (comma < 0 || cell.LastIndexOf(',') != comma)
+        {
+            return false;
+        }
+        ReadOnlySpan<char> whole = cell[..comma];
+        if (whole.Length > 0 && whole[0] is '-' or '+')
+        {
+            whole = whole[1..];
+        }
+        ReadOnlySpan<char> fraction = cell[(comma + 1)..];
+        return !whole.IsEmpty && !fraction.IsEmpty && !whole.ContainsAnyExceptInRange('0', '9') && !fraction.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// Runs a step of the CSV parser, turning its format errors into one line naming the source and the line
+    /// (<paramref name="line"/>: the record being read).
+    /// </summary>
+    private static TResult Csv<TResult>(Func<TResult> step, string source, int line)
+    {
+        try
+        {
+            return step();
+        }
+        catch (CsvRecordTooLargeException)
+        {
+            throw new InvalidDataException(
+                $"{source}: line {line} is longer than {MaxRecordChars} characters, the most one record may hold (an unbalanced quote '\"' makes the rest of the file one field)");
+        }
+        catch (CsvInvalidCharacterException e)
+        {
+            throw new InvalidDataException(
+                $"{source}: line {line}: unexpected '{e.InvalidCharacter}' in a field: an unbalanced quote? (a quoted field must end with '\"' before the next delimiter; a quote inside a field is written '\"\"')");
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InvalidDataException($"{source}: line {line}: malformed CSV ({e.Message})");
+        }
     }
 
     /// <summary>Distinct labels to sorted classes: numerically when every label is a number, else ordinally.</summary>

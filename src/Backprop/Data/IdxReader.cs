@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Numerics;
 
 namespace Backprop.Data;
@@ -160,26 +159,8 @@ public static class IdxReader
         return null;
     }
 
-    /// <summary>Opens the file, decompressing when it starts with the gzip signature 1f 8b.</summary>
-    private static Stream Open(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw Directory.Exists(path)
-                ? new InvalidDataException($"{path}: is a directory, not a file")
-                : new FileNotFoundException($"{path}: no such file", path);
-        }
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
-        Span<byte> signature = stackalloc byte[2];
-        int n = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
-        file.Position = 0;
-        if (n == 2 && signature[0] == 0x1f && signature[1] == 0x8b)
-        {
-            return new GuardedStream(new GZipStream(file, CompressionMode.Decompress), path);
-        }
-        return file;
-    }
+    /// <summary>Opens the file (read forward only, so a pipe works too), decompressing when it starts with the gzip signature 1f 8b.</summary>
+    private static Stream Open(string path) => InputStream.Open(path).Decompressed();
 
     private static int[] ReadHeader(Stream stream, string path, int expectedMagic, string what)
     {
@@ -216,42 +197,6 @@ public static class IdxReader
         if (stream.ReadByte() >= 0)
         {
             throw new InvalidDataException($"{path}: wrong dimensions: the file holds more data than the {declared} its header declares");
-        }
-    }
-
-    /// <summary>Turns the decompressor's errors (corrupt or cut-off gzip data) into messages naming the file.</summary>
-    private sealed class GuardedStream(Stream inner, string path) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            try
-            {
-                return inner.Read(buffer);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{path}: the gzip data is corrupt ({e.Message})", e);
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }
