@@ -52,6 +52,10 @@ internal sealed class DataOptions
 
     public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "Field delimiter of --data: ',', ';', tab or '|' (default: detected from the header line)" };
 
+    public Option<string?> Encoding { get; } = new("--encoding") { Description = "Character encoding of --data: utf-8 (default; invalid bytes are an error), latin1 or windows-1252" };
+
+    public Option<string?> DecimalSeparator { get; } = new("--decimal-separator") { Description = "Decimal separator of --data's numbers: '.' (default) or ',' (then the delimiter is usually ';')" };
+
     public Option<string> Scale { get; } = new("--scale") { Description = "Feature scaling fitted on the training split: standard, minmax or none", DefaultValueFactory = _ => "standard" };
 
     public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Fraction of rows held out for the final test (stratified; ignored by fashion-mnist, which has its own test set)", DefaultValueFactory = _ => 0.2 };
@@ -69,12 +73,20 @@ internal sealed class DataOptions
     /// <summary>Where `--data -` reads from (standard input unless a test says otherwise).</summary>
     public TextReader? StandardInput { get; init; }
 
+    /// <summary>
+    /// Where warnings about the data (skipped text columns) and the loading progress of large files go: standard
+    /// error. Null: nowhere.
+    /// </summary>
+    public TextWriter? Diagnostics { get; init; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Dataset);
         command.Options.Add(Data);
         command.Options.Add(Label);
         command.Options.Add(Delimiter);
+        command.Options.Add(Encoding);
+        command.Options.Add(DecimalSeparator);
         command.Options.Add(Scale);
         command.Options.Add(TestFraction);
         command.Options.Add(ValidationFraction);
@@ -89,24 +101,33 @@ internal sealed class DataOptions
 
     /// <summary>
     /// Loads the data named on the command line, splits it (stratified, with <paramref name="seed"/>; a built-in test
-    /// set is used as it is), fits the scaler on the training split and applies it to every split.
+    /// set is used as it is), fits the scaler on the training split and applies it to every split. Text columns
+    /// skipped from a CSV file are warned about on <see cref="Diagnostics"/> even when <paramref name="quiet"/>, which
+    /// only hides the loading progress.
     /// </summary>
     /// <exception cref="UsageException">The options contradict each other or are out of range.</exception>
     /// <param name="parse">The command line.</param>
     /// <param name="seed">The split's seed.</param>
     /// <param name="fingerprint">Whether to compute <see cref="LoadedData.Fingerprint"/> (a hash of every value: only for checkpoints).</param>
+    /// <param name="quiet">--quiet: no loading progress (warnings are still written).</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false)
     {
         ScalingKind kind = ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
         double validationFraction = parse.GetValue(ValidationFraction);
         CheckFractions(testFraction, validationFraction);
 
-        (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null);
+        (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null, quiet);
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
         DataFingerprint read = fingerprint ? DataFingerprint.Of(all, source.Test) : DataFingerprint.None;
+        if (all.IgnoredColumns.Count > 0)
+        {
+            // Said even with --quiet: a column that silently stops being a feature is how data is lost unnoticed.
+            Diagnostics?.WriteLine(Cli.OneLine(
+                $"warning: {name}: {all.IgnoredColumns.Count} column{(all.IgnoredColumns.Count == 1 ? " is" : "s are")} not numeric and not used as features: {NameList.Abbreviate(all.IgnoredColumns)}"));
+        }
 
         DatasetSplits<float> splits;
         if (source.Test is not null)
@@ -168,7 +189,7 @@ internal sealed class DataOptions
             ClassNames = schema.ClassNames,
             LabelOptional = !labelRequired,
         };
-        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false);
         Dataset<float> data = source.Test ?? source.Train;
         string part = "";
         if (parse.GetValue(Dataset) is not null)
@@ -205,7 +226,7 @@ internal sealed class DataOptions
     /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
     /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
     /// </summary>
-    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions)
+    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet)
     {
         string? name = parse.GetValue(Dataset);
         string? file = parse.GetValue(Data);
@@ -219,7 +240,7 @@ internal sealed class DataOptions
         }
         if (name is not null)
         {
-            foreach (Option option in new Option[] { Label, Delimiter })
+            foreach (Option option in new Option[] { Label, Delimiter, Encoding, DecimalSeparator })
             {
                 if (parse.GetResult(option) is not null && !(option == Label && csvOptions is not null))
                 {
@@ -234,19 +255,67 @@ internal sealed class DataOptions
             throw new UsageException("--rows and --noise apply to the synthetic data sets (--dataset moons, circles or spirals), not to --data");
         }
         char? delimiter = ParseDelimiter(parse.GetValue(Delimiter));
-        if (file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
+        TextEncoding encoding = ParseEncoding(parse.GetValue(Encoding));
+        char decimalSeparator = ParseDecimalSeparator(parse.GetValue(DecimalSeparator));
+        if (decimalSeparator == ',' && delimiter == ',')
         {
-            if (parse.GetResult(Delimiter) is not null || (csvOptions is null && parse.GetResult(Label) is not null))
+            throw new UsageException("--decimal-separator , and --delimiter , cannot both be ','; files with decimal commas separate fields with ';'");
+        }
+        string source = file == "-" ? "<stdin>" : file!;
+        var progress = Diagnostics is null || quiet ? null : new LoadingProgress(Diagnostics, source, ReferenceEquals(Diagnostics, Console.Error) && !Console.IsErrorRedirected);
+        CsvDatasetOptions options = (csvOptions ?? new CsvDatasetOptions { Label = parse.GetValue(Label) }) with
+        {
+            Delimiter = delimiter,
+            Encoding = encoding,
+            DecimalSeparator = decimalSeparator,
+            Progress = progress,
+        };
+        // A named pipe or /dev/fd path (`--data <(zcat x.csv.gz)`) is read once, as it comes, like standard input.
+        using FileStream? pipe = file == "-" ? null : OpenIfPipe(file!);
+        if (pipe is null && file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
+        {
+            Option? csvOnly = new Option[] { Delimiter, Encoding, DecimalSeparator }.FirstOrDefault(o => parse.GetResult(o) is not null);
+            if (csvOnly is not null || (csvOptions is null && parse.GetResult(Label) is not null))
             {
-                throw new UsageException($"--label and --delimiter apply to CSV files; {file} is an IDX file");
+                throw new UsageException($"{csvOnly?.Name ?? "--label"} applies to CSV files; {file} is an IDX file");
             }
             return (new DatasetSplits<float>(LoadIdx(file!, labelRequired), null, null), file!, false);
         }
-        CsvDatasetOptions options = (csvOptions ?? new CsvDatasetOptions { Label = parse.GetValue(Label) }) with { Delimiter = delimiter };
-        Dataset<float> data = file == "-"
-            ? CsvDatasetReader.Read<float>(StandardInput ?? Console.In, "<stdin>", options)
-            : CsvDatasetReader.Read<float>(file!, options);
-        return (new DatasetSplits<float>(data, null, null), file == "-" ? "<stdin>" : file!, true);
+        Dataset<float> data;
+        try
+        {
+            data = pipe is not null ? CsvDatasetReader.Read<float>(pipe, source, options)
+                : file != "-" ? CsvDatasetReader.Read<float>(file!, options)
+                : StandardInput is not null ? CsvDatasetReader.Read<float>(StandardInput, source, options)
+                : ReadStandardInput(source, options);
+        }
+        finally
+        {
+            progress?.Finish();
+        }
+        return (new DatasetSplits<float>(data, null, null), source, true);
+    }
+
+    private static Dataset<float> ReadStandardInput(string source, CsvDatasetOptions options)
+    {
+        using Stream stdin = Console.OpenStandardInput();
+        return CsvDatasetReader.Read<float>(stdin, source, options);
+    }
+
+    /// <summary>The file opened for reading when it cannot seek (a named pipe, /dev/fd/N); null for a regular file or none.</summary>
+    private static FileStream? OpenIfPipe(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        if (stream.CanSeek)
+        {
+            stream.Dispose();
+            return null;
+        }
+        return stream;
     }
 
     /// <summary>IDX images and the labels file beside them; without one, unlabelled rows where labels are optional.</summary>
@@ -421,6 +490,21 @@ internal sealed class DataOptions
         "|" or "pipe" => '|',
         { Length: 1 } when !char.IsLetterOrDigit(text[0]) && text[0] is not ('"' or '.' or '-') => text[0],
         _ => throw new UsageException($"--delimiter: '{text}' is not a delimiter (expected ',', ';', tab or '|')"),
+    };
+
+    private static TextEncoding ParseEncoding(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "utf-8" or "utf8" => TextEncoding.Utf8,
+        "latin1" or "latin-1" or "iso-8859-1" => TextEncoding.Latin1,
+        "windows-1252" or "cp1252" => TextEncoding.Windows1252,
+        _ => throw new UsageException($"--encoding: unknown encoding '{text}' (expected utf-8, latin1 or windows-1252)"),
+    };
+
+    private static char ParseDecimalSeparator(string? text) => text?.Trim() switch
+    {
+        null or "." => '.',
+        "," => ',',
+        _ => throw new UsageException($"--decimal-separator: '{text}' is not a decimal separator (expected '.' or ',')"),
     };
 
     private static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch

@@ -45,7 +45,7 @@ internal static class DataTraining
         }
         TrainingCheckpoint? resume = s.Resume is null ? null : TrainingCheckpoint.Load(s.Resume);
 
-        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null);
+        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet);
         Dataset<float> train = data.Train;
         if (!train.IsClassification)
         {

@@ -12,7 +12,7 @@ internal static class EvaluateCommand
     {
         var model = new Option<string?>("--model") { Description = "The model file written by 'backprop train --out'" };
         var report = new Option<string?>("--report") { Description = "Also write one self-contained HTML page (.html) with the model summary, the metrics, the confusion matrix and (two features) the decision boundary" };
-        var dataOptions = new DataOptions();
+        var dataOptions = new DataOptions { Diagnostics = io.Error };
         var command = new Command("evaluate", "Measure a trained model on labelled data: accuracy, log-loss, per-class precision, recall and F1, confusion matrix.")
         {
             model, report,

@@ -14,7 +14,7 @@ internal static class PredictCommand
     {
         var model = new Option<string?>("--model") { Description = "The model file written by 'backprop train --out'" };
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output" };
-        var dataOptions = new DataOptions();
+        var dataOptions = new DataOptions { Diagnostics = io.Error };
         var command = new Command("predict", "Predict with a trained model: one CSV row per input row with the predicted class and every class's probability.")
         {
             model, output,

@@ -38,7 +38,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "With data: continue from this checkpoint (same data, options and seed)" };
         var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
         var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
-        var dataOptions = new DataOptions();
+        var dataOptions = new DataOptions { Diagnostics = io.Error };
 
         var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
         {
