@@ -172,7 +172,10 @@ public static class IdxReader
         int magic = BinaryPrimitives.ReadInt32BigEndian(word);
         if (magic != expectedMagic)
         {
-            throw new InvalidDataException($"{path}: magic number 0x{magic:X8} is not that of an IDX {what} file (0x{expectedMagic:X8})");
+            // A text file (a CSV given where images were expected) is named as text rather than as a strange number.
+            bool text = !word.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+            string hint = text ? $"; it starts with the text '{System.Text.Encoding.ASCII.GetString(word)}', so it is a text file, not IDX" : "";
+            throw new InvalidDataException($"{path}: magic number 0x{magic:X8} is not that of an IDX {what} file (0x{expectedMagic:X8}){hint}");
         }
         int rank = expectedMagic & 0xFF;
         var dims = new int[rank];

@@ -67,6 +67,11 @@ public class IdxReaderTests
         => Assert.Contains("magic number 0x00000801 is not that of an IDX image file (0x00000803)", ErrorFor(IdxFiles.Labels(1, 2)));
 
     [Fact]
+    public void A_text_file_given_as_images_is_named_as_text()
+        => Assert.Contains("images.idx: magic number 0x612C622C is not that of an IDX image file (0x00000803); it starts with the text 'a,b,', so it is a text file, not IDX",
+            ErrorFor("a,b,label\n1,2,x\n"u8.ToArray()));
+
+    [Fact]
     public void A_label_file_with_a_wrong_magic_number_is_reported()
         => Assert.Contains("labels.idx: magic number 0x00000803 is not that of an IDX label file (0x00000801)", ErrorFor(IdxFiles.Images(2, 1, 1, _ => 0), IdxFiles.Images(2, 1, 1, _ => 0)));
 
