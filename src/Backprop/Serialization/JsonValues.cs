@@ -197,15 +197,83 @@ internal static class JsonValues
     public static JsonDocument Parse(string path, string what)
     {
         ReadOnlyMemory<byte> text = ReadUtf8(path, what);
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: the {what} file is corrupt or truncated: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check decodes every property name, and throws this for an unpaired surrogate escape.
+            throw new InvalidDataException($"{path}: the {what} file is corrupt: {UnpairedSurrogate} in a property name");
+        }
+        try
+        {
+            CheckText(document.RootElement, path, "");
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+        return document;
     }
+
+    /// <summary>
+    /// Checks that every string and property name decodes: JSON may escape half a surrogate pair ("\ud800"), which the
+    /// parser accepts and reading the string then fails on. Numbers, the bulk of a file, are not decoded.
+    /// </summary>
+    public static void CheckText(JsonElement element, string source, string where)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new InvalidDataException($"{source}: the string at {Where(where)} is not valid text: {UnpairedSurrogate}");
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Object)
+                    {
+                        CheckText(item, source, $"{where}[{i}]");
+                    }
+                    i++;
+                }
+                break;
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new InvalidDataException($"{source}: a property name in {Where(where)} is not valid text: {UnpairedSurrogate}");
+                    }
+                    CheckText(property.Value, source, where.Length == 0 ? name : $"{where}.{name}");
+                }
+                break;
+        }
+    }
+
+    /// <summary>What an unpaired surrogate escape is, for messages.</summary>
+    public const string UnpairedSurrogate = "an escaped surrogate (\\uD800-\\uDFFF) without its pair";
+
+    private static string Where(string where) => where.Length == 0 ? "the top level" : where;
 
     /// <summary>
     /// Reads a whole text file as UTF-8: a byte-order mark is skipped (editors on Windows write one), and bytes that are

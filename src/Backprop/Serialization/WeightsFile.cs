@@ -45,8 +45,14 @@ public static class WeightsFile
         {
             throw new InvalidDataException($"{source}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check decodes every property name, and throws this for an unpaired surrogate escape.
+            throw new InvalidDataException($"{source}: not valid JSON: {JsonValues.UnpairedSurrogate} in a property name");
+        }
         using (document)
         {
+            JsonValues.CheckText(document.RootElement, source, "");
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new InvalidDataException($"{source}: expected a JSON object with W1, b1, W2, b2, …");

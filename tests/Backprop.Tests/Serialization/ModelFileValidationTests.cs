@@ -134,4 +134,14 @@ public sealed class ModelFileValidationTests : IDisposable
         Assert.Contains("classes[0] and classes[2] are both 'a'", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_dir));
     }
+
+    [Theory]
+    [InlineData("\"features\":[\"f0\"", "\"features\":[\"\\ud800\"", "the string at features[0] is not valid text: an escaped surrogate")]
+    [InlineData("\"label\":", "\"\\udc00\":1,\"label\":", "the model file is corrupt: an escaped surrogate (\\uD800-\\uDFFF) without its pair in a property name")]
+    public void An_escaped_half_surrogate_pair_is_refused_naming_where_it_is(string find, string replace, string expected)
+    {
+        string text = Good().ToJsonString();
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        Assert.Contains(expected, LoadFails(text.Replace(find, replace, StringComparison.Ordinal)).Message, StringComparison.Ordinal);
+    }
 }
