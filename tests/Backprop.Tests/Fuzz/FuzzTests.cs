@@ -32,6 +32,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(distinct > 45, $"{distinct} distinct mutants of 50");
     }
 
+    [Fact]
+    public void Every_corpus_is_built_the_same_each_time_so_a_seed_names_one_input()
+    {
+        foreach (FuzzTarget target in FuzzTargets.All)
+        {
+            byte[][] first = [.. target.Corpus().SelectMany(s => s.Files).Select(f => f.Bytes)];
+            Thread.Sleep(20);
+            byte[][] second = [.. target.Corpus().SelectMany(s => s.Files).Select(f => f.Bytes)];
+            Assert.True(first.Length == second.Length && first.Zip(second).All(p => p.First.AsSpan().SequenceEqual(p.Second)), $"the {target.Name} corpus differs between two builds");
+        }
+    }
+
     [Theory]
     [InlineData("throws", "NullReferenceException")]
     [InlineData("unnamed", "unnamed")]
