@@ -287,6 +287,11 @@ internal static class JsonValues
                 ? new InvalidDataException($"{path}: is a directory, not a {what} file")
                 : new FileNotFoundException($"{path}: no such {what} file", path);
         }
+        long length = new FileInfo(path).Length;
+        if (length > System.Array.MaxLength)
+        {
+            throw new InvalidDataException($"{path}: the {what} file is {length} bytes; files up to {System.Array.MaxLength} bytes (2 GB) are read");
+        }
         byte[] bytes = File.ReadAllBytes(path);
         int start = bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
         if (bytes.Length == start)

@@ -144,4 +144,16 @@ public sealed class ModelFileValidationTests : IDisposable
         Assert.Contains(find, text, StringComparison.Ordinal);
         Assert.Contains(expected, LoadFails(text.Replace(find, replace, StringComparison.Ordinal)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_file_beyond_two_gigabytes_is_refused_naming_it_before_it_is_read()
+    {
+        string path = Path.Combine(_dir, "huge.json");
+        using (var file = new FileStream(path, FileMode.CreateNew))
+        {
+            file.SetLength(3L << 30); // sparse: no disk space is used
+        }
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Model.Load(path));
+        Assert.Equal($"{path}: the model file is 3221225472 bytes; files up to {Array.MaxLength} bytes (2 GB) are read", e.Message);
+    }
 }
