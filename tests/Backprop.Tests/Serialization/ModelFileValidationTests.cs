@@ -109,6 +109,14 @@ public sealed class ModelFileValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_scaler_of_kind_none_must_be_the_identity()
+    {
+        JsonNode root = Good();
+        root["scaler"]!["kind"] = "none";
+        Assert.Contains("scaler.kind is none but feature 0 has offset", LoadFails(root.ToJsonString()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_non_finite_offset_is_refused()
     {
         JsonNode root = Good();
