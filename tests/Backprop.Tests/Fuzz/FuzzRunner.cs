@@ -181,7 +181,7 @@ internal static class FuzzRunner
         }
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"target: {target}")
-            .AppendLine(CultureInfo.InvariantCulture, $"seed: {seed} (replay: {FuzzSettings.SecondsVariable} unset, FuzzRunner.Mutant(corpus, {seed}, steps))")
+            .AppendLine(CultureInfo.InvariantCulture, $"seed: {seed} (replay: {FuzzSettings.SeedVariable}={seed} {FuzzSettings.SecondsVariable}=1 dotnet test --filter Fuzz, whose first input is this one)")
             .AppendLine(CultureInfo.InvariantCulture, $"failure: {failure.Kind}: {failure.Message}")
             .AppendLine("mutations:");
         foreach (string step in steps)
