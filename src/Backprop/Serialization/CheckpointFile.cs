@@ -117,6 +117,11 @@ internal static class CheckpointFile
         });
     }
 
+    /// <summary>
+    /// Reads and validates a checkpoint: every field is checked when it is read (shapes against the values present,
+    /// parameters and optimizer state finite, counts non-negative), so a damaged file is one line naming the file and the
+    /// field rather than a run that diverges or misbehaves later.
+    /// </summary>
     public static TrainingCheckpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -124,65 +129,268 @@ internal static class CheckpointFile
         using JsonDocument document = JsonValues.Parse(path, "checkpoint");
         JsonElement root = document.RootElement;
         JsonValues.CheckFormat(root, s, FormatName, Version, "checkpoint");
-        int[] sizes = [.. JsonValues.Doubles(JsonValues.Property(root, "sizes", s, "the file"), s, "sizes").Select(v => (int)v)];
+
+        int epoch = JsonValues.Int(JsonValues.Property(root, "epoch", s, "the file"), s, "epoch");
+        if (epoch < 1)
+        {
+            throw new InvalidDataException($"{s}: epoch is {epoch}; a checkpoint is written after a completed epoch, so it is at least 1");
+        }
+
+        // The settings are what a resume compares with its own options: without them nothing could be checked.
+        JsonElement settingsElement = JsonValues.Property(root, "settings", s, "the file");
+        if (settingsElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{s}: \"settings\" is not a JSON object");
+        }
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (JsonProperty p in settingsElement.EnumerateObject())
+        {
+            settings[p.Name] = JsonValues.String(p.Value, s, $"settings.{p.Name}");
+        }
+
+        JsonElement sizesElement = JsonValues.Array(JsonValues.Property(root, "sizes", s, "the file"), s, "sizes");
+        int[] sizes = [.. sizesElement.EnumerateArray().Select((e, i) => JsonValues.Int(e, s, $"sizes[{i}]"))];
         string[] activations = JsonValues.Strings(JsonValues.Property(root, "activations", s, "the file"), s, "activations");
+        long parameterCount = CheckArchitecture(sizes, activations, s);
+
+        double[] parameters = Parameters(JsonValues.Property(root, "parameters", s, "the file"), s, "parameters", parameterCount);
+
         JsonElement optimizer = JsonValues.Property(root, "optimizer", s, "the file");
+        string kind = JsonValues.String(JsonValues.Property(optimizer, "kind", s, "\"optimizer\""), s, "optimizer.kind");
+        if (kind.Length == 0)
+        {
+            throw new InvalidDataException($"{s}: optimizer.kind is empty");
+        }
+        double learningRate = Rate(JsonValues.Property(optimizer, "learning_rate", s, "\"optimizer\""), s, "optimizer.learning_rate");
+        double baseLearningRate = Rate(JsonValues.Property(optimizer, "base_learning_rate", s, "\"optimizer\""), s, "optimizer.base_learning_rate");
+        long steps = JsonValues.Long(JsonValues.Property(optimizer, "steps", s, "\"optimizer\""), s, "optimizer.steps");
+        if (steps < 0)
+        {
+            throw new InvalidDataException($"{s}: optimizer.steps is {steps}; a step count is zero or more");
+        }
         JsonElement state = JsonValues.Array(JsonValues.Property(optimizer, "state", s, "\"optimizer\""), s, "optimizer.state");
-        double[][] buffers = [.. state.EnumerateArray().Select((b, i) => JsonValues.Doubles(b, s, $"optimizer.state[{i}]"))];
+        int buffers = StateBuffers(kind);
+        if (state.GetArrayLength() != buffers)
+        {
+            throw new InvalidDataException($"{s}: optimizer.state holds {state.GetArrayLength()} buffers; the {kind} optimizer keeps {buffers}");
+        }
+        var optimizerState = new double[buffers][];
+        for (int i = 0; i < buffers; i++)
+        {
+            // Adam keeps [m, v]: the second moment v is a running mean of squared gradients, so it is never negative.
+            bool secondMoment = kind is "adam" or "adamw" && i == 1;
+            optimizerState[i] = Parameters(state[i], s, $"optimizer.state[{i}]", parameterCount, secondMoment);
+        }
+
         JsonElement schedule = JsonValues.Property(root, "schedule", s, "the file");
         JsonElement scheduleName = JsonValues.Property(schedule, "name", s, "\"schedule\"");
+        string? scheduleText = scheduleName.ValueKind == JsonValueKind.Null ? null : JsonValues.String(scheduleName, s, "schedule.name");
+        double[] scheduleState = JsonValues.Doubles(JsonValues.Property(schedule, "state", s, "\"schedule\""), s, "schedule.state");
+        CheckScheduleState(scheduleText, scheduleState, s);
+
         JsonElement rng = JsonValues.Property(root, "rng", s, "the file");
         JsonElement early = JsonValues.Property(root, "early_stopping", s, "the file");
+        double bestLoss = JsonValues.Double(JsonValues.Property(early, "best_loss", s, "\"early_stopping\""), s, "early_stopping.best_loss");
+        if (!(bestLoss >= 0))
+        {
+            throw new InvalidDataException($"{s}: early_stopping.best_loss is {Text(bestLoss)}; a loss is zero or more (or Infinity before the first)");
+        }
+        int bestEpoch = JsonValues.Int(JsonValues.Property(early, "best_epoch", s, "\"early_stopping\""), s, "early_stopping.best_epoch");
+        if (bestEpoch < 0 || bestEpoch > epoch)
+        {
+            throw new InvalidDataException($"{s}: early_stopping.best_epoch is {bestEpoch}; it must be between 0 and the epoch, {epoch}");
+        }
+        int wait = JsonValues.Int(JsonValues.Property(early, "wait", s, "\"early_stopping\""), s, "early_stopping.wait");
+        if (wait < 0 || wait > epoch)
+        {
+            throw new InvalidDataException($"{s}: early_stopping.wait is {wait}; it must be between 0 and the epoch, {epoch}");
+        }
         JsonElement best = JsonValues.Property(early, "best_parameters", s, "\"early_stopping\"");
-        JsonElement history = JsonValues.Array(JsonValues.Property(root, "history", s, "the file"), s, "history");
-        var reports = new List<EpochReport>();
+        double[]? bestParameters = best.ValueKind == JsonValueKind.Null ? null : Parameters(best, s, "early_stopping.best_parameters", parameterCount);
+
+        return new TrainingCheckpoint
+        {
+            Source = path,
+            Settings = settings,
+            Epoch = epoch,
+            Sizes = sizes,
+            Activations = activations,
+            Parameters = parameters,
+            OptimizerKind = kind,
+            LearningRate = learningRate,
+            BaseLearningRate = baseLearningRate,
+            OptimizerSteps = steps,
+            OptimizerState = optimizerState,
+            Schedule = scheduleText,
+            ScheduleState = scheduleState,
+            ShuffleState = ParseUInt64(JsonValues.Property(rng, "shuffle", s, "\"rng\""), s, "rng.shuffle"),
+            DropoutState = ParseUInt64(JsonValues.Property(rng, "dropout", s, "\"rng\""), s, "rng.dropout"),
+            BestLoss = bestLoss,
+            BestEpoch = bestEpoch,
+            Wait = wait,
+            BestParameters = bestParameters,
+            History = History(JsonValues.Property(root, "history", s, "the file"), s, epoch),
+        };
+    }
+
+    /// <summary>Checks sizes and activations and returns the parameter count they imply (as a long: it cannot overflow).</summary>
+    private static long CheckArchitecture(int[] sizes, string[] activations, string s)
+    {
+        if (sizes.Length < 2)
+        {
+            throw new InvalidDataException($"{s}: sizes has {sizes.Length} values; a network has at least two (inputs and outputs)");
+        }
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] < 1)
+            {
+                throw new InvalidDataException($"{s}: sizes[{i}] is {sizes[i]}; every layer has at least one unit");
+            }
+        }
+        if (activations.Length != sizes.Length - 1)
+        {
+            throw new InvalidDataException($"{s}: activations has {activations.Length} names; {sizes.Length} sizes need {sizes.Length - 1}");
+        }
+        for (int i = 0; i < activations.Length; i++)
+        {
+            if (!ActivationFunctions.TryParse(activations[i], out _))
+            {
+                throw new InvalidDataException($"{s}: activations[{i}] '{activations[i]}' is unknown");
+            }
+        }
+        long count = 0;
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            count += ((long)sizes[l] + 1) * sizes[l + 1];
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// A list of exactly <paramref name="count"/> finite values (the count is compared with the values present before
+    /// anything is allocated), each within float range: the networks train in float, where 1e39 would be infinite.
+    /// </summary>
+    private static double[] Parameters(JsonElement element, string s, string field, long count, bool nonNegative = false)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{s}: {field} is not a list");
+        }
+        if (element.GetArrayLength() != count)
+        {
+            throw new InvalidDataException($"{s}: {field} has {element.GetArrayLength()} values but the layer sizes need {count}");
+        }
+        double[] values = JsonValues.Doubles(element, s, field);
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (!double.IsFinite(v) || Math.Abs(v) > float.MaxValue)
+            {
+                throw new InvalidDataException($"{s}: {field}[{i}] is {Text(v)}; it must be a finite number within float range (the file is damaged, or the run had diverged)");
+            }
+            if (nonNegative && v < 0)
+            {
+                throw new InvalidDataException($"{s}: {field}[{i}] is {Text(v)}; Adam's second moment is a mean of squares and never negative");
+            }
+        }
+        return values;
+    }
+
+    /// <summary>Buffers of optimizer state per kind (<see cref="IStatefulOptimizer{T}.StateBuffers"/>); other optimizers keep none.</summary>
+    private static int StateBuffers(string kind) => kind switch
+    {
+        "adam" or "adamw" => 2,
+        "momentum" or "nesterov" => 1,
+        _ => 0,
+    };
+
+    private static double Rate(JsonElement element, string s, string field)
+    {
+        double rate = JsonValues.Double(element, s, field);
+        if (!(rate >= 0) || !double.IsFinite(rate))
+        {
+            throw new InvalidDataException($"{s}: {field} is {Text(rate)}; a learning rate is finite and not negative");
+        }
+        return rate;
+    }
+
+    /// <summary>The reduce-on-plateau schedule keeps [best loss, epochs waited, multiplier]; the others keep nothing.</summary>
+    private static void CheckScheduleState(string? schedule, double[] state, string s)
+    {
+        bool plateau = schedule is not null && schedule.StartsWith("plateau:", StringComparison.Ordinal);
+        if (!plateau)
+        {
+            if (state.Length != 0)
+            {
+                throw new InvalidDataException($"{s}: schedule.state has {state.Length} values; the {schedule ?? "constant"} schedule keeps none");
+            }
+            return;
+        }
+        if (state.Length != 3)
+        {
+            throw new InvalidDataException($"{s}: schedule.state has {state.Length} values; the plateau schedule keeps 3 (best loss, epochs waited, multiplier)");
+        }
+        if (!(state[0] >= 0))
+        {
+            throw new InvalidDataException($"{s}: schedule.state[0] (best loss) is {Text(state[0])}; a loss is zero or more");
+        }
+        if (!(state[1] >= 0 && state[1] <= int.MaxValue && state[1] == Math.Floor(state[1])))
+        {
+            throw new InvalidDataException($"{s}: schedule.state[1] (epochs waited) is {Text(state[1])}; it is a whole number, zero or more");
+        }
+        if (!(state[2] > 0 && state[2] <= 1))
+        {
+            throw new InvalidDataException($"{s}: schedule.state[2] (multiplier) is {Text(state[2])}; it is in (0, 1]");
+        }
+    }
+
+    /// <summary>One report per epoch, numbered 1, 2, … (one more than the epoch when the run was stopped inside the next).</summary>
+    private static List<EpochReport> History(JsonElement history, string s, int epoch)
+    {
+        JsonValues.Array(history, s, "history");
+        int length = history.GetArrayLength();
+        if (length < epoch || length > epoch + 1)
+        {
+            throw new InvalidDataException($"{s}: history has {length} epochs but the checkpoint is at epoch {epoch}");
+        }
+        var reports = new List<EpochReport>(length);
         int index = 0;
         foreach (JsonElement h in history.EnumerateArray())
         {
-            string where = $"history[{index++}]";
+            string where = $"history[{index}]";
+            int number = JsonValues.Int(JsonValues.Property(h, "epoch", s, where), s, where + ".epoch");
+            if (number != index + 1)
+            {
+                throw new InvalidDataException($"{s}: {where}.epoch is {number}; expected {index + 1}");
+            }
+            double loss = JsonValues.Double(JsonValues.Property(h, "loss", s, where), s, where + ".loss");
+            double seconds = JsonValues.Double(JsonValues.Property(h, "seconds", s, where), s, where + ".seconds");
             double vLoss = JsonValues.Double(JsonValues.Property(h, "val_loss", s, where), s, where + ".val_loss");
             double vAccuracy = JsonValues.Double(JsonValues.Property(h, "val_accuracy", s, where), s, where + ".val_accuracy");
-            reports.Add(new EpochReport(
-                JsonValues.Int(JsonValues.Property(h, "epoch", s, where), s, where + ".epoch"),
-                JsonValues.Double(JsonValues.Property(h, "loss", s, where), s, where + ".loss"),
-                JsonValues.Double(JsonValues.Property(h, "seconds", s, where), s, where + ".seconds"))
+            double lr = JsonValues.Double(JsonValues.Property(h, "lr", s, where), s, where + ".lr");
+            // NaN marks "no validation data" in val_loss and val_accuracy; every other value is a measurement.
+            string? bad = !(loss >= 0) || !double.IsFinite(loss) ? "loss"
+                : !(seconds >= 0) || !double.IsFinite(seconds) ? "seconds"
+                : !(lr >= 0) || !double.IsFinite(lr) ? "lr"
+                : !double.IsNaN(vLoss) && (!(vLoss >= 0) || !double.IsFinite(vLoss)) ? "val_loss"
+                : !double.IsNaN(vAccuracy) && !(vAccuracy >= 0 && vAccuracy <= 1) ? "val_accuracy"
+                : null;
+            if (bad is not null)
+            {
+                throw new InvalidDataException($"{s}: {where}.{bad} is out of range");
+            }
+            reports.Add(new EpochReport(number, loss, seconds)
             {
                 ValidationLoss = double.IsNaN(vLoss) ? null : vLoss,
                 ValidationAccuracy = double.IsNaN(vAccuracy) ? null : vAccuracy,
-                LearningRate = JsonValues.Double(JsonValues.Property(h, "lr", s, where), s, where + ".lr"),
+                LearningRate = lr,
             });
+            index++;
         }
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root.TryGetProperty("settings", out JsonElement settingsElement) && settingsElement.ValueKind == JsonValueKind.Object)
-        {
-            foreach (JsonProperty p in settingsElement.EnumerateObject())
-            {
-                settings[p.Name] = JsonValues.String(p.Value, s, $"settings.{p.Name}");
-            }
-        }
-        return new TrainingCheckpoint
-        {
-            Settings = settings,
-            Epoch = JsonValues.Int(JsonValues.Property(root, "epoch", s, "the file"), s, "epoch"),
-            Sizes = sizes,
-            Activations = activations,
-            Parameters = JsonValues.Doubles(JsonValues.Property(root, "parameters", s, "the file"), s, "parameters"),
-            OptimizerKind = JsonValues.String(JsonValues.Property(optimizer, "kind", s, "\"optimizer\""), s, "optimizer.kind"),
-            LearningRate = JsonValues.Double(JsonValues.Property(optimizer, "learning_rate", s, "\"optimizer\""), s, "optimizer.learning_rate"),
-            BaseLearningRate = JsonValues.Double(JsonValues.Property(optimizer, "base_learning_rate", s, "\"optimizer\""), s, "optimizer.base_learning_rate"),
-            OptimizerSteps = JsonValues.Long(JsonValues.Property(optimizer, "steps", s, "\"optimizer\""), s, "optimizer.steps"),
-            OptimizerState = buffers,
-            Schedule = scheduleName.ValueKind == JsonValueKind.Null ? null : JsonValues.String(scheduleName, s, "schedule.name"),
-            ScheduleState = JsonValues.Doubles(JsonValues.Property(schedule, "state", s, "\"schedule\""), s, "schedule.state"),
-            ShuffleState = ParseUInt64(JsonValues.Property(rng, "shuffle", s, "\"rng\""), s, "rng.shuffle"),
-            DropoutState = ParseUInt64(JsonValues.Property(rng, "dropout", s, "\"rng\""), s, "rng.dropout"),
-            BestLoss = JsonValues.Double(JsonValues.Property(early, "best_loss", s, "\"early_stopping\""), s, "early_stopping.best_loss"),
-            BestEpoch = JsonValues.Int(JsonValues.Property(early, "best_epoch", s, "\"early_stopping\""), s, "early_stopping.best_epoch"),
-            Wait = JsonValues.Int(JsonValues.Property(early, "wait", s, "\"early_stopping\""), s, "early_stopping.wait"),
-            BestParameters = best.ValueKind == JsonValueKind.Null ? null : JsonValues.Doubles(best, s, "early_stopping.best_parameters"),
-            History = reports,
-        };
+        return reports;
     }
+
+    private static string Text(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static ulong ParseUInt64(JsonElement e, string source, string field)
     {

@@ -18,6 +18,13 @@ internal sealed class JsonModelFormat : IModelFormat
 
     public void Write(Model model, Stream stream)
     {
+        // A file is only written if it reads back: the reader refuses what the writer would otherwise let through.
+        string? problem = ModelNames.Problem(model.FeatureNames, "features") ?? ModelNames.Problem(model.ClassNames, "classes")
+            ?? ModelNames.LabelProblem(model.LabelName) ?? ScalerProblem(model.Scaler.Kind, model.Scaler.Offset, model.Scaler.Scale);
+        if (problem is not null)
+        {
+            throw new InvalidOperationException($"The model cannot be saved: {problem}.");
+        }
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteString("format", FormatName);
@@ -80,6 +87,109 @@ internal sealed class JsonModelFormat : IModelFormat
         JsonElement root = document.RootElement;
         JsonValues.CheckFormat(root, source, FormatName, Version, "model");
 
+        (List<int> sizes, List<Activation> activations) = ReadArchitecture(root, source);
+
+        // Every size the architecture declares is checked against the values the file really holds before anything is
+        // allocated, so a small file declaring a huge layer costs nothing (each value takes at least one byte of the file).
+        JsonElement parameters = JsonValues.Property(root, "parameters", source, "the file");
+        var expected = new List<string>();
+        for (int l = 0; l < activations.Count; l++)
+        {
+            expected.Add($"W{l + 1}");
+            expected.Add($"b{l + 1}");
+        }
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{source}: \"parameters\" is not a JSON object");
+        }
+        foreach (JsonProperty property in parameters.EnumerateObject())
+        {
+            if (!expected.Contains(property.Name))
+            {
+                throw new InvalidDataException($"{source}: parameters.{property.Name} is not part of the architecture ({string.Join(", ", expected)})");
+            }
+        }
+        for (int l = 0; l < activations.Count; l++)
+        {
+            CheckShape(parameters, source, l, sizes[l], sizes[l + 1]);
+        }
+
+        string[] features = JsonValues.Strings(JsonValues.Property(root, "features", source, "the file"), source, "\"features\"", sizes[0]);
+        string label = JsonValues.String(JsonValues.Property(root, "label", source, "the file"), source, "\"label\"");
+        string[] classes = JsonValues.Strings(JsonValues.Property(root, "classes", source, "the file"), source, "\"classes\"", sizes[^1]);
+        string? names = ModelNames.Problem(features, "features") ?? ModelNames.Problem(classes, "classes") ?? ModelNames.LabelProblem(label);
+        if (names is not null)
+        {
+            throw new InvalidDataException($"{source}: {names}");
+        }
+
+        JsonElement scalerElement = JsonValues.Property(root, "scaler", source, "the file");
+        ScalingKind kind = ParseScaling(JsonValues.String(JsonValues.Property(scalerElement, "kind", source, "\"scaler\""), source, "scaler.kind"), source);
+        double[] offset = JsonValues.Doubles(JsonValues.Property(scalerElement, "offset", source, "\"scaler\""), source, "scaler.offset", sizes[0]);
+        double[] scale = JsonValues.Doubles(JsonValues.Property(scalerElement, "scale", source, "\"scaler\""), source, "scaler.scale", sizes[0]);
+        if (ScalerProblem(kind, offset, scale) is string scalerProblem)
+        {
+            throw new InvalidDataException($"{source}: {scalerProblem}");
+        }
+        var scaler = new FeatureScaler(kind, offset, scale);
+
+        Network<float> network;
+        try
+        {
+            network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
+        }
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            Dense<float> layer = network.Layers[l];
+            string wName = $"W{l + 1}";
+            string bName = $"b{l + 1}";
+            Span<float> weights = layer.Weights;
+            int o = 0;
+            foreach (JsonElement row in parameters.GetProperty(wName).EnumerateArray())
+            {
+                int i = 0;
+                foreach (JsonElement v in row.EnumerateArray())
+                {
+                    weights[o * layer.Inputs + i] = JsonValues.Float(v, source, $"parameters.{wName}[{o}][{i}]");
+                    i++;
+                }
+                o++;
+            }
+            Span<float> bias = layer.Bias;
+            int j = 0;
+            foreach (JsonElement v in parameters.GetProperty(bName).EnumerateArray())
+            {
+                bias[j] = JsonValues.Float(v, source, $"parameters.{bName}[{j}]");
+                j++;
+            }
+        }
+
+        var training = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("training", out JsonElement trainingElement) && trainingElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in trainingElement.EnumerateObject())
+            {
+                training[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (root.TryGetProperty("metrics", out JsonElement metricsElement) && metricsElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in metricsElement.EnumerateObject())
+            {
+                metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
+            }
+        }
+        return new Model(network, features, label, classes, scaler, training, metrics);
+    }
+
+    /// <summary>The layer sizes (input first) and activations, checked for consistency; nothing is allocated from them.</summary>
+    private static (List<int> Sizes, List<Activation> Activations) ReadArchitecture(JsonElement root, string source)
+    {
         JsonElement architecture = JsonValues.Property(root, "architecture", source, "the file");
         string loss = JsonValues.String(JsonValues.Property(architecture, "loss", source, "\"architecture\""), source, "architecture.loss");
         if (loss != "cross-entropy")
@@ -124,103 +234,68 @@ internal sealed class JsonModelFormat : IModelFormat
             activations.Add(parsed);
             index++;
         }
-        Network<float> network;
         try
         {
-            network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+            NetworkShape.Validate(sizes, activations, Loss.CrossEntropy);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
         }
-
-        string[] features = JsonValues.Strings(JsonValues.Property(root, "features", source, "the file"), source, "\"features\"", network.InputSize);
-        string label = JsonValues.String(JsonValues.Property(root, "label", source, "the file"), source, "\"label\"");
-        string[] classes = JsonValues.Strings(JsonValues.Property(root, "classes", source, "the file"), source, "\"classes\"", network.OutputSize);
-
-        JsonElement scalerElement = JsonValues.Property(root, "scaler", source, "the file");
-        ScalingKind kind = ParseScaling(JsonValues.String(JsonValues.Property(scalerElement, "kind", source, "\"scaler\""), source, "scaler.kind"), source);
-        double[] offset = JsonValues.Doubles(JsonValues.Property(scalerElement, "offset", source, "\"scaler\""), source, "scaler.offset", network.InputSize);
-        double[] scale = JsonValues.Doubles(JsonValues.Property(scalerElement, "scale", source, "\"scaler\""), source, "scaler.scale", network.InputSize);
-        FeatureScaler scaler;
-        try
-        {
-            scaler = new FeatureScaler(kind, offset, scale);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{source}: scaler: {e.Message.Split(" (Parameter")[0]}");
-        }
-
-        JsonElement parameters = JsonValues.Property(root, "parameters", source, "the file");
-        var expected = new HashSet<string>(StringComparer.Ordinal);
-        for (int l = 0; l < network.Layers.Count; l++)
-        {
-            Dense<float> layer = network.Layers[l];
-            string wName = $"W{l + 1}";
-            string bName = $"b{l + 1}";
-            expected.Add(wName);
-            expected.Add(bName);
-            JsonElement w = JsonValues.Property(parameters, wName, source, "\"parameters\"");
-            if (w.ValueKind != JsonValueKind.Array || w.GetArrayLength() != layer.Outputs)
-            {
-                throw new InvalidDataException($"{source}: parameters.{wName} has shape {ShapeOf(w)} but the architecture needs {layer.Outputs}×{layer.Inputs}");
-            }
-            Span<float> weights = layer.Weights;
-            int o = 0;
-            foreach (JsonElement row in w.EnumerateArray())
-            {
-                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != layer.Inputs)
-                {
-                    throw new InvalidDataException($"{source}: parameters.{wName} row {o + 1} has {(row.ValueKind == JsonValueKind.Array ? row.GetArrayLength() : 0)} values but the architecture needs {layer.Inputs} ({layer.Outputs}×{layer.Inputs})");
-                }
-                int i = 0;
-                foreach (JsonElement v in row.EnumerateArray())
-                {
-                    weights[o * layer.Inputs + i] = JsonValues.Float(v, source, $"parameters.{wName}[{o}][{i}]");
-                    i++;
-                }
-                o++;
-            }
-            JsonElement b = JsonValues.Property(parameters, bName, source, "\"parameters\"");
-            if (b.ValueKind != JsonValueKind.Array || b.GetArrayLength() != layer.Outputs)
-            {
-                throw new InvalidDataException($"{source}: parameters.{bName} has shape {ShapeOf(b)} but the architecture needs {layer.Outputs}");
-            }
-            Span<float> bias = layer.Bias;
-            int j = 0;
-            foreach (JsonElement v in b.EnumerateArray())
-            {
-                bias[j] = JsonValues.Float(v, source, $"parameters.{bName}[{j}]");
-                j++;
-            }
-        }
-        foreach (JsonProperty property in parameters.EnumerateObject())
-        {
-            if (!expected.Contains(property.Name))
-            {
-                throw new InvalidDataException($"{source}: parameters.{property.Name} is not part of the architecture ({string.Join(", ", expected)})");
-            }
-        }
-
-        var training = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (root.TryGetProperty("training", out JsonElement trainingElement) && trainingElement.ValueKind == JsonValueKind.Object)
-        {
-            foreach (JsonProperty p in trainingElement.EnumerateObject())
-            {
-                training[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-            }
-        }
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (root.TryGetProperty("metrics", out JsonElement metricsElement) && metricsElement.ValueKind == JsonValueKind.Object)
-        {
-            foreach (JsonProperty p in metricsElement.EnumerateObject())
-            {
-                metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
-            }
-        }
-        return new Model(network, features, label, classes, scaler, training, metrics);
+        return (sizes, activations);
     }
+
+    /// <summary>Checks that W(l+1) holds outputs rows of inputs values and b(l+1) outputs values, by counting what is there.</summary>
+    private static void CheckShape(JsonElement parameters, string source, int l, int inputs, int outputs)
+    {
+        string wName = $"W{l + 1}";
+        string bName = $"b{l + 1}";
+        JsonElement w = JsonValues.Property(parameters, wName, source, "\"parameters\"");
+        if (w.ValueKind != JsonValueKind.Array || w.GetArrayLength() != outputs)
+        {
+            throw new InvalidDataException($"{source}: parameters.{wName} has shape {ShapeOf(w)} but the architecture needs {outputs}×{inputs}");
+        }
+        int o = 0;
+        foreach (JsonElement row in w.EnumerateArray())
+        {
+            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != inputs)
+            {
+                throw new InvalidDataException($"{source}: parameters.{wName} row {o + 1} has {(row.ValueKind == JsonValueKind.Array ? row.GetArrayLength() : 0)} values but the architecture needs {inputs} ({outputs}×{inputs})");
+            }
+            o++;
+        }
+        JsonElement b = JsonValues.Property(parameters, bName, source, "\"parameters\"");
+        if (b.ValueKind != JsonValueKind.Array || b.GetArrayLength() != outputs)
+        {
+            throw new InvalidDataException($"{source}: parameters.{bName} has shape {ShapeOf(b)} but the architecture needs {outputs}");
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with a scaler's values, or null: offsets finite and scales finite and positive (a fitted scale is a
+    /// spread, so zero, negative or non-finite ones come only from a damaged file); "none" is offset 0 and scale 1.
+    /// </summary>
+    internal static string? ScalerProblem(ScalingKind kind, IReadOnlyList<double> offset, IReadOnlyList<double> scale)
+    {
+        for (int j = 0; j < offset.Count; j++)
+        {
+            if (!double.IsFinite(offset[j]))
+            {
+                return $"scaler.offset[{j}] is {Text(offset[j])}; offsets must be finite";
+            }
+            if (!(scale[j] > 0) || !double.IsFinite(scale[j]))
+            {
+                return $"scaler.scale[{j}] is {Text(scale[j])}; scales must be finite and positive";
+            }
+            if (kind == ScalingKind.None && (offset[j] != 0 || scale[j] != 1))
+            {
+                return $"scaler.kind is none but feature {j} has offset {Text(offset[j])} and scale {Text(scale[j])} (expected 0 and 1)";
+            }
+        }
+        return null;
+    }
+
+    private static string Text(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static string ScalingName(ScalingKind kind) => kind switch
     {

@@ -196,23 +196,136 @@ internal static class JsonValues
     /// <summary>Parses a whole file, turning malformed or truncated JSON into one line naming the file and position.</summary>
     public static JsonDocument Parse(string path, string what)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such {what} file", path);
-        }
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 0)
-        {
-            throw new InvalidDataException($"{path}: the {what} file is empty");
-        }
+        ReadOnlyMemory<byte> text = ReadUtf8(path, what);
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: the {what} file is corrupt or truncated: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check decodes every property name, and throws this for an unpaired surrogate escape.
+            throw new InvalidDataException($"{path}: the {what} file is corrupt: {UnpairedSurrogate} in a property name");
+        }
+        try
+        {
+            CheckText(document.RootElement, path, "");
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+        return document;
+    }
+
+    /// <summary>
+    /// Checks that every string and property name decodes: JSON may escape half a surrogate pair ("\ud800"), which the
+    /// parser accepts and reading the string then fails on. Numbers, the bulk of a file, are not decoded.
+    /// </summary>
+    public static void CheckText(JsonElement element, string source, string where)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new InvalidDataException($"{source}: the string at {Where(where)} is not valid text: {UnpairedSurrogate}");
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Object)
+                    {
+                        CheckText(item, source, $"{where}[{i}]");
+                    }
+                    i++;
+                }
+                break;
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new InvalidDataException($"{source}: a property name in {Where(where)} is not valid text: {UnpairedSurrogate}");
+                    }
+                    CheckText(property.Value, source, where.Length == 0 ? name : $"{where}.{name}");
+                }
+                break;
+        }
+    }
+
+    /// <summary>What an unpaired surrogate escape is, for messages.</summary>
+    public const string UnpairedSurrogate = "an escaped surrogate (\\uD800-\\uDFFF) without its pair";
+
+    private static string Where(string where) => where.Length == 0 ? "the top level" : where;
+
+    /// <summary>
+    /// Reads a whole text file as UTF-8: a byte-order mark is skipped (editors on Windows write one), and bytes that are
+    /// not UTF-8 are an error naming the byte offset rather than text silently replaced or a transcoding error later.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadUtf8(string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw Directory.Exists(path)
+                ? new InvalidDataException($"{path}: is a directory, not a {what} file")
+                : new FileNotFoundException($"{path}: no such {what} file", path);
+        }
+        long length = new FileInfo(path).Length;
+        if (length > System.Array.MaxLength)
+        {
+            throw new InvalidDataException($"{path}: the {what} file is {length} bytes; files up to {System.Array.MaxLength} bytes (2 GB) are read");
+        }
+        byte[] bytes = File.ReadAllBytes(path);
+        int start = bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        if (bytes.Length == start)
+        {
+            throw new InvalidDataException($"{path}: the {what} file is empty");
+        }
+        if (FirstInvalidUtf8(bytes.AsSpan(start)) is int bad)
+        {
+            long offset = start + bad;
+            int line = bytes.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
+            throw new InvalidDataException($"{path}: the {what} file is not UTF-8 text: byte offset {offset} (line {line}) holds 0x{bytes[offset]:X2}, which starts no valid UTF-8 character (save the file as UTF-8)");
+        }
+        return bytes.AsMemory(start);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>The offset of the first byte that is not part of a well-formed UTF-8 sequence, or null when all are.</summary>
+    internal static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+        int i = 0;
+        while (i < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[i..], out _, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return i;
+            }
+            i += consumed;
+        }
+        return null;
     }
 
     /// <summary>Checks "format" and "version" before anything else is read.</summary>

@@ -11,36 +11,48 @@ namespace Backprop.Serialization;
 /// </summary>
 public static class WeightsFile
 {
-    /// <summary>Reads <paramref name="path"/> into the network's parameters.</summary>
+    /// <summary>Reads <paramref name="path"/> into the network's parameters (UTF-8, with or without a byte-order mark).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The JSON is malformed, a tensor is missing or unknown, or a shape disagrees
-    /// with the network (the message names the tensor and both shapes).</exception>
+    /// <exception cref="InvalidDataException">The file is not UTF-8, the JSON is malformed, a tensor is missing or unknown, a
+    /// shape disagrees with the network (the message names the tensor and both shapes), or a value is not a finite number
+    /// of the network's type. The network is left unchanged.</exception>
     public static void Load<T>(string path, Network<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such weights file", path);
-        }
-        string text = File.ReadAllText(path);
-        Parse(text, network, path);
+        ReadOnlyMemory<byte> text = JsonValues.ReadUtf8(path, "weights");
+        Apply(() => JsonDocument.Parse(text, Options), network, path);
     }
 
     /// <summary>Parses weights JSON from a string into the network; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">As for <see cref="Load{T}"/>; the network is left unchanged.</exception>
     public static void Parse<T>(string json, Network<T> network, string source = "weights") where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(network);
+        Apply(() => JsonDocument.Parse(json, Options), network, source);
+    }
+
+    private static JsonDocumentOptions Options => new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16, AllowDuplicateProperties = false };
+
+    private static void Apply<T>(Func<JsonDocument> parse, Network<T> network, string source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = parse();
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check decodes every property name, and throws this for an unpaired surrogate escape.
+            throw new InvalidDataException($"{source}: not valid JSON: {JsonValues.UnpairedSurrogate} in a property name");
+        }
         using (document)
         {
+            JsonValues.CheckText(document.RootElement, source, "");
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new InvalidDataException($"{source}: expected a JSON object with W1, b1, W2, b2, …");
@@ -118,11 +130,23 @@ public static class WeightsFile
             throw new InvalidDataException($"{source}: {name} must be a list of rows (expected shape {rows}×{columns})");
         }
         int actualRows = element.GetArrayLength();
-        int[] lengths = element.EnumerateArray().Select(r => r.GetArrayLength()).ToArray();
-        if (actualRows != rows || lengths.Any(n => n != columns))
+        int firstLength = actualRows > 0 ? element[0].GetArrayLength() : 0;
+        int ragged = -1;
+        bool wrong = false;
+        int index = 0;
+        foreach (JsonElement row in element.EnumerateArray())
         {
-            string actual = lengths.Distinct().Count() <= 1 ? $"{actualRows}×{(lengths.Length > 0 ? lengths[0] : 0)}" : $"{actualRows} rows of lengths {string.Join(",", lengths)}";
-            throw new InvalidDataException($"{source}: {name} has shape {actual} but the network needs {rows}×{columns}");
+            ragged = ragged < 0 && row.GetArrayLength() != firstLength ? index : ragged;
+            wrong |= row.GetArrayLength() != columns;
+            index++;
+        }
+        if (ragged >= 0)
+        {
+            throw new InvalidDataException($"{source}: {name} row {ragged + 1} has {element[ragged].GetArrayLength()} values but row 1 has {firstLength}; the network needs {rows}×{columns}");
+        }
+        if (actualRows != rows || wrong)
+        {
+            throw new InvalidDataException($"{source}: {name} has shape {actualRows}×{firstLength} but the network needs {rows}×{columns}");
         }
         int r = 0;
         foreach (JsonElement row in element.EnumerateArray())
@@ -175,9 +199,22 @@ public static class WeightsFile
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double d) || !double.IsFinite(d))
         {
-            throw new InvalidDataException($"{source}: {where} is {value.GetRawText()}, not a finite number");
+            throw new InvalidDataException($"{source}: {where} is {Shown(value)}, not a finite number");
         }
-        return T.CreateChecked(d);
+        // A double such as 1e39 is finite but becomes infinity in a float network.
+        T converted = T.CreateChecked(d);
+        if (!T.IsFinite(converted))
+        {
+            throw new InvalidDataException($"{source}: {where} is {Shown(value)}, beyond the range of the network's {typeof(T).Name} values");
+        }
+        return converted;
+    }
+
+    /// <summary>The value as written, cut short: a message stays one short line.</summary>
+    private static string Shown(JsonElement value)
+    {
+        string raw = value.GetRawText().ReplaceLineEndings(" ");
+        return raw.Length <= 40 ? raw : raw[..40] + "…";
     }
 
     private static string FirstSentence(string message)

@@ -444,6 +444,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Restore(TrainingCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        try
+        {
+            RestoreChecked(checkpoint);
+        }
+        catch (InvalidDataException e) when (checkpoint.Source is not null)
+        {
+            throw new InvalidDataException($"{checkpoint.Source}: {e.Message}", e);
+        }
+    }
+
+    private void RestoreChecked(TrainingCheckpoint checkpoint)
+    {
         string[] activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))];
         if (!checkpoint.Sizes.SequenceEqual(Network.Sizes) || !checkpoint.Activations.SequenceEqual(activations))
         {

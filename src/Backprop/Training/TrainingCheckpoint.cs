@@ -19,6 +19,9 @@ public sealed class TrainingCheckpoint
     /// <summary>The run's settings as text (written by whoever created the checkpoint), so a resume can check it matches.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The file it was read from (named in the errors of <see cref="Trainer{T}.Restore"/>); null when made in memory.</summary>
+    internal string? Source { get; init; }
+
     internal double[] Parameters { get; init; } = [];
 
     internal string OptimizerKind { get; init; } = "";
@@ -53,7 +56,9 @@ public sealed class TrainingCheckpoint
     public void Save(string path) => CheckpointFile.Save(this, path);
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or of another format or version.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, of another format or version, or a field is out
+    /// of range: shapes that disagree with the layer sizes, non-finite parameters or optimizer state, a negative step count
+    /// or epoch (one line naming the file and the field).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static TrainingCheckpoint Load(string path) => CheckpointFile.Load(path);
 }
