@@ -36,26 +36,17 @@ public static class IdxReader
     /// <summary>Reads an image file's bytes, one contiguous block (count, rows × columns); see <see cref="ReadImages{T}"/>.</summary>
     internal static (byte[] Pixels, int Count, int Rows, int Columns) ReadImageBytes(string path)
     {
-        using Stream stream = Open(path);
+        using InputStream stream = Open(path);
         int[] dims = ReadHeader(stream, path, ImagesMagic, "image");
-        long total = (long)dims[0] * dims[1] * dims[2];
-        if (total > Array.MaxLength)
+        // Int128: three header dimensions of up to 2^31 each overflow a long.
+        Int128 declared = (Int128)dims[0] * dims[1] * dims[2];
+        if (declared > Array.MaxLength)
         {
             throw new InvalidDataException($"{path}: {dims[0]} images of {dims[1]}×{dims[2]} are more values than one array holds");
         }
-        byte[] pixels = GC.AllocateUninitializedArray<byte>((int)total);
-        long done = 0;
-        while (done < total)
-        {
-            int want = (int)Math.Min(ChunkBytes, total - done);
-            int got = stream.ReadAtLeast(pixels.AsSpan((int)done, want), want, throwOnEndOfStream: false);
-            done += got;
-            if (got < want)
-            {
-                long imageSize = (long)dims[1] * dims[2];
-                throw new InvalidDataException($"{path}: truncated: the header declares {dims[0]} images of {dims[1]}×{dims[2]} ({total} bytes) but the data ends after {done} bytes (in image {done / imageSize + 1})");
-            }
-        }
+        long total = (long)declared;
+        byte[] pixels = ReadDeclared(stream, total, done =>
+            $"{path}: truncated: the header declares {dims[0]} images of {dims[1]}×{dims[2]} ({total} bytes) but the data ends after {done} bytes (in image {done / ((long)dims[1] * dims[2]) + 1})");
         EnsureEnd(stream, path, $"{dims[0]} images");
         return (pixels, dims[0], dims[1], dims[2]);
     }
@@ -65,14 +56,13 @@ public static class IdxReader
     /// <exception cref="InvalidDataException">Wrong magic number, or data shorter or longer than the header says.</exception>
     public static byte[] ReadLabels(string path)
     {
-        using Stream stream = Open(path);
+        using InputStream stream = Open(path);
         int[] dims = ReadHeader(stream, path, LabelsMagic, "label");
-        var labels = new byte[dims[0]];
-        int got = stream.ReadAtLeast(labels, labels.Length, throwOnEndOfStream: false);
-        if (got < labels.Length)
+        if (dims[0] > Array.MaxLength)
         {
-            throw new InvalidDataException($"{path}: truncated: the header declares {labels.Length} labels but the data ends after {got}");
+            throw new InvalidDataException($"{path}: {dims[0]} labels are more than one array holds");
         }
+        byte[] labels = ReadDeclared(stream, dims[0], done => $"{path}: truncated: the header declares {dims[0]} labels but the data ends after {done}");
         EnsureEnd(stream, path, $"{labels.Length} labels");
         return labels;
     }
@@ -121,7 +111,7 @@ public static class IdxReader
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static bool IsIdx(string path)
     {
-        using Stream stream = Open(path);
+        using InputStream stream = Open(path);
         Span<byte> magic = stackalloc byte[4];
         try
         {
@@ -159,8 +149,36 @@ public static class IdxReader
         return null;
     }
 
+    /// <summary>
+    /// Reads the <paramref name="total"/> bytes a header declares. The buffer grows as the data arrives (doubling, from at
+    /// most 1 MiB) unless the file is known to be able to hold them, so a short file whose header declares gigabytes is
+    /// found truncated without allocating them first.
+    /// </summary>
+    private static byte[] ReadDeclared(InputStream stream, long total, Func<long, string> truncated)
+    {
+        // All of it at once when the file can hold that much (Fashion-MNIST: no copies, no second buffer at the end).
+        long first = stream.MostBytes is long most && total <= most ? total : Math.Min(total, 1 << 20);
+        byte[] buffer = GC.AllocateUninitializedArray<byte>((int)first);
+        long done = 0;
+        while (done < total)
+        {
+            if (done == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(total, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
+            }
+            int want = (int)Math.Min(ChunkBytes, buffer.Length - done);
+            int got = stream.ReadAtLeast(buffer.AsSpan((int)done, want), want, throwOnEndOfStream: false);
+            done += got;
+            if (got < want)
+            {
+                throw new InvalidDataException(truncated(done));
+            }
+        }
+        return buffer;
+    }
+
     /// <summary>Opens the file (read forward only, so a pipe works too), decompressing when it starts with the gzip signature 1f 8b.</summary>
-    private static Stream Open(string path) => InputStream.Open(path).Decompressed();
+    private static InputStream Open(string path) => InputStream.Open(path).Decompressed();
 
     private static int[] ReadHeader(Stream stream, string path, int expectedMagic, string what)
     {

@@ -17,6 +17,7 @@ internal sealed class InputStream : Stream
     private readonly long? _total;
     private readonly bool _gzip;
     private readonly bool _leaveOpen;
+    private readonly long? _bound;
     private byte[] _head = [];
     private int _headStart;
     private int _headEnd;
@@ -24,8 +25,9 @@ internal sealed class InputStream : Stream
     private long _nextReport = ReportEvery;
     private bool _ended;
 
-    private InputStream(Stream inner, string source, long? total, IProgress<ReadProgress>? progress, bool gzip, bool leaveOpen = false)
+    private InputStream(Stream inner, string source, long? total, IProgress<ReadProgress>? progress, bool gzip, bool leaveOpen = false, long? bound = null)
     {
+        _bound = bound ?? total;
         _leaveOpen = leaveOpen;
         _inner = inner;
         _source = source;
@@ -71,9 +73,19 @@ internal sealed class InputStream : Stream
     {
         ReadOnlySpan<byte> signature = Peek(2);
         return signature.Length == 2 && signature[0] == 0x1f && signature[1] == 0x8b
-            ? new InputStream(new GZipStream(this, CompressionMode.Decompress), _source, null, null, gzip: true)
+            ? new InputStream(new GZipStream(this, CompressionMode.Decompress), _source, null, null, gzip: true,
+                bound: _total is long raw ? raw * MaxDeflateRatio : null)
             : this;
     }
+
+    /// <summary>Deflate's largest expansion: one compressed byte yields at most 1032 bytes.</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>
+    /// At most how many bytes the content can hold, when that is known: the file's length, or for gzip 1032 times it
+    /// (deflate's largest expansion); null for a pipe. A header that declares more is wrong before anything is read.
+    /// </summary>
+    public long? MostBytes => _bound;
 
     /// <summary>True when this is the decompressed content of a gzip file.</summary>
     public bool IsGzip => _gzip;

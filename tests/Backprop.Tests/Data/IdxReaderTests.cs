@@ -160,4 +160,34 @@ public class IdxReaderTests
         Assert.Null(IdxReader.FindLabelsFile(dir.Write("train-images-idx3-ubyte", [0])));
         Assert.Null(IdxReader.FindLabelsFile(dir.Write("pictures", [0])));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_short_file_declaring_a_billion_labels_is_found_truncated_without_allocating_them(bool gzip)
+    {
+        using var dir = new TempDirectory();
+        byte[] raw = [.. IdxFiles.Labels(new byte[100]).Take(4), 0x40, 0, 0, 0, .. new byte[100]];
+        string path = dir.Write("labels-idx1-ubyte", gzip ? IdxFiles.Gzip(raw) : raw);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 4 << 20, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Dimensions_whose_product_overflows_a_long_are_refused_by_name()
+    {
+        using var dir = new TempDirectory();
+        byte[] raw = [0, 0, 8, 3, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3];
+        string path = dir.Write("images-idx3-ubyte", raw);
+
+        var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages<float>(path));
+
+        Assert.Contains("more values than one array holds", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -11,10 +11,10 @@ internal sealed record FuzzFailure(string Target, long Seed, string Kind, string
 }
 
 /// <summary>What a run of one target did.</summary>
-internal sealed record FuzzReport(string Target, long FirstSeed, int Inputs, int Accepted, int Refused, int KnownGaps, IReadOnlyList<FuzzFailure> Failures, TimeSpan Elapsed)
+internal sealed record FuzzReport(string Target, long FirstSeed, int Inputs, int Accepted, int Refused, IReadOnlyList<FuzzFailure> Failures, TimeSpan Elapsed)
 {
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{Target}: {Inputs} inputs (seeds {FirstSeed}..{FirstSeed + Inputs - 1}) in {Elapsed.TotalSeconds:F1} s: {Accepted} accepted, {Refused} refused with a message naming the file, {KnownGaps} known gaps being fixed, {Failures.Count} failures");
+        $"{Target}: {Inputs} inputs (seeds {FirstSeed}..{FirstSeed + Inputs - 1}) in {Elapsed.TotalSeconds:F1} s: {Accepted} accepted, {Refused} refused with a message naming the file, {Failures.Count} failures");
 }
 
 /// <summary>How long and how hard to fuzz.</summary>
@@ -67,7 +67,7 @@ internal static class FuzzRunner
         string work = Path.Combine(Path.GetTempPath(), $"backprop-fuzz-{target.Name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         var failures = new List<FuzzFailure>();
-        int inputs = 0, accepted = 0, refused = 0, known = 0;
+        int inputs = 0, accepted = 0, refused = 0;
         var clock = Stopwatch.StartNew();
         var watchdog = new Watchdog();
         try
@@ -97,10 +97,6 @@ internal static class FuzzRunner
                         refused++;
                     }
                 }
-                else if (KnownReaderGapsBeingFixed.All.Any(g => g.Matches(target.Name, failure.Value.kind, failure.Value.message)))
-                {
-                    known++;
-                }
                 else
                 {
                     string? saved = failures.Count < SavedFailuresPerTarget ? Save(settings.OutputDirectory, target.Name, seed, files, failure.Value, steps) : null;
@@ -122,7 +118,7 @@ internal static class FuzzRunner
         {
             Directory.Delete(work, true);
         }
-        return new FuzzReport(target.Name, settings.FirstSeed, inputs, accepted, refused, known, failures, clock.Elapsed);
+        return new FuzzReport(target.Name, settings.FirstSeed, inputs, accepted, refused, failures, clock.Elapsed);
     }
 
     /// <summary>The files of the input for <paramref name="seed"/>: a corpus seed with one of its files mutated.</summary>
