@@ -29,6 +29,8 @@ internal static class Cli
             EvaluateCommand.Create(io),
             PredictCommand.Create(io),
             BenchCommand.Create(io),
+            ExportCommand.Create(io),
+            ImportCommand.Create(io),
         };
 
         // With no words at all, show what there is to do rather than an error.
