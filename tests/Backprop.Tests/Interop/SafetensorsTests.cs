@@ -66,6 +66,17 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal(File.ReadAllText(a), File.ReadAllText(b));
     }
 
+    [Fact]
+    public void Every_truncation_is_refused_with_one_line()
+    {
+        byte[] good = Bytes(Trained());
+        for (int length = 0; length < good.Length; length++)
+        {
+            var e = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Import(new MemoryStream(good, 0, length)));
+            Assert.DoesNotContain('\n', e.Message);
+        }
+    }
+
     public static TheoryData<string, string> Damages() => new()
     {
         { "huge-header", "header claims 10000000000 bytes; the limit is 100000000" },

@@ -54,6 +54,15 @@ internal static class OnnxExporter
             $"A multilayer perceptron trained with Backprop: {string.Join("-", parts.Layers.Select(l => l.Inputs).Append(parts.Layers[^1].Outputs))}, "
             + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.ClassNames)}). Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], "
             + $"columns {string.Join(", ", parts.FeatureNames)}.");
+        // The graph goes last: a file cut short anywhere then lacks its graph or ends inside it, and is refused as truncated.
+        foreach ((string key, string value) in ModelMetadata.Write(parts))
+        {
+            model.Message(OnnxProto.Model.MetadataProps, e =>
+            {
+                e.String(OnnxProto.StringEntry.Key, key);
+                e.String(OnnxProto.StringEntry.Value, value);
+            });
+        }
         model.Message(OnnxProto.Model.Graph, g =>
         {
             graph.WriteNodesAndInitializers(g);
@@ -67,14 +76,6 @@ internal static class OnnxExporter
                 ValueInfo(g, OnnxProto.Graph.Output, output.Name, output.ElementType, output.Shape, output.Doc);
             }
         });
-        foreach ((string key, string value) in ModelMetadata.Write(parts))
-        {
-            model.Message(OnnxProto.Model.MetadataProps, e =>
-            {
-                e.String(OnnxProto.StringEntry.Key, key);
-                e.String(OnnxProto.StringEntry.Value, value);
-            });
-        }
         stream.Write(model.Written);
     }
 

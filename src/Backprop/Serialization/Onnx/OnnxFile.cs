@@ -37,4 +37,38 @@ public static class OnnxFile
         ModelParts parts = ModelParts.From(model);
         AtomicFile.Write(path, stream => OnnxExporter.Write(parts, stream));
     }
+
+    /// <summary>The largest ONNX file import reads (protobuf's own limit is 2 GB).</summary>
+    public const long MaxImportBytes = int.MaxValue;
+
+    /// <summary>
+    /// Reads a multilayer perceptron from ONNX bytes: Gemm or MatMul + Add layers with Relu, Sigmoid, Tanh, LeakyRelu
+    /// or Identity, an optional Softmax, Flatten of an image input and Sub/Div scaling, weights as initializers.
+    /// A file exported by Backprop comes back with its names, scaler, options and metrics.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not ONNX, are truncated, or the graph has a node import does
+    /// not read (one line naming the first such node and its op type).</exception>
+    public static Model Import(ReadOnlyMemory<byte> bytes, string source = "onnx")
+    {
+        OnnxModelProto proto = OnnxModelProto.Parse(bytes, source);
+        return OnnxImporter.Read(proto, source).ToModel(source);
+    }
+
+    /// <summary>Reads a multilayer perceptron from an ONNX file; see <see cref="Import(ReadOnlyMemory{byte}, string)"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not ONNX, is truncated, or holds something other than an MLP.</exception>
+    public static Model Import(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+        if (info.Length > MaxImportBytes)
+        {
+            throw new InvalidDataException($"{path}: {info.Length} bytes is more than an ONNX file can hold");
+        }
+        return Import(File.ReadAllBytes(path), path);
+    }
 }
