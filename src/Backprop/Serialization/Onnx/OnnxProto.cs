@@ -6,10 +6,10 @@ namespace Backprop.Serialization.Onnx;
 /// </summary>
 internal static class OnnxProto
 {
-    /// <summary>IR version 8 (ONNX 1.10+): read by every ONNX Runtime since 1.10, including 1.31.</summary>
+    /// <summary>IR version 8 (ONNX 1.10+), read by ONNX Runtime 1.10 and later, including 1.31.</summary>
     public const long IrVersion = 8;
 
-    /// <summary>The default (ai.onnx) operator set the exporter targets: 17 (ONNX 1.12).</summary>
+    /// <summary>The default (ai.onnx) operator set the exporter targets: 17 (ONNX 1.12, ONNX Runtime 1.13 and later).</summary>
     public const long OpsetVersion = 17;
 
     /// <summary>The ai.onnx.ml operator set the exporter targets: 2 (LabelEncoder with int64 keys and string values).</summary>
