@@ -29,6 +29,8 @@ internal static class Cli
             EvaluateCommand.Create(io),
             PredictCommand.Create(io),
             BenchCommand.Create(io),
+            ExportCommand.Create(io),
+            ImportCommand.Create(io),
         };
         OptionParsers.Apply(root);
 

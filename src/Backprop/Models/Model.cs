@@ -127,8 +127,15 @@ public sealed class Model
     /// <summary>Writes the model; the format follows the extension (.json). See <see cref="ModelFile.Save"/>.</summary>
     public void Save(string path) => ModelFile.Save(this, path);
 
-    /// <summary>Reads a model written by <see cref="Save"/>. See <see cref="ModelFile.Load"/>.</summary>
+    /// <summary>Reads a model written by <see cref="Save(string)"/>. See <see cref="ModelFile.Load"/>.</summary>
     public static Model Load(string path) => ModelFile.Load(path);
+
+    /// <summary>Writes the model to <paramref name="stream"/> in the JSON model format (what <see cref="Save(string)"/> writes to a .json file).</summary>
+    public void Save(Stream stream) => ModelStream.Save(this, stream);
+
+    /// <summary>Reads a model in the JSON model format from <paramref name="stream"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The data is not a valid model (one line naming <paramref name="source"/> and the field).</exception>
+    public static Model Load(Stream stream, string source = "stream") => ModelStream.Load(stream, source);
 
     /// <summary>Probabilities for features already rescaled by <see cref="Scaler"/> (rows, features) → (rows, classes).</summary>
     internal float[] PredictScaledProbabilities(ReadOnlySpan<float> scaled, int rows)

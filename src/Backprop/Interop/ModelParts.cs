@@ -1,0 +1,67 @@
+namespace Backprop.Interop;
+
+/// <summary>
+/// A <see cref="Model"/> taken apart into what exchange formats (ONNX, safetensors) write: dense layers, the output
+/// head, the feature scaler and the names. This is the only place the exporters and importers touch
+/// <see cref="Model"/>'s API, so a change to the model's types is absorbed here.
+/// </summary>
+internal sealed record ModelParts(
+    IReadOnlyList<LayerParts> Layers,
+    ModelHead Head,
+    ScalingKind ScalerKind,
+    double[] ScalerOffset,
+    double[] ScalerScale,
+    IReadOnlyList<string> FeatureNames,
+    string LabelName,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyDictionary<string, string> Training,
+    IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>Copies the parts of <paramref name="model"/>; later changes to the model do not show here.</summary>
+    public static ModelParts From(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layers = new List<LayerParts>();
+        foreach (Dense<float> layer in model.Network.Layers)
+        {
+            layers.Add(new LayerParts(layer.Inputs, layer.Outputs, layer.Weights.ToArray(), layer.Bias.ToArray(), layer.Activation));
+        }
+        return new ModelParts(layers, ModelHead.Classification, model.Scaler.Kind, [.. model.Scaler.Offset], [.. model.Scaler.Scale],
+            model.FeatureNames, model.LabelName, model.ClassNames,
+            new Dictionary<string, string>(model.TrainingOptions), new Dictionary<string, double>(model.Metrics));
+    }
+
+    /// <summary>Builds the model these parts describe.</summary>
+    /// <exception cref="InvalidDataException">The parts do not make a model (shapes or names disagree); the message starts with <paramref name="source"/>.</exception>
+    public Model ToModel(string source)
+    {
+        if (Layers.Count == 0)
+        {
+            throw new InvalidDataException($"{source}: the model has no layers");
+        }
+        int[] sizes = [Layers[0].Inputs, .. Layers.Select(l => l.Outputs)];
+        Activation[] activations = [.. Layers.Select(l => l.Activation)];
+        try
+        {
+            var network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+            for (int l = 0; l < Layers.Count; l++)
+            {
+                LayerParts parts = Layers[l];
+                Dense<float> layer = network.Layers[l];
+                if (parts.Inputs != layer.Inputs || parts.Weights.Length != layer.Weights.Length || parts.Bias.Length != layer.Bias.Length)
+                {
+                    throw new InvalidDataException($"{source}: layer {l + 1} has {parts.Weights.Length} weights and {parts.Bias.Length} biases; "
+                        + $"a {parts.Inputs}→{parts.Outputs} layer after a layer of {layer.Inputs} needs {layer.Weights.Length} and {layer.Bias.Length}");
+                }
+                parts.Weights.CopyTo(layer.Weights);
+                parts.Bias.CopyTo(layer.Bias);
+            }
+            var scaler = new FeatureScaler(ScalerKind, ScalerOffset, ScalerScale);
+            return new Model(network, FeatureNames, LabelName, ClassNames, scaler, Training, Metrics);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using Backprop.Interop;
+
+namespace Backprop.Serialization.Onnx;
+
+/// <summary>
+/// Writes a model as one ONNX graph: the input "features" (float, [N, F], raw values in the model's feature order),
+/// the stored scaling (Sub, Div), one Gemm (transB = 1) and activation per layer, and the head's outputs. The weights are
+/// initializers named like PyTorch's nn.Sequential state dict ("0.weight", "0.bias", "2.weight", …); the feature,
+/// label and class names and the scaler are in the model's metadata_props as well as in doc strings.
+/// </summary>
+internal static class OnnxExporter
+{
+    public const string InputName = "features";
+    public const string ProbabilitiesName = "probabilities";
+    public const string ClassIndexName = "class_index";
+    public const string ClassName = "class";
+
+    public static void Write(ModelParts parts, Stream stream)
+    {
+        var graph = new GraphBuilder();
+        string x = InputName;
+        if (parts.ScalerKind != ScalingKind.None)
+        {
+            graph.Initializer("scaler.offset", [parts.ScalerOffset.Length], [.. parts.ScalerOffset.Select(v => (float)v)]);
+            graph.Initializer("scaler.scale", [parts.ScalerScale.Length], [.. parts.ScalerScale.Select(v => (float)v)]);
+            graph.Node("Sub", "scale_sub", [x, "scaler.offset"], "centred", doc: "x − offset (the model's feature scaler)");
+            graph.Node("Div", "scale_div", ["centred", "scaler.scale"], "scaled", doc: "(x − offset) / scale");
+            x = "scaled";
+        }
+        for (int l = 0; l < parts.Layers.Count; l++)
+        {
+            LayerParts layer = parts.Layers[l];
+            graph.Initializer(Naming.Weight(l), [layer.Outputs, layer.Inputs], layer.Weights);
+            graph.Initializer(Naming.Bias(l), [layer.Outputs], layer.Bias);
+            string z = $"z{l + 1}";
+            graph.Node("Gemm", $"dense{l + 1}", [x, Naming.Weight(l), Naming.Bias(l)], z,
+                doc: $"layer {l + 1}: z = x Wᵀ + b, W ({layer.Outputs}, {layer.Inputs})", ints: [("transB", 1)]);
+            x = l < parts.Layers.Count - 1 ? AppendActivation(graph, layer.Activation, z, $"a{l + 1}", l + 1) : z;
+        }
+        Output[] outputs = AppendHead(graph, parts, x);
+
+        var model = new ProtoWriter();
+        model.Int(OnnxProto.Model.IrVersion, OnnxProto.IrVersion);
+        model.Message(OnnxProto.Model.OpsetImport, o => o.Int(OnnxProto.OperatorSet.Version, OnnxProto.OpsetVersion));
+        model.Message(OnnxProto.Model.OpsetImport, o =>
+        {
+            o.String(OnnxProto.OperatorSet.Domain, OnnxProto.MlDomain);
+            o.Int(OnnxProto.OperatorSet.Version, OnnxProto.MlOpsetVersion);
+        });
+        model.String(OnnxProto.Model.ProducerName, "Backprop");
+        model.String(OnnxProto.Model.ProducerVersion, ProducerVersion);
+        model.Int(OnnxProto.Model.ModelVersion, 1);
+        model.String(OnnxProto.Model.DocString,
+            $"A multilayer perceptron trained with Backprop: {string.Join("-", parts.Layers.Select(l => l.Inputs).Append(parts.Layers[^1].Outputs))}, "
+            + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.ClassNames)}). Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], "
+            + $"columns {string.Join(", ", parts.FeatureNames)}.");
+        // The graph goes last: a file cut short anywhere then lacks its graph or ends inside it, and is refused as truncated.
+        foreach ((string key, string value) in ModelMetadata.Write(parts))
+        {
+            model.Message(OnnxProto.Model.MetadataProps, e =>
+            {
+                e.String(OnnxProto.StringEntry.Key, key);
+                e.String(OnnxProto.StringEntry.Value, value);
+            });
+        }
+        model.Message(OnnxProto.Model.Graph, g =>
+        {
+            graph.WriteNodesAndInitializers(g);
+            g.String(OnnxProto.Graph.Name, "backprop");
+            g.String(OnnxProto.Graph.DocString, "features → scaler → dense layers → " + string.Join(", ", outputs.Select(o => o.Name)));
+            ValueInfo(g, OnnxProto.Graph.Input, InputName, OnnxProto.Float, ["N", parts.FeatureNames.Count],
+                $"Raw feature rows, float [N, {parts.FeatureNames.Count}], columns in this order: {string.Join(", ", parts.FeatureNames)}. "
+                + "The model scales them itself.");
+            foreach (Output output in outputs)
+            {
+                ValueInfo(g, OnnxProto.Graph.Output, output.Name, output.ElementType, output.Shape, output.Doc);
+            }
+        });
+        stream.Write(model.Written);
+    }
+
+    /// <summary>The version written as producer_version: the library's informational version without build metadata.</summary>
+    public static string ProducerVersion
+    {
+        get
+        {
+            System.Reflection.Assembly assembly = typeof(OnnxExporter).Assembly;
+            string? version = (Attribute.GetCustomAttribute(assembly, typeof(System.Reflection.AssemblyInformationalVersionAttribute))
+                as System.Reflection.AssemblyInformationalVersionAttribute)?.InformationalVersion;
+            return (version ?? assembly.GetName().Version?.ToString() ?? "0").Split('+')[0];
+        }
+    }
+
+    /// <summary>
+    /// The output stage, one case per <see cref="ModelHead"/>. A regression head would name its last z "values"; a
+    /// multi-label head would add Sigmoid ("probabilities") and a 0.5 threshold ("decisions").
+    /// </summary>
+    private static Output[] AppendHead(GraphBuilder graph, ModelParts parts, string logits)
+    {
+        switch (parts.Head)
+        {
+            case ModelHead.Classification:
+                int k = parts.ClassNames.Count;
+                graph.Node("Softmax", "softmax", [logits], ProbabilitiesName, doc: "class probabilities", ints: [("axis", 1)]);
+                graph.Node("ArgMax", "argmax", [ProbabilitiesName], ClassIndexName, doc: "the most probable class (first on ties)",
+                    ints: [("axis", 1), ("keepdims", 0)]);
+                graph.Node("LabelEncoder", "class_names", [ClassIndexName], ClassName, doc: "class index → class name",
+                    domain: OnnxProto.MlDomain, intLists: [("keys_int64s", [.. Enumerable.Range(0, k).Select(i => (long)i)])],
+                    stringLists: [("values_strings", parts.ClassNames)], strings: [("default_string", "")]);
+                string classes = string.Join(", ", parts.ClassNames);
+                return
+                [
+                    new(ProbabilitiesName, OnnxProto.Float, ["N", k], $"Probability of each class, float [N, {k}], columns: {classes}."),
+                    new(ClassIndexName, OnnxProto.Int64, ["N"], $"Index of the most probable class, int64 [N], into: {classes}."),
+                    new(ClassName, OnnxProto.String, ["N"], $"Name of the most probable class ('{parts.LabelName}'), string [N]."),
+                ];
+            default:
+                throw new NotSupportedException($"ONNX export of a {parts.Head} head is not supported");
+        }
+    }
+
+    private static string AppendActivation(GraphBuilder graph, Activation activation, string z, string a, int layer)
+    {
+        switch (activation)
+        {
+            case Activation.Identity:
+                return z;
+            case Activation.Sigmoid:
+                graph.Node("Sigmoid", $"sigmoid{layer}", [z], a);
+                return a;
+            case Activation.Tanh:
+                graph.Node("Tanh", $"tanh{layer}", [z], a);
+                return a;
+            case Activation.Relu:
+                graph.Node("Relu", $"relu{layer}", [z], a);
+                return a;
+            case Activation.LeakyRelu:
+                graph.Node("LeakyRelu", $"leaky_relu{layer}", [z], a, floats: [("alpha", (float)ActivationFunctions.LeakySlope)]);
+                return a;
+            default:
+                throw new NotSupportedException($"layer {layer}: activation {activation} cannot be exported to ONNX");
+        }
+    }
+
+    private static void ValueInfo(ProtoWriter g, int field, string name, int elementType, object[] shape, string doc)
+    {
+        g.Message(field, v =>
+        {
+            v.String(OnnxProto.ValueInfo.Name, name);
+            v.Message(OnnxProto.ValueInfo.Type, t => t.Message(OnnxProto.Type.TensorType, tt =>
+            {
+                tt.Int(OnnxProto.TensorType.ElemType, elementType);
+                tt.Message(OnnxProto.TensorType.Shape, s =>
+                {
+                    foreach (object dim in shape)
+                    {
+                        s.Message(OnnxProto.Shape.Dim, d =>
+                        {
+                            if (dim is int size)
+                            {
+                                d.Int(OnnxProto.Dimension.Value, size);
+                            }
+                            else
+                            {
+                                d.String(OnnxProto.Dimension.Param, (string)dim);
+                            }
+                        });
+                    }
+                });
+            }));
+            v.String(OnnxProto.ValueInfo.DocString, doc);
+        });
+    }
+
+    private sealed record Output(string Name, int ElementType, object[] Shape, string Doc);
+
+    /// <summary>Collects nodes and initializers in graph order.</summary>
+    private sealed class GraphBuilder
+    {
+        private readonly List<Action<ProtoWriter>> _nodes = [];
+        private readonly List<Action<ProtoWriter>> _initializers = [];
+
+        public void Initializer(string name, long[] dims, float[] values)
+        {
+            _initializers.Add(t =>
+            {
+                t.PackedInts(OnnxProto.Tensor.Dims, dims);
+                t.Int(OnnxProto.Tensor.DataType, OnnxProto.Float);
+                t.String(OnnxProto.Tensor.Name, name);
+                t.RawFloats(OnnxProto.Tensor.RawData, values);
+            });
+        }
+
+        public void Node(string opType, string name, string[] inputs, string output, string? doc = null, string? domain = null,
+            (string Name, long Value)[]? ints = null, (string Name, float Value)[]? floats = null, (string Name, string Value)[]? strings = null,
+            (string Name, long[] Values)[]? intLists = null, (string Name, IReadOnlyList<string> Values)[]? stringLists = null)
+        {
+            _nodes.Add(n =>
+            {
+                foreach (string input in inputs)
+                {
+                    n.String(OnnxProto.Node.Input, input);
+                }
+                n.String(OnnxProto.Node.Output, output);
+                n.String(OnnxProto.Node.Name, name);
+                n.String(OnnxProto.Node.OpType, opType);
+                foreach ((string attribute, long value) in ints ?? [])
+                {
+                    n.Message(OnnxProto.Node.Attribute, a =>
+                    {
+                        a.String(OnnxProto.Attribute.Name, attribute);
+                        a.Int(OnnxProto.Attribute.I, value);
+                        a.Int(OnnxProto.Attribute.Type, OnnxProto.AttributeInt);
+                    });
+                }
+                foreach ((string attribute, float value) in floats ?? [])
+                {
+                    n.Message(OnnxProto.Node.Attribute, a =>
+                    {
+                        a.String(OnnxProto.Attribute.Name, attribute);
+                        a.Float(OnnxProto.Attribute.F, value);
+                        a.Int(OnnxProto.Attribute.Type, OnnxProto.AttributeFloat);
+                    });
+                }
+                foreach ((string attribute, string value) in strings ?? [])
+                {
+                    n.Message(OnnxProto.Node.Attribute, a =>
+                    {
+                        a.String(OnnxProto.Attribute.Name, attribute);
+                        a.String(OnnxProto.Attribute.S, value);
+                        a.Int(OnnxProto.Attribute.Type, OnnxProto.AttributeString);
+                    });
+                }
+                foreach ((string attribute, long[] values) in intLists ?? [])
+                {
+                    n.Message(OnnxProto.Node.Attribute, a =>
+                    {
+                        a.String(OnnxProto.Attribute.Name, attribute);
+                        a.PackedInts(OnnxProto.Attribute.Ints, values);
+                        a.Int(OnnxProto.Attribute.Type, OnnxProto.AttributeInts);
+                    });
+                }
+                foreach ((string attribute, IReadOnlyList<string> values) in stringLists ?? [])
+                {
+                    n.Message(OnnxProto.Node.Attribute, a =>
+                    {
+                        a.String(OnnxProto.Attribute.Name, attribute);
+                        foreach (string value in values)
+                        {
+                            a.String(OnnxProto.Attribute.Strings, value);
+                        }
+                        a.Int(OnnxProto.Attribute.Type, OnnxProto.AttributeStrings);
+                    });
+                }
+                if (doc is not null)
+                {
+                    n.String(OnnxProto.Node.DocString, doc);
+                }
+                if (domain is not null)
+                {
+                    n.String(OnnxProto.Node.Domain, domain);
+                }
+            });
+        }
+
+        public void WriteNodesAndInitializers(ProtoWriter g)
+        {
+            foreach (Action<ProtoWriter> node in _nodes)
+            {
+                g.Message(OnnxProto.Graph.Node, node);
+            }
+            foreach (Action<ProtoWriter> initializer in _initializers)
+            {
+                g.Message(OnnxProto.Graph.Initializer, initializer);
+            }
+        }
+    }
+}
