@@ -265,6 +265,16 @@ internal static class DataTraining
                 $"{path}: the checkpoint was written for other data ({saved.GetValueOrDefault("data_rows")} rows, SHA-256 {hash[..Math.Min(12, hash.Length)]}…) than this run's {dataName} "
                 + $"({current.GetValueOrDefault("data_rows")} rows, SHA-256 {nowHash[..12]}…); resume with the same --data or --dataset and data options");
         }
+        // Checkpoints written before the split was recorded lack only these keys; any other key this run has must be
+        // in the checkpoint, or deleting it from the file would skip its check.
+        foreach (string key in current.Keys)
+        {
+            if (key is not ("epochs" or "data_sha256" or "data_rows" or "test_fraction" or "validation_fraction" or "split_seed") && !saved.ContainsKey(key))
+            {
+                string option = OptionOf.TryGetValue(key, out string? name) ? name : "--" + key.Replace('_', '-');
+                throw new InvalidDataException($"{path}: the checkpoint's settings do not record {key}, so this run's {option} cannot be checked against it");
+            }
+        }
         foreach ((string key, string value) in saved)
         {
             if (key is not ("epochs" or "data_sha256" or "data_rows") && current.TryGetValue(key, out string? now) && now != value)

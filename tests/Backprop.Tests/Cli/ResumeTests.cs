@@ -45,6 +45,16 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void A_setting_deleted_from_the_checkpoint_is_refused_rather_than_skipped()
+    {
+        var checkpoint = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(PathOf("ck.json")))!.AsObject();
+        Assert.True(checkpoint["settings"]!.AsObject().Remove("learning_rate"));
+        File.WriteAllText(PathOf("edited.json"), checkpoint.ToJsonString());
+
+        AssertRefused(Train("data.csv", "--epochs", "4", "--resume", PathOf("edited.json"), "--lr", "0.5"), "do not record learning_rate", "--lr");
+    }
+
+    [Fact]
     public void Other_data_of_the_same_shape_is_refused()
     {
         OutputFileTests.WriteCsv(PathOf("other.csv"), TestData.Blobs(20, classes: 3, features: 4, seed: 2));
