@@ -62,7 +62,7 @@ internal static class ArticleBreakdown
             long t8 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++)
             {
-                SoftmaxCrossEntropy.Loss<double>(z1, t, 3, lse);
+                SoftmaxCrossEntropy.MeanLoss<double>(z1, t, 3, lse);
             }
             long t9 = Stopwatch.GetTimestamp();
             if (pass == 1)

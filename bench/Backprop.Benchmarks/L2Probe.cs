@@ -23,9 +23,9 @@ internal static class L2Probe
             long t0 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) { l2.Forward(a1, z2, a2, 64, lse); }
             long t1 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.Loss<float>(z2, t, 10, lse); }
+            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.MeanLoss<float>(z2, t, 10, lse); }
             long t2 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.Delta<float>(a2, t, d2, 64); }
+            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, 64); }
             long t3 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) { l2.Backward(a1, d2, d1, 64, Activation.Relu, a1); }
             long t4 = Stopwatch.GetTimestamp();

@@ -43,9 +43,9 @@ internal static class StepBreakdown
                 long u1 = Stopwatch.GetTimestamp();
                 l2.Forward(a1, z2, a2, 64);
                 long u2 = Stopwatch.GetTimestamp();
-                SoftmaxCrossEntropy.Loss<float>(z2, t, 10);
+                SoftmaxCrossEntropy.MeanLoss<float>(z2, t, 10);
                 long u3 = Stopwatch.GetTimestamp();
-                SoftmaxCrossEntropy.Delta<float>(a2, t, d2, 64);
+                SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, 64);
                 l2.Backward(a1, d2, d1, 64, Activation.Relu, a1);
                 long u4 = Stopwatch.GetTimestamp();
                 l1.Backward(x, d1, [], 64);

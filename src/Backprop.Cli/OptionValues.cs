@@ -51,12 +51,10 @@ internal static class OptionValues
         return values;
     }
 
-    public static Loss Loss(string option, string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "cross-entropy" or "crossentropy" or "ce" => Backprop.Losses.Loss.CrossEntropy,
-        "mse" or "mean-squared-error" => Backprop.Losses.Loss.MeanSquaredError,
-        _ => throw new UsageException($"{option}: unknown loss '{text}' (expected cross-entropy or mse)"),
-    };
+    public static Loss Loss(string option, string text)
+        => LossNames.TryCreate(text, out Loss? loss)
+            ? loss
+            : throw new UsageException($"{option}: unknown loss '{text}' (expected {string.Join(" or ", LossNames.All)})");
 
     public static void Positive(string option, double value)
     {

@@ -28,12 +28,15 @@ internal static class TestData
             [.. Enumerable.Range(0, features).Select(f => $"f{f}")], [.. Enumerable.Range(0, classes).Select(c => $"class{c}")]);
     }
 
+    /// <summary>The loss named in a test case ("cross-entropy" or "mse"): attributes take only constants.</summary>
+    public static Loss Loss(string name) => LossNames.TryCreate(name, out Loss? loss) ? loss : throw new ArgumentException(name, nameof(name));
+
     /// <summary>A random double network with parameters drawn from the seed.</summary>
     public static Network<double> RandomNetwork(int[] sizes, Activation hidden, Loss loss, long seed)
     {
         var activations = new Activation[sizes.Length - 1];
         Array.Fill(activations, hidden);
-        activations[^1] = loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Sigmoid;
+        activations[^1] = loss.FusedActivation ?? Activation.Sigmoid;
         var network = new Network<double>(sizes, activations, loss);
         var rng = new Rng(seed);
         Span<double> p = network.Parameters;

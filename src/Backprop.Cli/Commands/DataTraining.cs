@@ -238,7 +238,7 @@ internal static class DataTraining
             BatchSize = s.BatchSize ?? defaults.BatchSize,
             Epochs = s.Epochs ?? defaults.Epochs,
             Dropout = s.Dropout,
-            ClassWeights = weighting,
+            ClassWeighting = weighting,
             Patience = s.Patience,
             Seed = s.Seed,
         };

@@ -63,7 +63,7 @@ internal static class TrainCommand
                 {
                     throw new UsageException($"{sampleOption.Name} applies to one-sample training, not to --dataset/--data");
                 }
-                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) != Backprop.Losses.Loss.CrossEntropy)
+                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) is not SoftmaxCrossEntropy)
                 {
                     throw new UsageException("--loss: training on data uses cross-entropy (a softmax classifier)");
                 }

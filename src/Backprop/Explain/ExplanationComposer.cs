@@ -207,7 +207,7 @@ internal sealed class ExplanationComposer
     {
         Heading(2, "setup.heading");
         string sizes = string.Join("-", e.Sizes.Select(I));
-        string loss = _p[e.Loss == Loss.CrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
+        string loss = _p[e.Loss is SoftmaxCrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
         Say("setup.network", ("sizes", sizes), ("loss", loss), ("eta", Row(Eta, Op("="), Num(e.LearningRate))));
         if (_options.Model is { } model)
         {
@@ -536,7 +536,7 @@ internal sealed class ExplanationComposer
         bool large = IsLarge(s.A);
         var ti = new MathSymbol("t", Index: "i");
         var ai = new MathSymbol("a", Layer: k, Index: "i");
-        if (s.Loss == Loss.CrossEntropy)
+        if (s.Loss is SoftmaxCrossEntropy)
         {
             MathNode formula = Row(LossSymbol, Op("="), Op("−"), new MathSum("i"), ti, new MathFunction("ln", ai));
             Say(batch == 1 ? "loss.crossEntropy" : "loss.crossEntropyBatch", ("formula", formula), ("batch", I(batch)));
@@ -617,7 +617,7 @@ internal sealed class ExplanationComposer
         int k = s.Units;
         int batch = s.A.Columns;
         bool large = IsLarge(s.A);
-        if (s.Loss == Loss.CrossEntropy)
+        if (s.Loss is SoftmaxCrossEntropy)
         {
             MathNode rule = batch == 1
                 ? Row(D(k), Op("="), new MathFraction(Op("∂L"), Row(Op("∂"), Z(k))), Op("="), A(k), Op("−"), Target)

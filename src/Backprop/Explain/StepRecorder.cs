@@ -62,7 +62,7 @@ internal static class StepRecorder
 
         // Backward, from the output layer down.
         Matrix? outputDerivative = null;
-        if (network.Loss == Loss.MeanSquaredError)
+        if (network.Loss is MeanSquaredError)
         {
             outputDerivative = Derivative(network.Layers[last].Activation, network.A(last), batch, network.OutputSize);
         }

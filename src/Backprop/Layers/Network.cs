@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Backprop.Layers;
 
 /// <summary>
-/// A multilayer perceptron: a sequence of <see cref="Dense{T}"/> layers and a <see cref="Backprop.Losses.Loss"/>.
+/// A multilayer perceptron: a sequence of <see cref="Dense{T}"/> layers and a <see cref="Losses.Loss"/>.
 /// All parameters live in one block (<see cref="Parameters"/>) and all gradients in another (<see cref="Gradients"/>),
 /// so an optimizer step is one loop over two spans. Activations are allocated once per batch size and reused.
 /// </summary>
@@ -31,9 +31,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] _target = [];
     private T[] _nextInput = [];
     private T[] _nextTarget = [];
-    private T[] _rowWeights = [];
     private T[] _logSumExp = [];
-    private T[]? _classWeights;
     private int _capacity;
     private int _batch;
     private bool _hasTargets;
@@ -221,38 +219,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
-    /// Per-class weights w_c of the cross-entropy loss during <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/>,
-    /// or null for none. With weights the batch loss is the weighted mean L = Σ_r w_r ℓ_r / Σ_r w_r, where
-    /// w_r = Σ_c t_rc w_c, and δ_r = w_r (a_r − t_r) / Σ_r w_r.
-    /// </summary>
-    /// <exception cref="ArgumentException">The loss is not cross-entropy, the count differs from the outputs, or a weight is not positive and finite.</exception>
-    internal IReadOnlyList<double>? ClassWeights
-    {
-        get => _classWeights?.Select(double.CreateChecked).ToArray();
-        set
-        {
-            if (value is null)
-            {
-                _classWeights = null;
-                return;
-            }
-            if (Loss != Backprop.Losses.Loss.CrossEntropy)
-            {
-                throw new ArgumentException("Class weights need the cross-entropy loss.", nameof(value));
-            }
-            if (value.Count != OutputSize)
-            {
-                throw new ArgumentException($"{value.Count} class weights for {OutputSize} classes.", nameof(value));
-            }
-            if (value.Any(w => !(w > 0) || !double.IsFinite(w)))
-            {
-                throw new ArgumentException("Class weights must be positive finite numbers.", nameof(value));
-            }
-            _classWeights = [.. value.Select(T.CreateChecked)];
-        }
-    }
-
-    /// <summary>
     /// Runs the batch forward and returns its loss, the mean over rows: x is (batch, InputSize) and t is
     /// (batch, OutputSize), one-hot rows for cross-entropy. Keeps what <see cref="Backward"/> needs.
     /// </summary>
@@ -278,7 +244,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             targets.CopyTo(_target);
         }
         _hasTargets = true;
-        return ComputeLoss();
+        return Loss.Value(OutputValues());
     }
 
     /// <summary>
@@ -298,7 +264,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Fills <see cref="Gradients"/> with the gradients of the last forward pass's mean loss:
-    /// δ_L = a − t (cross-entropy) or 2 (a − t) / (B n) ⊙ f'(z) (MSE), then for each layer from the top
+    /// δ_L = ∂L/∂z from the loss (<see cref="Loss.Delta{T}"/>: (a − t) / B for cross-entropy), then for each layer from the top
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
@@ -358,21 +324,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new InvalidOperationException("Backward needs a Forward with targets first.");
         }
         int last = _layers.Length - 1;
-        int n = OutputSize;
-        Span<T> deltaL = _delta[last].AsSpan(0, _batch * n);
-        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
-        {
-            SoftmaxCrossEntropy.WeightedDelta<T>(A(last), Target, _rowWeights.AsSpan(0, _batch), deltaL);
-        }
-        else if (Loss == Backprop.Losses.Loss.CrossEntropy)
-        {
-            SoftmaxCrossEntropy.Delta<T>(A(last), Target, deltaL, _batch);
-        }
-        else
-        {
-            MeanSquaredError.OutputGradient<T>(A(last), Target, deltaL);
-            ActivationFunctions.MultiplyByDerivative(_layers[last].Activation, A(last), deltaL);
-        }
+        Loss.Delta(OutputValues(), _delta[last].AsSpan(0, _batch * OutputSize));
         for (int l = last; l >= 0; l--)
         {
             Dense<T> layer = _layers[l];
@@ -454,7 +406,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             current = Input;
         }
         // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^z in _logSumExp.
-        bool keepLogSumExp = training && Loss == Backprop.Losses.Loss.CrossEntropy;
+        bool keepLogSumExp = training && _layers[^1].Activation == Activation.Softmax;
         for (int l = 0; l < _layers.Length; l++)
         {
             Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
@@ -493,22 +445,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    private T ComputeLoss()
+    // The output layer's z and a, the targets, and the softmax pass's log Σ e^z, as the loss reads them.
+    private OutputBatch<T> OutputValues()
     {
         int last = _layers.Length - 1;
-        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
-        {
-            Span<T> w = _rowWeights.AsSpan(0, _batch);
-            ReadOnlySpan<T> t = Target;
-            for (int r = 0; r < _batch; r++)
-            {
-                w[r] = System.Numerics.Tensors.TensorPrimitives.Dot(t.Slice(r * OutputSize, OutputSize), _classWeights);
-            }
-            return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize, _logSumExp.AsSpan(0, _batch));
-        }
-        return Loss == Backprop.Losses.Loss.CrossEntropy
-            ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize, _logSumExp.AsSpan(0, _batch))
-            : MeanSquaredError.Loss<T>(A(last), Target);
+        ReadOnlySpan<T> logSumExp = _layers[last].Activation == Activation.Softmax ? _logSumExp.AsSpan(0, _batch) : default;
+        return new OutputBatch<T>(Z(last), A(last), Target, _batch, OutputSize, _layers[last].Activation, logSumExp);
     }
 
     // The check is inlined into every pass; growing is not.
@@ -541,7 +483,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         _input = new T[batch * InputSize];
         _target = new T[batch * OutputSize];
-        _rowWeights = new T[batch];
         _logSumExp = new T[batch];
         _capacity = batch;
     }

@@ -37,8 +37,8 @@ public sealed record ClassifierOptions
     /// <summary>Dropout rate on the hidden layers during training. Default 0.</summary>
     public double Dropout { get; init; }
 
-    /// <summary>Class weighting of the loss. Default none.</summary>
-    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+    /// <summary>How the classes weigh in the cross-entropy loss (<see cref="SoftmaxCrossEntropy.ClassWeights"/>). Default none.</summary>
+    public ClassWeighting ClassWeighting { get; init; } = ClassWeighting.None;
 
     /// <summary>Early stopping patience in epochs (needs validation data); null: off.</summary>
     public int? Patience { get; init; }

@@ -44,7 +44,8 @@ internal sealed class ClassifierRun
             throw new ArgumentException($"{options.Activations.Count} activations for {hidden} hidden layers; give one, or one per hidden layer.", nameof(options));
         }
         activations[^1] = Activation.Softmax;
-        Network = new Network<float>(Sizes, activations, Loss.CrossEntropy);
+        Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
+        Network = new Network<float>(Sizes, activations, loss);
         Initializer.Randomize(Network, options.Seed);
         double rate = options.EffectiveLearningRate;
         Optimizer = options.Optimizer switch
@@ -65,7 +66,6 @@ internal sealed class ClassifierRun
             Schedule = options.Schedule,
             Patience = options.Patience,
             Dropout = options.Dropout,
-            ClassWeights = options.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train) : null,
         };
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
     }
@@ -97,7 +97,7 @@ internal sealed class ClassifierRun
             ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
             ["dropout"] = F(Options.Dropout),
-            ["class_weights"] = Options.ClassWeights == ClassWeighting.Balanced ? "balanced" : "none",
+            ["class_weights"] = Options.ClassWeighting == ClassWeighting.Balanced ? "balanced" : "none",
             ["patience"] = Options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["scaling"] = JsonModelFormat.ScalingName(Options.Scaling),
             ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),

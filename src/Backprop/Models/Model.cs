@@ -23,7 +23,7 @@ public sealed class Model
         ArgumentNullException.ThrowIfNull(labelName);
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentNullException.ThrowIfNull(scaler);
-        if (network.Loss != Loss.CrossEntropy)
+        if (network.Loss is not SoftmaxCrossEntropy)
         {
             throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
         }

@@ -29,7 +29,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Creates a trainer for <paramref name="network"/> updated by <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience, dropout).</exception>
-    /// <exception cref="ArgumentException">Class weights do not fit the network.</exception>
     public Trainer(Network<T> network, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -52,12 +51,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!(Options.Dropout >= 0 && Options.Dropout < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Dropout, "Dropout must be in [0, 1).");
-        }
-        if (Options.ClassWeights is not null)
-        {
-            // Validates count, loss and values now rather than at the first batch.
-            network.ClassWeights = Options.ClassWeights;
-            network.ClassWeights = null;
         }
         _baseRate = optimizer.LearningRate;
     }
@@ -127,7 +120,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Network.SetDropout(Options.Dropout, Options.Seed ^ DropoutSeedSalt);
         }
         _resumed = false;
-        Network.ClassWeights = Options.ClassWeights;
 
         int batchSize = Options.BatchSize == 0 ? data.Count : Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
@@ -300,7 +292,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             TimeUntimed(ref epochStart, ref untimed);
             WorkerPool.WaitForBackground();
             Network.SetDropout(0, 0);
-            Network.ClassWeights = null;
         }
 
         int? best = null;

@@ -33,8 +33,4 @@ public sealed record TrainingOptions
 
     /// <summary>Inverted dropout rate p in [0, 1) on every hidden layer during training only. Default 0 (off).</summary>
     public double Dropout { get; init; }
-
-    /// <summary>Per-class weights of the cross-entropy loss (weighted mean over the batch); null: all 1.
-    /// <see cref="Backprop.Training.ClassWeights.Balanced{T}"/> computes n / (k · count_c).</summary>
-    public IReadOnlyList<double>? ClassWeights { get; init; }
 }

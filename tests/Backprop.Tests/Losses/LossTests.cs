@@ -64,4 +64,77 @@ public class LossTests
         double loss = net.Forward([0.0, 0.0], [0, 0, 1, 1], 2);
         Assert.Equal(14.0 / 4, loss, 15);
     }
+
+    [Theory]
+    [InlineData("cross-entropy", typeof(SoftmaxCrossEntropy))]
+    [InlineData(" CE ", typeof(SoftmaxCrossEntropy))]
+    [InlineData("mean-squared-error", typeof(MeanSquaredError))]
+    public void Losses_are_found_by_name_and_alias(string name, Type type)
+    {
+        Assert.True(LossNames.TryCreate(name, out Loss? loss));
+        Assert.IsType(type, loss);
+        Assert.Contains(loss.Name, LossNames.All);
+    }
+
+    [Fact]
+    public void Unknown_loss_names_are_not_found()
+    {
+        Assert.False(LossNames.TryCreate("hinge", out _));
+    }
+
+    [Fact]
+    public void A_loss_written_outside_the_library_trains_a_network()
+    {
+        // L = (1 / (2B)) Σ (a − t)²: a loss the library does not have, through the public abstraction only.
+        var net = new Network<double>([3, 4, 2], [Activation.Tanh, Activation.Sigmoid], new HalfSumOfSquares());
+        Initializer.Randomize(net, 3);
+        double[] x = [0.1, -0.4, 0.9, 1.2, 0.3, -0.7];
+        double[] t = [1, 0, 0.5, 1];
+        net.Forward(x, t, 2);
+        net.Backward();
+        double[] analytic = net.Gradients.ToArray();
+        const double h = 1e-6;
+        for (int i = 0; i < analytic.Length; i++)
+        {
+            double saved = net.Parameters[i];
+            net.Parameters[i] = saved + h;
+            double plus = net.Forward(x, t, 2);
+            net.Parameters[i] = saved - h;
+            double minus = net.Forward(x, t, 2);
+            net.Parameters[i] = saved;
+            Assert.Equal((plus - minus) / (2 * h), analytic[i], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void A_fused_loss_rejects_other_output_activations_and_softmax_needs_a_fused_loss()
+    {
+        Assert.Throws<ArgumentException>(() => new Network<double>([2, 3], [Activation.Sigmoid], Loss.CrossEntropy));
+        Assert.Throws<ArgumentException>(() => new Network<double>([2, 3], [Activation.Softmax], new HalfSumOfSquares()));
+    }
+
+    private sealed class HalfSumOfSquares : Loss
+    {
+        public override string Name => "half-sum-of-squares";
+
+        public override T Value<T>(in OutputBatch<T> output)
+        {
+            T total = T.Zero;
+            for (int i = 0; i < output.A.Length; i++)
+            {
+                T d = output.A[i] - output.Targets[i];
+                total += d * d;
+            }
+            return total / T.CreateChecked(2 * output.Rows);
+        }
+
+        public override void Delta<T>(in OutputBatch<T> output, Span<T> delta)
+        {
+            for (int i = 0; i < output.A.Length; i++)
+            {
+                delta[i] = (output.A[i] - output.Targets[i]) / T.CreateChecked(output.Rows);
+            }
+            output.MultiplyByActivationDerivative(delta);
+        }
+    }
 }

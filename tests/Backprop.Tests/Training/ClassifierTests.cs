@@ -49,7 +49,7 @@ public class ClassifierTests
         Dataset<float> test = TestData.Blobs(0, classes: 2, counts: [200, 200], spread: 2.2, seed: 7);
         var options = new ClassifierOptions { HiddenLayers = [8], Epochs = 20, LearningRate = 0.01, Seed = 3 };
         double plain = Classifier.Fit(train, options).Evaluate(test).Recall[1];
-        double balanced = Classifier.Fit(train, options with { ClassWeights = ClassWeighting.Balanced }).Evaluate(test).Recall[1];
+        double balanced = Classifier.Fit(train, options with { ClassWeighting = ClassWeighting.Balanced }).Evaluate(test).Recall[1];
         Assert.True(balanced > plain + 0.05, $"recall of the rare class: plain {plain}, balanced {balanced}");
     }
 

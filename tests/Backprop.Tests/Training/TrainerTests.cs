@@ -12,7 +12,7 @@ public class TrainerTests
         Dropout = 0.2,
         Schedule = LearningRateSchedule.ReduceOnPlateau(0.5, 2),
         Patience = 100,
-        ClassWeights = ClassWeighting.Balanced,
+        ClassWeighting = ClassWeighting.Balanced,
         Seed = 42,
     };
 
@@ -159,7 +159,7 @@ public class TrainerTests
     public void Balanced_class_weights_are_n_over_k_times_the_class_count()
     {
         Dataset<float> data = TestData.Blobs(0, counts: [60, 30, 10]);
-        Assert.Equal([100.0 / 180, 100.0 / 90, 100.0 / 30], ClassWeights.Balanced(data));
+        Assert.Equal([100.0 / 180, 100.0 / 90, 100.0 / 30], SoftmaxCrossEntropy.Balanced(data).ClassWeights);
     }
 
     [Fact]
@@ -168,10 +168,10 @@ public class TrainerTests
         Dataset<float> data = TestData.Blobs(200);
         long Allocated(int epochs)
         {
-            var network = new Network<float>([2, 16, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+            var network = new Network<float>([2, 16, 3], [Activation.Relu, Activation.Softmax], new SoftmaxCrossEntropy([1.0, 2.0, 3.0]));
             var trainer = new Trainer<float>(network, new Adam<float>(0.01), new TrainingOptions
             {
-                MaxEpochs = epochs, BatchSize = 3, Dropout = 0.2, ClassWeights = [1.0, 2.0, 3.0], Schedule = LearningRateSchedule.Cosine(),
+                MaxEpochs = epochs, BatchSize = 3, Dropout = 0.2, Schedule = LearningRateSchedule.Cosine(),
             });
             trainer.BatchCompleted = _ => { };
             long before = GC.GetAllocatedBytesForCurrentThread();
