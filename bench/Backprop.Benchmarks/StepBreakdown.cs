@@ -37,7 +37,7 @@ internal static class StepBreakdown
                 times[1].Add(Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds);
                 times[2].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds);
                 times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
-                Dense<float> l1 = network.Layers[0], l2 = network.Layers[1];
+                Dense<float> l1 = network.DenseLayers[0], l2 = network.DenseLayers[1];
                 long u0 = Stopwatch.GetTimestamp();
                 l1.Forward(x, z1, a1, 64);
                 long u1 = Stopwatch.GetTimestamp();

@@ -15,12 +15,12 @@ internal static class StepRecorder
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
-        int layers = network.Layers.Count;
+        int layers = network.DenseLayers.Count;
         Matrix[] weights = new Matrix[layers];
         Matrix[] biases = new Matrix[layers];
         for (int l = 0; l < layers; l++)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             weights[l] = Matrix.Copy(layer.Weights, layer.Outputs, layer.Inputs);
             biases[l] = Matrix.Copy(layer.Bias, layer.Outputs, 1);
         }
@@ -37,7 +37,7 @@ internal static class StepRecorder
         var delta = new Matrix[layers];
         for (int l = 0; l < layers; l++)
         {
-            int units = network.Layers[l].Outputs;
+            int units = network.DenseLayers[l].Outputs;
             z[l] = Matrix.FromBatchRows(network.Z(l), batch, units);
             a[l] = Matrix.FromBatchRows(network.A(l), batch, units);
             delta[l] = Matrix.FromBatchRows(network.Delta(l), batch, units);
@@ -50,7 +50,7 @@ internal static class StepRecorder
             var linear = new LinearStep(l, weights[l], previous, biases[l], z[l]);
             steps.Add(linear);
             quantities.Add(new NamedQuantity($"z{l + 2}", z[l], linear));
-            var activation = new ActivationStep(l, network.Layers[l].Activation, z[l], a[l]);
+            var activation = new ActivationStep(l, network.DenseLayers[l].Activation, z[l], a[l]);
             steps.Add(activation);
             quantities.Add(new NamedQuantity($"a{l + 2}", a[l], activation));
         }
@@ -64,14 +64,14 @@ internal static class StepRecorder
         Matrix? outputDerivative = null;
         if (network.Loss is MeanSquaredError)
         {
-            outputDerivative = Derivative(network.Layers[last].Activation, network.A(last), batch, network.OutputSize);
+            outputDerivative = Derivative(network.DenseLayers[last].Activation, network.A(last), batch, network.OutputSize);
         }
-        var outputDelta = new OutputDeltaStep(last, network.Loss, network.Layers[last].Activation, a[last], target, outputDerivative, delta[last]);
+        var outputDelta = new OutputDeltaStep(last, network.Loss, network.DenseLayers[last].Activation, a[last], target, outputDerivative, delta[last]);
         steps.Add(outputDelta);
         quantities.Add(new NamedQuantity($"delta{last + 2}", delta[last], outputDelta));
         for (int l = last; l >= 0; l--)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             Matrix previous = l == 0 ? input : a[l - 1];
             var gradient = new GradientStep(l, delta[l], previous,
                 Matrix.Copy(layer.WeightGradients, layer.Outputs, layer.Inputs),
@@ -81,7 +81,7 @@ internal static class StepRecorder
             quantities.Add(new NamedQuantity($"db{l + 1}", gradient.BiasGradient, gradient));
             if (l > 0)
             {
-                Dense<double> below = network.Layers[l - 1];
+                Dense<double> below = network.DenseLayers[l - 1];
                 var hidden = new HiddenDeltaStep(l - 1, weights[l], delta[l], below.Activation, a[l - 1],
                     Derivative(below.Activation, network.A(l - 1), batch, below.Outputs), delta[l - 1]);
                 steps.Add(hidden);
@@ -95,7 +95,7 @@ internal static class StepRecorder
         optimizer.Step(network.Parameters, network.Gradients);
         for (int l = 0; l < layers; l++)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             var w = new UpdateStep(l, false, weights[l], weightGradients[l], optimizer.LearningRate, Matrix.Copy(layer.Weights, layer.Outputs, layer.Inputs));
             var b = new UpdateStep(l, true, biases[l], biasGradients[l], optimizer.LearningRate, Matrix.Copy(layer.Bias, layer.Outputs, 1));
             steps.Add(w);
@@ -104,7 +104,7 @@ internal static class StepRecorder
             quantities.Add(new NamedQuantity($"b{l + 1}'", b.After, b));
         }
 
-        return new Explanation(network.Sizes, [.. network.Layers.Select(l => l.Activation)], network.Loss, optimizer.LearningRate, batch,
+        return new Explanation(network.Sizes, [.. network.DenseLayers.Select(l => l.Activation)], network.Loss, optimizer.LearningRate, batch,
             input, target, weights, biases, steps, quantities);
     }
 

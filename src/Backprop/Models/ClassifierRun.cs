@@ -45,7 +45,7 @@ internal sealed class ClassifierRun
         }
         activations[^1] = Activation.Softmax;
         Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
-        Network = new Network<float>(Sizes, activations, loss);
+        Network = options.Dropout == 0 ? new Network<float>(Sizes, activations, loss) : WithDropout(Sizes, activations, loss, options.Dropout);
         Initializer.Randomize(Network, options.Seed);
         double rate = options.EffectiveLearningRate;
         Optimizer = options.Optimizer switch
@@ -65,9 +65,24 @@ internal sealed class ClassifierRun
             Seed = options.Seed,
             Schedule = options.Schedule,
             Patience = options.Patience,
-            Dropout = options.Dropout,
         };
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
+    }
+
+    // Dense layers with dropout after every hidden one: Dense, Dropout, ..., Dense (output).
+    private static Network<float> WithDropout(int[] sizes, Activation[] activations, Loss loss, double rate)
+    {
+        NetworkShape.Validate(sizes, activations, loss);
+        var layers = new List<Layer<float>>();
+        for (int l = 0; l < activations.Length; l++)
+        {
+            layers.Add(new Dense<float>(sizes[l + 1], activations[l]));
+            if (l < activations.Length - 1)
+            {
+                layers.Add(new Dropout<float>(rate));
+            }
+        }
+        return new Network<float>(sizes[0], layers, loss);
     }
 
     public ClassifierOptions Options { get; }
@@ -89,7 +104,7 @@ internal sealed class ClassifierRun
         var d = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["layers"] = string.Join(",", Sizes),
-            ["activation"] = string.Join(",", Network.Layers.Take(Network.Layers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
+            ["activation"] = string.Join(",", Network.DenseLayers.Take(Network.DenseLayers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
             ["optimizer"] = Options.Optimizer.ToString().ToLowerInvariant(),
             ["learning_rate"] = F(Options.EffectiveLearningRate),
             ["weight_decay"] = F(Options.WeightDecay),

@@ -48,10 +48,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Patience, "Patience must be at least 1 epoch.");
         }
-        if (!(Options.Dropout >= 0 && Options.Dropout < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), Options.Dropout, "Dropout must be in [0, 1).");
-        }
         _baseRate = optimizer.LearningRate;
     }
 
@@ -117,7 +113,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             _bestParameters = null;
             _baseRate = Optimizer.LearningRate;
             Options.Schedule?.Reset();
-            Network.SetDropout(Options.Dropout, Options.Seed ^ DropoutSeedSalt);
+            Network.Reseed(Options.Seed ^ DropoutSeedSalt);
         }
         _resumed = false;
 
@@ -291,7 +287,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             TimeUntimed(ref epochStart, ref untimed);
             WorkerPool.WaitForBackground();
-            Network.SetDropout(0, 0);
         }
 
         int? best = null;
@@ -408,7 +403,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Epoch = _epochsDone,
             Settings = settings ?? new Dictionary<string, string>(),
             Sizes = Network.Sizes,
-            Activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))],
+            Activations = [.. Network.DenseLayers.Select(l => ActivationFunctions.Name(l.Activation))],
             Parameters = ToDoubles(Network.Parameters),
             OptimizerKind = optimizerState?.Kind ?? Optimizer.GetType().Name,
             LearningRate = Optimizer.LearningRate,
@@ -418,7 +413,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Schedule = Options.Schedule?.Describe(),
             ScheduleState = Options.Schedule?.SaveState() ?? [],
             ShuffleState = _rng.State,
-            DropoutState = Network.DropoutRng?.State ?? 0,
+            DropoutState = Network.IsStochastic ? Network.Random.State : 0,
             BestLoss = _bestLoss,
             BestEpoch = _bestEpoch,
             Wait = _wait,
@@ -435,7 +430,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Restore(TrainingCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        string[] activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))];
+        string[] activations = [.. Network.DenseLayers.Select(l => ActivationFunctions.Name(l.Activation))];
         if (!checkpoint.Sizes.SequenceEqual(Network.Sizes) || !checkpoint.Activations.SequenceEqual(activations))
         {
             throw new InvalidDataException($"the checkpoint is for layers {string.Join(",", checkpoint.Sizes)} ({string.Join(",", checkpoint.Activations)}) but this network has {string.Join(",", Network.Sizes)} ({string.Join(",", activations)})");
@@ -476,11 +471,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Optimizer.LearningRate = checkpoint.LearningRate;
         _baseRate = checkpoint.BaseLearningRate;
         _rng = new Rng(0) { State = checkpoint.ShuffleState };
-        Network.SetDropout(Options.Dropout, 0);
-        if (Network.DropoutRng is not null)
-        {
-            Network.DropoutRng.State = checkpoint.DropoutState;
-        }
+        Network.Reseed(0);
+        Network.Random.State = checkpoint.DropoutState;
         _epochsDone = checkpoint.Epoch;
         _bestLoss = checkpoint.BestLoss;
         _bestEpoch = checkpoint.BestEpoch;

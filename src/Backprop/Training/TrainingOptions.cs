@@ -30,7 +30,4 @@ public sealed record TrainingOptions
     /// of the best epoch (also when training ends for another reason). Needs validation data. Null: off.
     /// </summary>
     public int? Patience { get; init; }
-
-    /// <summary>Inverted dropout rate p in [0, 1) on every hidden layer during training only. Default 0 (off).</summary>
-    public double Dropout { get; init; }
 }

@@ -33,26 +33,29 @@ public class DropoutAndClassWeightGradientTests
     {
         Loss loss = TestData.Loss(lossName);
         int[] sizes = [4, 6, 5, 3];
-        Network<double> network = TestData.RandomNetwork(sizes, hidden, loss, seed: 11);
-        network.SetDropout(0.4, seed: 3);
+        Network<double> network = TestData.RandomNetwork(sizes, hidden, loss, seed: 11, dropout: 0.4);
+        network.Reseed(3);
         double[] x = TestData.RandomValues(batch * 4, 5);
         double[] t = loss is SoftmaxCrossEntropy ? TestData.OneHotRows(batch, 3, 9) : [.. TestData.RandomValues(batch * 3, 9).Select(v => (v + 1) / 2)];
         network.Forward(x, t, batch);
-        network.FreezeDropoutMask = true;
+        foreach (Dropout<double> dropout in network.Layers.OfType<Dropout<double>>())
+        {
+            dropout.FreezeMask = true;
+        }
         AssertGradientsMatch(network, x, t, batch);
     }
 
     [Fact]
     public void Dropout_zeroes_some_hidden_units_and_scales_the_rest_by_one_over_keep()
     {
-        Network<double> network = TestData.RandomNetwork([3, 50, 2], Activation.Sigmoid, Loss.CrossEntropy, seed: 2);
-        network.SetDropout(0.5, seed: 1);
+        Network<double> network = TestData.RandomNetwork([3, 50, 2], Activation.Sigmoid, Loss.CrossEntropy, seed: 2, dropout: 0.5);
+        network.Reseed(1);
         double[] x = TestData.RandomValues(3 * 4, 1);
         network.Forward(x, TestData.OneHotRows(4, 2, 1), 4);
         network.Backward();
         // The second layer saw a ⊙ m: its weight gradient columns of dropped units are zero.
         int zeroColumns = 0;
-        ReadOnlySpan<double> dW2 = network.Layers[1].WeightGradients;
+        ReadOnlySpan<double> dW2 = network.DenseLayers[1].WeightGradients;
         for (int i = 0; i < 50; i++)
         {
             bool allZero = true;
@@ -72,9 +75,11 @@ public class DropoutAndClassWeightGradientTests
         double[] x = TestData.RandomValues(3 * 2, 4);
         var before = new double[4];
         network.Predict(x, 2, before);
-        network.SetDropout(0.5, seed: 1);
+        Network<double> withDropout = TestData.RandomNetwork([3, 8, 2], Activation.Tanh, Loss.CrossEntropy, seed: 2, dropout: 0.5);
+        withDropout.Reseed(1);
+        Assert.Equal(network.Parameters.ToArray(), withDropout.Parameters.ToArray());
         var after = new double[4];
-        network.Predict(x, 2, after);
+        withDropout.Predict(x, 2, after);
         Assert.Equal(before, after);
     }
 

@@ -7,9 +7,9 @@ public class LossTests
     {
         var net = new Network<double>([2, 3], [Activation.Softmax], Loss.CrossEntropy);
         // W = 0, b = logits: z = b whatever the input.
-        net.Layers[0].Bias[0] = 1e4;
-        net.Layers[0].Bias[1] = -1e4;
-        net.Layers[0].Bias[2] = 0;
+        net.DenseLayers[0].Bias[0] = 1e4;
+        net.DenseLayers[0].Bias[1] = -1e4;
+        net.DenseLayers[0].Bias[2] = 0;
         double loss = net.Forward([1.0, 1.0], [0.0, 1.0, 0.0], 1);
         Assert.Equal(2e4, loss, 9);
         net.Backward();
@@ -24,8 +24,8 @@ public class LossTests
     public void Float_softmax_cross_entropy_is_stable_for_logits_of_1e4()
     {
         var net = new Network<float>([1, 2], [Activation.Softmax], Loss.CrossEntropy);
-        net.Layers[0].Bias[0] = 1e4f;
-        net.Layers[0].Bias[1] = -1e4f;
+        net.DenseLayers[0].Bias[0] = 1e4f;
+        net.DenseLayers[0].Bias[1] = -1e4f;
         float loss = net.Forward([0f], [0f, 1f], 1);
         Assert.Equal(2e4f, loss);
         net.Backward();
@@ -58,8 +58,8 @@ public class LossTests
     public void Mean_squared_error_is_the_mean_over_outputs_and_batch()
     {
         var net = new Network<double>([1, 2], [Activation.Identity], Loss.MeanSquaredError);
-        net.Layers[0].Bias[0] = 1;
-        net.Layers[0].Bias[1] = 3;
+        net.DenseLayers[0].Bias[0] = 1;
+        net.DenseLayers[0].Bias[1] = 3;
         // Outputs (1, 3) for both rows; targets (0, 0) and (1, 1): squared errors 1, 9, 0, 4.
         double loss = net.Forward([0.0, 0.0], [0, 0, 1, 1], 2);
         Assert.Equal(14.0 / 4, loss, 15);

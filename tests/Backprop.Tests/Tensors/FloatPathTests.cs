@@ -46,7 +46,7 @@ public class FloatPathTests
         f.Backward();
 
         TensorAssert.Close("loss", lossD, lossF, 1e-5 * Math.Max(1, Math.Abs(lossD)));
-        for (int l = 0; l < d.Layers.Count; l++)
+        for (int l = 0; l < d.DenseLayers.Count; l++)
         {
             CloseRelative($"a{l + 1}", d.A(l), f.A(l));
         }

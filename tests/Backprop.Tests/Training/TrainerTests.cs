@@ -26,8 +26,8 @@ public class TrainerTests
         Assert.Equal(StopReason.LossBelowThreshold, result.Reason);
         // The article's program adds 1e-12 inside the log; the engine does not.
         Assert.Equal(0.0099695912419886876, result.FinalLoss, 1e-11);
-        Assert.Equal(0.26795053259112828, network.Layers[0].Weights[0], 1e-12);
-        Assert.Equal(1.8665409098651078, network.Layers[1].Weights[0], 1e-12);
+        Assert.Equal(0.26795053259112828, network.DenseLayers[0].Weights[0], 1e-12);
+        Assert.Equal(1.8665409098651078, network.DenseLayers[1].Weights[0], 1e-12);
     }
 
     [Fact]
@@ -168,10 +168,10 @@ public class TrainerTests
         Dataset<float> data = TestData.Blobs(200);
         long Allocated(int epochs)
         {
-            var network = new Network<float>([2, 16, 3], [Activation.Relu, Activation.Softmax], new SoftmaxCrossEntropy([1.0, 2.0, 3.0]));
+            Network<float> network = TestData.WithDropout<float>([2, 16, 3], [Activation.Relu, Activation.Softmax], new SoftmaxCrossEntropy([1.0, 2.0, 3.0]), 0.2);
             var trainer = new Trainer<float>(network, new Adam<float>(0.01), new TrainingOptions
             {
-                MaxEpochs = epochs, BatchSize = 3, Dropout = 0.2, Schedule = LearningRateSchedule.Cosine(),
+                MaxEpochs = epochs, BatchSize = 3, Schedule = LearningRateSchedule.Cosine(),
             });
             trainer.BatchCompleted = _ => { };
             long before = GC.GetAllocatedBytesForCurrentThread();
@@ -229,11 +229,13 @@ public class TrainerTests
         Dataset<float> data = TestData.Blobs(2100);
         float[] Train(IOptimizer<float> optimizer, int batchSize)
         {
-            var network = new Network<float>([2, 40, 33, 3], [hidden, hidden, Activation.Softmax], Loss.CrossEntropy);
+            Network<float> network = dropout > 0
+                ? TestData.WithDropout<float>([2, 40, 33, 3], [hidden, hidden, Activation.Softmax], Loss.CrossEntropy, dropout)
+                : new Network<float>([2, 40, 33, 3], [hidden, hidden, Activation.Softmax], Loss.CrossEntropy);
             Initializer.Randomize(network, seed: 5);
             var trainer = new Trainer<float>(network, optimizer, new TrainingOptions
             {
-                MaxEpochs = 2, BatchSize = batchSize, Dropout = dropout, Seed = 9, Schedule = LearningRateSchedule.Cosine(),
+                MaxEpochs = 2, BatchSize = batchSize, Seed = 9, Schedule = LearningRateSchedule.Cosine(),
             });
             trainer.Fit(data);
             return network.Parameters.ToArray();
