@@ -298,9 +298,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Backward() => RunBackward(T.Zero, T.Zero);
 
     /// <summary>
-    /// <see cref="Backward()"/> followed by the gradient-descent step of <paramref name="sgd"/> without momentum,
-    /// θ ← θ + (−η) ∇θ, or with weight decay λ, θ ← θ + (−η) (∇θ + λ θ), with the same bits as
-    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each layer's weights are stepped
+    /// <see cref="Backward()"/> followed by <paramref name="update"/>'s element-wise step θ ← θ + (−η) ∇θ, or with weight decay λ,
+    /// θ ← θ + (−η) (∇θ + λ θ) (an <see cref="IFusedUpdate{T}"/>'s step), with the same bits as
+    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each dense layer's weights are stepped
     /// tile by tile as their gradient is produced, so the gradients are not read back from memory;
     /// <see cref="Gradients"/> is filled all the same.
     /// </summary>
@@ -311,14 +311,20 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// of exactly those rows, with firstLayerDone, then starts at the second layer. z and a of the first layer then
     /// hold the next batch's values.
     /// </remarks>
-    internal void BackwardAndStep(Sgd<T> sgd, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
+    internal void BackwardAndStep(IFusedUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
-        if (sgd.Momentum != 0)
+        if (!update.TryGetElementwiseStep(out double learningRate, out double weightDecay))
         {
-            throw new ArgumentException("Only the step without momentum is fused with the backward pass.", nameof(sgd));
+            throw new ArgumentException("Only an element-wise step (plain SGD, with or without weight decay) is fused with the backward pass.", nameof(update));
         }
-        T eta = T.CreateChecked(sgd.LearningRate);
-        T lambda = T.CreateChecked(sgd.WeightDecay);
+        BackwardAndStep(learningRate, weightDecay, nextInput, nextBatch);
+        update.CompleteFusedStep();
+    }
+
+    private void BackwardAndStep(double learningRate, double weightDecay, ReadOnlySpan<T> nextInput, int nextBatch)
+    {
+        T eta = T.CreateChecked(learningRate);
+        T lambda = T.CreateChecked(weightDecay);
         T step = -eta;
         Span<bool> stepped = stackalloc bool[_layers.Length];
         RunBackward(step, lambda, stepped, nextInput, nextBatch);
@@ -339,7 +345,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 ParallelElementwise.DecayedStep(parameters, gradients, eta, lambda);
             }
         }
-        ((IStatefulOptimizer<T>)sgd).Steps++;
     }
 
     // step ≠ 0 asks dense layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)

@@ -50,6 +50,12 @@ internal static class CheckpointFile
             w.WritePropertyName("base_learning_rate");
             JsonValues.WriteDouble(w, c.BaseLearningRate);
             w.WriteNumber("steps", c.OptimizerSteps);
+            w.WriteStartArray("state_names");
+            foreach (string name in c.OptimizerStateNames)
+            {
+                w.WriteStringValue(name);
+            }
+            w.WriteEndArray();
             w.WriteStartArray("state");
             foreach (double[] buffer in c.OptimizerState)
             {
@@ -172,6 +178,7 @@ internal static class CheckpointFile
             BaseLearningRate = JsonValues.Double(JsonValues.Property(optimizer, "base_learning_rate", s, "\"optimizer\""), s, "optimizer.base_learning_rate"),
             OptimizerSteps = JsonValues.Long(JsonValues.Property(optimizer, "steps", s, "\"optimizer\""), s, "optimizer.steps"),
             OptimizerState = buffers,
+            OptimizerStateNames = StateNames(optimizer, s),
             Schedule = scheduleName.ValueKind == JsonValueKind.Null ? null : JsonValues.String(scheduleName, s, "schedule.name"),
             ScheduleState = JsonValues.Doubles(JsonValues.Property(schedule, "state", s, "\"schedule\""), s, "schedule.state"),
             ShuffleState = ParseUInt64(JsonValues.Property(rng, "shuffle", s, "\"rng\""), s, "rng.shuffle"),
@@ -182,6 +189,20 @@ internal static class CheckpointFile
             BestParameters = best.ValueKind == JsonValueKind.Null ? null : JsonValues.Doubles(best, s, "early_stopping.best_parameters"),
             History = reports,
         };
+    }
+
+    // The names of the optimizer's state buffers; files written before the buffers had names have none.
+    private static string[] StateNames(JsonElement optimizer, string source)
+    {
+        if (!optimizer.TryGetProperty("state_names", out JsonElement names))
+        {
+            return [];
+        }
+        if (names.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{source}: optimizer.state_names is not an array of names");
+        }
+        return [.. names.EnumerateArray().Select((n, i) => JsonValues.String(n, source, $"optimizer.state_names[{i}]"))];
     }
 
     private static ulong ParseUInt64(JsonElement e, string source, string field)

@@ -66,7 +66,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// As <see cref="BatchCompleted"/>, for a display that reads only the report and never touches the network:
     /// unlike BatchCompleted it lets the trainer compute the next batch's first layer in the same parallel job as the
-    /// update (see <see cref="Network{T}.BackwardAndStep"/>), so it may run after that.
+    /// update (see <see cref="Network{T}.BackwardAndStep(IFusedUpdate{T}, ReadOnlySpan{T}, int)"/>), so it may run after that.
     /// </summary>
     internal Action<BatchReport>? BatchProgress { get; set; }
 
@@ -199,7 +199,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         stop = StopReason.LossBelowThreshold;
                         break;
                     }
-                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is Sgd<T> { Momentum: 0 } plain)
+                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is IFusedUpdate<T> fused && fused.TryGetElementwiseStep(out _, out _))
                     {
                         // The same bits as Backward then Step (with or without weight decay), with each weight tile
                         // stepped while it is in cache (only the float kernels fuse the step; for double it would
@@ -207,7 +207,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         // the first layer of the next batch (gathered meanwhile) is computed in the same job as the
                         // first layer's step.
                         bool ahead = next is not null && BatchCompleted is null;
-                        Network.BackwardAndStep(plain, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
+                        Network.BackwardAndStep(fused, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
                         firstLayerDone = ahead;
                     }
                     else
@@ -406,10 +406,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Activations = [.. Network.DenseLayers.Select(l => ActivationFunctions.Name(l.Activation))],
             Parameters = ToDoubles(Network.Parameters),
             OptimizerKind = optimizerState?.Kind ?? Optimizer.GetType().Name,
+            OptimizerStateNames = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => b.Key)],
             LearningRate = Optimizer.LearningRate,
             BaseLearningRate = _baseRate,
             OptimizerSteps = optimizerState?.Steps ?? 0,
-            OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b))],
+            OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b.Value))],
             Schedule = Options.Schedule?.Describe(),
             ScheduleState = Options.Schedule?.SaveState() ?? [],
             ShuffleState = _rng.State,
@@ -455,14 +456,19 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if (optimizerState is not null)
         {
-            IReadOnlyList<T[]> buffers = optimizerState.StateBuffers(Network.ParameterCount);
+            IReadOnlyList<KeyValuePair<string, T[]>> buffers = optimizerState.StateBuffers(Network.ParameterCount);
             if (buffers.Count != checkpoint.OptimizerState.Length || checkpoint.OptimizerState.Any(s => s.Length != Network.ParameterCount))
             {
                 throw new InvalidDataException($"the checkpoint's optimizer state does not fit a {kind} optimizer over {Network.ParameterCount} parameters");
             }
+            // Files from before the state had names carry none; otherwise the names must match, in order.
+            if (checkpoint.OptimizerStateNames.Count > 0 && !checkpoint.OptimizerStateNames.SequenceEqual(buffers.Select(b => b.Key)))
+            {
+                throw new InvalidDataException($"the checkpoint's optimizer state is {string.Join(", ", checkpoint.OptimizerStateNames)} but a {kind} optimizer keeps {string.Join(", ", buffers.Select(b => b.Key))}");
+            }
             for (int i = 0; i < buffers.Count; i++)
             {
-                FromDoubles(checkpoint.OptimizerState[i], buffers[i]);
+                FromDoubles(checkpoint.OptimizerState[i], buffers[i].Value);
             }
             optimizerState.Steps = checkpoint.OptimizerSteps;
         }

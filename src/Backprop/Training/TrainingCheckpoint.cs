@@ -31,6 +31,8 @@ public sealed class TrainingCheckpoint
 
     internal double[][] OptimizerState { get; init; } = [];
 
+    internal IReadOnlyList<string> OptimizerStateNames { get; init; } = [];
+
     internal string? Schedule { get; init; }
 
     internal double[] ScheduleState { get; init; } = [];
