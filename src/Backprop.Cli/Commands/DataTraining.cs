@@ -178,7 +178,7 @@ internal static class DataTraining
         }
         int[] hidden = s.Hidden is null ? [.. defaults.HiddenLayers] : HiddenSizes(s.Hidden);
         Activation[] activations = s.Activation is null ? [.. defaults.Activations] : OptionValues.Activations("--activation", s.Activation);
-        OptimizerKind optimizer = s.Optimizer is null ? defaults.Optimizer : ParseOptimizer(s.Optimizer);
+        string optimizer = s.Optimizer is null ? defaults.Optimizer : ParseOptimizer(s.Optimizer);
         if (s.LearningRate is double lr)
         {
             OptionValues.Positive("--lr", lr);
@@ -253,15 +253,9 @@ internal static class DataTraining
         return OptionValues.Sizes("--hidden", text);
     }
 
-    private static OptimizerKind ParseOptimizer(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "sgd" => OptimizerKind.Sgd,
-        "momentum" => OptimizerKind.Momentum,
-        "nesterov" => OptimizerKind.Nesterov,
-        "adam" => OptimizerKind.Adam,
-        "adamw" => OptimizerKind.AdamW,
-        _ => throw new UsageException($"--optimizer: unknown optimizer '{text}' (expected sgd, momentum, nesterov, adam or adamw)"),
-    };
+    private static string ParseOptimizer(string text) => OptimizerNames.IsKnown(text)
+        ? text.Trim().ToLowerInvariant()
+        : throw new UsageException($"--optimizer: unknown optimizer '{text}' (expected {OptimizerNames.Expected()})");
 
     private static void CheckModelPath(string path)
     {

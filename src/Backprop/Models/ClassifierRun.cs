@@ -48,15 +48,7 @@ internal sealed class ClassifierRun
         Network = options.Dropout == 0 ? new Network<float>(Sizes, activations, loss) : WithDropout(Sizes, activations, loss, options.Dropout);
         Initializer.Randomize(Network, options.Seed);
         double rate = options.EffectiveLearningRate;
-        Optimizer = options.Optimizer switch
-        {
-            OptimizerKind.Sgd => new Sgd<float>(rate, 0, false, options.WeightDecay),
-            OptimizerKind.Momentum => new Sgd<float>(rate, options.Momentum, false, options.WeightDecay),
-            OptimizerKind.Nesterov => new Sgd<float>(rate, options.Momentum, true, options.WeightDecay),
-            OptimizerKind.Adam => new Adam<float>(rate, weightDecay: options.WeightDecay),
-            OptimizerKind.AdamW => new Adam<float>(rate, weightDecay: options.WeightDecay, decoupledWeightDecay: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, null),
-        };
+        Optimizer = OptimizerNames.Create(options.Optimizer, new OptimizerSettings(rate, options.Momentum, options.WeightDecay));
         TrainingOptions = new TrainingOptions
         {
             MaxEpochs = options.Epochs,
@@ -105,7 +97,7 @@ internal sealed class ClassifierRun
         {
             ["layers"] = string.Join(",", Sizes),
             ["activation"] = string.Join(",", Network.DenseLayers.Take(Network.DenseLayers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
-            ["optimizer"] = Options.Optimizer.ToString().ToLowerInvariant(),
+            ["optimizer"] = Options.Optimizer.Trim().ToLowerInvariant(),
             ["learning_rate"] = F(Options.EffectiveLearningRate),
             ["weight_decay"] = F(Options.WeightDecay),
             ["schedule"] = Options.Schedule?.Describe() ?? "constant",
@@ -117,7 +109,7 @@ internal sealed class ClassifierRun
             ["scaling"] = JsonModelFormat.ScalingName(Options.Scaling),
             ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
         };
-        if (Options.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+        if (OptimizerNames.UsesMomentum(Options.Optimizer))
         {
             d["momentum"] = F(Options.Momentum);
         }
