@@ -83,8 +83,9 @@ internal static class DataTraining
         }
 
         var progress = new TrainingProgress(io, s.Quiet, options.Epochs);
-        // The display reads only the reports, so the trainer may run ahead into the next batch (see BatchProgress).
-        run.Trainer.BatchProgress = progress.OnBatch;
+        // The display reads only the reports, so the trainer may run ahead into the next batch.
+        run.Trainer.BatchCompleted = progress.OnBatch;
+        run.Trainer.BatchCompletedUsesNetwork = false;
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

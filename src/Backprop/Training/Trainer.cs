@@ -64,11 +64,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Action<BatchReport>? BatchCompleted { get; set; }
 
     /// <summary>
-    /// As <see cref="BatchCompleted"/>, for a display that reads only the report and never touches the network:
-    /// unlike BatchCompleted it lets the trainer compute the next batch's first layer in the same parallel job as the
-    /// update (see <see cref="Network{T}.BackwardAndStep(IFusedUpdate{T}, ReadOnlySpan{T}, int)"/>), so it may run after that.
+    /// Whether <see cref="BatchCompleted"/> may use the network (run it, read its parameters). True by default. A display
+    /// that reads only the report sets false: the trainer may then compute the next batch's first layer in the same
+    /// parallel job as the update, before the callback runs.
     /// </summary>
-    internal Action<BatchReport>? BatchProgress { get; set; }
+    public bool BatchCompletedUsesNetwork { get; set; } = true;
+
+    /// <summary>Runs every batch on the reference step (<see cref="ReferenceStep{T}"/>): tests compare the fast step to it.</summary>
+    internal bool UseReferenceStep { get; set; }
 
     /// <summary>
     /// Trains on <paramref name="data"/> until the loss threshold, the epoch limit or cancellation, calling
@@ -126,8 +129,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T[] t = validating ? new T[batchSize * data.OutputCount] : [];
         T[] output = validating ? new T[batchSize * data.OutputCount] : [];
         int[] validationRows = validating ? [.. Enumerable.Range(0, validation!.Count)] : [];
-        // Gathering the next batch beside the current one pays where there is a worker thread and more than one batch.
-        bool prefetch = batches > 1 && WorkerPool.ThreadCount > 1;
+        TrainingStep<T> step = TrainingStep<T>.Choose(this, batches);
         // One clock reading per epoch: an epoch starts where the previous one ended, unless a callback ran between
         // them (the callback's time is nobody's epoch). Epochs too short for that (see GroupedEpochSeconds) are timed
         // in groups: `untimed` reports at the end of the history still wait for their group's reading.
@@ -154,87 +156,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     _rng.Shuffle(order.AsSpan());
                 }
-                double lossSum = 0;
-                bool complete = true;
-                bool gathered = false;
-                bool firstLayerDone = false;
-                for (int b = 0; b < batches; b++)
-                {
-                    int start = b * batchSize;
-                    int rows = Math.Min(batchSize, data.Count - start);
-                    if (gathered)
-                    {
-                        // The rows gathered ahead become the network's input only now, after the batch callback, so
-                        // that the callback may run the network on anything it likes.
-                        Network.SwapBuffers();
-                    }
-                    // Straight into the network's own input and target buffers: Forward then copies nothing.
-                    Span<T> bx = Network.InputBuffer(rows);
-                    Span<T> bt = Network.TargetBuffer(rows);
-                    if (!gathered)
-                    {
-                        data.Gather(order.AsSpan(start, rows), bx, bt);
-                    }
-                    // The next batch of the epoch is gathered by the worker threads into the network's spare buffers
-                    // while this thread computes the small layers; the rows are the same either way.
-                    IBlockJob? next = null;
-                    int nextBlocks = 0;
-                    int nextRows = 0;
-                    T[] nextX = [];
-                    if (prefetch && b + 1 < batches)
-                    {
-                        nextRows = Math.Min(batchSize, data.Count - start - batchSize);
-                        (nextX, T[] nt) = Network.NextBuffers(nextRows);
-                        next = data.PrepareGather(order, start + batchSize, nextRows, nextX, nt, out nextBlocks);
-                    }
-                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows, next, nextBlocks, firstLayerDone));
-                    firstLayerDone = false;
-                    if (!double.IsFinite(loss))
-                    {
-                        throw new TrainingDivergedException(epoch, loss);
-                    }
-                    lossSum += loss * rows;
-                    if (b == batches - 1 && lossSum / data.Count < Options.LossThreshold)
-                    {
-                        stop = StopReason.LossBelowThreshold;
-                        break;
-                    }
-                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is IFusedUpdate<T> fused && fused.TryGetElementwiseStep(out _, out _))
-                    {
-                        // The same bits as Backward then Step (with or without weight decay), with each weight tile
-                        // stepped while it is in cache (only the float kernels fuse the step; for double it would
-                        // only add calls). Without a BatchCompleted callback, which may use the network in between,
-                        // the first layer of the next batch (gathered meanwhile) is computed in the same job as the
-                        // first layer's step.
-                        bool ahead = next is not null && BatchCompleted is null;
-                        Network.BackwardAndStep(fused, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
-                        firstLayerDone = ahead;
-                    }
-                    else
-                    {
-                        Network.Backward();
-                        Optimizer.Step(Network.Parameters, Network.Gradients);
-                    }
-                    gathered = next is not null;
-                    if (gathered)
-                    {
-                        WorkerPool.WaitForBackground();
-                    }
-                    if (BatchCompleted is not null || BatchProgress is not null)
-                    {
-                        var batchReport = new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows));
-                        BatchProgress?.Invoke(batchReport);
-                        BatchCompleted?.Invoke(batchReport);
-                    }
-                    if (cancellation.IsCancellationRequested)
-                    {
-                        stop = StopReason.Cancelled;
-                        complete = b == batches - 1;
-                        lossSum /= start + rows;
-                        break;
-                    }
-                }
-                double epochLoss = stop == StopReason.Cancelled ? lossSum : lossSum / data.Count;
+                EpochPass pass = step.RunEpoch(data, order, batchSize, epoch, cancellation);
+                stop ??= pass.Stop;
+                bool complete = pass.Complete;
+                double epochLoss = pass.Loss;
                 double? validationLoss = null;
                 double? validationAccuracy = null;
                 if (validating && complete)

@@ -40,7 +40,8 @@ public class FirstLayerAheadTests
                 }
                 else if (callback == "progress")
                 {
-                    trainer.BatchProgress = _ => reports++;
+                    trainer.BatchCompleted = _ => reports++;
+                    trainer.BatchCompletedUsesNetwork = false;
                 }
                 TrainingResult result = trainer.Fit(data);
                 Assert.Equal(callback == "none" ? 0 : 3 * 19, reports);
