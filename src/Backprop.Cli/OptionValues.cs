@@ -54,7 +54,7 @@ internal static class OptionValues
     public static Loss Loss(string option, string text)
         => LossNames.TryCreate(text, out Loss? loss)
             ? loss
-            : throw new UsageException($"{option}: unknown loss '{text}' (expected {string.Join(" or ", LossNames.All)})");
+            : throw new UsageException($"{option}: unknown loss '{text}' (expected {LossNames.Expected()})");
 
     public static void Positive(string option, double value)
     {

@@ -21,7 +21,7 @@ internal static class TrainCommand
 
         // With data (--dataset or --data):
         var hidden = new Option<string?>("--hidden") { Description = "With data: hidden layer sizes, e.g. 128,64 (inputs and classes come from the data; default 100)" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "With data: sgd, momentum, nesterov, adam or adamw (default adam)" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"With data: {OptimizerNames.Expected()} (default adam)" };
         var momentum = new Option<double>("--momentum") { Description = "With data: momentum μ of momentum and nesterov", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "With data: L2 weight decay λ (decoupled for adamw; default 1e-4)" };
         var schedule = new Option<string?>("--schedule") { Description = "With data: learning-rate schedule: constant, step:EVERY:GAMMA, cosine[:MIN], plateau[:PATIENCE:FACTOR]" };
