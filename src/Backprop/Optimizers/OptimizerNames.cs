@@ -14,6 +14,7 @@ public static class OptimizerNames
         ("nesterov", 0.01, true, s => new Sgd<float>(s.LearningRate, s.Momentum, true, s.WeightDecay)),
         ("adam", 0.001, false, s => new Adam<float>(s.LearningRate, weightDecay: s.WeightDecay)),
         ("adamw", 0.001, false, s => new Adam<float>(s.LearningRate, weightDecay: s.WeightDecay, decoupledWeightDecay: true)),
+        ("rmsprop", 0.001, false, s => new RmsProp<float>(s.LearningRate, weightDecay: s.WeightDecay)),
     ];
 
     /// <summary>Every registered name, in registration order.</summary>
