@@ -52,9 +52,18 @@ internal static class OptionValues
     }
 
     public static Loss Loss(string option, string text)
-        => LossNames.TryCreate(text, out Loss? loss)
-            ? loss
-            : throw new UsageException($"{option}: unknown loss '{text}' (expected {LossNames.Expected()})");
+    {
+        try
+        {
+            return LossNames.TryCreate(text, out Loss? loss)
+                ? loss
+                : throw new UsageException($"{option}: unknown loss '{text}' (expected {LossNames.Expected()})");
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
+    }
 
     public static void Positive(string option, double value)
     {

@@ -76,6 +76,22 @@ public class LossTests
         Assert.Contains(loss.Name, LossNames.All);
     }
 
+    [Theory]
+    [InlineData("ce:2")]
+    [InlineData("mse:x")]
+    public void A_setting_a_loss_does_not_take_is_refused(string text)
+    {
+        Assert.Throws<FormatException>(() => LossNames.TryCreate(text, out _));
+    }
+
+    [Fact]
+    public void The_command_line_names_the_option_when_a_loss_setting_is_wrong()
+    {
+        CliRunner.Result result = CliRunner.InProcess("train", "--loss", "mse:x");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--loss: the setting of loss mse ('x') is not a finite number", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unknown_loss_names_are_not_found()
     {
