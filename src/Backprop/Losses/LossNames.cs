@@ -16,6 +16,7 @@ public static class LossNames
         (["cross-entropy", "crossentropy", "ce"], "softmax output", s => NoSetting(s, Loss.CrossEntropy)),
         (["mse", "mean-squared-error"], "mean over outputs and batch", s => NoSetting(s, Loss.MeanSquaredError)),
         (["huber"], "huber:δ, quadratic within δ, linear beyond; δ = 1 by default", s => new Huber(s ?? 1)),
+        (["binary-cross-entropy", "bce"], "sigmoid outputs, one yes/no per output", s => NoSetting(s, new SigmoidBinaryCrossEntropy())),
     ];
 
     /// <summary>The main name of every registered loss, in registration order.</summary>
