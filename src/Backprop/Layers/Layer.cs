@@ -59,6 +59,12 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal int ParameterOffset => _offset;
 
     /// <summary>
+    /// State the layer keeps besides its parameters (batch norm's running statistics), by name, in a fixed order: not
+    /// trained by the optimizer, but saved in checkpoints and restored into the same arrays. Empty by default.
+    /// </summary>
+    public virtual IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers => [];
+
+    /// <summary>
     /// Whether the layer passes its input through unchanged outside training (dropout): prediction then skips it.
     /// </summary>
     protected internal virtual bool IsIdentityInEvaluation => false;

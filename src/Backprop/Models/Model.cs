@@ -27,6 +27,10 @@ public sealed class Model
         {
             throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
         }
+        if (network.Layers.Any(l => l is not (Dense<float> or Dropout<float>)))
+        {
+            throw new ArgumentException("A model stores dense layers (and dropout, which prediction skips) only.", nameof(network));
+        }
         if (featureNames.Count != network.InputSize)
         {
             throw new ArgumentException($"{featureNames.Count} feature names for a network with {network.InputSize} inputs.", nameof(featureNames));

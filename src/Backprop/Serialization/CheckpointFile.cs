@@ -42,6 +42,16 @@ internal static class CheckpointFile
             }
             w.WriteEndArray();
             JsonValues.WriteDoubles(w, "parameters", c.Parameters);
+            if (c.LayerState.Length > 0)
+            {
+                // State of layers besides their parameters (batch norm's running statistics), by name.
+                w.WriteStartObject("layer_state");
+                for (int i = 0; i < c.LayerState.Length; i++)
+                {
+                    JsonValues.WriteDoubles(w, c.LayerStateNames[i], c.LayerState[i]);
+                }
+                w.WriteEndObject();
+            }
 
             w.WriteStartObject("optimizer");
             w.WriteString("kind", c.OptimizerKind);
@@ -134,6 +144,9 @@ internal static class CheckpointFile
         string[] activations = JsonValues.Strings(JsonValues.Property(root, "activations", s, "the file"), s, "activations");
         JsonElement optimizer = JsonValues.Property(root, "optimizer", s, "the file");
         JsonElement state = JsonValues.Array(JsonValues.Property(optimizer, "state", s, "\"optimizer\""), s, "optimizer.state");
+        JsonProperty[] layerState = !root.TryGetProperty("layer_state", out JsonElement layers) ? []
+            : layers.ValueKind == JsonValueKind.Object ? [.. layers.EnumerateObject()]
+            : throw new InvalidDataException($"{s}: layer_state is not an object of named arrays");
         double[][] buffers = [.. state.EnumerateArray().Select((b, i) => JsonValues.Doubles(b, s, $"optimizer.state[{i}]"))];
         JsonElement schedule = JsonValues.Property(root, "schedule", s, "the file");
         JsonElement scheduleName = JsonValues.Property(schedule, "name", s, "\"schedule\"");
@@ -179,6 +192,8 @@ internal static class CheckpointFile
             OptimizerSteps = JsonValues.Long(JsonValues.Property(optimizer, "steps", s, "\"optimizer\""), s, "optimizer.steps"),
             OptimizerState = buffers,
             OptimizerStateNames = StateNames(optimizer, s),
+            LayerStateNames = layerState.Select(p => p.Name).ToArray(),
+            LayerState = [.. layerState.Select(p => JsonValues.Doubles(p.Value, s, $"layer_state.{p.Name}"))],
             Schedule = scheduleName.ValueKind == JsonValueKind.Null ? null : JsonValues.String(scheduleName, s, "schedule.name"),
             ScheduleState = JsonValues.Doubles(JsonValues.Property(schedule, "state", s, "\"schedule\""), s, "schedule.state"),
             ShuffleState = ParseUInt64(JsonValues.Property(rng, "shuffle", s, "\"rng\""), s, "rng.shuffle"),

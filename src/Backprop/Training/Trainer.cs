@@ -336,6 +336,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             BaseLearningRate = _baseRate,
             OptimizerSteps = optimizerState?.Steps ?? 0,
             OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b.Value))],
+            LayerStateNames = [.. LayerState().Select(s => s.Key)],
+            LayerState = [.. LayerState().Select(s => ToDoubles(s.Value))],
             Schedule = Options.Schedule?.Describe(),
             ScheduleState = Options.Schedule?.SaveState() ?? [],
             ShuffleState = _rng.State,
@@ -398,6 +400,17 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             optimizerState.Steps = checkpoint.OptimizerSteps;
         }
         Options.Schedule?.RestoreState(checkpoint.ScheduleState);
+        KeyValuePair<string, T[]>[] layerState = LayerState();
+        if (!checkpoint.LayerStateNames.SequenceEqual(layerState.Select(s => s.Key))
+            || checkpoint.LayerState.Length != layerState.Length
+            || checkpoint.LayerState.Where((s, i) => s.Length != layerState[i].Value.Length).Any())
+        {
+            throw new InvalidDataException($"the checkpoint's layer state ({string.Join(", ", checkpoint.LayerStateNames)}) does not fit this network's ({string.Join(", ", layerState.Select(s => s.Key))})");
+        }
+        for (int i = 0; i < layerState.Length; i++)
+        {
+            FromDoubles(checkpoint.LayerState[i], layerState[i].Value);
+        }
         FromDoubles(checkpoint.Parameters, Network.Parameters);
         Optimizer.LearningRate = checkpoint.LearningRate;
         _baseRate = checkpoint.BaseLearningRate;
@@ -418,6 +431,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         _history.AddRange(checkpoint.History);
         _resumed = true;
     }
+
+    // Every layer's state buffers, named "layer{index}.{name}" (index from 1), in layer order.
+    private KeyValuePair<string, T[]>[] LayerState()
+        => [.. Network.Layers.SelectMany(l => l.StateBuffers.Select(s => new KeyValuePair<string, T[]>($"layer{l.Index + 1}.{s.Key}", s.Value)))];
 
     // T → double is exact for float and double, and back again.
     private static double[] ToDoubles(ReadOnlySpan<T> values)

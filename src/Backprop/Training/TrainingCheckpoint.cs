@@ -33,6 +33,10 @@ public sealed class TrainingCheckpoint
 
     internal IReadOnlyList<string> OptimizerStateNames { get; init; } = [];
 
+    internal double[][] LayerState { get; init; } = [];
+
+    internal IReadOnlyList<string> LayerStateNames { get; init; } = [];
+
     internal string? Schedule { get; init; }
 
     internal double[] ScheduleState { get; init; } = [];

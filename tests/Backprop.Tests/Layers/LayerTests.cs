@@ -84,4 +84,65 @@ public class LayerTests
             }
         }
     }
+
+    [Fact]
+    public void A_layers_state_goes_through_a_checkpoint_file_and_back()
+    {
+        Dataset<float> data = TestData.Blobs(20);
+        string dir = TestData.TempDirectory();
+        string path = Path.Combine(dir, "ck.json");
+        Network<float> Make() => new(2, [new Dense<float>(4, Activation.Tanh), new PassCounter(), new Dense<float>(3, Activation.Softmax)], Loss.CrossEntropy);
+        Network<float> first = Make();
+        Initializer.Randomize(first, 1);
+        var trainer = new Trainer<float>(first, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 5 });
+        trainer.Fit(data);
+        trainer.CreateCheckpoint().Save(path);
+        Assert.Contains("\"layer2.passes\"", File.ReadAllText(path), StringComparison.Ordinal);
+
+        Network<float> second = Make();
+        new Trainer<float>(second, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 5 }).Restore(TrainingCheckpoint.Load(path));
+        float passes = first.Layers[1].StateBuffers[0].Value[0];
+        Assert.True(passes >= 2, $"{passes} passes");
+        Assert.Equal(passes, second.Layers[1].StateBuffers[0].Value[0]);
+
+        Network<float> plain = new([2, 4, 3], [Activation.Tanh, Activation.Softmax], Loss.CrossEntropy);
+        var other = new Trainer<float>(plain, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 5 });
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => other.Restore(TrainingCheckpoint.Load(path)));
+        Assert.Contains("layer state", e.Message, StringComparison.Ordinal);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void A_model_refuses_layers_its_file_cannot_store()
+    {
+        var network = new Network<float>(2, [new Dense<float>(4, Activation.Tanh), new PassCounter(), new Dense<float>(3, Activation.Softmax)], Loss.CrossEntropy);
+        Assert.Throws<ArgumentException>(() => new Model(network, ["a", "b"], "y", ["p", "q", "r"], new FeatureScaler(ScalingKind.None, [0, 0], [1, 1])));
+    }
+
+    // y = x; counts the training passes in its state.
+    private sealed class PassCounter : Layer<float>
+    {
+        private readonly float[] _passes = [0];
+
+        public override int Outputs => Inputs;
+
+        public override IReadOnlyList<KeyValuePair<string, float[]>> StateBuffers => [new("passes", _passes)];
+
+        public override void Forward(ReadOnlySpan<float> x, Span<float> y, int batch, bool training)
+        {
+            x[..(batch * Inputs)].CopyTo(y);
+            if (training)
+            {
+                _passes[0]++;
+            }
+        }
+
+        public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dy, Span<float> dx, int batch)
+        {
+            if (!dx.IsEmpty)
+            {
+                dy[..(batch * Inputs)].CopyTo(dx);
+            }
+        }
+    }
 }
