@@ -148,14 +148,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     Optimizer.LearningRate = Options.Schedule.RateAt(epoch, Options.MaxEpochs, _baseRate);
                 }
                 double rate = Optimizer.LearningRate;
-                for (int i = 0; i < order.Length; i++)
-                {
-                    order[i] = i;
-                }
-                if (Options.Shuffle && batches > 1)
-                {
-                    _rng.Shuffle(order.AsSpan());
-                }
+                Reorder(order, batches);
                 EpochPass pass = step.RunEpoch(data, order, batchSize, epoch, cancellation);
                 stop ??= pass.Stop;
                 bool complete = pass.Complete;
@@ -167,26 +160,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     (double vLoss, validationAccuracy) = Measure(validation!, validationRows, x, t, output, batchSize);
                     validationLoss = vLoss;
                 }
-                if (complete)
+                if (complete && EndEpoch(epoch, epochLoss, validationLoss) && stop is null)
                 {
-                    double monitored = validationLoss ?? epochLoss;
-                    Options.Schedule?.Observe(epoch, monitored);
-                    if (Options.Patience is int patience && validationLoss is double v)
-                    {
-                        if (v < _bestLoss)
-                        {
-                            _bestLoss = v;
-                            _bestEpoch = epoch;
-                            _wait = 0;
-                            _bestParameters ??= new T[Network.ParameterCount];
-                            Network.Parameters.CopyTo(_bestParameters);
-                        }
-                        else if (++_wait >= patience && stop is null)
-                        {
-                            stop = StopReason.EarlyStopped;
-                        }
-                    }
-                    _epochsDone = epoch;
+                    stop = StopReason.EarlyStopped;
                 }
                 var report = new EpochReport(epoch, epochLoss, 0)
                 {
@@ -214,6 +190,47 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             WorkerPool.WaitForBackground();
         }
 
+        return Result(stop);
+    }
+
+    // The epoch's order of rows: 0 .. n − 1, shuffled when asked and there is more than one batch.
+    private void Reorder(int[] order, int batches)
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        if (Options.Shuffle && batches > 1)
+        {
+            _rng.Shuffle(order.AsSpan());
+        }
+    }
+
+    // After a complete epoch: the schedule sees the monitored loss, early stopping keeps the best parameters; returns
+    // whether patience has run out.
+    private bool EndEpoch(int epoch, double epochLoss, double? validationLoss)
+    {
+        Options.Schedule?.Observe(epoch, validationLoss ?? epochLoss);
+        _epochsDone = epoch;
+        if (Options.Patience is not int patience || validationLoss is not double v)
+        {
+            return false;
+        }
+        if (v < _bestLoss)
+        {
+            _bestLoss = v;
+            _bestEpoch = epoch;
+            _wait = 0;
+            _bestParameters ??= new T[Network.ParameterCount];
+            Network.Parameters.CopyTo(_bestParameters);
+            return false;
+        }
+        return ++_wait >= patience;
+    }
+
+    // The run's result; with early stopping the best epoch's parameters are put back first.
+    private TrainingResult Result(StopReason? stop)
+    {
         int? best = null;
         if (Options.Patience is not null && _bestParameters is not null)
         {
