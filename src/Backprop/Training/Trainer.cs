@@ -4,17 +4,18 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>
-/// The epoch and batch loop: for each batch, forward (loss), backward (gradients of the mean loss), optimizer step.
-/// Around it: the learning-rate schedule, validation after every epoch, early stopping with the best parameters
-/// restored, dropout and class weights, cancellation after the current batch, and checkpoints.
+/// The epoch loop: each epoch's batches run on the training step chosen once per Fit (<see cref="ReferenceStep{T}"/>:
+/// forward, backward, optimizer step; or <see cref="FusedStep{T}"/>, the same bits faster). Around it: the
+/// learning-rate schedule, validation after every epoch, early stopping with the best parameters restored, the seed of
+/// the network's stochastic layers (dropout), cancellation after the current batch, and checkpoints.
 /// Buffers are allocated once per run; a step allocates nothing. Callbacks run on the calling thread; the kernels split
-/// their work into fixed blocks over the worker threads, and the next batch is gathered beside the current one, so a
-/// seed gives bit-identical parameters on every run and with any thread count.
+/// their work into fixed blocks over the worker threads, so a seed gives bit-identical parameters on every run and with
+/// any thread count.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // Dropout masks come from their own stream, so turning dropout on does not change the shuffles.
+    // Dropout masks come from the network's own stream, so adding dropout does not change the shuffles.
     private const long DropoutSeedSalt = 0x5DEECE66DL;
 
     private readonly List<EpochReport> _history = [];
@@ -28,7 +29,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool _resumed;
 
     /// <summary>Creates a trainer for <paramref name="network"/> updated by <paramref name="optimizer"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience, dropout).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience).</exception>
     public Trainer(Network<T> network, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
