@@ -37,8 +37,8 @@ internal static class ArticleBreakdown
                 sgd.Step(network.Parameters, network.Gradients);
             }
             long t4 = Stopwatch.GetTimestamp();
-            var l0 = network.Layers[0];
-            var l1 = network.Layers[1];
+            var l0 = network.DenseLayers[0];
+            var l1 = network.DenseLayers[1];
             var z0 = new double[2]; var a0 = new double[2]; var z1 = new double[3]; var a1 = new double[3]; var lse = new double[1];
             for (int i = 0; i < n; i++)
             {
@@ -62,7 +62,7 @@ internal static class ArticleBreakdown
             long t8 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++)
             {
-                SoftmaxCrossEntropy.Loss<double>(z1, t, 3, lse);
+                SoftmaxCrossEntropy.MeanLoss<double>(z1, t, 3, lse);
             }
             long t9 = Stopwatch.GetTimestamp();
             if (pass == 1)

@@ -17,9 +17,9 @@ internal static class InferenceBreakdown
         for (int i = 0; i < 300; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            network.Layers[0].Forward(x, z1, a1, 10000);
+            network.DenseLayers[0].Forward(x, z1, a1, 10000);
             long t1 = Stopwatch.GetTimestamp();
-            network.Layers[1].Forward(a1, z2, a2, 10000);
+            network.DenseLayers[1].Forward(a1, z2, a2, 10000);
             long t2 = Stopwatch.GetTimestamp();
             if (i >= 100)
             {
@@ -37,9 +37,9 @@ internal static class InferenceBreakdown
         for (int i = 0; i < 300; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            network.Layers[1].Forward(a1, z2, a2, 10000);
+            network.DenseLayers[1].Forward(a1, z2, a2, 10000);
             long t1 = Stopwatch.GetTimestamp();
-            Gemm.MultiplyTransposedB<float>(a1, network.Layers[1].Weights, z2, 10000, 10, 128);
+            Gemm.MultiplyTransposedB<float>(a1, network.DenseLayers[1].Weights, z2, 10000, 10, 128);
             long t2 = Stopwatch.GetTimestamp();
             ActivationFunctions.Forward<float>(Activation.Softmax, z2, a2, 10, lse);
             long t3 = Stopwatch.GetTimestamp();

@@ -12,7 +12,7 @@ internal static class L2Probe
     public static void Run(TextWriter output)
     {
         Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
-        Dense<float> l1 = network.Layers[0], l2 = network.Layers[1];
+        Dense<float> l1 = network.DenseLayers[0], l2 = network.DenseLayers[1];
         var rng = new Rng(1);
         float[] a1 = new float[64 * 128], z2 = new float[640], a2 = new float[640], t = new float[640], lse = new float[64], d2 = new float[640], d1 = new float[64 * 128];
         for (int i = 0; i < a1.Length; i++) { a1[i] = (float)Math.Max(0, rng.NextGaussian()); }
@@ -23,9 +23,9 @@ internal static class L2Probe
             long t0 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) { l2.Forward(a1, z2, a2, 64, lse); }
             long t1 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.Loss<float>(z2, t, 10, lse); }
+            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.MeanLoss<float>(z2, t, 10, lse); }
             long t2 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.Delta<float>(a2, t, d2, 64); }
+            for (int i = 0; i < n; i++) { SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, 64); }
             long t3 = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) { l2.Backward(a1, d2, d1, 64, Activation.Relu, a1); }
             long t4 = Stopwatch.GetTimestamp();

@@ -37,15 +37,15 @@ internal static class StepBreakdown
                 times[1].Add(Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds);
                 times[2].Add(Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds);
                 times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
-                Dense<float> l1 = network.Layers[0], l2 = network.Layers[1];
+                Dense<float> l1 = network.DenseLayers[0], l2 = network.DenseLayers[1];
                 long u0 = Stopwatch.GetTimestamp();
                 l1.Forward(x, z1, a1, 64);
                 long u1 = Stopwatch.GetTimestamp();
                 l2.Forward(a1, z2, a2, 64);
                 long u2 = Stopwatch.GetTimestamp();
-                SoftmaxCrossEntropy.Loss<float>(z2, t, 10);
+                SoftmaxCrossEntropy.MeanLoss<float>(z2, t, 10);
                 long u3 = Stopwatch.GetTimestamp();
-                SoftmaxCrossEntropy.Delta<float>(a2, t, d2, 64);
+                SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, 64);
                 l2.Backward(a1, d2, d1, 64, Activation.Relu, a1);
                 long u4 = Stopwatch.GetTimestamp();
                 l1.Backward(x, d1, [], 64);

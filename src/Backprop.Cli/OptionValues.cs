@@ -54,12 +54,19 @@ internal static class OptionValues
         return values;
     }
 
-    public static Loss Loss(string option, string text) => text.Trim().ToLowerInvariant() switch
+    public static Loss Loss(string option, string text)
     {
-        "cross-entropy" or "crossentropy" or "ce" => Backprop.Losses.Loss.CrossEntropy,
-        "mse" or "mean-squared-error" => Backprop.Losses.Loss.MeanSquaredError,
-        _ => throw new UsageException($"{option}: unknown loss '{text}' (expected cross-entropy or mse)"),
-    };
+        try
+        {
+            return LossNames.TryCreate(text, out Loss? loss)
+                ? loss
+                : throw new UsageException($"{option}: unknown loss '{text}' (expected {LossNames.Expected()})");
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
+    }
 
     /// <summary>
     /// A learning-rate schedule: constant, step[:EVERY:GAMMA], cosine[:MIN], plateau[:PATIENCE:FACTOR]. A known schedule

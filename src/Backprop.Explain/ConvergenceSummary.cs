@@ -53,7 +53,7 @@ public sealed class ConvergenceSummary
         });
         TrainingResult result = trainer.Fit(data);
         return new ConvergenceSummary(result.Epochs, result.Reason == StopReason.LossBelowThreshold, threshold, result.FinalLoss,
-            [.. network.Layers.Select(l => Matrix.Copy(l.Weights, l.Outputs, l.Inputs))],
-            [.. network.Layers.Select(l => Matrix.Copy(l.Bias, l.Outputs, 1))]);
+            [.. network.DenseLayers.Select(l => Matrix.Copy(l.Weights, l.Outputs, l.Inputs))],
+            [.. network.DenseLayers.Select(l => Matrix.Copy(l.Bias, l.Outputs, 1))]);
     }
 }

@@ -8,7 +8,7 @@ internal sealed partial class ExplanationComposer
         int k = s.Units;
         int batch = s.A.Columns;
         bool large = IsLarge(s.A);
-        if (s.Loss == Loss.CrossEntropy)
+        if (s.Loss is SoftmaxCrossEntropy)
         {
             MathNode rule = batch == 1
                 ? Row(D(k), Op("="), new MathFraction(Op("∂L"), Row(Op("∂"), Z(k))), Op("="), A(k), Op("−"), Target)

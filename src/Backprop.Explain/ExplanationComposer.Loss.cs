@@ -10,7 +10,7 @@ internal sealed partial class ExplanationComposer
         bool large = IsLarge(s.A);
         var ti = new MathSymbol("t", Index: "i");
         var ai = new MathSymbol("a", Layer: k, Index: "i");
-        if (s.Loss == Loss.CrossEntropy)
+        if (s.Loss is SoftmaxCrossEntropy)
         {
             MathNode formula = Row(LossSymbol, Op("="), Op("−"), new MathSum("i"), ti, new MathFunction("ln", ai));
             Say(batch == 1 ? "loss.crossEntropy" : "loss.crossEntropyBatch", ("formula", formula), ("batch", I(batch)));

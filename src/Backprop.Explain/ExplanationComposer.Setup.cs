@@ -9,7 +9,7 @@ internal sealed partial class ExplanationComposer
     {
         Heading(2, "setup.heading");
         string sizes = string.Join("-", e.Sizes.Select(I));
-        string loss = _p[e.Loss == Loss.CrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
+        string loss = _p[e.Loss is SoftmaxCrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
         Say("setup.network", ("sizes", sizes), ("loss", loss), ("eta", Row(Eta, Op("="), Num(e.LearningRate))));
         if (_options.Model is { } model)
         {

@@ -12,7 +12,7 @@ public static class ModelNetwork
     public static Network<double> ToDouble(Network<float> network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var widened = new Network<double>(network.Sizes, [.. network.Layers.Select(l => l.Activation)], network.Loss);
+        var widened = new Network<double>(network.Sizes, [.. network.DenseLayers.Select(l => l.Activation)], network.Loss);
         // Same sizes, same constructor: the flat parameter blocks have the same layout.
         ReadOnlySpan<float> source = network.Parameters;
         Span<double> target = widened.Parameters;

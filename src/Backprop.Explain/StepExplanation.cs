@@ -37,14 +37,14 @@ public sealed class StepExplanation
         {
             Explanation e = _explanation;
             Network<double> article = ArticleExample.CreateNetwork<double>();
-            if (!e.Sizes.SequenceEqual(article.Sizes) || e.Loss != article.Loss || !e.Activations.SequenceEqual(article.Layers.Select(l => l.Activation))
+            if (!e.Sizes.SequenceEqual(article.Sizes) || e.Loss.GetType() != article.Loss.GetType() || !e.Activations.SequenceEqual(article.DenseLayers.Select(l => l.Activation))
                 || e.BatchSize != 1 || !e.Input.Values.SequenceEqual(ArticleExample.Input) || !e.Target.Values.SequenceEqual(ArticleExample.Target))
             {
                 return false;
             }
-            for (int l = 0; l < article.Layers.Count; l++)
+            for (int l = 0; l < article.DenseLayers.Count; l++)
             {
-                if (!e.InitialWeights[l].Values.SequenceEqual(article.Layers[l].Weights.ToArray()) || !e.InitialBiases[l].Values.SequenceEqual(article.Layers[l].Bias.ToArray()))
+                if (!e.InitialWeights[l].Values.SequenceEqual(article.DenseLayers[l].Weights.ToArray()) || !e.InitialBiases[l].Values.SequenceEqual(article.DenseLayers[l].Bias.ToArray()))
                 {
                     return false;
                 }

@@ -42,7 +42,7 @@ internal sealed class StepRecorder : IStepObserver<double>
         _biases = new Matrix[layers];
         for (int l = 0; l < layers; l++)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             _weights[l] = Matrix.Copy(layer.Weights, layer.Outputs, layer.Inputs);
             _biases[l] = Matrix.Copy(layer.Bias, layer.Outputs, 1);
         }
@@ -57,7 +57,7 @@ internal sealed class StepRecorder : IStepObserver<double>
         var delta = new Matrix[layers];
         for (int l = 0; l < layers; l++)
         {
-            int units = network.Layers[l].Outputs;
+            int units = network.DenseLayers[l].Outputs;
             z[l] = Matrix.FromBatchRows(step.Z(l), batch, units);
             a[l] = Matrix.FromBatchRows(step.A(l), batch, units);
             delta[l] = Matrix.FromBatchRows(step.Delta(l), batch, units);
@@ -70,7 +70,7 @@ internal sealed class StepRecorder : IStepObserver<double>
             var linear = new LinearStep(l, _weights[l], previous, _biases[l], z[l]);
             _steps.Add(linear);
             _quantities.Add(new NamedQuantity($"z{l + 2}", z[l], linear));
-            var activation = new ActivationStep(l, network.Layers[l].Activation, z[l], a[l]);
+            var activation = new ActivationStep(l, network.DenseLayers[l].Activation, z[l], a[l]);
             _steps.Add(activation);
             _quantities.Add(new NamedQuantity($"a{l + 2}", a[l], activation));
         }
@@ -82,16 +82,16 @@ internal sealed class StepRecorder : IStepObserver<double>
 
         // Backward, from the output layer down.
         Matrix? outputDerivative = null;
-        if (network.Loss == Loss.MeanSquaredError)
+        if (network.Loss is MeanSquaredError)
         {
-            outputDerivative = Derivative(network.Layers[last].Activation, step.A(last), batch, network.OutputSize);
+            outputDerivative = Derivative(network.DenseLayers[last].Activation, step.A(last), batch, network.OutputSize);
         }
-        var outputDelta = new OutputDeltaStep(last, network.Loss, network.Layers[last].Activation, a[last], _target, outputDerivative, delta[last]);
+        var outputDelta = new OutputDeltaStep(last, network.Loss, network.DenseLayers[last].Activation, a[last], _target, outputDerivative, delta[last]);
         _steps.Add(outputDelta);
         _quantities.Add(new NamedQuantity($"delta{last + 2}", delta[last], outputDelta));
         for (int l = last; l >= 0; l--)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             Matrix previous = l == 0 ? _input : a[l - 1];
             var gradient = new GradientStep(l, delta[l], previous,
                 Matrix.Copy(layer.WeightGradients, layer.Outputs, layer.Inputs),
@@ -101,7 +101,7 @@ internal sealed class StepRecorder : IStepObserver<double>
             _quantities.Add(new NamedQuantity($"db{l + 1}", gradient.BiasGradient, gradient));
             if (l > 0)
             {
-                Dense<double> below = network.Layers[l - 1];
+                Dense<double> below = network.DenseLayers[l - 1];
                 var hidden = new HiddenDeltaStep(l - 1, _weights[l], delta[l], below.Activation, a[l - 1],
                     Derivative(below.Activation, step.A(l - 1), batch, below.Outputs), delta[l - 1]);
                 _steps.Add(hidden);
@@ -120,7 +120,7 @@ internal sealed class StepRecorder : IStepObserver<double>
         Matrix[] biasGradients = [.. _steps.OfType<GradientStep>().OrderBy(s => s.Layer).Select(s => s.BiasGradient)];
         for (int l = 0; l < layers; l++)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             var w = new UpdateStep(l, false, _weights[l], weightGradients[l], learningRate, Matrix.Copy(layer.Weights, layer.Outputs, layer.Inputs));
             var b = new UpdateStep(l, true, _biases[l], biasGradients[l], learningRate, Matrix.Copy(layer.Bias, layer.Outputs, 1));
             _steps.Add(w);
@@ -129,7 +129,7 @@ internal sealed class StepRecorder : IStepObserver<double>
             _quantities.Add(new NamedQuantity($"b{l + 1}'", b.After, b));
         }
 
-        _explanation = new Explanation(network.Sizes, [.. network.Layers.Select(l => l.Activation)], network.Loss, learningRate, step.BatchSize,
+        _explanation = new Explanation(network.Sizes, [.. network.DenseLayers.Select(l => l.Activation)], network.Loss, learningRate, step.BatchSize,
             _input, _target, _weights, _biases, _steps, _quantities);
     }
 

@@ -28,13 +28,31 @@ internal static class TestData
             [.. Enumerable.Range(0, features).Select(f => $"f{f}")], [.. Enumerable.Range(0, classes).Select(c => $"class{c}")]);
     }
 
-    /// <summary>A random double network with parameters drawn from the seed.</summary>
-    public static Network<double> RandomNetwork(int[] sizes, Activation hidden, Loss loss, long seed)
+    /// <summary>The loss named in a test case ("cross-entropy" or "mse"): attributes take only constants.</summary>
+    public static Loss Loss(string name) => LossNames.TryCreate(name, out Loss? loss) ? loss : throw new ArgumentException(name, nameof(name));
+
+    /// <summary>Dense layers of the given sizes and activations with dropout of <paramref name="rate"/> after every hidden one.</summary>
+    public static Network<T> WithDropout<T>(int[] sizes, Activation[] activations, Loss loss, double rate) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var layers = new List<Layer<T>>();
+        for (int l = 0; l < activations.Length; l++)
+        {
+            layers.Add(new Dense<T>(sizes[l + 1], activations[l]));
+            if (l < activations.Length - 1)
+            {
+                layers.Add(new Dropout<T>(rate));
+            }
+        }
+        return new Network<T>(sizes[0], layers, loss);
+    }
+
+    /// <summary>A random double network with parameters drawn from the seed (and dropout after every hidden layer when the rate is above 0).</summary>
+    public static Network<double> RandomNetwork(int[] sizes, Activation hidden, Loss loss, long seed, double dropout = 0)
     {
         var activations = new Activation[sizes.Length - 1];
         Array.Fill(activations, hidden);
-        activations[^1] = loss == Loss.CrossEntropy ? Activation.Softmax : Activation.Sigmoid;
-        var network = new Network<double>(sizes, activations, loss);
+        activations[^1] = loss.FusedActivation ?? Activation.Sigmoid;
+        var network = dropout > 0 ? WithDropout<double>(sizes, activations, loss, dropout) : new Network<double>(sizes, activations, loss);
         var rng = new Rng(seed);
         Span<double> p = network.Parameters;
         for (int i = 0; i < p.Length; i++)

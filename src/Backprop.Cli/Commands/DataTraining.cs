@@ -120,8 +120,9 @@ internal static class DataTraining
         }
 
         var progress = new TrainingProgress(io, s.Quiet, options.Epochs);
-        // The display reads only the reports, so the trainer may run ahead into the next batch (see BatchProgress).
-        run.Trainer.BatchProgress = progress.OnBatch;
+        // The display reads only the reports, so the trainer may run ahead into the next batch.
+        run.Trainer.BatchCompleted = progress.OnBatch;
+        run.Trainer.BatchCompletedUsesNetwork = false;
         using var cancel = new CancellationTokenSource();
         // Ctrl+C (SIGINT) and SIGTERM (what `kill`, systemd and container runtimes send) both stop after the current
         // batch; the model and the log are then written as after a finished run. The SIGTERM handler stays until they
@@ -294,7 +295,7 @@ internal static class DataTraining
         }
         int[] hidden = s.Hidden is null ? [.. defaults.HiddenLayers] : HiddenSizes(s.Hidden);
         Activation[] activations = s.Activation is null ? [.. defaults.Activations] : OptionValues.Activations("--activation", s.Activation);
-        OptimizerKind optimizer = s.Optimizer is null ? defaults.Optimizer : ParseOptimizer(s.Optimizer);
+        string optimizer = s.Optimizer is null ? defaults.Optimizer : ParseOptimizer(s.Optimizer);
         if (s.LearningRate is double lr)
         {
             OptionValues.Positive("--lr", lr);
@@ -347,7 +348,7 @@ internal static class DataTraining
             BatchSize = s.BatchSize ?? defaults.BatchSize,
             Epochs = s.Epochs ?? defaults.Epochs,
             Dropout = s.Dropout,
-            ClassWeights = weighting,
+            ClassWeighting = weighting,
             Patience = s.Patience,
             Seed = s.Seed,
         };
@@ -362,15 +363,9 @@ internal static class DataTraining
         return OptionValues.Sizes("--hidden", text);
     }
 
-    private static OptimizerKind ParseOptimizer(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "sgd" => OptimizerKind.Sgd,
-        "momentum" => OptimizerKind.Momentum,
-        "nesterov" => OptimizerKind.Nesterov,
-        "adam" => OptimizerKind.Adam,
-        "adamw" => OptimizerKind.AdamW,
-        _ => throw new UsageException($"--optimizer: unknown optimizer '{text}' (expected sgd, momentum, nesterov, adam or adamw)"),
-    };
+    private static string ParseOptimizer(string text) => OptimizerNames.IsKnown(text)
+        ? text.Trim().ToLowerInvariant()
+        : throw new UsageException($"--optimizer: unknown optimizer '{text}' (expected {OptimizerNames.Expected()})");
 
     private static void CheckModelPath(string path)
     {

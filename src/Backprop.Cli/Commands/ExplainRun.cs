@@ -162,6 +162,10 @@ internal static class ExplainRun
             {
                 throw new UsageException($"sample {i + 1}: {e.Message}");
             }
+            if (row.Network.Loss is not (SoftmaxCrossEntropy or MeanSquaredError))
+            {
+                throw new UsageException($"--loss {row.Network.Loss.Name}: explain writes out cross-entropy and mse only");
+            }
             first ??= row;
             var xi = new double[row.Data.FeatureCount];
             var ti = new double[row.Data.OutputCount];

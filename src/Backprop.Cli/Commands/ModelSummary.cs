@@ -9,7 +9,7 @@ internal static class ModelSummary
     public static string Format(Network<float> network)
     {
         var rows = new List<string[]> { new[] { "Layer", "Input", "Output", "Activation", "W shape", "Parameters" } };
-        foreach (Dense<float> layer in network.Layers)
+        foreach (Dense<float> layer in network.DenseLayers)
         {
             rows.Add([
                 $"dense_{layer.Index + 1}",

@@ -15,7 +15,7 @@ internal sealed class NetworkOptions
 
     public Option<string?> OutputActivation { get; } = new("--output-activation") { Description = "Output activation with --loss mse (default: the hidden activation); cross-entropy always uses softmax" };
 
-    public Option<string> Loss { get; } = new("--loss") { Description = "cross-entropy (softmax output) or mse (mean over outputs and batch)", DefaultValueFactory = _ => "cross-entropy" };
+    public Option<string> Loss { get; } = new("--loss") { Description = LossNames.Describe(), DefaultValueFactory = _ => "cross-entropy" };
 
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate η", DefaultValueFactory = _ => ArticleExample.LearningRate };
 

@@ -61,17 +61,17 @@ internal sealed class SampleSetup
         {
             throw new UsageException($"--activation lists {hidden.Length} activations but --layers {string.Join(",", sizes)} has {hiddenCount} hidden layers; give one, or one per hidden layer");
         }
-        if (loss == Backprop.Losses.Loss.CrossEntropy)
+        if (loss.FusedActivation is Activation fused)
         {
             if (s.OutputActivation is not null)
             {
-                throw new UsageException("--output-activation applies to --loss mse; cross-entropy always uses a softmax output");
+                throw new UsageException($"--output-activation applies to --loss mse; {loss.Name} always uses a {fused.ToString().ToLowerInvariant()} output");
             }
-            if (sizes[^1] < 2)
+            if (loss is SoftmaxCrossEntropy && sizes[^1] < 2)
             {
                 throw new UsageException($"--loss cross-entropy needs at least two outputs (classes); --layers ends with {sizes[^1]}");
             }
-            activations[^1] = Activation.Softmax;
+            activations[^1] = fused;
         }
         else
         {
@@ -124,7 +124,7 @@ internal sealed class SampleSetup
     {
         if (targetText is null)
         {
-            if (loss == Backprop.Losses.Loss.CrossEntropy)
+            if (loss is SoftmaxCrossEntropy)
             {
                 return new Dataset<double>(x, x.Length, [0], outputs);
             }
@@ -144,7 +144,7 @@ internal sealed class SampleSetup
             {
                 throw new UsageException($"--target: class index {targetText} is out of range; the network has {outputs} classes, 0 to {outputs - 1}");
             }
-            return loss == Backprop.Losses.Loss.CrossEntropy
+            return loss is SoftmaxCrossEntropy
                 ? new Dataset<double>(x, x.Length, [(int)c], outputs)
                 : new Dataset<double>(x, x.Length, OneHot((int)c, outputs), outputs);
         }
@@ -152,7 +152,7 @@ internal sealed class SampleSetup
         {
             throw new UsageException($"--target has {t.Length} values but the network has {outputs} outputs");
         }
-        if (loss == Backprop.Losses.Loss.CrossEntropy)
+        if (loss is SoftmaxCrossEntropy)
         {
             double sum = t.Sum();
             if (t.Any(v => v < 0) || Math.Abs(sum - 1) > 1e-9)

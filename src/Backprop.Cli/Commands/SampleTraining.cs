@@ -37,9 +37,9 @@ internal static class SampleTraining
 
     public static void PrintParameters(Network<double> network, int digits, TextWriter output)
     {
-        for (int l = 0; l < network.Layers.Count; l++)
+        for (int l = 0; l < network.DenseLayers.Count; l++)
         {
-            Dense<double> layer = network.Layers[l];
+            Dense<double> layer = network.DenseLayers[l];
             output.WriteLine($"W{l + 1} =");
             output.WriteLine(MatrixText.Format(layer.Weights, layer.Outputs, layer.Inputs, digits));
             output.WriteLine($"b{l + 1} =");

@@ -21,7 +21,7 @@ internal static class TrainCommand
 
         // With data (--dataset or --data):
         var hidden = new Option<string?>("--hidden") { Description = "With data: hidden layer sizes, e.g. 128,64 (inputs and classes come from the data; default 100)" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "With data: sgd, momentum, nesterov, adam or adamw (default adam)" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"With data: {OptimizerNames.Expected()} (default adam)" };
         var momentum = new Option<double>("--momentum") { Description = "With data: momentum μ of momentum and nesterov", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "With data: weight decay λ as in PyTorch: λθ added to the gradient of every weight and bias (decoupled θ ← θ − ηλθ for adamw; default 1e-4). scikit-learn's alpha is λ = alpha / batch size on weights only" };
         var schedule = new Option<string?>("--schedule") { Description = "With data: learning-rate schedule: constant, step:EVERY:GAMMA, cosine[:MIN], plateau[:PATIENCE:FACTOR]" };
@@ -65,7 +65,7 @@ internal static class TrainCommand
                 {
                     throw new UsageException($"{sampleOption.Name} applies to one-sample training, not to --dataset/--data");
                 }
-                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) != Backprop.Losses.Loss.CrossEntropy)
+                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) is not SoftmaxCrossEntropy)
                 {
                     throw new UsageException("--loss: training on data uses cross-entropy (a softmax classifier)");
                 }

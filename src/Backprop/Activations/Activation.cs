@@ -22,7 +22,7 @@ public enum Activation
 
     /// <summary>
     /// a_i = e^(z_i) / Σ_j e^(z_j) over one sample's outputs. Only valid on the output layer together with
-    /// <see cref="Loss.CrossEntropy"/>, where the two are fused so that δ = a − t.
+    /// <see cref="SoftmaxCrossEntropy"/>, where the two are fused so that δ = a − t.
     /// </summary>
     Softmax,
 }

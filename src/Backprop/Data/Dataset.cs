@@ -221,69 +221,10 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Below this many values per batch one thread copies faster than two start.
     private const long ParallelGatherValues = 1 << 14;
 
-    [ThreadStatic]
-    private static BackgroundGather? t_backgroundGather;
-
-    /// <summary>
-    /// The job that gathers rows order[start .. start + count) into x and t like <see cref="Gather"/>, for
-    /// <see cref="WorkerPool.RunInBackground"/>, with its block count; checked here, run later. It holds the arrays
-    /// themselves (no pointers), so nothing needs to stay pinned while it runs. One job per calling thread is reused:
-    /// preparing the next one first finishes this thread's background job.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The set has no labels or targets.</exception>
-    /// <exception cref="ArgumentException">The buffers are too short, or an index is outside [0, Count).</exception>
-    internal IBlockJob PrepareGather(int[] order, int start, int count, T[] x, T[] t, out int blocks)
-    {
-        if (!IsLabelled)
-        {
-            throw new InvalidOperationException("An unlabelled set has no targets to gather.");
-        }
-        ReadOnlySpan<int> rows = order.AsSpan(start, count);
-        if (x.Length < count * FeatureCount || t.Length < count * OutputCount)
-        {
-            throw new ArgumentException($"{count} rows do not fit buffers of {x.Length} and {t.Length} values.", nameof(x));
-        }
-        foreach (int row in rows)
-        {
-            if ((uint)row >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(order), row, $"Row index outside 0..{Count - 1}.");
-            }
-        }
-        WorkerPool.WaitForBackground();
-        BackgroundGather job = t_backgroundGather ??= new BackgroundGather();
-        blocks = (long)count * FeatureCount < ParallelGatherValues ? 1 : Math.Min(2 * WorkerPool.ThreadCount, count);
-        job.Set(this, order, start, count, x, t, blocks);
-        return job;
-    }
-
-    private sealed class BackgroundGather : IBlockJob
-    {
-        private Dataset<T>? _data;
-        private int[] _order = [];
-        private T[] _x = [];
-        private T[] _t = [];
-        private int _start;
-        private int _count;
-        private int _blocks;
-
-        public void Set(Dataset<T> data, int[] order, int start, int count, T[] x, T[] t, int blocks)
-            => (_data, _order, _start, _count, _x, _t, _blocks) = (data, order, start, count, x, t, blocks);
-
-        // Rows [first, end) of block `block`: fixed by the counts alone, as in GatherJob.
-        public void Execute(int block)
-        {
-            int first = (int)((long)_count * block / _blocks);
-            int end = (int)((long)_count * (block + 1) / _blocks);
-            int d = _data!.FeatureCount;
-            int k = _data.OutputCount;
-            _data.CopyRows(_order.AsSpan(_start + first, end - first), _x.AsSpan(first * d, (end - first) * d), _t.AsSpan(first * k, (end - first) * k));
-        }
-    }
-
-    // Rows `rows` into x (rows, FeatureCount) and their targets into t (rows, OutputCount), one after another.
+    /// <summary>Rows <paramref name="rows"/> into x (rows, FeatureCount) and their targets into t (rows, OutputCount),
+    /// one after another, unchecked (the callers check the indices).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CopyRows(ReadOnlySpan<int> rows, Span<T> x, Span<T> t)
+    internal void CopyRows(ReadOnlySpan<int> rows, Span<T> x, Span<T> t)
     {
         int d = FeatureCount;
         int k = OutputCount;

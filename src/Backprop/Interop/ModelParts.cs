@@ -22,7 +22,7 @@ internal sealed record ModelParts(
     {
         ArgumentNullException.ThrowIfNull(model);
         var layers = new List<LayerParts>();
-        foreach (Dense<float> layer in model.Network.Layers)
+        foreach (Dense<float> layer in model.Network.DenseLayers)
         {
             layers.Add(new LayerParts(layer.Inputs, layer.Outputs, layer.Weights.ToArray(), layer.Bias.ToArray(), layer.Activation));
         }
@@ -47,7 +47,7 @@ internal sealed record ModelParts(
             for (int l = 0; l < Layers.Count; l++)
             {
                 LayerParts parts = Layers[l];
-                Dense<float> layer = network.Layers[l];
+                Dense<float> layer = network.DenseLayers[l];
                 if (parts.Inputs != layer.Inputs || parts.Weights.Length != layer.Weights.Length || parts.Bias.Length != layer.Bias.Length)
                 {
                     throw new InvalidDataException($"{source}: layer {l + 1} has {parts.Weights.Length} weights and {parts.Bias.Length} biases; "

@@ -5,67 +5,106 @@ using System.Runtime.InteropServices;
 namespace Backprop.Layers;
 
 /// <summary>
-/// A fully connected layer inside a <see cref="Network{T}"/>: z = x Wᵀ + b, a = f(z).
-/// W is (Outputs, Inputs) and b is (Outputs), as in the column-vector notation z = W a_prev + b.
-/// Its parameters and gradients are views into the network's single parameter and gradient blocks.
+/// A fully connected layer: z = x Wᵀ + b, a = f(z). W is (Outputs, Inputs) and b is (Outputs), as in the
+/// column-vector notation z = W a_prev + b; x is (batch, Inputs), z and a are (batch, Outputs).
+/// Its parameters (W row-major, then b) and gradients are views into the network's single parameter and gradient blocks.
+/// On float with AVX2 the products run on the packed GEMM with bias and activation fused into their epilogues.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Network<T> _network;
+    private T[] _z = [];
 
-    internal Dense(Network<T> network, int index, int inputs, int outputs, Activation activation, int weightOffset)
+    /// <summary>Creates a layer of <paramref name="outputs"/> units with activation f; its input width comes from the network.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">outputs is below 1.</exception>
+    public Dense(int outputs, Activation activation)
     {
-        _network = network;
-        Index = index;
-        Inputs = inputs;
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
         Outputs = outputs;
         Activation = activation;
-        WeightOffset = weightOffset;
     }
 
-    /// <summary>Position of the layer in the network, from 0.</summary>
-    public int Index { get; }
-
-    /// <summary>Number of inputs (columns of W).</summary>
-    public int Inputs { get; }
-
     /// <summary>Number of outputs (rows of W, length of b).</summary>
-    public int Outputs { get; }
+    public override int Outputs { get; }
 
     /// <summary>The activation f applied to z.</summary>
     public Activation Activation { get; }
 
     /// <summary>Number of parameters: Outputs × Inputs weights plus Outputs biases.</summary>
-    public int ParameterCount => Outputs * Inputs + Outputs;
+    public override int ParameterCount => Outputs * Inputs + Outputs;
 
-    internal int WeightOffset { get; }
+    internal int WeightOffset => ParameterOffset;
 
     internal int BiasOffset
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => WeightOffset + Outputs * Inputs;
+        get => ParameterOffset + Outputs * Inputs;
     }
 
     /// <summary>W, row-major (Outputs, Inputs): W[o, i] is at o × Inputs + i.</summary>
     public Span<T> Weights
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _network.ParameterSlice(WeightOffset, Outputs * Inputs);
+        get => Network.ParameterSlice(WeightOffset, Outputs * Inputs);
     }
 
     /// <summary>b, length Outputs.</summary>
     public Span<T> Bias
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _network.ParameterSlice(BiasOffset, Outputs);
+        get => Network.ParameterSlice(BiasOffset, Outputs);
     }
 
-    /// <summary>∇W = δᵀ a_prev of the last <see cref="Network{T}.Backward"/>, (Outputs, Inputs).</summary>
-    public ReadOnlySpan<T> WeightGradients => _network.GradientSlice(WeightOffset, Outputs * Inputs);
+    /// <summary>∇W = δᵀ x of the last backward pass, (Outputs, Inputs).</summary>
+    public ReadOnlySpan<T> WeightGradients => Network.GradientSlice(WeightOffset, Outputs * Inputs);
 
-    /// <summary>∇b = Σ over the batch of δ, of the last <see cref="Network{T}.Backward"/>, length Outputs.</summary>
-    public ReadOnlySpan<T> BiasGradients => _network.GradientSlice(BiasOffset, Outputs);
+    /// <summary>∇b = Σ over the batch of δ, of the last backward pass, length Outputs.</summary>
+    public ReadOnlySpan<T> BiasGradients => Network.GradientSlice(BiasOffset, Outputs);
+
+    /// <summary>z of the last training forward pass, room for the largest batch so far (rows × Outputs).</summary>
+    internal Span<T> ZBuffer => _z;
+
+    /// <summary>
+    /// W ~ U(−limit, limit) row by row and b = 0: He, limit = √(6/in), for ReLU and leaky ReLU; Xavier/Glorot,
+    /// limit = √(6/(in+out)), for all other activations.
+    /// </summary>
+    public override void Initialize(Func<double> uniform)
+    {
+        ArgumentNullException.ThrowIfNull(uniform);
+        double limit = Activation is Activation.Relu or Activation.LeakyRelu
+            ? Math.Sqrt(6.0 / Inputs)
+            : Math.Sqrt(6.0 / (Inputs + Outputs));
+        Span<T> w = Weights;
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = T.CreateChecked((2.0 * uniform() - 1.0) * limit);
+        }
+        Bias.Clear();
+    }
+
+    /// <summary>z = x Wᵀ + b and y = a = f(z); z is kept for the loss and for explanations.</summary>
+    public override void Forward(ReadOnlySpan<T> x, Span<T> y, int batch, bool training)
+        => Forward(x, _z, y, batch, default, keepZ: training);
+
+    /// <summary>
+    /// δ = dy ⊙ f'(z) (in dy), then ∇W = δᵀ x, ∇b = Σ_rows δ and dx = δ W. Softmax has no element-wise f': a softmax
+    /// layer is the output layer, whose δ the fused loss gives directly.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The activation is softmax.</exception>
+    public override void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dy, Span<T> dx, int batch)
+    {
+        ActivationFunctions.MultiplyByDerivative(Activation, y[..(batch * Outputs)], dy[..(batch * Outputs)]);
+        Backward(x, dy, dx, batch);
+    }
+
+    /// <inheritdoc/>
+    protected internal override void Reserve(int rows)
+    {
+        if (_z.Length < rows * Outputs)
+        {
+            _z = new T[rows * Outputs];
+        }
+    }
 
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
     // With softmax, logSumExp (when not empty) receives each row's log Σ e^(z − max z) for the loss.
@@ -147,8 +186,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             return false;
         }
-        Span<T> dw = _network.GradientSlice(WeightOffset, Outputs * Inputs);
-        Span<T> db = _network.GradientSlice(BiasOffset, Outputs);
+        Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
+        Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
         return PackedGemm.RunStepThenForward(
             Gemm.AsFloat(delta[..(batch * Outputs)]), Gemm.AsFloat(x[..(batch * Inputs)]), Gemm.AsFloat(dw), Outputs, Inputs, batch,
             decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, Gemm.AsFloat(Weights), float.CreateTruncating(step), float.CreateTruncating(decay),
@@ -162,8 +201,8 @@ public sealed class Dense<T> where T : unmanaged, IFloatingPointIeee754<T>
     // before).
     private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay)
     {
-        Span<T> dw = _network.GradientSlice(WeightOffset, Outputs * Inputs);
-        Span<T> db = _network.GradientSlice(BiasOffset, Outputs);
+        Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
+        Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
         bool stepped = false;
         if (step != T.Zero && typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {

@@ -5,9 +5,10 @@ using System.Runtime.InteropServices;
 namespace Backprop.Layers;
 
 /// <summary>
-/// A multilayer perceptron: a sequence of <see cref="Dense{T}"/> layers and a <see cref="Backprop.Losses.Loss"/>.
-/// All parameters live in one block (<see cref="Parameters"/>) and all gradients in another (<see cref="Gradients"/>),
-/// so an optimizer step is one loop over two spans. Activations are allocated once per batch size and reused.
+/// A network: a sequence of <see cref="Layer{T}"/>s (<see cref="Dense{T}"/>, <see cref="Dropout{T}"/>, ...) and a
+/// <see cref="Losses.Loss"/> of the last layer's output. All parameters live in one block (<see cref="Parameters"/>)
+/// and all gradients in another (<see cref="Gradients"/>), each layer owning a slice, so an optimizer step is one loop
+/// over two spans. Activations are allocated once per batch size and reused.
 /// </summary>
 /// <remarks>
 /// A network is not thread-safe: <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/>, <see cref="Backward"/>
@@ -16,28 +17,28 @@ namespace Backprop.Layers;
 /// <typeparam name="T">float (speed) or double (exact reproduction, explanations, gradient checks).</typeparam>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Dense<T>[] _layers;
+    private readonly Layer<T>[] _layers;
+    private readonly Dense<T>[] _dense;
+    private readonly Dense<T> _output;
+    private readonly int _inputs;
+    private readonly bool _allDense;
     private readonly T[] _parameters;
     private readonly T[] _gradients;
     private readonly int _parameterStart;
     private readonly int _gradientStart;
     private readonly int _parameterCount;
-    private T[][] _z = [];
-    private T[][] _a = [];
+    // Per layer: its output y (a for Dense) and the gradient flowing into it (δ = ∂L/∂z for Dense after backward).
+    private T[][] _y = [];
     private T[][] _delta = [];
-    private T[][] _mask = [];
-    private T[][] _dropped = [];
     private T[] _input = [];
     private T[] _target = [];
     private T[] _nextInput = [];
     private T[] _nextTarget = [];
-    private T[] _rowWeights = [];
     private T[] _logSumExp = [];
-    private T[]? _classWeights;
     private int _capacity;
+    private int _grown;
     private int _batch;
     private bool _hasTargets;
-    private bool _droppedOut;
 
     // Rows of the next batch whose first layer the last BackwardAndStep already computed (0: none); see
     // BackwardAndStep. Any forward pass consumes it.
@@ -47,61 +48,112 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal long FirstLayersComputedAhead { get; private set; }
 
     /// <summary>
-    /// Creates a network with layer sizes <paramref name="sizes"/> (input first, at least two entries) and one
-    /// activation per non-input layer. Parameters start at zero; see <see cref="Initializer"/>.
+    /// Creates a network of <see cref="Dense{T}"/> layers with sizes <paramref name="sizes"/> (input first, at least two
+    /// entries) and one activation per non-input layer. Parameters start at zero; see <see cref="Initializer"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A size is below 1, there are fewer than two sizes, the number of
-    /// activations is not sizes − 1, softmax and the loss disagree, or the parameters and gradients would not fit in
-    /// memory (checked before anything is allocated).</exception>
+    /// activations is not sizes − 1, the output activation and the loss disagree, or the parameters and gradients would
+    /// not fit in memory (checked before anything is allocated).</exception>
     public Network(IReadOnlyList<int> sizes, IReadOnlyList<Activation> activations, Loss loss)
+        : this(Validated(sizes, activations, loss), [.. Enumerable.Range(0, sizes.Count - 1).Select(l => new Dense<T>(sizes[l + 1], activations[l]))], loss)
     {
-        ArgumentNullException.ThrowIfNull(sizes);
-        ArgumentNullException.ThrowIfNull(activations);
+    }
+
+    /// <summary>
+    /// Creates a network taking <paramref name="inputs"/> values per row through <paramref name="layers"/> in order, the
+    /// last of them a <see cref="Dense{T}"/> whose activation goes with <paramref name="loss"/>. Parameters start at
+    /// zero; see <see cref="Initializer"/>. Each layer object belongs to this network from now on.
+    /// </summary>
+    /// <exception cref="ArgumentException">There are no layers, the last is not dense, a hidden layer is softmax, a layer
+    /// already belongs to a network, or the output activation and the loss disagree.</exception>
+    public Network(int inputs, IReadOnlyList<Layer<T>> layers, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(loss);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
         {
             throw new NotSupportedException($"Network<{typeof(T).Name}> is not supported: use float or double.");
         }
-        NetworkShape.Validate(sizes, activations, loss);
-        NetworkShape.CheckSize(sizes, Unsafe.SizeOf<T>());
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        if (layers.Count == 0 || layers[^1] is not Dense<T> output)
+        {
+            throw new ArgumentException("A network needs at least one layer, and its last layer must be dense (its activation goes with the loss).", nameof(layers));
+        }
+        _layers = [.. layers];
+        _dense = [.. _layers.OfType<Dense<T>>()];
+        _output = output;
+        _inputs = inputs;
+        _allDense = _dense.Length == _layers.Length;
+        for (int l = 0; l < _dense.Length - 1; l++)
+        {
+            if (_dense[l].Activation == Activation.Softmax)
+            {
+                throw new ArgumentException($"Softmax is only supported on the output layer (found on hidden layer {l + 1}).", nameof(layers));
+            }
+        }
+        loss.Validate(output.Outputs, output.Activation);
+        // Parameters and gradients are counted in 64 bits and checked against memory before anything is allocated; the
+        // layers without weights keep their input's width, so the dense layers' sizes give the count.
+        NetworkShape.CheckSize([inputs, .. _dense.Select(d => d.Outputs)], Unsafe.SizeOf<T>());
         Loss = loss;
-        _layers = new Dense<T>[sizes.Count - 1];
         int offset = 0;
+        int width = inputs;
         for (int l = 0; l < _layers.Length; l++)
         {
-            _layers[l] = new Dense<T>(this, l, sizes[l], sizes[l + 1], activations[l], offset);
+            _layers[l].Bind(this, l, width, offset);
             offset += _layers[l].ParameterCount;
+            width = _layers[l].Outputs;
         }
         // Parameters and gradients start on a cache line: the rows of W (784 floats) then all do, and the fused step's
-        // vector loads and stores of W and ∇W never straddle two lines (measured: ∇W = δᵀ x with its step, 784-128-10,
-        // batch 64, about 35 → 33 µs per thread).
+        // vector loads and stores of W and ∇W never straddle two lines.
         _parameterCount = offset;
         _parameters = AlignedArray.Allocate<T>(offset, out _parameterStart);
         _gradients = AlignedArray.Allocate<T>(offset, out _gradientStart);
     }
 
-    /// <summary>The layers, input side first.</summary>
-    public IReadOnlyList<Dense<T>> Layers => _layers;
+    private static int Validated(IReadOnlyList<int> sizes, IReadOnlyList<Activation> activations, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        ArgumentNullException.ThrowIfNull(activations);
+        NetworkShape.Validate(sizes, activations, loss);
+        return sizes[0];
+    }
+
+    /// <summary>The layers in order, input side first.</summary>
+    public IReadOnlyList<Layer<T>> Layers => _layers;
+
+    /// <summary>The dense layers in order, input side first: the layers with weights, as model and weight files store them.</summary>
+    public IReadOnlyList<Dense<T>> DenseLayers => _dense;
 
     /// <summary>The loss minimised by training.</summary>
     public Loss Loss { get; }
 
     /// <summary>Number of inputs of the first layer.</summary>
-    public int InputSize => _layers[0].Inputs;
+    public int InputSize => _inputs;
 
     /// <summary>Number of outputs of the last layer.</summary>
     public int OutputSize
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _layers[^1].Outputs;
+        get => _output.Outputs;
     }
 
-    /// <summary>Layer sizes, input first: [in, hidden…, out].</summary>
-    public int[] Sizes => [InputSize, .. _layers.Select(l => l.Outputs)];
+    /// <summary>Sizes of the dense layers, input first: [in, hidden…, out].</summary>
+    public int[] Sizes => [InputSize, .. _dense.Select(l => l.Outputs)];
 
-    /// <summary>Total number of weights and biases.</summary>
+    /// <summary>The generator stochastic layers (dropout) draw from; its state goes into checkpoints.</summary>
+    internal Rng Random { get; private set; } = new(0);
+
+    /// <summary>Whether a layer draws from <see cref="Random"/> in training (dropout with a rate above 0).</summary>
+    internal bool IsStochastic => _layers.Any(l => l is Dropout<T> { Rate: > 0 });
+
+    /// <summary>Restarts the generator stochastic layers (dropout masks) draw from at <paramref name="seed"/>.</summary>
+    public void Reseed(long seed) => Random = new Rng(seed);
+
+    /// <summary>Total number of parameters (weights and biases).</summary>
     public int ParameterCount => _parameterCount;
 
-    /// <summary>All parameters, layer by layer: W (row-major) then b.</summary>
+    /// <summary>All parameters, layer by layer (Dense: W row-major, then b).</summary>
     public Span<T> Parameters
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -185,74 +237,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         get => _target.AsSpan(0, _batch * OutputSize);
     }
 
-    /// <summary>z of layer <paramref name="layer"/> in the last forward pass, (batch, Outputs).</summary>
+    /// <summary>z of dense layer <paramref name="layer"/> (an index into <see cref="Layers"/>) in the last forward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ReadOnlySpan<T> Z(int layer) => _z[layer].AsSpan(0, _batch * _layers[layer].Outputs);
+    internal ReadOnlySpan<T> Z(int layer) => ((Dense<T>)_layers[layer]).ZBuffer[..(_batch * _layers[layer].Outputs)];
 
-    /// <summary>a = f(z) of layer <paramref name="layer"/> in the last forward pass, (batch, Outputs).</summary>
+    /// <summary>The output y of layer <paramref name="layer"/> (a = f(z) for dense) in the last forward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ReadOnlySpan<T> A(int layer) => _a[layer].AsSpan(0, _batch * _layers[layer].Outputs);
+    internal ReadOnlySpan<T> A(int layer) => _y[layer].AsSpan(0, _batch * _layers[layer].Outputs);
 
-    /// <summary>δ = ∂L/∂z of layer <paramref name="layer"/> in the last backward pass, (batch, Outputs).</summary>
+    /// <summary>δ = ∂L/∂z of dense layer <paramref name="layer"/> (∂L/∂y for other layers) in the last backward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ReadOnlySpan<T> Delta(int layer) => _delta[layer].AsSpan(0, _batch * _layers[layer].Outputs);
-
-    /// <summary>
-    /// Inverted dropout on the hidden layers during <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> (never in
-    /// <see cref="Predict"/>): each hidden output is kept with probability 1 − p and then scaled by 1 / (1 − p), so the
-    /// expected input of the next layer is unchanged. 0 turns it off. The mask comes from <see cref="DropoutRng"/>.
-    /// </summary>
-    internal double DropoutRate { get; private set; }
-
-    /// <summary>The generator of the dropout masks (its state goes into checkpoints).</summary>
-    internal Rng? DropoutRng { get; private set; }
-
-    /// <summary>Reuse the last mask instead of drawing a new one (gradient checks need a fixed mask).</summary>
-    internal bool FreezeDropoutMask { get; set; }
-
-    /// <summary>Turns dropout on with rate p in [0, 1) and masks drawn from <paramref name="seed"/>, or off with p = 0.</summary>
-    internal void SetDropout(double rate, long seed)
-    {
-        if (!(rate >= 0 && rate < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
-        }
-        DropoutRate = rate;
-        DropoutRng = rate > 0 ? new Rng(seed) : null;
-        FreezeDropoutMask = false;
-    }
-
-    /// <summary>
-    /// Per-class weights w_c of the cross-entropy loss during <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/>,
-    /// or null for none. With weights the batch loss is the weighted mean L = Σ_r w_r ℓ_r / Σ_r w_r, where
-    /// w_r = Σ_c t_rc w_c, and δ_r = w_r (a_r − t_r) / Σ_r w_r.
-    /// </summary>
-    /// <exception cref="ArgumentException">The loss is not cross-entropy, the count differs from the outputs, or a weight is not positive and finite.</exception>
-    internal IReadOnlyList<double>? ClassWeights
-    {
-        get => _classWeights?.Select(double.CreateChecked).ToArray();
-        set
-        {
-            if (value is null)
-            {
-                _classWeights = null;
-                return;
-            }
-            if (Loss != Backprop.Losses.Loss.CrossEntropy)
-            {
-                throw new ArgumentException("Class weights need the cross-entropy loss.", nameof(value));
-            }
-            if (value.Count != OutputSize)
-            {
-                throw new ArgumentException($"{value.Count} class weights for {OutputSize} classes.", nameof(value));
-            }
-            if (value.Any(w => !(w > 0) || !double.IsFinite(w)))
-            {
-                throw new ArgumentException("Class weights must be positive finite numbers.", nameof(value));
-            }
-            _classWeights = [.. value.Select(T.CreateChecked)];
-        }
-    }
 
     /// <summary>
     /// Runs the batch forward and returns its loss, the mean over rows: x is (batch, InputSize) and t is
@@ -280,7 +275,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             targets.CopyTo(_target);
         }
         _hasTargets = true;
-        return ComputeLoss();
+        return Loss.Value(OutputValues());
     }
 
     /// <summary>
@@ -300,16 +295,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Fills <see cref="Gradients"/> with the gradients of the last forward pass's mean loss:
-    /// δ_L = a − t (cross-entropy) or 2 (a − t) / (B n) ⊙ f'(z) (MSE), then for each layer from the top
+    /// δ_L = ∂L/∂z from the loss (<see cref="Loss.Delta{T}"/>: (a − t) / B for cross-entropy), then for each layer from the top
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
     public void Backward() => RunBackward(T.Zero, T.Zero);
 
     /// <summary>
-    /// <see cref="Backward()"/> followed by the gradient-descent step of <paramref name="sgd"/> without momentum,
-    /// θ ← θ + (−η) ∇θ, or with weight decay λ, θ ← θ + (−η) (∇θ + λ θ), with the same bits as
-    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each layer's weights are stepped
+    /// <see cref="Backward()"/> followed by <paramref name="update"/>'s element-wise step θ ← θ + (−η) ∇θ, or with weight decay λ,
+    /// θ ← θ + (−η) (∇θ + λ θ) (an <see cref="IFusedUpdate{T}"/>'s step), with the same bits as
+    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each dense layer's weights are stepped
     /// tile by tile as their gradient is produced, so the gradients are not read back from memory;
     /// <see cref="Gradients"/> is filled all the same.
     /// </summary>
@@ -320,25 +315,31 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// of exactly those rows, with firstLayerDone, then starts at the second layer. z and a of the first layer then
     /// hold the next batch's values.
     /// </remarks>
-    internal void BackwardAndStep(Sgd<T> sgd, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
+    internal void BackwardAndStep(IFusedUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
-        if (sgd.Momentum != 0)
+        if (!update.TryGetElementwiseStep(out double learningRate, out double weightDecay))
         {
-            throw new ArgumentException("Only the step without momentum is fused with the backward pass.", nameof(sgd));
+            throw new ArgumentException("Only an element-wise step (plain SGD, with or without weight decay) is fused with the backward pass.", nameof(update));
         }
-        T eta = T.CreateChecked(sgd.LearningRate);
-        T lambda = T.CreateChecked(sgd.WeightDecay);
+        BackwardAndStep(learningRate, weightDecay, nextInput, nextBatch);
+        update.CompleteFusedStep();
+    }
+
+    private void BackwardAndStep(double learningRate, double weightDecay, ReadOnlySpan<T> nextInput, int nextBatch)
+    {
+        T eta = T.CreateChecked(learningRate);
+        T lambda = T.CreateChecked(weightDecay);
         T step = -eta;
         Span<bool> stepped = stackalloc bool[_layers.Length];
         RunBackward(step, lambda, stepped, nextInput, nextBatch);
-        foreach (Dense<T> layer in _layers)
+        foreach (Layer<T> layer in _layers)
         {
-            if (stepped[layer.Index])
+            if (stepped[layer.Index] || layer.ParameterCount == 0)
             {
                 continue; // the backward pass stepped the weights and the biases
             }
-            Span<T> parameters = ParameterSlice(layer.WeightOffset, layer.ParameterCount);
-            ReadOnlySpan<T> gradients = GradientSlice(layer.WeightOffset, layer.ParameterCount);
+            Span<T> parameters = layer.Parameters;
+            ReadOnlySpan<T> gradients = layer.Gradients;
             if (lambda == T.Zero)
             {
                 ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
@@ -348,10 +349,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 ParallelElementwise.DecayedStep(parameters, gradients, eta, lambda);
             }
         }
-        ((IStatefulOptimizer<T>)sgd).Steps++;
     }
 
-    // step ≠ 0 asks layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)
+    // step ≠ 0 asks dense layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)
     // while producing ∇W; stepped records which did.
     private void RunBackward(T step, T decay, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
@@ -360,60 +360,53 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new InvalidOperationException("Backward needs a Forward with targets first.");
         }
         int last = _layers.Length - 1;
-        int n = OutputSize;
-        Span<T> deltaL = _delta[last].AsSpan(0, _batch * n);
-        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
-        {
-            SoftmaxCrossEntropy.WeightedDelta<T>(A(last), Target, _rowWeights.AsSpan(0, _batch), deltaL);
-        }
-        else if (Loss == Backprop.Losses.Loss.CrossEntropy)
-        {
-            SoftmaxCrossEntropy.Delta<T>(A(last), Target, deltaL, _batch);
-        }
-        else
-        {
-            MeanSquaredError.OutputGradient<T>(A(last), Target, deltaL);
-            ActivationFunctions.MultiplyByDerivative(_layers[last].Activation, A(last), deltaL);
-        }
+        Loss.Delta(OutputValues(), _delta[last].AsSpan(0, _batch * OutputSize));
+        // Whether _delta[l] already holds δ = ∂L/∂z (the loss's δ, or a fused f' below) rather than ∂L/∂y.
+        bool isDelta = true;
         for (int l = last; l >= 0; l--)
         {
-            Dense<T> layer = _layers[l];
+            Layer<T> layer = _layers[l];
             ReadOnlySpan<T> x = LayerInput(l);
-            Span<T> inputDelta = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
-            if (l == 0 && nextBatch > 0 && _layers.Length > 1 && !_droppedOut && nextBatch <= _capacity
-                && layer.StepThenForward(x, Delta(0), _batch, step, decay, nextInput, _z[0], _a[0], nextBatch))
+            Span<T> dy = _delta[l].AsSpan(0, _batch * layer.Outputs);
+            Span<T> dx = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
+            if (layer is not Dense<T> dense)
+            {
+                layer.Backward(x, A(l), dy, dx, _batch);
+                isDelta = false;
+                continue;
+            }
+            if (!isDelta)
+            {
+                ActivationFunctions.MultiplyByDerivative(dense.Activation, A(l), dy);
+            }
+            if (l == 0 && nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity
+                && dense.StepThenForward(x, dy, _batch, step, decay, nextInput, dense.ZBuffer, _y[0], nextBatch))
             {
                 stepped[0] = true;
                 _firstLayerReady = nextBatch;
                 continue;
             }
-            bool fusedPrevious = l > 0 && !_droppedOut;
-            // δ_prev = (δ W) ⊙ f'(a_prev), fused where the kernels allow; with dropout the mask comes first (below).
-            bool layerStepped = fusedPrevious
-                ? layer.Backward(x, Delta(l), inputDelta, _batch, _layers[l - 1].Activation, A(l - 1), step, decay)
-                : layer.Backward(x, Delta(l), inputDelta, _batch, step, decay);
+            // δ_prev = (δ W) ⊙ f'(a_prev) where the layer below is dense, fused where the kernels allow.
+            bool layerStepped;
+            if (l > 0 && _layers[l - 1] is Dense<T> below)
+            {
+                layerStepped = dense.Backward(x, dy, dx, _batch, below.Activation, A(l - 1), step, decay);
+                isDelta = true;
+            }
+            else
+            {
+                layerStepped = dense.Backward(x, dy, dx, _batch, step, decay);
+                isDelta = false;
+            }
             if (!stepped.IsEmpty)
             {
                 stepped[l] = layerStepped;
             }
-            if (l > 0 && _droppedOut)
-            {
-                // forward: x_l = a_(l−1) ⊙ m, so ∂L/∂a_(l−1) = (δ W) ⊙ m
-                System.Numerics.Tensors.TensorPrimitives.Multiply(inputDelta, _mask[l - 1].AsSpan(0, inputDelta.Length), inputDelta);
-                ActivationFunctions.MultiplyByDerivative(_layers[l - 1].Activation, A(l - 1), inputDelta);
-            }
         }
     }
 
-    /// <summary>What layer <paramref name="layer"/> read in the last pass: the input, or the previous layer's a (after dropout).</summary>
-    private ReadOnlySpan<T> LayerInput(int layer)
-    {
-        if (layer == 0)
-        {
-            return Input;
-        }
-        return _droppedOut ? _dropped[layer - 1].AsSpan(0, _batch * _layers[layer - 1].Outputs) : A(layer - 1);
-    }
+    /// <summary>What layer <paramref name="layer"/> read in the last pass: the input, or the previous layer's output.</summary>
+    private ReadOnlySpan<T> LayerInput(int layer) => layer == 0 ? Input : A(layer - 1);
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -431,20 +424,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"inputs hold {x.Length} values; {batch} rows of {InputSize} need {batch * InputSize}.", nameof(x));
         }
-        bool dropout = training && DropoutRate > 0 && _layers.Length > 1;
-        if (dropout && FreezeDropoutMask && batch != _batch)
-        {
-            throw new InvalidOperationException("A frozen dropout mask needs the same batch size as the pass that drew it.");
-        }
-        T[][] firstLayerBuffers = _z;
+        int grown = _grown;
         EnsureCapacity(batch);
-        bool skipFirst = firstLayerDone && training && ready == batch && ReferenceEquals(firstLayerBuffers, _z);
+        bool skipFirst = firstLayerDone && training && ready == batch && grown == _grown;
         if (skipFirst)
         {
             FirstLayersComputedAhead++;
         }
         _batch = batch;
-        _droppedOut = dropout;
         ReadOnlySpan<T> current = x[..(batch * InputSize)];
         if (keepInput)
         {
@@ -456,68 +443,47 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             current = Input;
         }
         // The loss reuses the softmax's exponentials: the last layer leaves each row's log Σ e^(z − max z) in _logSumExp.
-        bool keepLogSumExp = training && Loss == Backprop.Losses.Loss.CrossEntropy;
+        bool keepLogSumExp = training && _output.Activation == Activation.Softmax;
         for (int l = 0; l < _layers.Length; l++)
         {
-            Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
-            if (l > 0 || !skipFirst)
+            Layer<T> layer = _layers[l];
+            if (!training && layer.IsIdentityInEvaluation)
             {
-                _layers[l].Forward(current, _z[l], _a[l], batch, logSumExp, keepZ: training);
+                continue;
+            }
+            if (layer is Dense<T> dense)
+            {
+                Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
+                if (l > 0 || !skipFirst)
+                {
+                    dense.Forward(current, dense.ZBuffer, _y[l], batch, logSumExp, keepZ: training);
+                }
+            }
+            else
+            {
+                layer.Forward(current, _y[l], batch, training);
             }
             current = A(l);
             if (l == 0 && background is not null)
             {
                 WorkerPool.RunInBackground(background, backgroundBlocks);
             }
-            if (dropout && l < _layers.Length - 1)
-            {
-                Span<T> mask = _mask[l].AsSpan(0, current.Length);
-                if (!FreezeDropoutMask)
-                {
-                    DrawMask(mask);
-                }
-                Span<T> dropped = _dropped[l].AsSpan(0, current.Length);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(current, mask, dropped);
-                current = dropped;
-            }
         }
     }
 
-    // m_i = 1 / (1 − p) with probability 1 − p, else 0
-    private void DrawMask(Span<T> mask)
-    {
-        Rng rng = DropoutRng!;
-        double p = DropoutRate;
-        T keep = T.One / (T.One - T.CreateChecked(p));
-        for (int i = 0; i < mask.Length; i++)
-        {
-            mask[i] = rng.NextDouble() < p ? T.Zero : keep;
-        }
-    }
-
-    private T ComputeLoss()
+    // The output layer's z and a, the targets, and the softmax pass's log Σ e^z, as the loss reads them.
+    private OutputBatch<T> OutputValues()
     {
         int last = _layers.Length - 1;
-        if (Loss == Backprop.Losses.Loss.CrossEntropy && _classWeights is not null)
-        {
-            Span<T> w = _rowWeights.AsSpan(0, _batch);
-            ReadOnlySpan<T> t = Target;
-            for (int r = 0; r < _batch; r++)
-            {
-                w[r] = System.Numerics.Tensors.TensorPrimitives.Dot(t.Slice(r * OutputSize, OutputSize), _classWeights);
-            }
-            return SoftmaxCrossEntropy.WeightedLoss<T>(Z(last), Target, w, OutputSize, _logSumExp.AsSpan(0, _batch));
-        }
-        return Loss == Backprop.Losses.Loss.CrossEntropy
-            ? SoftmaxCrossEntropy.Loss<T>(Z(last), Target, OutputSize, _logSumExp.AsSpan(0, _batch))
-            : MeanSquaredError.Loss<T>(A(last), Target);
+        ReadOnlySpan<T> logSumExp = _output.Activation == Activation.Softmax ? _logSumExp.AsSpan(0, _batch) : default;
+        return new OutputBatch<T>(Z(last), A(last), Target, _batch, OutputSize, _output.Activation, logSumExp);
     }
 
     // The check is inlined into every pass; growing is not.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureCapacity(int batch)
     {
-        if (batch <= _capacity && (DropoutRate == 0 || _mask.Length == 0 || _mask[0].Length >= batch * _layers[0].Outputs))
+        if (batch <= _capacity)
         {
             return;
         }
@@ -527,24 +493,18 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void Grow(int batch)
     {
         batch = Math.Max(batch, _capacity);
-        _z = new T[_layers.Length][];
-        _a = new T[_layers.Length][];
+        _y = new T[_layers.Length][];
         _delta = new T[_layers.Length][];
-        _mask = new T[_layers.Length][];
-        _dropped = new T[_layers.Length][];
-        bool dropout = DropoutRate > 0;
         for (int l = 0; l < _layers.Length; l++)
         {
-            _z[l] = new T[batch * _layers[l].Outputs];
-            _a[l] = new T[batch * _layers[l].Outputs];
+            _y[l] = new T[batch * _layers[l].Outputs];
             _delta[l] = new T[batch * _layers[l].Outputs];
-            _mask[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
-            _dropped[l] = dropout ? new T[batch * _layers[l].Outputs] : [];
+            _layers[l].Reserve(batch);
         }
         _input = new T[batch * InputSize];
         _target = new T[batch * OutputSize];
-        _rowWeights = new T[batch];
         _logSumExp = new T[batch];
         _capacity = batch;
+        _grown++;
     }
 }

@@ -75,17 +75,7 @@ internal static class NetworkShape
                 throw new ArgumentException($"Softmax is only supported on the output layer (found on hidden layer {l + 1}).", nameof(activations));
             }
         }
-        if (loss == Loss.CrossEntropy && activations[^1] != Activation.Softmax)
-        {
-            throw new ArgumentException("Cross-entropy needs a softmax output layer.", nameof(activations));
-        }
-        if (loss == Loss.MeanSquaredError && activations[^1] == Activation.Softmax)
-        {
-            throw new ArgumentException("A softmax output is only supported with cross-entropy; use another output activation with mean squared error.", nameof(activations));
-        }
-        if (loss == Loss.CrossEntropy && sizes[^1] < 2)
-        {
-            throw new ArgumentException("Cross-entropy needs at least two outputs (classes).", nameof(sizes));
-        }
+        ArgumentNullException.ThrowIfNull(loss);
+        loss.Validate(sizes[^1], activations[^1]);
     }
 }

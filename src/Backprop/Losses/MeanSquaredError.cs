@@ -3,14 +3,26 @@ using System.Numerics;
 namespace Backprop.Losses;
 
 /// <summary>
-/// Mean squared error over outputs and batch: L = (1 / (B n)) Σ (a − t)². Its gradient with respect to the
-/// outputs is ∂L/∂a = 2 (a − t) / (B n); the output layer multiplies that by f'(z) to get δ.
+/// Mean squared error over outputs and batch, after any element-wise output activation: for a and t of shape (B, n),
+/// L = (1 / (B n)) Σ (a − t)², ∂L/∂a = 2 (a − t) / (B n), and δ = ∂L/∂z = ∂L/∂a ⊙ f'(z).
 /// </summary>
-internal static class MeanSquaredError
+public sealed class MeanSquaredError : Loss
 {
-    // a is (batch, n), t is (batch, n)
-    public static T Loss<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+    private MeanSquaredError()
     {
+    }
+
+    // The loss has no settings: one instance, Loss.MeanSquaredError.
+    internal static MeanSquaredError Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override string Name => "mse";
+
+    /// <inheritdoc/>
+    public override T Value<T>(in OutputBatch<T> output)
+    {
+        ReadOnlySpan<T> a = output.A;
+        ReadOnlySpan<T> t = output.Targets;
         T total = T.Zero;
         for (int i = 0; i < a.Length; i++)
         {
@@ -20,13 +32,16 @@ internal static class MeanSquaredError
         return total / T.CreateChecked(a.Length);
     }
 
-    /// <summary>∂L/∂a = 2 (a − t) / (B n).</summary>
-    public static void OutputGradient<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <inheritdoc/>
+    public override void Delta<T>(in OutputBatch<T> output, Span<T> delta)
     {
+        ReadOnlySpan<T> a = output.A;
+        ReadOnlySpan<T> t = output.Targets;
         T scale = T.CreateChecked(2) / T.CreateChecked(a.Length);
         for (int i = 0; i < a.Length; i++)
         {
-            gradient[i] = (a[i] - t[i]) * scale;
+            delta[i] = (a[i] - t[i]) * scale;
         }
+        output.MultiplyByActivationDerivative(delta);
     }
 }

@@ -1,20 +1,132 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Losses;
 
 /// <summary>
-/// Softmax and cross-entropy fused. For a batch of B rows of n logits z and targets t (rows summing to 1):
-/// L = (1/B) Σ_rows −Σ_i t_i (z_i − logsumexp z), and δ = ∂L/∂z = (a − t) / B.
+/// Softmax and cross-entropy fused. For a batch of B rows of n logits z and targets t (rows summing to 1), a = softmax(z):
+/// L = (1/B) Σ_rows −Σ_i t_i (z_i − log Σ_j e^(z_j)) = (1/B) Σ_rows −Σ_i t_i ln a_i, and δ = ∂L/∂z = (a − t) / B.
+/// With class weights w_c the batch loss is the weighted mean L = Σ_r w_r ℓ_r / Σ_r w_r, where w_r = Σ_c t_rc w_c,
+/// and δ_r = w_r (a_r − t_r) / Σ_r w_r. z, a, t and δ are (B, n).
 /// Each row's term is computed as Σ_i t_i ((max z − z_i) + log Σ_j e^(z_j − max z)), the logarithm as log1p of the
 /// terms other than the largest (<see cref="Softmax.LogShiftedSum{T}"/>): every part is non-negative and none is
 /// rounded to the size of max z, so a small loss (a confident, correct prediction) keeps its relative accuracy.
 /// </summary>
-internal static class SoftmaxCrossEntropy
+public sealed class SoftmaxCrossEntropy : Loss
 {
+    private readonly double[]? _weights;
+    private readonly float[]? _floatWeights;
+
+    /// <summary>Cross-entropy with every class weighing 1 (<see cref="Loss.CrossEntropy"/>).</summary>
+    public SoftmaxCrossEntropy()
+    {
+    }
+
+    /// <summary>Cross-entropy with per-class weights w_c (one per output), or all 1 when <paramref name="classWeights"/> is null.</summary>
+    /// <exception cref="ArgumentException">A weight is not a positive finite number.</exception>
+    public SoftmaxCrossEntropy(IReadOnlyList<double>? classWeights)
+    {
+        if (classWeights is null)
+        {
+            return;
+        }
+        if (classWeights.Any(w => !(w > 0) || !double.IsFinite(w)))
+        {
+            throw new ArgumentException("Class weights must be positive finite numbers.", nameof(classWeights));
+        }
+        _weights = [.. classWeights];
+        _floatWeights = [.. classWeights.Select(w => (float)w)];
+    }
+
+    /// <summary>
+    /// Cross-entropy with "balanced" class weights w_c = n / (k · n_c), as scikit-learn computes them: rare classes
+    /// weigh more, and the weights average to 1 over the rows of <paramref name="data"/>. A class with no rows gets 1.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data set has no class labels.</exception>
+    public static SoftmaxCrossEntropy Balanced<T>(Dataset<T> data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.IsClassification)
+        {
+            throw new ArgumentException("Class weights need a data set with class labels.", nameof(data));
+        }
+        var counts = new int[data.OutputCount];
+        foreach (int label in data.Labels)
+        {
+            counts[label]++;
+        }
+        var weights = new double[counts.Length];
+        for (int c = 0; c < counts.Length; c++)
+        {
+            weights[c] = counts[c] == 0 ? 1.0 : (double)data.Count / (counts.Length * counts[c]);
+        }
+        return new SoftmaxCrossEntropy(weights);
+    }
+
+    /// <summary>The per-class weights w_c, or null when every class weighs 1.</summary>
+    public IReadOnlyList<double>? ClassWeights => _weights;
+
+    /// <inheritdoc/>
+    public override string Name => "cross-entropy";
+
+    /// <summary>Softmax: the two are fused so that δ = (a − t) / B.</summary>
+    public override Activation? FusedActivation => Activation.Softmax;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The output layer is not softmax, has fewer than two units, or the class
+    /// weights are not one per output.</exception>
+    public override void Validate(int outputs, Activation activation)
+    {
+        if (activation != Activation.Softmax)
+        {
+            throw new ArgumentException("Cross-entropy needs a softmax output layer.", nameof(activation));
+        }
+        if (outputs < 2)
+        {
+            throw new ArgumentException("Cross-entropy needs at least two outputs (classes).", nameof(outputs));
+        }
+        if (_weights is not null && _weights.Length != outputs)
+        {
+            throw new ArgumentException($"{_weights.Length} class weights for {outputs} classes.", nameof(outputs));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override T Value<T>(in OutputBatch<T> output)
+    {
+        if (_weights is not null)
+        {
+            return WeightedLoss(output.Z, output.Targets, Weights<T>(), output.Width, output.LogSumExp);
+        }
+        return output.LogSumExp.IsEmpty
+            ? MeanLoss(output.Z, output.Targets, output.Width)
+            : MeanLoss(output.Z, output.Targets, output.Width, output.LogSumExp);
+    }
+
+    /// <inheritdoc/>
+    public override void Delta<T>(in OutputBatch<T> output, Span<T> delta)
+    {
+        if (_weights is not null)
+        {
+            WeightedDelta(output.A, output.Targets, Weights<T>(), delta[..output.A.Length]);
+            return;
+        }
+        MeanDelta(output.A, output.Targets, delta[..output.A.Length], output.Rows);
+    }
+
+    // The weights in T, converted once: float and double are the only T a network has.
+    private ReadOnlySpan<T> Weights<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? MemoryMarshal.Cast<float, T>(_floatWeights) : MemoryMarshal.Cast<double, T>(_weights);
+
+    // w_r = Σ_c t_rc w_c
+    private static T RowWeight<T>(ReadOnlySpan<T> t, ReadOnlySpan<T> classWeights, int row) where T : unmanaged, IFloatingPointIeee754<T>
+        => TensorPrimitives.Dot(t.Slice(row * classWeights.Length, classWeights.Length), classWeights);
+
     /// <summary>The mean loss of the batch, from logits; finite for any finite logits.</summary>
     // z is (batch, n), t is (batch, n)
-    public static T Loss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T MeanLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = z.Length / width;
         T total = T.Zero;
@@ -27,11 +139,11 @@ internal static class SoftmaxCrossEntropy
     }
 
     /// <summary>
-    /// <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^(z − max z) already known
+    /// <see cref="MeanLoss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int)"/> with each row's log Σ e^(z − max z) already known
     /// (from the softmax pass, <see cref="Softmax.ForwardRows{T}"/>): one fewer pass of exponentials.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Loss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width, ReadOnlySpan<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T MeanLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, int width, ReadOnlySpan<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = z.Length / width;
         T total = T.Zero;
@@ -84,7 +196,7 @@ internal static class SoftmaxCrossEntropy
     }
 
     /// <summary>δ = (a − t) / B, where a holds the softmax outputs.</summary>
-    public static void Delta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> delta, int batch) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void MeanDelta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> delta, int batch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (batch == 1)
         {
@@ -106,33 +218,36 @@ internal static class SoftmaxCrossEntropy
     /// The weighted mean loss Σ_r w_r ℓ_r / Σ_r w_r, with per-row weights w (batch). When <paramref name="logSumExp"/>
     /// is not empty it holds each row's log Σ e^z (from the softmax pass).
     /// </summary>
-    public static T WeightedLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, int width, ReadOnlySpan<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
+    private static T WeightedLoss<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> t, ReadOnlySpan<T> classWeights, int width, ReadOnlySpan<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T total = T.Zero;
         T weightSum = T.Zero;
-        for (int r = 0; r < rowWeights.Length; r++)
+        int batch = z.Length / width;
+        for (int r = 0; r < batch; r++)
         {
             T sample = logSumExp.IsEmpty
                 ? SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width))
                 : SampleLoss(z.Slice(r * width, width), t.Slice(r * width, width), logSumExp[r]);
-            total += rowWeights[r] * sample;
-            weightSum += rowWeights[r];
+            T w = RowWeight(t, classWeights, r);
+            total += w * sample;
+            weightSum += w;
         }
         return total / weightSum;
     }
 
-    /// <summary>δ_r = w_r (a_r − t_r) / Σ_r w_r: the gradient of <see cref="WeightedLoss"/> with respect to z.</summary>
-    public static void WeightedDelta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, ReadOnlySpan<T> rowWeights, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>δ_r = w_r (a_r − t_r) / Σ_r w_r: the gradient of <see cref="WeightedLoss{T}"/> with respect to z.</summary>
+    private static void WeightedDelta<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, ReadOnlySpan<T> classWeights, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = delta.Length / rowWeights.Length;
+        int width = classWeights.Length;
+        int batch = delta.Length / width;
         T weightSum = T.Zero;
-        for (int r = 0; r < rowWeights.Length; r++)
+        for (int r = 0; r < batch; r++)
         {
-            weightSum += rowWeights[r];
+            weightSum += RowWeight(t, classWeights, r);
         }
-        for (int r = 0; r < rowWeights.Length; r++)
+        for (int r = 0; r < batch; r++)
         {
-            T scale = rowWeights[r] / weightSum;
+            T scale = RowWeight(t, classWeights, r) / weightSum;
             for (int i = r * width; i < (r + 1) * width; i++)
             {
                 delta[i] = (a[i] - t[i]) * scale;

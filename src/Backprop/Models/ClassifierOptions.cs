@@ -14,13 +14,13 @@ public sealed record ClassifierOptions
     /// <summary>One activation for every hidden layer, or one per hidden layer. Default [ReLU].</summary>
     public IReadOnlyList<Activation> Activations { get; init; } = [Activation.Relu];
 
-    /// <summary>The optimizer. Default Adam.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>The optimizer's name, one of <see cref="OptimizerNames.All"/> (sgd, momentum, nesterov, adam, adamw, …). Default adam.</summary>
+    public string Optimizer { get; init; } = "adam";
 
-    /// <summary>Initial learning rate η₀; null: 0.001 for Adam and AdamW, 0.01 for the SGD family.</summary>
+    /// <summary>Initial learning rate η₀; null: the optimizer's default (<see cref="OptimizerNames.DefaultLearningRate"/>: 0.001 for Adam and AdamW, 0.01 for the SGD family).</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>Momentum μ for <see cref="OptimizerKind.Momentum"/> and <see cref="OptimizerKind.Nesterov"/>. Default 0.9.</summary>
+    /// <summary>Momentum μ for the optimizers that use one (momentum, nesterov; <see cref="OptimizerNames.UsesMomentum"/>). Default 0.9.</summary>
     public double Momentum { get; init; } = 0.9;
 
     /// <summary>
@@ -44,8 +44,8 @@ public sealed record ClassifierOptions
     /// <summary>Dropout rate on the hidden layers during training. Default 0.</summary>
     public double Dropout { get; init; }
 
-    /// <summary>Class weighting of the loss. Default none.</summary>
-    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+    /// <summary>How the classes weigh in the cross-entropy loss (<see cref="SoftmaxCrossEntropy.ClassWeights"/>). Default none.</summary>
+    public ClassWeighting ClassWeighting { get; init; } = ClassWeighting.None;
 
     /// <summary>Early stopping patience in epochs (needs validation data); null: off.</summary>
     public int? Patience { get; init; }
@@ -57,5 +57,5 @@ public sealed record ClassifierOptions
     public long Seed { get; init; }
 
     /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the optimizer's default.</summary>
-    public double EffectiveLearningRate => LearningRate ?? (Optimizer is OptimizerKind.Adam or OptimizerKind.AdamW ? 0.001 : 0.01);
+    public double EffectiveLearningRate => LearningRate ?? OptimizerNames.DefaultLearningRate(Optimizer);
 }

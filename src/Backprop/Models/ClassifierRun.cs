@@ -44,18 +44,11 @@ internal sealed class ClassifierRun
             throw new ArgumentException($"{options.Activations.Count} activations for {hidden} hidden layers; give one, or one per hidden layer.", nameof(options));
         }
         activations[^1] = Activation.Softmax;
-        Network = new Network<float>(Sizes, activations, Loss.CrossEntropy);
+        Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
+        Network = options.Dropout == 0 ? new Network<float>(Sizes, activations, loss) : WithDropout(Sizes, activations, loss, options.Dropout);
         Initializer.Randomize(Network, options.Seed);
         double rate = options.EffectiveLearningRate;
-        Optimizer = options.Optimizer switch
-        {
-            OptimizerKind.Sgd => new Sgd<float>(rate, 0, false, options.WeightDecay),
-            OptimizerKind.Momentum => new Sgd<float>(rate, options.Momentum, false, options.WeightDecay),
-            OptimizerKind.Nesterov => new Sgd<float>(rate, options.Momentum, true, options.WeightDecay),
-            OptimizerKind.Adam => new Adam<float>(rate, weightDecay: options.WeightDecay),
-            OptimizerKind.AdamW => new Adam<float>(rate, weightDecay: options.WeightDecay, decoupledWeightDecay: true),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, null),
-        };
+        Optimizer = OptimizerNames.Create(options.Optimizer, new OptimizerSettings(rate, options.Momentum, options.WeightDecay));
         TrainingOptions = new TrainingOptions
         {
             MaxEpochs = options.Epochs,
@@ -64,10 +57,24 @@ internal sealed class ClassifierRun
             Seed = options.Seed,
             Schedule = options.Schedule,
             Patience = options.Patience,
-            Dropout = options.Dropout,
-            ClassWeights = options.ClassWeights == ClassWeighting.Balanced ? ClassWeights.Balanced(train) : null,
         };
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
+    }
+
+    // Dense layers with dropout after every hidden one: Dense, Dropout, ..., Dense (output).
+    private static Network<float> WithDropout(int[] sizes, Activation[] activations, Loss loss, double rate)
+    {
+        NetworkShape.Validate(sizes, activations, loss);
+        var layers = new List<Layer<float>>();
+        for (int l = 0; l < activations.Length; l++)
+        {
+            layers.Add(new Dense<float>(sizes[l + 1], activations[l]));
+            if (l < activations.Length - 1)
+            {
+                layers.Add(new Dropout<float>(rate));
+            }
+        }
+        return new Network<float>(sizes[0], layers, loss);
     }
 
     public ClassifierOptions Options { get; }
@@ -89,20 +96,20 @@ internal sealed class ClassifierRun
         var d = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["layers"] = string.Join(",", Sizes),
-            ["activation"] = string.Join(",", Network.Layers.Take(Network.Layers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
-            ["optimizer"] = Options.Optimizer.ToString().ToLowerInvariant(),
+            ["activation"] = string.Join(",", Network.DenseLayers.Take(Network.DenseLayers.Count - 1).Select(l => ActivationFunctions.Name(l.Activation))),
+            ["optimizer"] = Options.Optimizer.Trim().ToLowerInvariant(),
             ["learning_rate"] = F(Options.EffectiveLearningRate),
             ["weight_decay"] = F(Options.WeightDecay),
             ["schedule"] = Options.Schedule?.Describe() ?? "constant",
             ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
             ["dropout"] = F(Options.Dropout),
-            ["class_weights"] = Options.ClassWeights == ClassWeighting.Balanced ? "balanced" : "none",
+            ["class_weights"] = Options.ClassWeighting == ClassWeighting.Balanced ? "balanced" : "none",
             ["patience"] = Options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "none",
             ["scaling"] = JsonModelFormat.ScalingName(Options.Scaling),
             ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
         };
-        if (Options.Optimizer is OptimizerKind.Momentum or OptimizerKind.Nesterov)
+        if (OptimizerNames.UsesMomentum(Options.Optimizer))
         {
             d["momentum"] = F(Options.Momentum);
         }

@@ -23,9 +23,13 @@ public sealed class Model
         ArgumentNullException.ThrowIfNull(labelName);
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentNullException.ThrowIfNull(scaler);
-        if (network.Loss != Loss.CrossEntropy)
+        if (network.Loss is not SoftmaxCrossEntropy)
         {
             throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
+        }
+        if (network.Layers.Any(l => l is not (Dense<float> or Dropout<float>)))
+        {
+            throw new ArgumentException("A model stores dense layers (and dropout, which prediction skips) only.", nameof(network));
         }
         if (featureNames.Count != network.InputSize)
         {

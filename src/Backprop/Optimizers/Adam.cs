@@ -9,11 +9,11 @@ namespace Backprop.Optimizers;
 /// θ ← θ − η λ θ, instead of being added to g. The moments are allocated once, on the first step.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adam<T> : IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _m = [];
     private T[] _v = [];
-    private T[][] _state = [];
+    private KeyValuePair<string, T[]>[] _state = [];
     private long _steps;
 
     /// <summary>Creates Adam (or AdamW with <paramref name="decoupledWeightDecay"/>).</summary>
@@ -73,9 +73,11 @@ public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unm
     /// <summary>True for AdamW: θ ← θ − η λ θ, separately from the adaptive step.</summary>
     public bool DecoupledWeightDecay { get; }
 
-    string IStatefulOptimizer<T>.Kind => DecoupledWeightDecay ? "adamw" : "adam";
+    /// <summary>"adam" or "adamw".</summary>
+    public string Kind => DecoupledWeightDecay ? "adamw" : "adam";
 
-    long IStatefulOptimizer<T>.Steps
+    /// <inheritdoc/>
+    public long Steps
     {
         get => _steps;
         set => _steps = value;
@@ -118,7 +120,8 @@ public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unm
         }
     }
 
-    IReadOnlyList<T[]> IStatefulOptimizer<T>.StateBuffers(int parameterCount)
+    /// <summary>The first and second moment estimates, "m" and "v".</summary>
+    public IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers(int parameterCount)
     {
         EnsureState(parameterCount);
         return _state;
@@ -130,7 +133,7 @@ public sealed class Adam<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unm
         {
             _m = new T[parameterCount];
             _v = new T[parameterCount];
-            _state = [_m, _v];
+            _state = [new("m", _m), new("v", _v)];
         }
     }
 }

@@ -9,10 +9,10 @@ namespace Backprop.Optimizers;
 /// The velocity v is allocated once, on the first step; a step allocates nothing.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _velocity = [];
-    private T[][] _state = [];
+    private KeyValuePair<string, T[]>[] _state = [];
 
     /// <summary>Creates plain gradient descent with learning rate η.</summary>
     /// <exception cref="ArgumentOutOfRangeException">η is not a positive finite number.</exception>
@@ -60,9 +60,22 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
     /// <summary>The L2 weight decay λ added to the gradient as λ θ, for every parameter (biases included).</summary>
     public double WeightDecay { get; }
 
-    string IStatefulOptimizer<T>.Kind => Momentum == 0 ? "sgd" : Nesterov ? "nesterov" : "momentum";
+    /// <summary>"sgd", "momentum" or "nesterov".</summary>
+    public string Kind => Momentum == 0 ? "sgd" : Nesterov ? "nesterov" : "momentum";
 
-    long IStatefulOptimizer<T>.Steps { get; set; }
+    /// <inheritdoc/>
+    public long Steps { get; set; }
+
+    /// <summary>Without momentum the step is θ ← θ − η (∇θ + λ θ): it can be fused into the GEMM that produces ∇W.</summary>
+    public bool TryGetElementwiseStep(out double learningRate, out double weightDecay)
+    {
+        learningRate = LearningRate;
+        weightDecay = WeightDecay;
+        return Momentum == 0;
+    }
+
+    /// <inheritdoc/>
+    public void CompleteFusedStep() => Steps++;
 
     /// <inheritdoc/>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
@@ -73,7 +86,7 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
         }
         T eta = T.CreateChecked(LearningRate);
         T lambda = T.CreateChecked(WeightDecay);
-        ((IStatefulOptimizer<T>)this).Steps++;
+        Steps++;
         if (Momentum == 0)
         {
             if (WeightDecay == 0)
@@ -101,7 +114,8 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
         }
     }
 
-    IReadOnlyList<T[]> IStatefulOptimizer<T>.StateBuffers(int parameterCount)
+    /// <summary>With momentum, the velocity v ("velocity"); without, none.</summary>
+    public IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers(int parameterCount)
     {
         if (Momentum == 0)
         {
@@ -116,7 +130,7 @@ public sealed class Sgd<T> : IOptimizer<T>, IStatefulOptimizer<T> where T : unma
         if (_velocity.Length != parameterCount || _state.Length == 0)
         {
             _velocity = new T[parameterCount];
-            _state = [_velocity];
+            _state = [new("velocity", _velocity)];
         }
     }
 }

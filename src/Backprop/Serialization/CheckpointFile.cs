@@ -42,6 +42,16 @@ internal static class CheckpointFile
             }
             w.WriteEndArray();
             JsonValues.WriteDoubles(w, "parameters", c.Parameters);
+            if (c.LayerState.Length > 0)
+            {
+                // State of layers besides their parameters (batch norm's running statistics), by name.
+                w.WriteStartObject("layer_state");
+                for (int i = 0; i < c.LayerState.Length; i++)
+                {
+                    JsonValues.WriteDoubles(w, c.LayerStateNames[i], c.LayerState[i]);
+                }
+                w.WriteEndObject();
+            }
 
             w.WriteStartObject("optimizer");
             w.WriteString("kind", c.OptimizerKind);
@@ -50,6 +60,12 @@ internal static class CheckpointFile
             w.WritePropertyName("base_learning_rate");
             JsonValues.WriteDouble(w, c.BaseLearningRate);
             w.WriteNumber("steps", c.OptimizerSteps);
+            w.WriteStartArray("state_names");
+            foreach (string name in c.OptimizerStateNames)
+            {
+                w.WriteStringValue(name);
+            }
+            w.WriteEndArray();
             w.WriteStartArray("state");
             foreach (double[] buffer in c.OptimizerState)
             {
@@ -152,8 +168,16 @@ internal static class CheckpointFile
         int[] sizes = [.. sizesElement.EnumerateArray().Select((e, i) => JsonValues.Int(e, s, $"sizes[{i}]"))];
         string[] activations = JsonValues.Strings(JsonValues.Property(root, "activations", s, "the file"), s, "activations");
         long parameterCount = CheckArchitecture(sizes, activations, s);
-
-        double[] parameters = Parameters(JsonValues.Property(root, "parameters", s, "the file"), s, "parameters", parameterCount);
+        // Layers beyond the dense ones (batch normalisation) add parameters the sizes do not show, and such a network
+        // always has state of its own: then the dense layers' count is a lower bound, and the restoring network checks
+        // the exact count.
+        JsonElement parametersElement = JsonValues.Property(root, "parameters", s, "the file");
+        if (root.TryGetProperty("layer_state", out _) && parametersElement.ValueKind == JsonValueKind.Array
+            && parametersElement.GetArrayLength() > parameterCount)
+        {
+            parameterCount = parametersElement.GetArrayLength();
+        }
+        double[] parameters = Parameters(parametersElement, s, "parameters", parameterCount);
 
         JsonElement optimizer = JsonValues.Property(root, "optimizer", s, "the file");
         string kind = JsonValues.String(JsonValues.Property(optimizer, "kind", s, "\"optimizer\""), s, "optimizer.kind");
@@ -169,17 +193,32 @@ internal static class CheckpointFile
             throw new InvalidDataException($"{s}: optimizer.steps is {steps}; a step count is zero or more");
         }
         JsonElement state = JsonValues.Array(JsonValues.Property(optimizer, "state", s, "\"optimizer\""), s, "optimizer.state");
-        int buffers = StateBuffers(kind);
-        if (state.GetArrayLength() != buffers)
+        // Any optimizer's state is saved as named buffers, each as long as the parameter block; the built-in kinds are
+        // also held to their number of buffers.
+        string[] stateNames = StateNames(optimizer, s);
+        int buffers = state.GetArrayLength();
+        if (StateBuffers(kind) is int known and >= 0 && buffers != known)
         {
-            throw new InvalidDataException($"{s}: optimizer.state holds {state.GetArrayLength()} buffers; the {kind} optimizer keeps {buffers}");
+            throw new InvalidDataException($"{s}: optimizer.state holds {buffers} buffers; the {kind} optimizer keeps {known}");
+        }
+        if (stateNames.Length > 0 && stateNames.Length != buffers)
+        {
+            throw new InvalidDataException($"{s}: optimizer.state holds {buffers} buffers but optimizer.state_names names {stateNames.Length}");
         }
         var optimizerState = new double[buffers][];
         for (int i = 0; i < buffers; i++)
         {
-            // Adam keeps [m, v]: the second moment v is a running mean of squared gradients, so it is never negative.
-            bool secondMoment = kind is "adam" or "adamw" && i == 1;
-            optimizerState[i] = Parameters(state[i], s, $"optimizer.state[{i}]", parameterCount, secondMoment);
+            // Adam's second moment v and RMSprop's mean square are running means of squared gradients: never negative.
+            bool meanOfSquares = (kind is "adam" or "adamw" && i == 1) || kind == "rmsprop";
+            optimizerState[i] = Parameters(state[i], s, $"optimizer.state[{i}]", parameterCount, meanOfSquares);
+        }
+        JsonProperty[] layerState = !root.TryGetProperty("layer_state", out JsonElement layers) ? []
+            : layers.ValueKind == JsonValueKind.Object ? [.. layers.EnumerateObject()]
+            : throw new InvalidDataException($"{s}: layer_state is not an object of named arrays");
+        double[][] layerBuffers = [.. layerState.Select(p => JsonValues.Doubles(p.Value, s, $"layer_state.{p.Name}"))];
+        if (layerBuffers.SelectMany(v => v).Any(v => !double.IsFinite(v)))
+        {
+            throw new InvalidDataException($"{s}: layer_state holds a value that is not a finite number");
         }
 
         JsonElement schedule = JsonValues.Property(root, "schedule", s, "the file");
@@ -221,6 +260,9 @@ internal static class CheckpointFile
             BaseLearningRate = baseLearningRate,
             OptimizerSteps = steps,
             OptimizerState = optimizerState,
+            OptimizerStateNames = stateNames,
+            LayerStateNames = [.. layerState.Select(p => p.Name)],
+            LayerState = layerBuffers,
             Schedule = scheduleText,
             ScheduleState = scheduleState,
             ShuffleState = ParseUInt64(JsonValues.Property(rng, "shuffle", s, "\"rng\""), s, "rng.shuffle"),
@@ -296,12 +338,13 @@ internal static class CheckpointFile
         return values;
     }
 
-    /// <summary>Buffers of optimizer state per kind (<see cref="IStatefulOptimizer{T}.StateBuffers"/>); other optimizers keep none.</summary>
+    /// <summary>Buffers of optimizer state of the built-in kinds; −1 for an optimizer of another kind, whose file says.</summary>
     private static int StateBuffers(string kind) => kind switch
     {
         "adam" or "adamw" => 2,
-        "momentum" or "nesterov" => 1,
-        _ => 0,
+        "momentum" or "nesterov" or "rmsprop" => 1,
+        "sgd" => 0,
+        _ => -1,
     };
 
     private static double Rate(JsonElement element, string s, string field)
@@ -391,6 +434,20 @@ internal static class CheckpointFile
     }
 
     private static string Text(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    // The names of the optimizer's state buffers; files written before the buffers had names have none.
+    private static string[] StateNames(JsonElement optimizer, string source)
+    {
+        if (!optimizer.TryGetProperty("state_names", out JsonElement names))
+        {
+            return [];
+        }
+        if (names.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{source}: optimizer.state_names is not an array of names");
+        }
+        return [.. names.EnumerateArray().Select((n, i) => JsonValues.String(n, source, $"optimizer.state_names[{i}]"))];
+    }
 
     private static ulong ParseUInt64(JsonElement e, string source, string field)
     {

@@ -34,7 +34,7 @@ internal sealed class JsonModelFormat : IModelFormat
         w.WriteString("loss", "cross-entropy");
         w.WriteString("dtype", "float32");
         w.WriteStartArray("layers");
-        foreach (Dense<float> layer in model.Network.Layers)
+        foreach (Dense<float> layer in model.Network.DenseLayers)
         {
             w.WriteStartObject();
             w.WriteNumber("inputs", layer.Inputs);
@@ -56,9 +56,9 @@ internal sealed class JsonModelFormat : IModelFormat
         w.WriteEndObject();
 
         w.WriteStartObject("parameters");
-        for (int l = 0; l < model.Network.Layers.Count; l++)
+        for (int l = 0; l < model.Network.DenseLayers.Count; l++)
         {
-            Dense<float> layer = model.Network.Layers[l];
+            Dense<float> layer = model.Network.DenseLayers[l];
             JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs);
             JsonValues.WriteInlineRow(w, $"b{l + 1}", layer.Bias);
         }
@@ -142,9 +142,9 @@ internal sealed class JsonModelFormat : IModelFormat
         {
             throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
         }
-        for (int l = 0; l < network.Layers.Count; l++)
+        for (int l = 0; l < network.DenseLayers.Count; l++)
         {
-            Dense<float> layer = network.Layers[l];
+            Dense<float> layer = network.DenseLayers[l];
             string wName = $"W{l + 1}";
             string bName = $"b{l + 1}";
             Span<float> weights = layer.Weights;

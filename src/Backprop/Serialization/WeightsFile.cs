@@ -58,7 +58,7 @@ public static class WeightsFile
                 throw new InvalidDataException($"{source}: expected a JSON object with W1, b1, W2, b2, …");
             }
             var expected = new HashSet<string>(StringComparer.Ordinal);
-            for (int l = 0; l < network.Layers.Count; l++)
+            for (int l = 0; l < network.DenseLayers.Count; l++)
             {
                 expected.Add($"W{l + 1}");
                 expected.Add($"b{l + 1}");
@@ -71,9 +71,9 @@ public static class WeightsFile
                 }
             }
             T[] staged = network.Parameters.ToArray();
-            for (int l = 0; l < network.Layers.Count; l++)
+            for (int l = 0; l < network.DenseLayers.Count; l++)
             {
-                Dense<T> layer = network.Layers[l];
+                Dense<T> layer = network.DenseLayers[l];
                 string wName = $"W{l + 1}";
                 string bName = $"b{l + 1}";
                 if (!document.RootElement.TryGetProperty(wName, out JsonElement w))
@@ -96,9 +96,9 @@ public static class WeightsFile
     {
         ArgumentNullException.ThrowIfNull(network);
         var sb = new StringBuilder("{\n");
-        for (int l = 0; l < network.Layers.Count; l++)
+        for (int l = 0; l < network.DenseLayers.Count; l++)
         {
-            Dense<T> layer = network.Layers[l];
+            Dense<T> layer = network.DenseLayers[l];
             sb.Append(CultureInfo.InvariantCulture, $"  \"W{l + 1}\": [");
             for (int o = 0; o < layer.Outputs; o++)
             {
@@ -114,7 +114,7 @@ public static class WeightsFile
             {
                 sb.Append(o == 0 ? "" : ", ").Append(Number(layer.Bias[o]));
             }
-            sb.Append(l == network.Layers.Count - 1 ? "]\n" : "],\n");
+            sb.Append(l == network.DenseLayers.Count - 1 ? "]\n" : "],\n");
         }
         return sb.Append("}\n").ToString();
     }

@@ -4,17 +4,18 @@ using System.Numerics;
 namespace Backprop.Training;
 
 /// <summary>
-/// The epoch and batch loop: for each batch, forward (loss), backward (gradients of the mean loss), optimizer step.
-/// Around it: the learning-rate schedule, validation after every epoch, early stopping with the best parameters
-/// restored, dropout and class weights, cancellation after the current batch, and checkpoints.
+/// The epoch loop: each epoch's batches run on the training step chosen once per Fit (<see cref="ReferenceStep{T}"/>:
+/// forward, backward, optimizer step; or <see cref="FusedStep{T}"/>, the same bits faster). Around it: the
+/// learning-rate schedule, validation after every epoch, early stopping with the best parameters restored, the seed of
+/// the network's stochastic layers (dropout), cancellation after the current batch, and checkpoints.
 /// Buffers are allocated once per run; a step allocates nothing. Callbacks run on the calling thread; the kernels split
-/// their work into fixed blocks over the worker threads, and the next batch is gathered beside the current one, so a
-/// seed gives bit-identical parameters on every run and with any thread count.
+/// their work into fixed blocks over the worker threads, so a seed gives bit-identical parameters on every run and with
+/// any thread count.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // Dropout masks come from their own stream, so turning dropout on does not change the shuffles.
+    // Dropout masks come from the network's own stream, so adding dropout does not change the shuffles.
     private const long DropoutSeedSalt = 0x5DEECE66DL;
 
     private readonly List<EpochReport> _history = [];
@@ -28,8 +29,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool _resumed;
 
     /// <summary>Creates a trainer for <paramref name="network"/> updated by <paramref name="optimizer"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience, dropout).</exception>
-    /// <exception cref="ArgumentException">Class weights do not fit the network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (epochs, batch size, patience).</exception>
     public Trainer(Network<T> network, IOptimizer<T> optimizer, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -49,16 +49,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.Patience, "Patience must be at least 1 epoch.");
         }
-        if (!(Options.Dropout >= 0 && Options.Dropout < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), Options.Dropout, "Dropout must be in [0, 1).");
-        }
-        if (Options.ClassWeights is not null)
-        {
-            // Validates count, loss and values now rather than at the first batch.
-            network.ClassWeights = Options.ClassWeights;
-            network.ClassWeights = null;
-        }
         _baseRate = optimizer.LearningRate;
     }
 
@@ -75,11 +65,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Action<BatchReport>? BatchCompleted { get; set; }
 
     /// <summary>
-    /// As <see cref="BatchCompleted"/>, for a display that reads only the report and never touches the network:
-    /// unlike BatchCompleted it lets the trainer compute the next batch's first layer in the same parallel job as the
-    /// update (see <see cref="Network{T}.BackwardAndStep"/>), so it may run after that.
+    /// Whether <see cref="BatchCompleted"/> may use the network (run it, read its parameters). True by default. A display
+    /// that reads only the report sets false: the trainer may then compute the next batch's first layer in the same
+    /// parallel job as the update, before the callback runs.
     /// </summary>
-    internal Action<BatchReport>? BatchProgress { get; set; }
+    public bool BatchCompletedUsesNetwork { get; set; } = true;
+
+    /// <summary>Runs every batch on the reference step (<see cref="ReferenceStep{T}"/>): tests compare the fast step to it.</summary>
+    internal bool UseReferenceStep { get; set; }
 
     /// <summary>
     /// Trains on <paramref name="data"/> until the loss threshold, the epoch limit or cancellation, calling
@@ -124,10 +117,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             _bestParameters = null;
             _baseRate = Optimizer.LearningRate;
             Options.Schedule?.Reset();
-            Network.SetDropout(Options.Dropout, Options.Seed ^ DropoutSeedSalt);
+            Network.Reseed(Options.Seed ^ DropoutSeedSalt);
         }
         _resumed = false;
-        Network.ClassWeights = Options.ClassWeights;
 
         int batchSize = Options.BatchSize == 0 ? data.Count : Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
@@ -138,8 +130,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T[] t = validating ? new T[batchSize * data.OutputCount] : [];
         T[] output = validating ? new T[batchSize * data.OutputCount] : [];
         int[] validationRows = validating ? [.. Enumerable.Range(0, validation!.Count)] : [];
-        // Gathering the next batch beside the current one pays where there is a worker thread and more than one batch.
-        bool prefetch = batches > 1 && WorkerPool.ThreadCount > 1;
+        TrainingStep<T> step = TrainingStep<T>.Choose(this, batches);
         // One clock reading per epoch: an epoch starts where the previous one ended, unless a callback ran between
         // them (the callback's time is nobody's epoch). Epochs too short for that (see GroupedEpochSeconds) are timed
         // in groups: `untimed` reports at the end of the history still wait for their group's reading.
@@ -158,95 +149,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     Optimizer.LearningRate = Options.Schedule.RateAt(epoch, Options.MaxEpochs, _baseRate);
                 }
                 double rate = Optimizer.LearningRate;
-                for (int i = 0; i < order.Length; i++)
-                {
-                    order[i] = i;
-                }
-                if (Options.Shuffle && batches > 1)
-                {
-                    _rng.Shuffle(order.AsSpan());
-                }
-                double lossSum = 0;
-                bool complete = true;
-                bool gathered = false;
-                bool firstLayerDone = false;
-                for (int b = 0; b < batches; b++)
-                {
-                    int start = b * batchSize;
-                    int rows = Math.Min(batchSize, data.Count - start);
-                    if (gathered)
-                    {
-                        // The rows gathered ahead become the network's input only now, after the batch callback, so
-                        // that the callback may run the network on anything it likes.
-                        Network.SwapBuffers();
-                    }
-                    // Straight into the network's own input and target buffers: Forward then copies nothing.
-                    Span<T> bx = Network.InputBuffer(rows);
-                    Span<T> bt = Network.TargetBuffer(rows);
-                    if (!gathered)
-                    {
-                        data.Gather(order.AsSpan(start, rows), bx, bt);
-                    }
-                    // The next batch of the epoch is gathered by the worker threads into the network's spare buffers
-                    // while this thread computes the small layers; the rows are the same either way.
-                    IBlockJob? next = null;
-                    int nextBlocks = 0;
-                    int nextRows = 0;
-                    T[] nextX = [];
-                    if (prefetch && b + 1 < batches)
-                    {
-                        nextRows = Math.Min(batchSize, data.Count - start - batchSize);
-                        (nextX, T[] nt) = Network.NextBuffers(nextRows);
-                        next = data.PrepareGather(order, start + batchSize, nextRows, nextX, nt, out nextBlocks);
-                    }
-                    double loss = double.CreateChecked(Network.Forward(bx, bt, rows, next, nextBlocks, firstLayerDone));
-                    firstLayerDone = false;
-                    if (!double.IsFinite(loss))
-                    {
-                        throw new TrainingDivergedException(epoch, loss);
-                    }
-                    lossSum += loss * rows;
-                    if (b == batches - 1 && lossSum / data.Count < Options.LossThreshold)
-                    {
-                        stop = StopReason.LossBelowThreshold;
-                        break;
-                    }
-                    if (typeof(T) == typeof(float) && PackedGemm.IsSupported && Optimizer is Sgd<T> { Momentum: 0 } plain)
-                    {
-                        // The same bits as Backward then Step (with or without weight decay), with each weight tile
-                        // stepped while it is in cache (only the float kernels fuse the step; for double it would
-                        // only add calls). Without a BatchCompleted callback, which may use the network in between,
-                        // the first layer of the next batch (gathered meanwhile) is computed in the same job as the
-                        // first layer's step.
-                        bool ahead = next is not null && BatchCompleted is null;
-                        Network.BackwardAndStep(plain, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
-                        firstLayerDone = ahead;
-                    }
-                    else
-                    {
-                        Network.Backward();
-                        Optimizer.Step(Network.Parameters, Network.Gradients);
-                    }
-                    gathered = next is not null;
-                    if (gathered)
-                    {
-                        WorkerPool.WaitForBackground();
-                    }
-                    if (BatchCompleted is not null || BatchProgress is not null)
-                    {
-                        var batchReport = new BatchReport(epoch, b + 1, batches, start + rows, lossSum / (start + rows));
-                        BatchProgress?.Invoke(batchReport);
-                        BatchCompleted?.Invoke(batchReport);
-                    }
-                    if (cancellation.IsCancellationRequested)
-                    {
-                        stop = StopReason.Cancelled;
-                        complete = b == batches - 1;
-                        lossSum /= start + rows;
-                        break;
-                    }
-                }
-                double epochLoss = stop == StopReason.Cancelled ? lossSum : lossSum / data.Count;
+                Reorder(order, batches);
+                EpochPass pass = step.RunEpoch(data, order, batchSize, epoch, cancellation);
+                stop ??= pass.Stop;
+                bool complete = pass.Complete;
+                double epochLoss = pass.Loss;
                 double? validationLoss = null;
                 double? validationAccuracy = null;
                 if (validating && complete)
@@ -254,26 +161,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     (double vLoss, validationAccuracy) = Measure(validation!, validationRows, x, t, output, batchSize);
                     validationLoss = vLoss;
                 }
-                if (complete)
+                if (complete && EndEpoch(epoch, epochLoss, validationLoss) && stop is null)
                 {
-                    double monitored = validationLoss ?? epochLoss;
-                    Options.Schedule?.Observe(epoch, monitored);
-                    if (Options.Patience is int patience && validationLoss is double v)
-                    {
-                        if (v < _bestLoss)
-                        {
-                            _bestLoss = v;
-                            _bestEpoch = epoch;
-                            _wait = 0;
-                            _bestParameters ??= new T[Network.ParameterCount];
-                            Network.Parameters.CopyTo(_bestParameters);
-                        }
-                        else if (++_wait >= patience && stop is null)
-                        {
-                            stop = StopReason.EarlyStopped;
-                        }
-                    }
-                    _epochsDone = epoch;
+                    stop = StopReason.EarlyStopped;
                 }
                 var report = new EpochReport(epoch, epochLoss, 0)
                 {
@@ -299,10 +189,49 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             TimeUntimed(ref epochStart, ref untimed);
             WorkerPool.WaitForBackground();
-            Network.SetDropout(0, 0);
-            Network.ClassWeights = null;
         }
 
+        return Result(stop);
+    }
+
+    // The epoch's order of rows: 0 .. n − 1, shuffled when asked and there is more than one batch.
+    private void Reorder(int[] order, int batches)
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        if (Options.Shuffle && batches > 1)
+        {
+            _rng.Shuffle(order.AsSpan());
+        }
+    }
+
+    // After a complete epoch: the schedule sees the monitored loss, early stopping keeps the best parameters; returns
+    // whether patience has run out.
+    private bool EndEpoch(int epoch, double epochLoss, double? validationLoss)
+    {
+        Options.Schedule?.Observe(epoch, validationLoss ?? epochLoss);
+        _epochsDone = epoch;
+        if (Options.Patience is not int patience || validationLoss is not double v)
+        {
+            return false;
+        }
+        if (v < _bestLoss)
+        {
+            _bestLoss = v;
+            _bestEpoch = epoch;
+            _wait = 0;
+            _bestParameters ??= new T[Network.ParameterCount];
+            Network.Parameters.CopyTo(_bestParameters);
+            return false;
+        }
+        return ++_wait >= patience;
+    }
+
+    // The run's result; with early stopping the best epoch's parameters are put back first.
+    private TrainingResult Result(StopReason? stop)
+    {
         int? best = null;
         if (Options.Patience is not null && _bestParameters is not null)
         {
@@ -417,17 +346,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Epoch = _epochsDone,
             Settings = settings ?? new Dictionary<string, string>(),
             Sizes = Network.Sizes,
-            Activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))],
+            Activations = [.. Network.DenseLayers.Select(l => ActivationFunctions.Name(l.Activation))],
             Parameters = ToDoubles(Network.Parameters),
             OptimizerKind = optimizerState?.Kind ?? Optimizer.GetType().Name,
+            OptimizerStateNames = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => b.Key)],
             LearningRate = Optimizer.LearningRate,
             BaseLearningRate = _baseRate,
             OptimizerSteps = optimizerState?.Steps ?? 0,
-            OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b))],
+            OptimizerState = optimizerState is null ? [] : [.. optimizerState.StateBuffers(Network.ParameterCount).Select(b => ToDoubles(b.Value))],
+            LayerStateNames = [.. LayerState().Select(s => s.Key)],
+            LayerState = [.. LayerState().Select(s => ToDoubles(s.Value))],
             Schedule = Options.Schedule?.Describe(),
             ScheduleState = Options.Schedule?.SaveState() ?? [],
             ShuffleState = _rng.State,
-            DropoutState = Network.DropoutRng?.State ?? 0,
+            DropoutState = Network.IsStochastic ? Network.Random.State : 0,
             BestLoss = _bestLoss,
             BestEpoch = _bestEpoch,
             Wait = _wait,
@@ -456,7 +388,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void RestoreChecked(TrainingCheckpoint checkpoint)
     {
-        string[] activations = [.. Network.Layers.Select(l => ActivationFunctions.Name(l.Activation))];
+        string[] activations = [.. Network.DenseLayers.Select(l => ActivationFunctions.Name(l.Activation))];
         if (!checkpoint.Sizes.SequenceEqual(Network.Sizes) || !checkpoint.Activations.SequenceEqual(activations))
         {
             throw new InvalidDataException($"the checkpoint is for layers {string.Join(",", checkpoint.Sizes)} ({string.Join(",", checkpoint.Activations)}) but this network has {string.Join(",", Network.Sizes)} ({string.Join(",", activations)})");
@@ -481,27 +413,40 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         if (optimizerState is not null)
         {
-            IReadOnlyList<T[]> buffers = optimizerState.StateBuffers(Network.ParameterCount);
+            IReadOnlyList<KeyValuePair<string, T[]>> buffers = optimizerState.StateBuffers(Network.ParameterCount);
             if (buffers.Count != checkpoint.OptimizerState.Length || checkpoint.OptimizerState.Any(s => s.Length != Network.ParameterCount))
             {
                 throw new InvalidDataException($"the checkpoint's optimizer state does not fit a {kind} optimizer over {Network.ParameterCount} parameters");
             }
+            // Files from before the state had names carry none; otherwise the names must match, in order.
+            if (checkpoint.OptimizerStateNames.Count > 0 && !checkpoint.OptimizerStateNames.SequenceEqual(buffers.Select(b => b.Key)))
+            {
+                throw new InvalidDataException($"the checkpoint's optimizer state is {string.Join(", ", checkpoint.OptimizerStateNames)} but a {kind} optimizer keeps {string.Join(", ", buffers.Select(b => b.Key))}");
+            }
             for (int i = 0; i < buffers.Count; i++)
             {
-                FromDoubles(checkpoint.OptimizerState[i], buffers[i]);
+                FromDoubles(checkpoint.OptimizerState[i], buffers[i].Value);
             }
             optimizerState.Steps = checkpoint.OptimizerSteps;
         }
         Options.Schedule?.RestoreState(checkpoint.ScheduleState);
+        KeyValuePair<string, T[]>[] layerState = LayerState();
+        if (!checkpoint.LayerStateNames.SequenceEqual(layerState.Select(s => s.Key))
+            || checkpoint.LayerState.Length != layerState.Length
+            || checkpoint.LayerState.Where((s, i) => s.Length != layerState[i].Value.Length).Any())
+        {
+            throw new InvalidDataException($"the checkpoint's layer state ({string.Join(", ", checkpoint.LayerStateNames)}) does not fit this network's ({string.Join(", ", layerState.Select(s => s.Key))})");
+        }
+        for (int i = 0; i < layerState.Length; i++)
+        {
+            FromDoubles(checkpoint.LayerState[i], layerState[i].Value);
+        }
         FromDoubles(checkpoint.Parameters, Network.Parameters);
         Optimizer.LearningRate = checkpoint.LearningRate;
         _baseRate = checkpoint.BaseLearningRate;
         _rng = new Rng(0) { State = checkpoint.ShuffleState };
-        Network.SetDropout(Options.Dropout, 0);
-        if (Network.DropoutRng is not null)
-        {
-            Network.DropoutRng.State = checkpoint.DropoutState;
-        }
+        Network.Reseed(0);
+        Network.Random.State = checkpoint.DropoutState;
         _epochsDone = checkpoint.Epoch;
         _bestLoss = checkpoint.BestLoss;
         _bestEpoch = checkpoint.BestEpoch;
@@ -516,6 +461,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         _history.AddRange(checkpoint.History);
         _resumed = true;
     }
+
+    // Every layer's state buffers, named "layer{index}.{name}" (index from 1), in layer order.
+    private KeyValuePair<string, T[]>[] LayerState()
+        => [.. Network.Layers.SelectMany(l => l.StateBuffers.Select(s => new KeyValuePair<string, T[]>($"layer{l.Index + 1}.{s.Key}", s.Value)))];
 
     // T → double is exact for float and double, and back again.
     private static double[] ToDoubles(ReadOnlySpan<T> values)

@@ -34,6 +34,12 @@ public sealed class TrainingCheckpoint
 
     internal double[][] OptimizerState { get; init; } = [];
 
+    internal IReadOnlyList<string> OptimizerStateNames { get; init; } = [];
+
+    internal double[][] LayerState { get; init; } = [];
+
+    internal IReadOnlyList<string> LayerStateNames { get; init; } = [];
+
     internal string? Schedule { get; init; }
 
     internal double[] ScheduleState { get; init; } = [];

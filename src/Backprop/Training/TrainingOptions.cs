@@ -30,11 +30,4 @@ public sealed record TrainingOptions
     /// of the best epoch (also when training ends for another reason). Needs validation data. Null: off.
     /// </summary>
     public int? Patience { get; init; }
-
-    /// <summary>Inverted dropout rate p in [0, 1) on every hidden layer during training only. Default 0 (off).</summary>
-    public double Dropout { get; init; }
-
-    /// <summary>Per-class weights of the cross-entropy loss (weighted mean over the batch); null: all 1.
-    /// <see cref="Backprop.Training.ClassWeights.Balanced{T}"/> computes n / (k · count_c).</summary>
-    public IReadOnlyList<double>? ClassWeights { get; init; }
 }

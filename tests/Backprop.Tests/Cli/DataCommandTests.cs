@@ -129,7 +129,7 @@ public sealed class DataCommandTests : IDisposable
     [InlineData(2, "--layers 3,4,2 does not fit the data", "train", "--dataset", "xor", "--layers", "3,4,2")]
     [InlineData(2, "--hidden applies to training on data", "train", "--hidden", "4")]
     [InlineData(2, "--patience needs a validation split", "train", "--dataset", "xor", "--patience", "3")]
-    [InlineData(2, "--optimizer: unknown optimizer 'rmsprop'", "train", "--dataset", "xor", "--optimizer", "rmsprop")]
+    [InlineData(2, "--optimizer: unknown optimizer 'lbfgs'", "train", "--dataset", "xor", "--optimizer", "lbfgs")]
     [InlineData(2, "--schedule: unknown learning-rate schedule 'wavy'", "train", "--dataset", "xor", "--schedule", "wavy")]
     [InlineData(2, "--dropout must be in [0, 1)", "train", "--dataset", "xor", "--dropout", "1")]
     [InlineData(2, "--class-weights: unknown weighting", "train", "--dataset", "xor", "--class-weights", "heavy")]

@@ -25,7 +25,7 @@ public class ExplainGoldenTests
         }
         Assert.Equal(-Math.Log(e.Find("a3")!.Value[0, 0]), e.Find("loss")!.Value[0, 0], 15);
         // The recorder ran the optimizer: the network now holds the updated parameters.
-        Assert.Equal(0.75080347569683192, network.Layers[1].Weights[0], 12);
+        Assert.Equal(0.75080347569683192, network.DenseLayers[1].Weights[0], 12);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public partial class ExplainModelTests(TrainedIrisModel models) : IClassFixture<
         t[target] = 1;
         Network<double> Widened()
         {
-            var n = new Network<double>(model.Network.Sizes, [.. model.Network.Layers.Select(l => l.Activation)], model.Network.Loss);
+            var n = new Network<double>(model.Network.Sizes, [.. model.Network.DenseLayers.Select(l => l.Activation)], model.Network.Loss);
             for (int i = 0; i < n.ParameterCount; i++)
             {
                 n.Parameters[i] = model.Network.Parameters[i];
@@ -73,7 +73,7 @@ public partial class ExplainModelTests(TrainedIrisModel models) : IClassFixture<
         Model model = ModelFile.Load(models.Path);
         Network<double> widened = ModelNetwork.ToDouble(model.Network);
         Assert.Equal(model.Network.Sizes, widened.Sizes);
-        Assert.Equal(model.Network.Layers.Select(l => l.Activation), widened.Layers.Select(l => l.Activation));
+        Assert.Equal(model.Network.DenseLayers.Select(l => l.Activation), widened.DenseLayers.Select(l => l.Activation));
         for (int i = 0; i < widened.ParameterCount; i++)
         {
             Assert.Equal((double)model.Network.Parameters[i], widened.Parameters[i]);
@@ -92,15 +92,15 @@ public partial class ExplainModelTests(TrainedIrisModel models) : IClassFixture<
 
         var results = MarkdownResults(r.Out);
         AssertValues(results, @"\mathbf{a}^{(1)}", "=", reference.X);
-        int last = reference.Before.Layers.Count - 1;
+        int last = reference.Before.DenseLayers.Count - 1;
         AssertValues(results, $@"\mathbf{{z}}^{{({last + 2})}}", "=", [.. reference.Before.Z(last).ToArray()]);
         AssertValues(results, $@"\mathbf{{a}}^{{({last + 2})}}", "=", [.. reference.Before.A(last).ToArray()]);
         AssertValues(results, @"\mathbf{z}^{(2)}", "=", [.. reference.Before.Z(0).ToArray()]);
         AssertValues(results, "L", "=", [reference.Loss]);
-        for (int l = 0; l < reference.After.Layers.Count; l++)
+        for (int l = 0; l < reference.After.DenseLayers.Count; l++)
         {
-            AssertValues(results, $@"\mathbf{{W}}^{{({l + 1})}}", "←", [.. reference.After.Layers[l].Weights.ToArray()]);
-            AssertValues(results, $@"\mathbf{{b}}^{{({l + 1})}}", "←", [.. reference.After.Layers[l].Bias.ToArray()]);
+            AssertValues(results, $@"\mathbf{{W}}^{{({l + 1})}}", "←", [.. reference.After.DenseLayers[l].Weights.ToArray()]);
+            AssertValues(results, $@"\mathbf{{b}}^{{({l + 1})}}", "←", [.. reference.After.DenseLayers[l].Bias.ToArray()]);
         }
         Assert.Contains(" records for its training.", r.Out, StringComparison.Ordinal);
         Assert.Contains("optimizer=adam", r.Out, StringComparison.Ordinal);
@@ -116,8 +116,8 @@ public partial class ExplainModelTests(TrainedIrisModel models) : IClassFixture<
         var t = new double[] { 0, 0, 1 };
         Explanation e = StepRecorder.Record(ModelNetwork.ToDouble(model.Network), reference.X, t, 1, new Sgd<double>(0.05));
         Assert.Equal(reference.Before.A(1).ToArray(), e.Find("a3")!.Value.Values);
-        Assert.Equal(reference.After.Layers[0].Weights.ToArray(), e.Find("W1'")!.Value.Values);
-        Assert.Equal(reference.After.Layers[1].Bias.ToArray(), e.Find("b2'")!.Value.Values);
+        Assert.Equal(reference.After.DenseLayers[0].Weights.ToArray(), e.Find("W1'")!.Value.Values);
+        Assert.Equal(reference.After.DenseLayers[1].Bias.ToArray(), e.Find("b2'")!.Value.Values);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public partial class ExplainModelTests(TrainedIrisModel models) : IClassFixture<
         Assert.True(r.Exit == 0, r.Error);
         Reference reference = Step(model, Setosa, 2, 0.5);
         var results = MarkdownResults(r.Out);
-        AssertValues(results, @"\mathbf{W}^{(2)}", "←", [.. reference.After.Layers[1].Weights.ToArray()]);
+        AssertValues(results, @"\mathbf{W}^{(2)}", "←", [.. reference.After.DenseLayers[1].Weights.ToArray()]);
         Assert.Contains("was given with --lr", r.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("was trained with", r.Out, StringComparison.Ordinal);
 

@@ -29,7 +29,7 @@ public class ExplainOptionsTests
         Assert.Equal(2, z2.Columns); // one column per sample
         for (int i = 0; i < dW2.Count; i++)
         {
-            int at = network.Layers[1].WeightOffset + i;
+            int at = network.DenseLayers[1].WeightOffset + i;
             Assert.Equal((g1[at] + g2[at]) / 2, dW2.Values[i], 14);
         }
         var results = MarkdownResults(r.Out);

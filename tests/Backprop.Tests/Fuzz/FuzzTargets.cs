@@ -81,7 +81,7 @@ internal static class FuzzTargets
             SampleFiles.WriteCheckpoint(adam);
             string nesterov = Path.Combine(dir, "nesterov.json");
             (Dataset<float> train, _) = SampleFiles.CheckpointData();
-            var run = new ClassifierRun(new ClassifierOptions { HiddenLayers = [3], Optimizer = OptimizerKind.Nesterov, LearningRate = 0.05, Epochs = 2, Seed = 2 }, train, null);
+            var run = new ClassifierRun(new ClassifierOptions { HiddenLayers = [3], Optimizer = "nesterov", LearningRate = 0.05, Epochs = 2, Seed = 2 }, train, null);
             run.Trainer.Fit(train);
             run.Trainer.CreateCheckpoint(new Dictionary<string, string> { ["optimizer"] = "nesterov" }).Save(nesterov);
             return [One("adam.json", Untimed(adam)), One("nesterov.json", Untimed(nesterov))];

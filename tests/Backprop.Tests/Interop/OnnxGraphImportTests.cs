@@ -116,8 +116,8 @@ public sealed class OnnxGraphImportTests
     {
         byte[] file = Graph(2, [("W", [2, 3], W)], new Node("MatMul", ["x", "W"], "z"), new Node("Softmax", ["z"], "p", Ints: [("axis", -1)]));
         Model model = OnnxFile.Import(file);
-        Assert.Equal(new float[3], model.Network.Layers[0].Bias.ToArray());
-        Assert.Equal([1, 4, 2, 5, 3, 6], model.Network.Layers[0].Weights.ToArray());
+        Assert.Equal(new float[3], model.Network.DenseLayers[0].Bias.ToArray());
+        Assert.Equal([1, 4, 2, 5, 3, 6], model.Network.DenseLayers[0].Weights.ToArray());
     }
 
     [Theory]

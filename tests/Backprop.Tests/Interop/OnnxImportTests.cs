@@ -44,7 +44,7 @@ public sealed class OnnxImportTests : IDisposable
         Assert.Equal(784, model.FeatureNames.Count);
         Assert.Equal("pixel0", model.FeatureNames[0]);
         Assert.Equal(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], model.ClassNames);
-        Assert.Equal(Activation.Relu, model.Network.Layers[0].Activation);
+        Assert.Equal(Activation.Relu, model.Network.DenseLayers[0].Activation);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal("[\"class0\",\"class1\",\"class2\"]", (string?)metadata["classes"]);
         // The second layer's first weight, read as PyTorch would: little-endian F32 at its offset.
         long begin = (long)header["2.weight"]!["data_offsets"]![0]!;
-        Assert.Equal(model.Network.Layers[1].Weights[0], BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan((int)begin)));
+        Assert.Equal(model.Network.DenseLayers[1].Weights[0], BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan((int)begin)));
     }
 
     [Fact]

@@ -38,11 +38,11 @@ public class ArticleNetworkTests
     {
         Network<double> net = ForwardBackwardOnce();
         TensorAssert.Close("delta3", Golden.Delta3, net.Delta(1), Tolerance);
-        TensorAssert.Close("dW2", Golden.DW2, net.Layers[1].WeightGradients, Tolerance);
-        TensorAssert.Close("db2", Golden.Delta3, net.Layers[1].BiasGradients, Tolerance);
+        TensorAssert.Close("dW2", Golden.DW2, net.DenseLayers[1].WeightGradients, Tolerance);
+        TensorAssert.Close("db2", Golden.Delta3, net.DenseLayers[1].BiasGradients, Tolerance);
         TensorAssert.Close("delta2", Golden.Delta2, net.Delta(0), Tolerance);
-        TensorAssert.Close("dW1", Golden.DW1, net.Layers[0].WeightGradients, Tolerance);
-        TensorAssert.Close("db1", Golden.Delta2, net.Layers[0].BiasGradients, Tolerance);
+        TensorAssert.Close("dW1", Golden.DW1, net.DenseLayers[0].WeightGradients, Tolerance);
+        TensorAssert.Close("db1", Golden.Delta2, net.DenseLayers[0].BiasGradients, Tolerance);
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public class ArticleNetworkTests
     {
         Network<double> net = ForwardBackwardOnce();
         new Sgd<double>(0.1).Step(net.Parameters, net.Gradients);
-        TensorAssert.Close("W1", Golden.W1AfterOne, net.Layers[0].Weights, Tolerance);
-        TensorAssert.Close("b1", Golden.B1AfterOne, net.Layers[0].Bias, Tolerance);
-        TensorAssert.Close("W2", Golden.W2AfterOne, net.Layers[1].Weights, Tolerance);
-        TensorAssert.Close("b2", Golden.B2AfterOne, net.Layers[1].Bias, Tolerance);
+        TensorAssert.Close("W1", Golden.W1AfterOne, net.DenseLayers[0].Weights, Tolerance);
+        TensorAssert.Close("b1", Golden.B1AfterOne, net.DenseLayers[0].Bias, Tolerance);
+        TensorAssert.Close("W2", Golden.W2AfterOne, net.DenseLayers[1].Weights, Tolerance);
+        TensorAssert.Close("b2", Golden.B2AfterOne, net.DenseLayers[1].Bias, Tolerance);
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public class ArticleNetworkTests
         Assert.Equal(StopReason.LossBelowThreshold, result.Reason);
         Assert.Equal(Golden.StopEpoch, result.Epochs);
         TensorAssert.Close("final loss", Golden.ProgramFinalLoss, result.FinalLoss, 2e-12);
-        TensorAssert.Close("W1", Golden.W1Final, net.Layers[0].Weights, Tolerance);
-        TensorAssert.Close("b1", Golden.B1Final, net.Layers[0].Bias, Tolerance);
-        TensorAssert.Close("W2", Golden.W2Final, net.Layers[1].Weights, Tolerance);
-        TensorAssert.Close("b2", Golden.B2Final, net.Layers[1].Bias, Tolerance);
+        TensorAssert.Close("W1", Golden.W1Final, net.DenseLayers[0].Weights, Tolerance);
+        TensorAssert.Close("b1", Golden.B1Final, net.DenseLayers[0].Bias, Tolerance);
+        TensorAssert.Close("W2", Golden.W2Final, net.DenseLayers[1].Weights, Tolerance);
+        TensorAssert.Close("b2", Golden.B2Final, net.DenseLayers[1].Bias, Tolerance);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class ArticleNetworkTests
         var trainer = new Trainer<float>(net, new Sgd<float>(0.1), new TrainingOptions { LossThreshold = 0.01 });
         TrainingResult result = trainer.Fit(ArticleExample.CreateDataset<float>());
         Assert.InRange(result.Epochs, Golden.StopEpoch - 1, Golden.StopEpoch + 1);
-        double[] w2 = [.. net.Layers[1].Weights.ToArray().Select(v => (double)v)];
+        double[] w2 = [.. net.DenseLayers[1].Weights.ToArray().Select(v => (double)v)];
         TensorAssert.Close("W2 (float)", Golden.W2Final, w2, 1e-4);
     }
 }

@@ -35,7 +35,7 @@ public class ClassicExampleTests
         net.Forward([0.05, 0.10], [0.01, 0.99], 1);
         net.Backward();
         new Sgd<double>(0.5).Step(net.Parameters, net.Gradients);
-        TensorAssert.Close("w5..w8", [0.35891648, 0.408666186, 0.511301270, 0.561370121], net.Layers[1].Weights, 5e-9);
-        TensorAssert.Close("w1..w4", [0.149780716, 0.19956143, 0.24975114, 0.29950229], net.Layers[0].Weights, 5e-9);
+        TensorAssert.Close("w5..w8", [0.35891648, 0.408666186, 0.511301270, 0.561370121], net.DenseLayers[1].Weights, 5e-9);
+        TensorAssert.Close("w1..w4", [0.149780716, 0.19956143, 0.24975114, 0.29950229], net.DenseLayers[0].Weights, 5e-9);
     }
 }

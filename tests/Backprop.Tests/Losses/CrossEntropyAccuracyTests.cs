@@ -33,7 +33,7 @@ public class CrossEntropyAccuracyTests
     {
         var t = new double[logits.Length];
         t[target] = 1;
-        double loss = SoftmaxCrossEntropy.Loss<double>(logits, t, logits.Length);
+        double loss = SoftmaxCrossEntropy.MeanLoss<double>(logits, t, logits.Length);
         double truth = (double)DecimalLoss(logits, target);
         Assert.True(Math.Abs(loss - truth) <= 1e-15 * truth, $"loss {loss:R}, truth {truth:R}");
     }
@@ -52,7 +52,7 @@ public class CrossEntropyAccuracyTests
     public void Soft_targets_weight_each_class_term()
     {
         double[] z = [1000, 990.75, 988.5];
-        double loss = SoftmaxCrossEntropy.Loss<double>(z, [0.75, 0.25, 0], 3);
+        double loss = SoftmaxCrossEntropy.MeanLoss<double>(z, [0.75, 0.25, 0], 3);
         decimal truth = 0.75m * DecimalLoss(z, 0) + 0.25m * DecimalLoss(z, 1);
         Assert.Equal((double)truth, loss, 1e-13);
     }
@@ -63,7 +63,7 @@ public class CrossEntropyAccuracyTests
         var net = new Network<T>([1, n], [Activation.Softmax], Loss.CrossEntropy);
         for (int i = 0; i < n; i++)
         {
-            net.Layers[0].Bias[i] = T.CreateChecked(logits[i]); // W = 0, b = logits: z = b
+            net.DenseLayers[0].Bias[i] = T.CreateChecked(logits[i]); // W = 0, b = logits: z = b
         }
         var x = new T[batch];
         var t = new T[batch * n];

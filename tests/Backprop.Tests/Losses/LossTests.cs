@@ -7,9 +7,9 @@ public class LossTests
     {
         var net = new Network<double>([2, 3], [Activation.Softmax], Loss.CrossEntropy);
         // W = 0, b = logits: z = b whatever the input.
-        net.Layers[0].Bias[0] = 1e4;
-        net.Layers[0].Bias[1] = -1e4;
-        net.Layers[0].Bias[2] = 0;
+        net.DenseLayers[0].Bias[0] = 1e4;
+        net.DenseLayers[0].Bias[1] = -1e4;
+        net.DenseLayers[0].Bias[2] = 0;
         double loss = net.Forward([1.0, 1.0], [0.0, 1.0, 0.0], 1);
         Assert.Equal(2e4, loss, 9);
         net.Backward();
@@ -24,8 +24,8 @@ public class LossTests
     public void Float_softmax_cross_entropy_is_stable_for_logits_of_1e4()
     {
         var net = new Network<float>([1, 2], [Activation.Softmax], Loss.CrossEntropy);
-        net.Layers[0].Bias[0] = 1e4f;
-        net.Layers[0].Bias[1] = -1e4f;
+        net.DenseLayers[0].Bias[0] = 1e4f;
+        net.DenseLayers[0].Bias[1] = -1e4f;
         float loss = net.Forward([0f], [0f, 1f], 1);
         Assert.Equal(2e4f, loss);
         net.Backward();
@@ -58,10 +58,99 @@ public class LossTests
     public void Mean_squared_error_is_the_mean_over_outputs_and_batch()
     {
         var net = new Network<double>([1, 2], [Activation.Identity], Loss.MeanSquaredError);
-        net.Layers[0].Bias[0] = 1;
-        net.Layers[0].Bias[1] = 3;
+        net.DenseLayers[0].Bias[0] = 1;
+        net.DenseLayers[0].Bias[1] = 3;
         // Outputs (1, 3) for both rows; targets (0, 0) and (1, 1): squared errors 1, 9, 0, 4.
         double loss = net.Forward([0.0, 0.0], [0, 0, 1, 1], 2);
         Assert.Equal(14.0 / 4, loss, 15);
+    }
+
+    [Theory]
+    [InlineData("cross-entropy", typeof(SoftmaxCrossEntropy))]
+    [InlineData(" CE ", typeof(SoftmaxCrossEntropy))]
+    [InlineData("mean-squared-error", typeof(MeanSquaredError))]
+    public void Losses_are_found_by_name_and_alias(string name, Type type)
+    {
+        Assert.True(LossNames.TryCreate(name, out Loss? loss));
+        Assert.IsType(type, loss);
+        Assert.Contains(loss.Name, LossNames.All);
+    }
+
+    [Theory]
+    [InlineData("ce:2")]
+    [InlineData("mse:x")]
+    public void A_setting_a_loss_does_not_take_is_refused(string text)
+    {
+        Assert.Throws<FormatException>(() => LossNames.TryCreate(text, out _));
+    }
+
+    [Fact]
+    public void The_command_line_names_the_option_when_a_loss_setting_is_wrong()
+    {
+        CliRunner.Result result = CliRunner.InProcess("train", "--loss", "mse:x");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--loss: the setting of loss mse ('x') is not a finite number", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_loss_names_are_not_found()
+    {
+        Assert.False(LossNames.TryCreate("hinge", out _));
+    }
+
+    [Fact]
+    public void A_loss_written_outside_the_library_trains_a_network()
+    {
+        // L = (1 / (2B)) Σ (a − t)²: a loss the library does not have, through the public abstraction only.
+        var net = new Network<double>([3, 4, 2], [Activation.Tanh, Activation.Sigmoid], new HalfSumOfSquares());
+        Initializer.Randomize(net, 3);
+        double[] x = [0.1, -0.4, 0.9, 1.2, 0.3, -0.7];
+        double[] t = [1, 0, 0.5, 1];
+        net.Forward(x, t, 2);
+        net.Backward();
+        double[] analytic = net.Gradients.ToArray();
+        const double h = 1e-6;
+        for (int i = 0; i < analytic.Length; i++)
+        {
+            double saved = net.Parameters[i];
+            net.Parameters[i] = saved + h;
+            double plus = net.Forward(x, t, 2);
+            net.Parameters[i] = saved - h;
+            double minus = net.Forward(x, t, 2);
+            net.Parameters[i] = saved;
+            Assert.Equal((plus - minus) / (2 * h), analytic[i], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void A_fused_loss_rejects_other_output_activations_and_softmax_needs_a_fused_loss()
+    {
+        Assert.Throws<ArgumentException>(() => new Network<double>([2, 3], [Activation.Sigmoid], Loss.CrossEntropy));
+        Assert.Throws<ArgumentException>(() => new Network<double>([2, 3], [Activation.Softmax], new HalfSumOfSquares()));
+    }
+
+    private sealed class HalfSumOfSquares : Loss
+    {
+        public override string Name => "half-sum-of-squares";
+
+        public override T Value<T>(in OutputBatch<T> output)
+        {
+            T total = T.Zero;
+            for (int i = 0; i < output.A.Length; i++)
+            {
+                T d = output.A[i] - output.Targets[i];
+                total += d * d;
+            }
+            return total / T.CreateChecked(2 * output.Rows);
+        }
+
+        public override void Delta<T>(in OutputBatch<T> output, Span<T> delta)
+        {
+            for (int i = 0; i < output.A.Length; i++)
+            {
+                delta[i] = (output.A[i] - output.Targets[i]) / T.CreateChecked(output.Rows);
+            }
+            output.MultiplyByActivationDerivative(delta);
+        }
     }
 }

@@ -112,4 +112,18 @@ public class OptimizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<float>(double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam<float>(0.1, beta1: 1));
     }
+
+    [Fact]
+    public void Every_registered_optimizer_is_created_by_its_name_and_checkpoints_under_it()
+    {
+        foreach (string name in OptimizerNames.All)
+        {
+            IOptimizer<float> optimizer = OptimizerNames.Create(name.ToUpperInvariant(), new OptimizerSettings(0.01, 0.9, 0));
+            Assert.Equal(name, Assert.IsAssignableFrom<IStatefulOptimizer<float>>(optimizer).Kind);
+            Assert.Equal(0.01, optimizer.LearningRate);
+        }
+        Assert.Throws<ArgumentException>(() => OptimizerNames.Create("lbfgs", new OptimizerSettings(0.01, 0.9, 0)));
+        Assert.Equal(0.001, OptimizerNames.DefaultLearningRate("adam"));
+        Assert.True(OptimizerNames.UsesMomentum("nesterov"));
+    }
 }

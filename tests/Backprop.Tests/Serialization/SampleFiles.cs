@@ -13,7 +13,7 @@ internal static class SampleFiles
     public static ClassifierOptions CheckpointOptions => new()
     {
         HiddenLayers = [4],
-        Optimizer = OptimizerKind.Adam,
+        Optimizer = "adam",
         LearningRate = 0.01,
         BatchSize = 16,
         Epochs = 4,

@@ -43,7 +43,7 @@ public class AlignedArrayTests
             Assert.Equal(17, d.Parameters.Length);
             fixed (float* p = f.Parameters)
             fixed (float* g = f.Gradients)
-            fixed (float* w2 = f.Layers[1].Weights)
+            fixed (float* w2 = f.DenseLayers[1].Weights)
             {
                 Assert.Equal(0, (long)p % 64);
                 Assert.Equal(0, (long)g % 64);

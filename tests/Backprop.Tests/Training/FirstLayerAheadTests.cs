@@ -36,7 +36,8 @@ public class FirstLayerAheadTests
                 }
                 else if (callback == "progress")
                 {
-                    trainer.BatchProgress = _ => reports++;
+                    trainer.BatchCompleted = _ => reports++;
+                    trainer.BatchCompletedUsesNetwork = false;
                 }
                 TrainingResult result = trainer.Fit(data);
                 Assert.Equal(callback == "none" ? 0 : 3 * 19, reports);
@@ -122,7 +123,7 @@ public class FirstLayerAheadTests
             Assert.Equal(0, ahead.FirstLayersComputedAhead);
             Assert.Equal(plainLoss, aheadLoss);
             Assert.Equal(plain.Parameters.ToArray(), ahead.Parameters.ToArray());
-            Assert.Equal(plain.Layers[0].WeightGradients.ToArray(), ahead.Layers[0].WeightGradients.ToArray());
+            Assert.Equal(plain.DenseLayers[0].WeightGradients.ToArray(), ahead.DenseLayers[0].WeightGradients.ToArray());
 
             // Without a pass in between the first layer is reused, with the same result.
             Network<float> direct = Make();

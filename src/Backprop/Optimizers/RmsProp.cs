@@ -1,0 +1,104 @@
+using System.Numerics;
+
+namespace Backprop.Optimizers;
+
+/// <summary>
+/// RMSprop (Hinton): with g = ∇θ + λ θ, a running mean of squared gradients s ← ρ s + (1 − ρ) g², and
+/// θ ← θ − η g / (√s + ε): each parameter's step is scaled by the size of its recent gradients. The mean square s
+/// (as long as the parameter block) is allocated once, on the first step, and saved in checkpoints as "mean_square".
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class RmsProp<T> : IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _meanSquare = [];
+    private KeyValuePair<string, T[]>[] _state = [];
+
+    /// <summary>Creates RMSprop.</summary>
+    /// <param name="learningRate">η, default 0.001.</param>
+    /// <param name="rho">ρ in [0, 1), the decay of the mean square, default 0.9.</param>
+    /// <param name="epsilon">ε &gt; 0, default 1e-8.</param>
+    /// <param name="weightDecay">λ ≥ 0 added to the gradient as λ θ, default 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    public RmsProp(double learningRate = 0.001, double rho = 0.9, double epsilon = 1e-8, double weightDecay = 0)
+    {
+        LearningRate = learningRate;
+        if (!(rho >= 0 && rho < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rho), rho, "ρ must be in [0, 1).");
+        }
+        if (!(epsilon > 0) || !double.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be a positive finite number.");
+        }
+        OptimizerChecks.WeightDecay(weightDecay);
+        Rho = rho;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+    }
+
+    /// <inheritdoc/>
+    public double LearningRate
+    {
+        get;
+        set
+        {
+            OptimizerChecks.LearningRate(value);
+            field = value;
+        }
+    }
+
+    /// <summary>ρ, the decay of the running mean square.</summary>
+    public double Rho { get; }
+
+    /// <summary>ε, added to √s.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The L2 weight decay λ, for every parameter (biases included).</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>"rmsprop".</summary>
+    public string Kind => "rmsprop";
+
+    /// <inheritdoc/>
+    public long Steps { get; set; }
+
+    /// <inheritdoc/>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients.", nameof(gradients));
+        }
+        EnsureState(parameters.Length);
+        Span<T> s = _meanSquare;
+        Steps++;
+        T rho = T.CreateChecked(Rho);
+        T oneMinusRho = T.CreateChecked(1 - Rho);
+        T eta = T.CreateChecked(LearningRate);
+        T eps = T.CreateChecked(Epsilon);
+        T lambda = T.CreateChecked(WeightDecay);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i] + lambda * parameters[i];
+            T si = rho * s[i] + oneMinusRho * g * g;
+            s[i] = si;
+            parameters[i] -= eta * g / (T.Sqrt(si) + eps);
+        }
+    }
+
+    /// <summary>The running mean of squared gradients, "mean_square".</summary>
+    public IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers(int parameterCount)
+    {
+        EnsureState(parameterCount);
+        return _state;
+    }
+
+    private void EnsureState(int parameterCount)
+    {
+        if (_meanSquare.Length != parameterCount || _state.Length == 0)
+        {
+            _meanSquare = new T[parameterCount];
+            _state = [new("mean_square", _meanSquare)];
+        }
+    }
+}

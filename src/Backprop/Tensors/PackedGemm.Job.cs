@@ -1,0 +1,402 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Tensors;
+
+// The work of one GEMM: its arguments, and how one block of columns or rows is packed, multiplied and finished.
+internal static unsafe partial class PackedGemm
+{
+    /// <summary>One GEMM's arguments, and the work of one column or row block.</summary>
+    private sealed class GemmJob : IBlockJob
+    {
+        private float* _a;
+        private float* _b;
+        private float* _c;
+        private float* _bias;
+        private float* _aux;
+        private float* _packedA;
+        private float* _packedB;
+        private float* _packingA;
+        private int _packBlocks;
+        private bool _wide;
+        private int _nr;
+        private int _rsA;
+        private int _csA;
+        private int _rsB;
+        private int _csB;
+        private int _m;
+        private int _n;
+        private int _k;
+        private bool _accumulate;
+        private GemmEpilogue _epilogue;
+        private float _scale;
+        private float _decay;
+        private float* _rowSums;
+        private float* _rowAux;
+
+        public bool SplitColumns { get; set; }
+
+        /// <summary>Whether B's rows are read in place instead of packed (set by Run for row-major B and a short k).</summary>
+        public bool DirectB { get; set; }
+
+        /// <summary>Whether A's rows are read in place instead of packed (set by Run for row-major A).</summary>
+        public bool DirectA { get; set; }
+
+        /// <summary>Columns of the micro-tile for this product.</summary>
+        public int NR => _nr;
+
+        public int Blocks { get; set; }
+
+        public void Set(float* a, int rsA, int csA, float* b, int rsB, int csB, float* c, int m, int n, int k,
+            bool accumulate, GemmEpilogue epilogue, float* bias, float* aux, float scale, float decay)
+        {
+            _scale = scale;
+            _decay = decay;
+            _a = a;
+            _b = b;
+            _c = c;
+            _bias = bias;
+            _aux = aux;
+            _packedA = null;
+            _packedB = null;
+            // One kernel width for the whole product, even if a test switches UseVector512 meanwhile: packing,
+            // tiling and the micro-kernel must agree on the tile width.
+            _wide = s_wide;
+            _nr = _wide ? 32 : 16;
+            (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
+            (_accumulate, _epilogue) = (accumulate, epilogue);
+        }
+
+        public void SetRowSums(float* rowSums, float* rowAux)
+        {
+            _rowSums = rowSums;
+            _rowAux = rowAux;
+        }
+
+        public void Clear()
+        {
+            _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = _rowSums = _rowAux = null;
+        }
+
+        // Packs all of op(B) (n ≤ NcMax columns), k block after k block, into the thread's shared buffer:
+        // the block starting at pc is at columnsRounded · pc.
+        public void PrepackB(Scratch s)
+        {
+            int nr = _nr;
+            int columnsRounded = (_n + nr - 1) / nr * nr;
+            float* buffer = s.SharedB((long)columnsRounded * Math.Max(_k, 1));
+            int kcStep = KcStep(_k);
+            int pc = 0;
+            do
+            {
+                int kc = Math.Min(kcStep, _k - pc);
+                PackB(_b, _rsB, _csB, pc, kc, 0, _n, nr, buffer + (long)columnsRounded * pc);
+                pc += kc;
+            }
+            while (pc < _k);
+            _packedB = buffer;
+        }
+
+        // Packs all of op(A) (m ≤ McMax rows), k block after k block, into the calling thread's shared buffer:
+        // the block starting at pc is at rowsRounded · pc. A large A (a batch of 64 images) is packed by all threads,
+        // each taking whole panels of MR rows, so that the other threads do not wait for this one.
+        public void PrepackA(Scratch s, int threads)
+        {
+            int rowsRounded = (_m + MR - 1) / MR * MR;
+            _packingA = s.SharedA((long)rowsRounded * Math.Max(_k, 1));
+            int panels = rowsRounded / MR;
+            _packBlocks = threads > 1 && (long)_m * _k >= ParallelPackValues ? Math.Min(panels, threads) : 1;
+            if (_packBlocks == 1)
+            {
+                PackAPanels(0);
+            }
+            else
+            {
+                WorkerPool.Run(this, _packBlocks);
+            }
+            _packBlocks = 0;
+            _packedA = _packingA;
+            _packingA = null;
+        }
+
+        // Panels of block `block` of _packBlocks, every k block of them.
+        private void PackAPanels(int block)
+        {
+            int panels = (_m + MR - 1) / MR;
+            int first = panels * block / _packBlocks * MR;
+            int end = Math.Min(_m, panels * (block + 1) / _packBlocks * MR);
+            int rowsRounded = panels * MR;
+            int kcStep = KcStep(_k);
+            int pc = 0;
+            do
+            {
+                int kc = Math.Min(kcStep, _k - pc);
+                PackA(_a, _rsA, _csA, first, end - first, pc, kc, _packingA + (long)rowsRounded * pc + (long)first * kc);
+                pc += kc;
+            }
+            while (pc < _k);
+        }
+
+        public void Execute(int block)
+        {
+            int nr = _nr;
+            if (_packBlocks > 0)
+            {
+                PackAPanels(block);
+            }
+            else if (Blocks == 1)
+            {
+                Compute(0, _m, 0, _n);
+                SumRows(0, _m);
+            }
+            else if (SplitColumns)
+            {
+                (int j0, int j1) = Range(block, (_n + nr - 1) / nr, nr, _n);
+                Compute(0, _m, j0, j1);
+                if (block == 0)
+                {
+                    SumRows(0, _m);
+                }
+            }
+            else
+            {
+                (int i0, int i1) = Range(block, (_m + MR - 1) / MR, MR, _m);
+                Compute(i0, i1, 0, _n);
+                SumRows(i0, i1);
+            }
+        }
+
+        /// <summary>Rows [i0, i1) of C, all columns, and their row sums: a row block's work, run by this thread.</summary>
+        public void RunRows(int i0, int i1)
+        {
+            Compute(i0, i1, 0, _n);
+            SumRows(i0, i1);
+        }
+
+        /// <summary>Columns [j0, j1) of C, all rows: a column block's work, run by this thread.</summary>
+        public void RunColumns(int j0, int j1) => Compute(0, _m, j0, j1);
+
+        // Row sums of op(A) for rows [i0, i1), each added in order of p from zero, and the step of rowAux by them.
+        private void SumRows(int i0, int i1)
+        {
+            if (_rowSums is null || i0 >= i1)
+            {
+                return;
+            }
+            int i = i0;
+            if (_rsA == 1 && Vector512.IsHardwareAccelerated)
+            {
+                // Consecutive rows are consecutive in memory: sixteen rows at a time, each lane its own row's sum.
+                for (; i + 16 <= i1; i += 16)
+                {
+                    Vector512<float> sum = Vector512<float>.Zero;
+                    float* column = _a + i;
+                    for (int p = 0; p < _k; p++)
+                    {
+                        sum += Vector512.Load(column + (long)p * _csA);
+                    }
+                    Vector512.Store(sum, _rowSums + i);
+                }
+            }
+            for (; i < i1; i++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < _k; p++)
+                {
+                    sum += _a[(long)i * _rsA + (long)p * _csA];
+                }
+                _rowSums[i] = sum;
+            }
+            if (_rowAux is not null)
+            {
+                PackedGemm.ApplyEpilogue(_epilogue, _rowSums + i0, 0, null, _rowAux + i0, 1, i1 - i0, _scale, _decay);
+            }
+        }
+
+        private (int Start, int End) Range(int block, int units, int unit, int length) => BlockRange(block, Blocks, units, unit, length);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Compute(int i0, int i1, int j0, int j1)
+        {
+            if (i0 >= i1 || j0 >= j1)
+            {
+                return;
+            }
+            Scratch s = Scratch.ForThisThread();
+            int kcStep = KcStep(_k);
+            int rowsRounded = (_m + MR - 1) / MR * MR;
+            int nr = _nr;
+            if (_packedB is not null)
+            {
+                // All of B is packed: walk row blocks outside the k blocks, so each block of C stays in cache
+                // across its k blocks (tall products such as inference on 10000 rows).
+                int columnsRounded = (_n + nr - 1) / nr * nr;
+                for (int ic = i0; ic < i1; ic += McMax)
+                {
+                    int mc = Math.Min(McMax, i1 - ic);
+                    int pc = 0;
+                    do
+                    {
+                        int kc = Math.Min(kcStep, _k - pc);
+                        float* packedA = DirectA ? null : s.A;
+                        if (!DirectA)
+                        {
+                            PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        }
+                        Macro(s, ic, mc, j0, j1 - j0, pc, kc, packedA, _packedB + (long)columnsRounded * pc + (long)j0 * kc);
+                        pc += kc;
+                    }
+                    while (pc < _k);
+                }
+                return;
+            }
+            if (DirectB)
+            {
+                // B is row-major and k fits one block: its rows are read in place, only A (these rows) is packed.
+                for (int ic = i0; ic < i1; ic += McMax)
+                {
+                    int mc = Math.Min(McMax, i1 - ic);
+                    float* packedA = DirectA ? null : s.A;
+                    if (!DirectA)
+                    {
+                        PackA(_a, _rsA, _csA, ic, mc, 0, _k, s.A);
+                    }
+                    Macro(s, ic, mc, j0, j1 - j0, 0, _k, packedA, null);
+                }
+                return;
+            }
+            for (int jc = j0; jc < j1; jc += NcMax)
+            {
+                int nc = Math.Min(NcMax, j1 - jc);
+                int pc = 0;
+                do
+                {
+                    int kc = Math.Min(kcStep, _k - pc);
+                    PackB(_b, _rsB, _csB, pc, kc, jc, nc, nr, s.B);
+                    for (int ic = i0; ic < i1; ic += McMax)
+                    {
+                        int mc = Math.Min(McMax, i1 - ic);
+                        float* packedA = null;
+                        if (_packedA is not null)
+                        {
+                            packedA = _packedA + (long)rowsRounded * pc;
+                        }
+                        else if (!DirectA)
+                        {
+                            packedA = s.A;
+                            PackA(_a, _rsA, _csA, ic, mc, pc, kc, s.A);
+                        }
+                        Macro(s, ic, mc, jc, nc, pc, kc, packedA, s.B);
+                    }
+                    pc += kc;
+                }
+                while (pc < _k);
+            }
+        }
+
+        // C[ic .. ic+mc, jc .. jc+nc] (+)= packed A block × packed B block for the k block at pc, tile by tile.
+        // packedA null: A's rows are read in place (DirectA), all but a last panel of fewer than MR rows, packed here.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Macro(Scratch s, int ic, int mc, int jc, int nc, int pc, int kc, float* packedA, float* packedB)
+        {
+            int nrMax = _nr;
+            bool wide = _wide;
+            bool add = pc != 0 || _accumulate;
+            bool last = pc + kc >= _k;
+            int fullRows = mc / MR * MR;
+            if (packedA is null && fullRows < mc)
+            {
+                PackA(_a, _rsA, _csA, ic + fullRows, mc - fullRows, pc, kc, s.EdgeA);
+            }
+            for (int jr = 0; jr < nc; jr += nrMax)
+            {
+                int nr = Math.Min(nrMax, nc - jr);
+                float* panelB = packedB + jr * kc;
+                int ldb = nrMax;
+                if (packedB is null)
+                {
+                    // B read in place: row p of the panel is row pc + p of B. A narrow last panel is packed (zero-padded).
+                    if (nr == nrMax)
+                    {
+                        panelB = _b + (long)pc * _rsB + jc + jr;
+                        ldb = _rsB;
+                    }
+                    else
+                    {
+                        PackB(_b, _rsB, _csB, pc, kc, jc + jr, nr, nrMax, s.B);
+                        panelB = s.B;
+                    }
+                }
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    int mr = Math.Min(MR, mc - ir);
+                    // lda 0: a packed panel; otherwise the distance between the rows of A read in place.
+                    float* panelA;
+                    int lda = 0;
+                    if (packedA is not null)
+                    {
+                        panelA = packedA + ir * kc;
+                    }
+                    else if (mr == MR)
+                    {
+                        panelA = _a + (long)(ic + ir) * _rsA + pc;
+                        lda = _rsA;
+                    }
+                    else
+                    {
+                        panelA = s.EdgeA;
+                    }
+                    float* tile = _c + (long)(ic + ir) * _n + jc + jr;
+                    if (wide && last && mr == MR && nr == nrMax && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep)
+                    {
+                        // The fused SGD step of a full tile: W is stepped row by row from the registers (same bits
+                        // as the epilogue below).
+                        float* w = _aux + (long)(ic + ir) * _n + jc + jr;
+                        if (_epilogue == GemmEpilogue.Step)
+                        {
+                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                        }
+                        else
+                        {
+                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                        }
+                        continue;
+                    }
+                    if (mr == MR && nr == nrMax)
+                    {
+                        Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add);
+                    }
+                    else if (wide && nr <= 16)
+                    {
+                        // A narrow last panel (10 classes) needs only the left half of the 8 × 32 tile: one
+                        // Vector512 per row.
+                        if (lda != 0 && _m > McMax && ir + 2 * MR <= mc && Sse.IsSupported)
+                        {
+                            PrefetchRows(panelA + (long)MR * lda, lda, kc);
+                        }
+                        Kernel8x16Wide(kc, panelA, lda, panelB, ldb, s.Tile, nrMax);
+                        Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                    }
+                    else
+                    {
+                        Kernel(wide, kc, panelA, lda, panelB, ldb, s.Tile, nrMax, false);
+                        Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
+                    }
+                    if (last && _epilogue != GemmEpilogue.None)
+                    {
+                        FinishTile(ic + ir, mr, jc + jr, nr);
+                    }
+                }
+            }
+        }
+
+        private void FinishTile(int row, int rows, int col, int cols)
+        {
+            long offset = (long)row * _n + col;
+            PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale, _decay);
+        }
+    }
+}

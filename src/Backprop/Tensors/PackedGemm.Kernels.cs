@@ -1,0 +1,288 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Tensors;
+
+// The register-tiled FMA micro-kernels (8 × 32 on Vector512, 8 × 16 on Vector256) and their stores.
+internal static unsafe partial class PackedGemm
+{
+    // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
+    // lda: 0 for a packed A panel, else the floats from one row of A read in place to the next.
+    private static void Kernel(bool wide, int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        if (wide)
+        {
+            Kernel8x32<PlainRow>(kc, a, lda, b, ldb, c, ldc, add, null, 0, 0);
+        }
+        else
+        {
+            Kernel8x16(kc, a, lda, b, ldb, c, ldc, add);
+        }
+    }
+
+    // Asks for every cache line of the next MR rows of an A read in place (kc values each, lda apart). A narrow
+    // product over many rows (the 10-class layer of inference on 10 000 rows, whose input does not fit the cache)
+    // does little work per row, so its rows otherwise arrive at the speed of memory, not of the kernel. A batch of
+    // 64 rows is in cache already; asking again only costs.
+    private static void PrefetchRows(float* a, int lda, int kc)
+    {
+        for (int r = 0; r < MR; r++)
+        {
+            byte* row = (byte*)(a + (long)r * lda);
+            for (int offset = 0; offset < kc * sizeof(float); offset += 64)
+            {
+                Sse.Prefetch0(row + offset);
+            }
+        }
+    }
+
+    // Copies (or adds) the valid rows × cols of a micro-tile computed into scratch, for tiles at the edges of C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Merge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool add)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = tile + r * ldt;
+            float* dst = c + (long)r * ldc;
+            for (int j = 0; j < cols; j++)
+            {
+                dst[j] = add ? dst[j] + src[j] : src[j];
+            }
+        }
+    }
+
+    // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs. A is a
+    // packed panel or eight rows read in place; each element gets the same FMAs in the same order either way.
+    // TRow writes each finished row of the tile: into C, and for the fused SGD steps also W (w, laid out like C) while
+    // the row is still in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+        where TRow : struct, ITileRow
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
+        // a[r·lda + p].
+        long rs = lda == 0 ? 1 : lda;
+        long step = lda == 0 ? MR : 1;
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
+        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
+        long end = kc * step;
+        long at = 0;
+        // Two steps of p per iteration: the loop's own instructions are then a small share of the FMAs.
+        Vector512<float> b0, b1, ai;
+        for (; at + step < end; at += 2 * step)
+        {
+            b0 = Vector512.Load(b);
+            b1 = Vector512.Load(b + 16);
+            ai = Vector512.Create(a0[at]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[at]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[at]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[at]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[at]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[at]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[at]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[at]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            b0 = Vector512.Load(b + ldb);
+            b1 = Vector512.Load(b + ldb + 16);
+            ai = Vector512.Create(a0[at + step]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[at + step]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[at + step]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[at + step]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[at + step]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[at + step]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[at + step]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[at + step]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            b += 2 * ldb;
+        }
+        if (at < end)
+        {
+            b0 = Vector512.Load(b);
+            b1 = Vector512.Load(b + 16);
+            ai = Vector512.Create(a0[at]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a1[at]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a2[at]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a3[at]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a4[at]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a5[at]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a6[at]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a7[at]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+        }
+        TRow.Store(c, w, c00, c01, add, scale, decay);
+        TRow.Store(c + ldc, w + ldc, c10, c11, add, scale, decay);
+        TRow.Store(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
+        TRow.Store(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
+        TRow.Store(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay);
+        TRow.Store(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay);
+        TRow.Store(c + 6 * ldc, w + 6 * ldc, c60, c61, add, scale, decay);
+        TRow.Store(c + 7 * ldc, w + 7 * ldc, c70, c71, add, scale, decay);
+    }
+
+    // c = v or c += v for one row of the tile; v becomes what was stored.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, ref Vector512<float> v0, ref Vector512<float> v1, bool add)
+    {
+        if (add)
+        {
+            v0 = Vector512.Load(c) + v0;
+            v1 = Vector512.Load(c + 16) + v1;
+        }
+        Vector512.Store(v0, c);
+        Vector512.Store(v1, c + 16);
+    }
+
+    // The left 16 columns of the 8 × 32 tile, one Vector512 accumulator per row: 8 FMAs per p instead of 16 on
+    // Vector256. A as in Kernel8x32; the same FMAs in the same order per element as the other kernels, so the same
+    // bits. Writes the tile (ldc apart), never adds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x16Wide(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        long rs = lda == 0 ? 1 : lda;
+        long step = lda == 0 ? MR : 1;
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
+        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
+        long end = kc * step;
+        for (long at = 0; at < end; at += step)
+        {
+            Vector512<float> bp = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[at]), bp, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[at]), bp, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[at]), bp, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[at]), bp, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[at]), bp, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[at]), bp, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[at]), bp, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[at]), bp, c7);
+            b += ldb;
+        }
+        Vector512.Store(c0, c);
+        Vector512.Store(c1, c + ldc);
+        Vector512.Store(c2, c + 2 * ldc);
+        Vector512.Store(c3, c + 3 * ldc);
+        Vector512.Store(c4, c + 4 * ldc);
+        Vector512.Store(c5, c + 5 * ldc);
+        Vector512.Store(c6, c + 6 * ldc);
+        Vector512.Store(c7, c + 7 * ldc);
+    }
+
+    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs. A as in
+    // Kernel8x32.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        long rs = lda == 0 ? 1 : lda;
+        long step = lda == 0 ? MR : 1;
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
+        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
+        long end = kc * step;
+        for (long at = 0; at < end; at += step)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            Vector256<float> ai = Vector256.Create(a0[at]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a1[at]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a2[at]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a3[at]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a4[at]);
+            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a5[at]);
+            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector256.Create(a6[at]);
+            c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector256.Create(a7[at]);
+            c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
+            b += ldb;
+        }
+        Store256(c, c00, c01, add);
+        Store256(c + ldc, c10, c11, add);
+        Store256(c + 2 * ldc, c20, c21, add);
+        Store256(c + 3 * ldc, c30, c31, add);
+        Store256(c + 4 * ldc, c40, c41, add);
+        Store256(c + 5 * ldc, c50, c51, add);
+        Store256(c + 6 * ldc, c60, c61, add);
+        Store256(c + 7 * ldc, c70, c71, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool add)
+    {
+        if (add)
+        {
+            v0 = Vector256.Load(c) + v0;
+            v1 = Vector256.Load(c + 8) + v1;
+        }
+        Vector256.Store(v0, c);
+        Vector256.Store(v1, c + 8);
+    }
+}
