@@ -13,16 +13,14 @@ internal sealed partial class ExplanationComposer
         }
         foreach (ArticleSlip slip in ArticleSlip.All)
         {
-            NamedQuantity? q = e.Find(slip.Quantity);
-            if (q is null || !ReferenceEquals(q.Step, step) || slip.Row >= q.Value.Rows || slip.Column >= q.Value.Columns)
+            if (SlipValue(e, step, slip) is not (Matrix value, MathNode symbol) || slip.Row >= value.Rows || slip.Column >= value.Columns)
             {
                 continue;
             }
-            double exact = q.Value[slip.Row, slip.Column];
+            double exact = value[slip.Row, slip.Column];
             int decimals = AnswerChecker.DecimalsOf(slip.Printed);
             string rounded = exact.ToString("F" + I(decimals), CultureInfo.InvariantCulture);
-            string where = q.Value.Columns > 1 ? $"[{I(slip.Row + 1)},{I(slip.Column + 1)}]" : $"[{I(slip.Row + 1)}]";
-            MathNode entry = q.Value.Count == 1 ? SymbolOf(slip.Quantity) : Row(SymbolOf(slip.Quantity), Op(where));
+            MathNode entry = EntryOf(symbol, value, slip);
             _blocks.Add(_p.Paragraph(rounded == Fmt(exact) ? "note.articleSlipExact" : "note.articleSlip", DocTone.Remark, ("entry", entry), ("printed", slip.Printed),
                 ("exact", Fmt(exact)), ("rounded", rounded), ("decimals", I(decimals))));
             if (slip.Quantity == "loss")
@@ -32,6 +30,48 @@ internal sealed partial class ExplanationComposer
                     ("exact", Row(Op("−"), new MathFunction("ln", new MathSymbol("a"))))));
             }
         }
+    }
+
+    /// <summary>
+    /// The value a slip is about when <paramref name="step"/> is where the explanation shows it, with the symbol it is
+    /// shown with; null elsewhere. Named quantities are the engine's; the softmax exponentials and their sum are the
+    /// display-only terms the forward pass shows, computed the same way.
+    /// </summary>
+    private static (Matrix Value, MathNode Symbol)? SlipValue(Explanation e, ExplainStep step, ArticleSlip slip)
+    {
+        static bool Layer(string quantity, string prefix, int units) =>
+            quantity.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(quantity.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k == units;
+        switch (step)
+        {
+            case ActivationStep { Activation: Activation.Softmax } s when Layer(slip.Quantity, ArticleSlip.ExponentialSum, s.Units):
+                Matrix exps = s.Z.Map(Math.Exp);
+                var sums = new double[exps.Columns];
+                for (int c = 0; c < exps.Columns; c++)
+                {
+                    for (int r = 0; r < exps.Rows; r++)
+                    {
+                        sums[c] += exps[r, c];
+                    }
+                }
+                return (new Matrix(1, exps.Columns, sums), Row(new MathSum("j"), new MathPower(E, new MathSymbol("z", Layer: s.Units, Index: "j"))));
+            case ActivationStep { Activation: Activation.Softmax } s when Layer(slip.Quantity, ArticleSlip.Exponentials, s.Units):
+                return (s.Z.Map(Math.Exp), new MathPower(E, Z(s.Units)));
+            case HiddenDeltaStep s when Layer(slip.Quantity, ArticleSlip.Derivative, s.Units):
+                return (s.Derivative, Derivative(s.Activation, Z(s.Units)));
+        }
+        NamedQuantity? q = e.Find(slip.Quantity);
+        return q is not null && ReferenceEquals(q.Step, step) ? (q.Value, SymbolOf(slip.Quantity)) : null;
+    }
+
+    /// <summary>The entry a slip is about: the symbol alone for a number, else with its index ([3] or [3,2]).</summary>
+    private static MathNode EntryOf(MathNode symbol, Matrix value, ArticleSlip slip)
+    {
+        if (value.Count == 1)
+        {
+            return symbol;
+        }
+        string where = value.Columns > 1 ? $"[{I(slip.Row + 1)},{I(slip.Column + 1)}]" : $"[{I(slip.Row + 1)}]";
+        return Row(symbol, Op(where));
     }
 
     // ---- checking a learner's answers ----

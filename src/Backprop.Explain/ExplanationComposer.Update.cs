@@ -28,7 +28,7 @@ internal sealed partial class ExplanationComposer
 
     private void Further(FurtherSteps further)
     {
-        Heading(2, "steps.heading");
+        Heading(3, "steps.heading");
         Say("steps.intro", ("count", I(further.Losses.Count)));
         var rows = new List<IReadOnlyList<DocCell>>();
         string[] losses = _n.FormatAligned(further.Losses);
@@ -48,7 +48,7 @@ internal sealed partial class ExplanationComposer
 
     private void Converged(ConvergenceSummary c)
     {
-        Heading(2, "converged.heading");
+        Heading(3, "converged.heading");
         int updates = c.Converged ? c.Epochs - 1 : c.Epochs;
         if (c.Converged)
         {

@@ -9,7 +9,7 @@ namespace Backprop.Explain;
 /// here is for display of intermediate terms the engine does not keep (each exponential of a softmax, Wᵀδ before
 /// f′, η × gradient); every result at the end of a chain is the engine's value.
 /// This file holds the entry points, the notation and the number helpers; each stage is laid out in its own file
-/// (ExplanationComposer.Setup, .Forward, .Loss, .Backward, .Update, .Checks).
+/// (ExplanationComposer.Setup, .Forward, .Loss, .Backward, .Update, .Summary, .Checks).
 /// </summary>
 internal sealed partial class ExplanationComposer
 {
@@ -38,6 +38,10 @@ internal sealed partial class ExplanationComposer
             c.Step(e, step);
             c.Notes(e, step);
         }
+        if (options.Further is { Losses.Count: > 0 } || options.Convergence is not null)
+        {
+            c.Heading(2, "iterate.heading");
+        }
         if (options.Further is { Losses.Count: > 0 } further)
         {
             c.Further(further);
@@ -46,6 +50,7 @@ internal sealed partial class ExplanationComposer
         {
             c.Converged(convergence);
         }
+        c.Summary(e);
         return new ExplainDocument(prose.Language, prose["title"], c._blocks);
     }
 

@@ -70,10 +70,10 @@ internal static class LatexWriter
                 {
                     sb.Append("_{").Append(s.Index).Append('}');
                 }
-                if (s.Layer is not null || s.Transposed || s.Prime)
+                if (s.LayerText is not null || s.Transposed || s.Prime)
                 {
                     sb.Append("^{");
-                    if (s.Layer is int layer)
+                    if (s.LayerText is string layer)
                     {
                         sb.Append('(').Append(layer).Append(')');
                     }

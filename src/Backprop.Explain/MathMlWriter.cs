@@ -67,9 +67,15 @@ internal static class MathMlWriter
                 }
                 string mi = $"<mi>{Escape(s.Bold ? Bold(s.Name) : s.Name)}</mi>";
                 var sup = new StringBuilder();
-                if (s.Layer is int layer)
+                if (s.LayerText is string layer)
                 {
-                    sup.Append("<mo>(</mo><mn>").Append(layer).Append("</mn><mo>)</mo>");
+                    sup.Append("<mo>(</mo>");
+                    foreach (char c in layer)
+                    {
+                        sup.Append(char.IsAsciiDigit(c) ? "<mn>" : char.IsAsciiLetter(c) ? "<mi>" : "<mo>").Append(c)
+                            .Append(char.IsAsciiDigit(c) ? "</mn>" : char.IsAsciiLetter(c) ? "</mi>" : "</mo>");
+                    }
+                    sup.Append("<mo>)</mo>");
                 }
                 if (s.Transposed)
                 {

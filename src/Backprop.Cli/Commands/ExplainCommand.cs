@@ -26,17 +26,26 @@ internal static class ExplainCommand
         var articleNotes = new Option<bool?>("--article-notes") { Description = "Remarks on the article's rounding slips (default: on for the article's own example)" };
         var model = new Option<string?>("--model") { Description = "Explain a step of this trained model (written by 'backprop train --out') on one row: --input RAW or --data/--dataset with --row N" };
         var row = new Option<int?>("--row") { Description = "With --model and --data/--dataset: the row to explain, counting from 1" };
+        var program = new Option<string?>("--program")
+        {
+            Description = "Print the article's training program in our own code instead of explaining: python (numpy, the default) or csharp (the Backprop library)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var dataOptions = new DataOptions();
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            format, lang, steps, track, untilConverged, check, articleNotes, model, row,
+            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program,
         };
         net.AddTo(command);
         dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
+            if (Given(program))
+            {
+                return ExplainRun.PrintProgram(parse.GetValue(program) ?? "python", io);
+            }
             string? modelPath = parse.GetValue(model);
             ExplainModelOptions? fromModel = null;
             if (modelPath is not null)

@@ -118,6 +118,24 @@ internal static class ExplainRun
         return exit;
     }
 
+    /// <summary>`explain --program LANGUAGE`: the article's training program, written again in our own code.</summary>
+    public static int PrintProgram(string language, CliIO io)
+    {
+        string name = language.Trim().ToLowerInvariant() switch
+        {
+            "py" => "python",
+            "cs" or "c#" => "csharp",
+            var l => l,
+        };
+        if (!ArticleProgram.Languages.Contains(name))
+        {
+            throw new UsageException($"--program: unknown language '{language}' (expected {string.Join(" or ", ArticleProgram.Languages)})");
+        }
+        io.Out.Write(ArticleProgram.Source(name));
+        io.Out.Flush();
+        return Cli.Ok;
+    }
+
     /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>
     private sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
 
