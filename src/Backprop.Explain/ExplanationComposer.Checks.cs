@@ -78,7 +78,6 @@ internal sealed partial class ExplanationComposer
 
     private void Check(CheckReport report)
     {
-        Heading(2, "check.heading");
         Say("check.intro", ("path", report.Source), ("count", I(report.Results.Count)));
         var rows = new List<IReadOnlyList<DocCell>>();
         foreach (CheckResult r in report.Results)

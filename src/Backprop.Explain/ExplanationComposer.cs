@@ -228,7 +228,7 @@ internal sealed partial class ExplanationComposer
                 Gradients(e, s);
                 break;
             case HiddenDeltaStep s:
-                HiddenDelta(s);
+                HiddenDelta(e, s);
                 break;
             case UpdateStep s:
                 if (s.Layer == 0 && !s.IsBias)
