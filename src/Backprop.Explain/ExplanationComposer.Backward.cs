@@ -161,6 +161,7 @@ internal sealed partial class ExplanationComposer
         string nextName = next == e.Sizes.Count ? _p["layer.output"] : _p.Text("layer.numbered", ("k", I(next)));
         Say("backward.hidden", ("rule", rule), ("Wt", W(l, transposed: true)), ("fprime", Derivative(s.Activation, Z(k))), ("deltaNext", D(next)),
             ("nextName", nextName));
+        HiddenChainLine(s);
 
         // Display only: Wᵀ δ before f′; δ itself, at the end, is the engine's.
         Matrix wt = s.NextWeights.Transpose();

@@ -223,6 +223,7 @@ internal sealed partial class ExplanationComposer
             case OutputDeltaStep s:
                 Heading(2, "backward.heading");
                 OutputDelta(e, s);
+                OutputDerivation(s);
                 break;
             case GradientStep s:
                 Gradients(e, s);
@@ -233,6 +234,10 @@ internal sealed partial class ExplanationComposer
             case UpdateStep s:
                 if (s.Layer == 0 && !s.IsBias)
                 {
+                    if (_options.Weight is { } weight)
+                    {
+                        ChainRule(e, WeightRef.Parse(weight) ?? throw new ArgumentException($"unknown weight '{weight}'", nameof(e)));
+                    }
                     Heading(2, "update.heading");
                     Say("update.rule", ("rule", Row(new MathSymbol("θ"), Op("←"), new MathSymbol("θ"), Op("−"), Eta, new MathSymbol("θ", Gradient: true))),
                         ("eta", Row(Eta, Op("="), Num(s.LearningRate))));

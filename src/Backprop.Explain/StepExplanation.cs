@@ -53,11 +53,26 @@ public sealed class StepExplanation
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> names a weight of this network, as "W2[1,1]" (layer, row, column from 1).</summary>
+    public bool HasWeight(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return WeightRef.Parse(name) is { } w && w.IsIn(_explanation.Sizes);
+    }
+
+    /// <summary>The weights of this network, for messages: "W1[1..2,1..3], W2[1..3,1..2]".</summary>
+    public string WeightNames => WeightRef.Describe(_explanation.Sizes);
+
     /// <summary>The step laid out in <paramref name="language"/>: set-up, forward, loss, backward, update, and what the options add.</summary>
-    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>, or
+    /// <see cref="ComposeOptions.Weight"/> is not a weight of this network.</exception>
     public ExplainPage Compose(string language, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Weight is { } weight && !HasWeight(weight))
+        {
+            throw new ArgumentException($"'{weight}' is not a weight of this network ({WeightNames})", nameof(options));
+        }
         return new ExplainPage(ExplanationComposer.Compose(_explanation, Load(language), options));
     }
 

@@ -31,11 +31,12 @@ internal static class ExplainCommand
             Description = "Print the article's training program in our own code instead of explaining: python (numpy, the default) or csharp (the Backprop library)",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var weight = new Option<string?>("--weight") { Description = "Also write out the chain rule for one weight, e.g. W2[1,1] (layer, row, column from 1)" };
         var dataOptions = new DataOptions();
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program,
+            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program, weight,
         };
         net.AddTo(command);
         dataOptions.AddTo(command);
@@ -74,7 +75,8 @@ internal static class ExplainCommand
                 UntilConverged: parse.GetValue(untilConverged),
                 Check: parse.GetValue(check),
                 ArticleNotes: parse.GetValue(articleNotes),
-                Model: fromModel);
+                Model: fromModel,
+                Weight: parse.GetValue(weight));
             return ExplainRun.Run(settings, io);
         });
         return command;

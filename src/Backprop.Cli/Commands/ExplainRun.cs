@@ -66,6 +66,10 @@ internal static class ExplainRun
         var optimizer = new Sgd<double>(batch.LearningRate);
         StepExplanation explanation = StepExplanation.Record(network, batch.X, batch.T, batch.Count, optimizer);
 
+        if (settings.Weight is { } weight && !explanation.HasWeight(weight))
+        {
+            throw new UsageException($"--weight: '{weight}' is not a weight of this network (its weights are {explanation.WeightNames})");
+        }
         ExplainPage page;
         int exit = Cli.Ok;
         if (settings.Check is not null)
@@ -99,7 +103,7 @@ internal static class ExplainRun
                 convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
             }
             bool notes = settings.ArticleNotes ?? explanation.IsArticleExample;
-            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
+            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model, settings.Weight));
         }
 
         switch (format)

@@ -13,4 +13,5 @@ internal sealed record ExplainSettings(
     bool UntilConverged,
     string? Check,
     bool? ArticleNotes,
-    ExplainModelOptions? Model = null);
+    ExplainModelOptions? Model = null,
+    string? Weight = null);
