@@ -9,6 +9,7 @@ namespace Backprop.Explain;
 /// <param name="Model">The context of a row explained from a saved model.</param>
 /// <param name="Weight">A weight whose gradient to write out by the chain rule, e.g. "W2[1,1]"
 /// (see <see cref="StepExplanation.HasWeight"/>).</param>
+/// <param name="FreezeBiases">Whether the step was taken with <see cref="FrozenBiases"/>, which leaves the biases unchanged.</param>
 public sealed record ComposeOptions(
     int Digits,
     ParameterSource Source,
@@ -16,4 +17,5 @@ public sealed record ComposeOptions(
     FurtherSteps? Further = null,
     ConvergenceSummary? Convergence = null,
     ModelRow? Model = null,
-    string? Weight = null);
+    string? Weight = null,
+    bool FreezeBiases = false);

@@ -24,7 +24,8 @@ internal sealed partial class ExplanationComposer
         Matrix input = l == 1 ? e.Input : e.Find("a" + I(l))!.Value;
         Matrix gradient = e.Find("dW" + I(l))!.Value;
         int batch = delta.Columns;
-        Heading(3, "chain.heading", ("w", TextMathLayout.Symbol(weight)));
+        string label = WeightRef.IsMazur(e.Sizes) ? TextMathLayout.Symbol(weight) + " = " + TextMathLayout.Symbol(new MathSymbol("w", Index: I(w.MazurNumber))) : TextMathLayout.Symbol(weight);
+        Heading(3, "chain.heading", ("w", label));
         Say("chain.intro", ("w", weight), ("from", I(w.Column)), ("fromLayer", I(l)), ("to", I(w.Row)), ("toLayer", I(k)), ("z", zi),
             ("rule", Row(zi, Op("="), Op("⋯"), Op("+"), weight, aj, Op("+"), Op("⋯"))));
         MathNode product = batch == 1
@@ -43,6 +44,20 @@ internal sealed partial class ExplanationComposer
         if (k == e.Sizes.Count)
         {
             Say("chain.outputDelta", ("delta", di));
+            OutputDeltaStep output = e.Steps.OfType<OutputDeltaStep>().Single();
+            if (output.Derivative is { } slope && batch == 1)
+            {
+                // Mazur's three factors: ∂L/∂a (display only: 2/(B n) (a − t)) times the engine's f′(z) gives δ.
+                MathSymbol aOut = Entry("a", k, I(w.Row));
+                double scale = 2.0 / (output.A.Rows * batch);
+                Say("chain.outputFactors", ("delta", di));
+                Equation(
+                    Line(di, Row(Partial(LossSymbol, aOut), Op("·"), Partial(aOut, zi))),
+                    Line(null, Row(new MathFraction(Int(2), Int(output.A.Rows * batch)), new MathParen(Row(Num(output.A[i, 0]), Op("−"), Operand(output.Target[i, 0]))),
+                        Op("·"), new MathFunction(ActivationSymbol(output.Activation), zi, Prime: true))),
+                    Line(null, Row(Operand(scale * (output.A[i, 0] - output.Target[i, 0])), Op("×"), Operand(slope[i, 0]))),
+                    Result(Num(delta[i, 0])));
+            }
             return;
         }
 

@@ -20,6 +20,7 @@ internal sealed partial class ExplanationComposer
     private readonly NumberText _n;
     private readonly ComposeOptions _options;
     private readonly List<DocBlock> _blocks = [];
+    private bool _mazur;
 
     private ExplanationComposer(Prose prose, ComposeOptions options)
     {
@@ -31,7 +32,7 @@ internal sealed partial class ExplanationComposer
     public static ExplainDocument Compose(Explanation e, Prose prose, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var c = new ExplanationComposer(prose, options);
+        var c = new ExplanationComposer(prose, options) { _mazur = WeightRef.IsMazur(e.Sizes) };
         c.Setup(e);
         foreach (ExplainStep step in e.Steps)
         {
@@ -236,7 +237,7 @@ internal sealed partial class ExplanationComposer
                 {
                     if (_options.Weight is { } weight)
                     {
-                        ChainRule(e, WeightRef.Parse(weight) ?? throw new ArgumentException($"unknown weight '{weight}'", nameof(e)));
+                        ChainRule(e, WeightRef.Parse(weight, e.Sizes) ?? throw new ArgumentException($"unknown weight '{weight}'", nameof(e)));
                     }
                     Heading(2, "update.heading");
                     Say("update.rule", ("rule", Row(new MathSymbol("θ"), Op("←"), new MathSymbol("θ"), Op("−"), Eta, new MathSymbol("θ", Gradient: true))),

@@ -53,11 +53,12 @@ public sealed class StepExplanation
         }
     }
 
-    /// <summary>Whether <paramref name="name"/> names a weight of this network, as "W2[1,1]" (layer, row, column from 1).</summary>
+    /// <summary>Whether <paramref name="name"/> names a weight of this network, as "W2[1,1]" (layer, row, column from 1),
+    /// or in a 2-2-2 network by Mazur's label "w1" … "w8".</summary>
     public bool HasWeight(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return WeightRef.Parse(name) is { } w && w.IsIn(_explanation.Sizes);
+        return WeightRef.Parse(name, _explanation.Sizes) is { } w && w.IsIn(_explanation.Sizes);
     }
 
     /// <summary>The weights of this network, for messages: "W1[1..2,1..3], W2[1..3,1..2]".</summary>

@@ -32,11 +32,12 @@ internal static class ExplainCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var weight = new Option<string?>("--weight") { Description = "Also write out the chain rule for one weight, e.g. W2[1,1] (layer, row, column from 1)" };
+        var freezeBiases = new Option<bool>("--freeze-biases") { Description = "Leave the biases unchanged in the update, as Mazur's 2-2-2 example does" };
         var dataOptions = new DataOptions();
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program, weight,
+            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program, weight, freezeBiases,
         };
         net.AddTo(command);
         dataOptions.AddTo(command);
@@ -76,7 +77,8 @@ internal static class ExplainCommand
                 Check: parse.GetValue(check),
                 ArticleNotes: parse.GetValue(articleNotes),
                 Model: fromModel,
-                Weight: parse.GetValue(weight));
+                Weight: parse.GetValue(weight),
+                FreezeBiases: parse.GetValue(freezeBiases));
             return ExplainRun.Run(settings, io);
         });
         return command;

@@ -63,7 +63,11 @@ internal static class ExplainRun
             source = Source(settings.Sample);
         }
         Network<double> network = batch.Network;
-        var optimizer = new Sgd<double>(batch.LearningRate);
+        IOptimizer<double> optimizer = new Sgd<double>(batch.LearningRate);
+        if (settings.FreezeBiases)
+        {
+            optimizer = new FrozenBiases(network, optimizer);
+        }
         StepExplanation explanation = StepExplanation.Record(network, batch.X, batch.T, batch.Count, optimizer);
 
         if (settings.Weight is { } weight && !explanation.HasWeight(weight))
@@ -100,10 +104,11 @@ internal static class ExplainRun
             {
                 // A fresh network from the same options, trained exactly as `train` trains it.
                 Batch fresh = BuildBatch(settings.Sample);
-                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
+                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs,
+                    settings.FreezeBiases);
             }
             bool notes = settings.ArticleNotes ?? explanation.IsArticleExample;
-            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model, settings.Weight));
+            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model, settings.Weight, settings.FreezeBiases));
         }
 
         switch (format)

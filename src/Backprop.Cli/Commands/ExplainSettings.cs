@@ -14,4 +14,5 @@ internal sealed record ExplainSettings(
     string? Check,
     bool? ArticleNotes,
     ExplainModelOptions? Model = null,
-    string? Weight = null);
+    string? Weight = null,
+    bool FreezeBiases = false);
