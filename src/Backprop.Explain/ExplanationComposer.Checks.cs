@@ -90,13 +90,17 @@ internal sealed partial class ExplanationComposer
                 rows.Add([
                     new DocCell(null, Row(SymbolOf(r.Name), where.Length > 0 ? Op(where) : Row())),
                     new DocCell(r.Name + where),
-                    new DocCell(ok ? _p["check.agrees"] : _p["check.differs"], Tone: ok ? DocTone.Good : DocTone.Bad),
+                    new DocCell(ok ? _p["check.agrees"] : _p[r.Inherited ? "check.inherited" : "check.new"], Tone: ok ? DocTone.Good : DocTone.Bad),
                     new DocCell(v?.Given ?? ""),
                     new DocCell(v is null ? "" : Fmt(v.Exact)),
                 ]);
             }
         }
         _blocks.Add(new DocTable([_p["check.symbol"], _p["check.name"], _p["check.verdict"], _p["check.yours"], _p["check.right"]], rows));
+        foreach (CheckResult r in report.Results)
+        {
+            Teach(r, report);
+        }
         CheckResult? first = report.FirstWrong;
         if (first is null)
         {
@@ -104,8 +108,35 @@ internal sealed partial class ExplanationComposer
         }
         else
         {
-            _blocks.Add(_p.Paragraph("check.someDiffer", DocTone.Bad, ("wrong", I(report.Results.Count(r => !r.Agrees))),
-                ("count", I(report.Results.Count)), ("first", SymbolOf(first.Name)), ("name", first.Name)));
+            CheckResult firstNew = report.FirstNew ?? first;
+            int wrong = report.Results.Count(r => !r.Agrees);
+            int inherited = report.Results.Count(r => !r.Agrees && r.Inherited);
+            _blocks.Add(_p.Paragraph("check.someDiffer", DocTone.Bad, ("wrong", I(wrong)), ("count", I(report.Results.Count)),
+                ("new", I(wrong - inherited)), ("inherited", I(inherited)), ("first", SymbolOf(firstNew.Name)), ("name", firstNew.Name)));
+        }
+    }
+
+    /// <summary>What a teacher would say about one answer: new or inherited, and the hints for the usual slips.</summary>
+    private void Teach(CheckResult r, CheckReport report)
+    {
+        MathNode symbol = SymbolOf(r.Name);
+        if (!r.Agrees && r.Consistent is { } consistent)
+        {
+            _blocks.Add(_p.Paragraph(r.Inherited ? "check.noteInherited" : "check.noteNew", DocTone.Remark, ("symbol", symbol), ("name", r.Name),
+                ("consistent", consistent.Count == 1 ? Num(consistent[0, 0]) : Values(consistent))));
+        }
+        foreach (AnswerTutor.Hint hint in r.Hints ?? [])
+        {
+            string key = hint switch
+            {
+                AnswerTutor.Hint.Sign => "check.hint.sign",
+                AnswerTutor.Hint.Transposed => "check.hint.transposed",
+                AnswerTutor.Hint.Slope => "check.hint.slope",
+                AnswerTutor.Hint.Eta => "check.hint.eta",
+                _ => "check.hint.batchMean",
+            };
+            _blocks.Add(_p.Paragraph(key, DocTone.Remark, ("symbol", symbol), ("shape", string.Create(CultureInfo.InvariantCulture, $"{r.Expected.Columns}×{r.Expected.Rows}")),
+                ("right", Shape(r.Expected)), ("eta", Row(Eta, Op("="), Num(report.LearningRate))), ("batch", I(report.BatchSize))));
         }
     }
 }
