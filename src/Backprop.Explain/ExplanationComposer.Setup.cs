@@ -8,6 +8,10 @@ internal sealed partial class ExplanationComposer
     private void Setup(Explanation e)
     {
         Heading(2, "setup.heading");
+        if (NetworkGraph.From(e, _options.Digits) is { } graph)
+        {
+            _blocks.Add(new DocDiagram(graph, _p["diagram.caption"]));
+        }
         string sizes = string.Join("-", e.Sizes.Select(I));
         string loss = _p[e.Loss == Loss.CrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
         Say("setup.network", ("sizes", sizes), ("loss", loss), ("eta", Row(Eta, Op("="), Num(e.LearningRate))));

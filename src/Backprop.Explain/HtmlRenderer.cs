@@ -46,6 +46,7 @@ internal static class HtmlRenderer
         table { border-collapse: collapse; margin: 0.5rem 0; }
         th, td { border: 1px solid var(--muted); padding: 0.2rem 0.6rem; text-align: left; word-break: keep-all; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        figure.diagram { margin: 1rem 0; } figure.diagram figcaption { font-size: 0.9em; color: var(--muted); }
         @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; }
           th, td { padding: 0.15rem 0.3rem; font-size: 0.875em; } }
         """;
@@ -98,6 +99,9 @@ internal static class HtmlRenderer
                         sb.Append("</tr>\n");
                     }
                     sb.Append("</tbody>\n</table></div>\n");
+                    break;
+                case DocDiagram d:
+                    sb.Append(d.Graph.ToSvg(d.Caption)).Append('\n');
                     break;
                 default:
                     throw new InvalidOperationException($"no HTML for {block.GetType().Name}");

@@ -17,7 +17,7 @@ internal static class ExplainCommand
         net.Digits.Description = "Decimals when printing (computation is always double)";
         net.Threshold.Description = "Loss threshold for --until-converged";
         net.MaxEpochs.Description = "Epoch limit for --until-converged";
-        var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math) or html (one self-contained page)", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math), html (one self-contained page, with a diagram) or dot (the network for Graphviz)", DefaultValueFactory = _ => "text" };
         var lang = new Option<string>("--lang") { Description = "Language of the prose: en or zh", DefaultValueFactory = _ => "en" };
         var steps = new Option<int>("--steps") { Description = "Also run N further steps and print the loss of each", DefaultValueFactory = _ => 0 };
         var track = new Option<string?>("--track") { Description = "With --steps: also show these quantities in each step, comma-separated, e.g. a3,W2'" };

@@ -10,7 +10,7 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class ExplainRun
 {
-    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html"];
+    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html", "dot"];
 
     public static int Run(ExplainSettings settings, CliIO io)
     {
@@ -35,6 +35,10 @@ internal static class ExplainRun
         if (settings.Track is not null && settings.Steps == 0)
         {
             throw new UsageException("--track shows quantities in the table of --steps; give --steps N too");
+        }
+        if (format == "dot" && (settings.Check is not null || settings.Steps > 0 || settings.UntilConverged))
+        {
+            throw new UsageException("--format dot draws the network of one step; leave out --check, --steps and --until-converged");
         }
         if (settings.Check is not null && (settings.Steps > 0 || settings.UntilConverged))
         {
@@ -111,6 +115,13 @@ internal static class ExplainRun
             page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model, settings.Weight, settings.FreezeBiases));
         }
 
+        if (format == "dot")
+        {
+            io.Out.Write(explanation.ToDot(settings.Sample.Digits)
+                ?? throw new UsageException($"--format dot draws networks of at most 8 units a layer; this one is {string.Join("-", network.Sizes)}"));
+            io.Out.Flush();
+            return exit;
+        }
         switch (format)
         {
             case "markdown":
