@@ -32,7 +32,7 @@ internal static class AnswerChecker
             {
                 throw new InvalidDataException($"{source}: expected a JSON object such as {{\"z2\": [0.7, 1.6], \"loss\": 1.428}}");
             }
-            var results = new List<CheckResult>();
+            var read = new List<(NamedQuantity Quantity, string[,] Given, bool Transposed)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
@@ -42,24 +42,46 @@ internal static class AnswerChecker
                 }
                 NamedQuantity quantity = explanation.Find(property.Name)
                     ?? throw new InvalidDataException($"{source}: unknown quantity \"{property.Name}\"; this network has {string.Join(", ", explanation.Quantities.Select(q => q.Name))}");
-                string[,] given = ReadShape(property.Value, quantity, source);
+                (string[,] given, bool transposed) = ReadShape(property.Value, quantity, source);
+                read.Add((quantity, given, transposed));
+            }
+            // The learner's values as numbers, in the step's shapes: what their later answers are recomputed from.
+            var numbers = read.ToDictionary(x => x.Quantity.Name, x => Parse(x.Given), StringComparer.Ordinal);
+            var results = new List<CheckResult>();
+            foreach ((NamedQuantity quantity, string[,] given, bool transposed) in read)
+            {
                 var entries = new List<EntryVerdict>();
+                var decimals = new List<int>();
                 for (int r = 0; r < quantity.Value.Rows; r++)
                 {
                     for (int c = 0; c < quantity.Value.Columns; c++)
                     {
                         double exact = quantity.Value[r, c];
                         entries.Add(new EntryVerdict(r, c, given[r, c], exact, Agrees(given[r, c], exact)));
+                        decimals.Add(DecimalsOf(given[r, c]));
                     }
                 }
-                results.Add(new CheckResult(quantity.Name, quantity.Value, entries));
+                Matrix answer = numbers[quantity.Name];
+                Matrix? consistent = AnswerTutor.Consistent(explanation, quantity.Name, numbers);
+                bool wrong = entries.Any(v => !v.Agrees);
+                bool inherited = wrong && consistent is not null && Inherited(entries, consistent, decimals);
+                var hints = new List<AnswerTutor.Hint>();
+                if (transposed)
+                {
+                    hints.Add(AnswerTutor.Hint.Transposed);
+                }
+                if (wrong && !inherited)
+                {
+                    hints.AddRange(AnswerTutor.Hints(explanation, quantity.Name, answer, decimals, consistent ?? quantity.Value, numbers).Where(h => !hints.Contains(h)));
+                }
+                results.Add(new CheckResult(quantity.Name, quantity.Value, entries, consistent, inherited, hints));
             }
             if (results.Count == 0)
             {
                 throw new InvalidDataException($"{source}: no answers to check; give at least one quantity, e.g. {{\"z2\": [0.7, 1.6]}}");
             }
             var order = explanation.Quantities.Select((q, i) => (q.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-            return new CheckReport(source, [.. results.OrderBy(r => order[r.Name])]);
+            return new CheckReport(source, [.. results.OrderBy(r => order[r.Name])], explanation.LearningRate, explanation.BatchSize);
         }
     }
 
@@ -101,8 +123,46 @@ internal static class AnswerChecker
         return Math.Max(0, fraction - exponent);
     }
 
-    // Reads a number, a list or a list of rows into the quantity's shape, as raw number texts.
-    private static string[,] ReadShape(JsonElement value, NamedQuantity quantity, string source)
+    /// <summary>
+    /// Whether a wrong answer follows from the learner's earlier ones: each entry agrees with the recomputed value at
+    /// the decimals written, or, where the earlier error moved the value by more than that, lies within the rounding
+    /// the learner's earlier values carry.
+    /// </summary>
+    private static bool Inherited(IReadOnlyList<EntryVerdict> entries, Matrix consistent, IReadOnlyList<int> decimals)
+    {
+        for (int i = 0; i < entries.Count; i++)
+        {
+            EntryVerdict v = entries[i];
+            double c = consistent[v.Row, v.Column];
+            double unit = Math.Pow(10, -decimals[i]);
+            bool moved = Math.Abs(c - v.Exact) > unit;
+            double given = double.Parse(v.Given, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (!Agrees(v.Given, c) && !(moved && Math.Abs(given - c) <= unit + 1e-3 * Math.Abs(c)))
+            {
+                return false;
+            }
+        }
+        return !entries.All(v => v.Agrees);
+    }
+
+    private static Matrix Parse(string[,] cells)
+    {
+        int rows = cells.GetLength(0);
+        int columns = cells.GetLength(1);
+        var values = new double[rows * columns];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                values[r * columns + c] = double.Parse(cells[r, c], NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+        }
+        return new Matrix(rows, columns, values);
+    }
+
+    // Reads a number, a list or a list of rows into the quantity's shape, as raw number texts; a matrix written
+    // transposed (columns × rows, when those differ) is read back into the step's shape and flagged.
+    private static (string[,] Cells, bool Transposed) ReadShape(JsonElement value, NamedQuantity quantity, string source)
     {
         Matrix m = quantity.Value;
         string expected = quantity.Name == "loss" ? "a number" : m.Columns == 1
@@ -117,7 +177,7 @@ internal static class AnswerChecker
                 throw Mismatch("a single number");
             }
             cells[0, 0] = value.GetRawText();
-            return cells;
+            return (cells, false);
         }
         if (quantity.Name == "loss" && value.ValueKind == JsonValueKind.Array)
         {
@@ -141,9 +201,23 @@ internal static class AnswerChecker
             {
                 cells[m.Columns == 1 ? i : 0, m.Columns == 1 ? 0 : i] = NumberText(items[i], quantity.Name, $"[{i + 1}]", source);
             }
-            return cells;
+            return (cells, false);
         }
         int[] lengths = [.. items.Select(i => i.GetArrayLength())];
+        bool transposed = m.Rows != m.Columns && m.Count > 1 && items.Length == m.Columns && lengths.All(n => n == m.Rows);
+        if (transposed)
+        {
+            for (int r = 0; r < m.Columns; r++)
+            {
+                int c = 0;
+                foreach (JsonElement item in items[r].EnumerateArray())
+                {
+                    cells[c, r] = NumberText(item, quantity.Name, $"[{r + 1},{c + 1}]", source);
+                    c++;
+                }
+            }
+            return (cells, true);
+        }
         if (items.Length != m.Rows || lengths.Any(n => n != m.Columns))
         {
             string actual = lengths.Distinct().Count() == 1 ? $"{items.Length} rows of {lengths[0]}" : $"{items.Length} rows of lengths {string.Join(",", lengths)}";
@@ -158,7 +232,7 @@ internal static class AnswerChecker
                 c++;
             }
         }
-        return cells;
+        return (cells, false);
     }
 
     private static string NumberText(JsonElement item, string name, string where, string source)

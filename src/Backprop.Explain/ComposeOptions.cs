@@ -7,10 +7,15 @@ namespace Backprop.Explain;
 /// <param name="Further">Further steps to tabulate after the explained one.</param>
 /// <param name="Convergence">A full training run to summarise at the end.</param>
 /// <param name="Model">The context of a row explained from a saved model.</param>
+/// <param name="Weight">A weight whose gradient to write out by the chain rule, e.g. "W2[1,1]"
+/// (see <see cref="StepExplanation.HasWeight"/>).</param>
+/// <param name="FreezeBiases">Whether the step was taken with <see cref="FrozenBiases"/>, which leaves the biases unchanged.</param>
 public sealed record ComposeOptions(
     int Digits,
     ParameterSource Source,
     bool ArticleNotes = false,
     FurtherSteps? Further = null,
     ConvergenceSummary? Convergence = null,
-    ModelRow? Model = null);
+    ModelRow? Model = null,
+    string? Weight = null,
+    bool FreezeBiases = false);

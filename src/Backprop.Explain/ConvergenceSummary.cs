@@ -41,10 +41,12 @@ public sealed class ConvergenceSummary
     /// <param name="learningRate">η.</param>
     /// <param name="threshold">Stop when the loss falls below it; 0 for no threshold.</param>
     /// <param name="maxEpochs">The epoch limit.</param>
-    public static ConvergenceSummary Run(Network<double> network, Dataset<double> data, double learningRate, double threshold, int maxEpochs)
+    /// <param name="freezeBiases">Train with <see cref="FrozenBiases"/>: the biases keep their initial values.</param>
+    public static ConvergenceSummary Run(Network<double> network, Dataset<double> data, double learningRate, double threshold, int maxEpochs, bool freezeBiases = false)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var trainer = new Trainer<double>(network, new Sgd<double>(learningRate), new TrainingOptions
+        var sgd = new Sgd<double>(learningRate);
+        var trainer = new Trainer<double>(network, freezeBiases ? new FrozenBiases(network, sgd) : sgd, new TrainingOptions
         {
             MaxEpochs = maxEpochs,
             LossThreshold = threshold > 0 ? threshold : null,

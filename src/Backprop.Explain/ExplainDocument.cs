@@ -36,6 +36,9 @@ internal sealed record EquationLine(MathNode? Left, string Relation, MathNode Ri
 /// <summary>A table of short cells (numbers, names, verdicts); the header comes from the prose resources.</summary>
 internal sealed record DocTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<DocCell>> Rows) : DocBlock;
 
+/// <summary>A picture of the network with the step's values; drawn in HTML only (text and Markdown leave it out).</summary>
+internal sealed record DocDiagram(NetworkGraph Graph, string Caption) : DocBlock;
+
 /// <summary>A table cell: text or a formula, with a tone for verdicts.</summary>
 internal sealed record DocCell(string? Text, MathNode? Math = null, DocTone Tone = DocTone.Plain);
 

@@ -151,14 +151,17 @@ internal sealed partial class ExplanationComposer
 
     private static MathSymbol A(int k, bool transposed) => new("a", true, k, Transposed: transposed);
 
-    private void HiddenDelta(HiddenDeltaStep s)
+    private void HiddenDelta(Explanation e, HiddenDeltaStep s)
     {
         int k = s.Units;
         int next = k + 1;
         int l = k;
         Heading(3, "backward.hiddenHeading", ("k", I(k)));
         MathNode rule = Row(D(k), Op("="), new MathParen(Row(W(l, transposed: true), D(next))), Op("⊙"), Derivative(s.Activation, Z(k)));
-        Say("backward.hidden", ("rule", rule), ("Wt", W(l, transposed: true)), ("fprime", Derivative(s.Activation, Z(k))));
+        string nextName = next == e.Sizes.Count ? _p["layer.output"] : _p.Text("layer.numbered", ("k", I(next)));
+        Say("backward.hidden", ("rule", rule), ("Wt", W(l, transposed: true)), ("fprime", Derivative(s.Activation, Z(k))), ("deltaNext", D(next)),
+            ("nextName", nextName));
+        HiddenChainLine(s);
 
         // Display only: Wᵀ δ before f′; δ itself, at the end, is the engine's.
         Matrix wt = s.NextWeights.Transpose();

@@ -8,6 +8,10 @@ internal sealed partial class ExplanationComposer
     private void Setup(Explanation e)
     {
         Heading(2, "setup.heading");
+        if (NetworkGraph.From(e, _options.Digits) is { } graph)
+        {
+            _blocks.Add(new DocDiagram(graph, _p["diagram.caption"]));
+        }
         string sizes = string.Join("-", e.Sizes.Select(I));
         string loss = _p[e.Loss is SoftmaxCrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];
         Say("setup.network", ("sizes", sizes), ("loss", loss), ("eta", Row(Eta, Op("="), Num(e.LearningRate))));
@@ -55,6 +59,33 @@ internal sealed partial class ExplanationComposer
         {
             Summary(W(e.InitialWeights.ToList().IndexOf(m) + 1), m);
         }
+        if (_mazur)
+        {
+            MazurLabels(e);
+        }
+        if (_options.FreezeBiases)
+        {
+            Say("setup.frozen");
+        }
+    }
+
+    /// <summary>The 2-2-2 network's weights by the labels of Matt Mazur's example: w1…w4 in W⁽¹⁾, w5…w8 in W⁽²⁾, b1 and b2.</summary>
+    private void MazurLabels(Explanation e)
+    {
+        Say("setup.mazur");
+        var lines = new List<EquationLine>();
+        for (int l = 1; l <= 2; l++)
+        {
+            int layer = l;
+            lines.Add(Line(W(l), Cells(2, 2, (r, c) => new MathSymbol("w", Index: I(new WeightRef(layer, r + 1, c + 1).MazurNumber)))));
+            lines.Add(Result(Values(e.InitialWeights[l - 1])));
+            if (e.InitialBiases[l - 1][0, 0] == e.InitialBiases[l - 1][1, 0])
+            {
+                lines.Add(Line(B(l), Cells(2, 1, (_, _) => new MathSymbol("b", Index: I(layer)))));
+                lines.Add(Result(Values(e.InitialBiases[l - 1])));
+            }
+        }
+        Equation([.. lines]);
     }
 
     // ---- a row explained from a saved model ----

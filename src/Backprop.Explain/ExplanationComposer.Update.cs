@@ -10,6 +10,12 @@ internal sealed partial class ExplanationComposer
         MathSymbol gradient = s.IsBias ? GradB(l) : GradW(l);
         // Display only: η × gradient; the new values at the end are the optimizer's.
         Matrix step = s.Gradient.Map(g => s.LearningRate * g);
+        if (s.IsBias && _options.FreezeBiases)
+        {
+            Say("update.frozen", ("b", theta));
+            Equation(Line(theta, theta, "←"), Result(Values(s.After)));
+            return;
+        }
         var rule = Line(theta, Row(theta, Op("−"), Eta, gradient), "←");
         if (IsLarge(s.Before))
         {
@@ -22,13 +28,28 @@ internal sealed partial class ExplanationComposer
             Line(null, Row(Values(s.Before), Op("−"), Num(s.LearningRate), Op("×"), Values(s.Gradient))),
             Line(null, Row(Values(s.Before), Op("−"), Values(step))),
             Result(Values(s.After)));
+        if (_mazur && !s.IsBias)
+        {
+            // Mazur's way: each weight by its label, w⁺ = w − η ∂L/∂w.
+            var lines = new List<EquationLine>();
+            for (int r = 0; r < 2; r++)
+            {
+                for (int c = 0; c < 2; c++)
+                {
+                    int n = new WeightRef(l, r + 1, c + 1).MazurNumber;
+                    lines.Add(Line(new MathSymbol("w", Index: I(n)), Row(Num(s.Before[r, c]), Op("−"), Num(s.LearningRate), Op("×"), Operand(s.Gradient[r, c])), "←"));
+                    lines.Add(Result(Num(s.After[r, c])));
+                }
+            }
+            Equation([.. lines]);
+        }
     }
 
     // ---- further steps ----
 
     private void Further(FurtherSteps further)
     {
-        Heading(2, "steps.heading");
+        Heading(3, "steps.heading");
         Say("steps.intro", ("count", I(further.Losses.Count)));
         var rows = new List<IReadOnlyList<DocCell>>();
         string[] losses = _n.FormatAligned(further.Losses);
@@ -48,7 +69,7 @@ internal sealed partial class ExplanationComposer
 
     private void Converged(ConvergenceSummary c)
     {
-        Heading(2, "converged.heading");
+        Heading(3, "converged.heading");
         int updates = c.Converged ? c.Epochs - 1 : c.Epochs;
         if (c.Converged)
         {

@@ -9,7 +9,7 @@ namespace Backprop.Explain;
 /// here is for display of intermediate terms the engine does not keep (each exponential of a softmax, Wᵀδ before
 /// f′, η × gradient); every result at the end of a chain is the engine's value.
 /// This file holds the entry points, the notation and the number helpers; each stage is laid out in its own file
-/// (ExplanationComposer.Setup, .Forward, .Loss, .Backward, .Update, .Checks).
+/// (ExplanationComposer.Setup, .Forward, .Loss, .Backward, .Update, .Summary, .Checks).
 /// </summary>
 internal sealed partial class ExplanationComposer
 {
@@ -20,6 +20,7 @@ internal sealed partial class ExplanationComposer
     private readonly NumberText _n;
     private readonly ComposeOptions _options;
     private readonly List<DocBlock> _blocks = [];
+    private bool _mazur;
 
     private ExplanationComposer(Prose prose, ComposeOptions options)
     {
@@ -31,12 +32,16 @@ internal sealed partial class ExplanationComposer
     public static ExplainDocument Compose(Explanation e, Prose prose, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var c = new ExplanationComposer(prose, options);
+        var c = new ExplanationComposer(prose, options) { _mazur = WeightRef.IsMazur(e.Sizes) };
         c.Setup(e);
         foreach (ExplainStep step in e.Steps)
         {
             c.Step(e, step);
             c.Notes(e, step);
+        }
+        if (options.Further is { Losses.Count: > 0 } || options.Convergence is not null)
+        {
+            c.Heading(2, "iterate.heading");
         }
         if (options.Further is { Losses.Count: > 0 } further)
         {
@@ -46,6 +51,7 @@ internal sealed partial class ExplanationComposer
         {
             c.Converged(convergence);
         }
+        c.Summary(e);
         return new ExplainDocument(prose.Language, prose["title"], c._blocks);
     }
 
@@ -218,16 +224,21 @@ internal sealed partial class ExplanationComposer
             case OutputDeltaStep s:
                 Heading(2, "backward.heading");
                 OutputDelta(e, s);
+                OutputDerivation(s);
                 break;
             case GradientStep s:
                 Gradients(e, s);
                 break;
             case HiddenDeltaStep s:
-                HiddenDelta(s);
+                HiddenDelta(e, s);
                 break;
             case UpdateStep s:
                 if (s.Layer == 0 && !s.IsBias)
                 {
+                    if (_options.Weight is { } weight)
+                    {
+                        ChainRule(e, WeightRef.Parse(weight, e.Sizes) ?? throw new ArgumentException($"unknown weight '{weight}'", nameof(e)));
+                    }
                     Heading(2, "update.heading");
                     Say("update.rule", ("rule", Row(new MathSymbol("θ"), Op("←"), new MathSymbol("θ"), Op("−"), Eta, new MathSymbol("θ", Gradient: true))),
                         ("eta", Row(Eta, Op("="), Num(s.LearningRate))));

@@ -6,19 +6,29 @@ namespace Backprop.Explain;
 /// <summary>
 /// Renders an <see cref="ExplainDocument"/> as one self-contained HTML page: formulas as MathML (rendered by the
 /// browser itself, no script, font or style sheet from a network), a viewport and a layout that fit a phone;
-/// wide equations scroll sideways inside their own box.
+/// wide equations and tables scroll sideways inside their own box, with a shadow at the edge that has more; matrix
+/// columns are right-aligned with tabular digits, so the decimal points line up (every number of a matrix has the
+/// same decimals); the font stack names common CJK fonts so a Chinese page shows no boxes.
 /// </summary>
 internal static class HtmlRenderer
 {
     private const string Style = """
         :root { color-scheme: light dark; --accent: #b36b00; --good: #1a7f37; --bad: #c62828; --muted: #888; }
-        body { margin: 0; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+        body { margin: 0; font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC",
+          "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif; }
         main { max-width: 56rem; margin: 0 auto; padding: 1rem; }
         h1 { font-size: 1.6rem; line-height: 1.25; }
         h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid var(--muted); }
         h3 { font-size: 1.05rem; margin-top: 1.5rem; }
         math { font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", math; font-size: 1.05em; }
-        .eq { overflow-x: auto; padding: 0.25rem 0; }
+        /* Wide formulas and tables scroll in their own box; a shadow at an edge shows there is more that way. */
+        .eq, .table { overflow-x: auto; scrollbar-width: thin;
+          background: linear-gradient(to right, Canvas 30%, transparent) left / 2rem 100% no-repeat local,
+                      linear-gradient(to left, Canvas 30%, transparent) right / 2rem 100% no-repeat local,
+                      radial-gradient(farthest-side at 0 50%, color-mix(in srgb, CanvasText 30%, transparent), transparent) left / 0.8rem 100% no-repeat scroll,
+                      radial-gradient(farthest-side at 100% 50%, color-mix(in srgb, CanvasText 30%, transparent), transparent) right / 0.8rem 100% no-repeat scroll; }
+        .eq { padding: 0.25rem 0; }
+        mn { font-variant-numeric: tabular-nums; }
         .eq math { margin: 0.4rem 0; }
         mtable.chain > mtr > mtd { padding: 0.35em 0.1em; }
         mtable.chain > mtr > mtd:first-child { text-align: right; }
@@ -33,10 +43,12 @@ internal static class HtmlRenderer
         p.remark { border-left: 4px solid var(--accent); padding: 0.4rem 0.8rem; background: color-mix(in srgb, var(--accent) 10%, transparent); }
         p.good, td.good { color: var(--good); }
         p.bad, td.bad { color: var(--bad); }
-        .table { overflow-x: auto; }
         table { border-collapse: collapse; margin: 0.5rem 0; }
-        th, td { border: 1px solid var(--muted); padding: 0.2rem 0.6rem; text-align: left; }
-        @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; } }
+        th, td { border: 1px solid var(--muted); padding: 0.2rem 0.6rem; text-align: left; word-break: keep-all; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        figure.diagram { margin: 1rem 0; } figure.diagram figcaption { font-size: 0.9em; color: var(--muted); }
+        @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; }
+          th, td { padding: 0.15rem 0.3rem; font-size: 0.875em; } }
         """;
 
     public static string Render(ExplainDocument document)
@@ -80,12 +92,16 @@ internal static class HtmlRenderer
                         sb.Append("<tr>");
                         foreach (DocCell c in row)
                         {
-                            sb.Append(c.Tone switch { DocTone.Good => "<td class=\"good\">", DocTone.Bad => "<td class=\"bad\">", _ => "<td>" });
+                            bool number = c.Math is null && double.TryParse(c.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+                            sb.Append(c.Tone switch { DocTone.Good => "<td class=\"good\">", DocTone.Bad => "<td class=\"bad\">", _ => number ? "<td class=\"num\">" : "<td>" });
                             sb.Append(c.Math is not null ? MathMlWriter.Inline(c.Math) : Encode(c.Text ?? "")).Append("</td>");
                         }
                         sb.Append("</tr>\n");
                     }
                     sb.Append("</tbody>\n</table></div>\n");
+                    break;
+                case DocDiagram d:
+                    sb.Append(d.Graph.ToSvg(d.Caption)).Append('\n');
                     break;
                 default:
                     throw new InvalidOperationException($"no HTML for {block.GetType().Name}");

@@ -11,7 +11,7 @@ internal static class KatexCommands
         @"\mathbf", @"\boldsymbol", @"\delta", @"\eta", @"\theta", @"\mu", @"\sigma", @"\top", @"\prime", @"\nabla",
         @"\times", @"\odot", @"\cdot", @"\leftarrow", @"\approx", @"\cdots", @"\vdots", @"\ddots", @"\partial",
         @"\frac", @"\left", @"\right", @"\ln", @"\tanh", @"\max", @"\operatorname", @"\sum",
-        @"\begin", @"\end", @"\,", @"\\",
+        @"\begin", @"\end", @"\,", @"\\", @"\cr",
     };
 
     public static IReadOnlySet<string> Environments { get; } = new HashSet<string>(StringComparer.Ordinal) { "bmatrix", "aligned" };

@@ -2,13 +2,18 @@ using System.Text;
 
 namespace Backprop.Explain;
 
-/// <summary>Writes a <see cref="MathNode"/> as LaTeX, using only <see cref="KatexCommands"/>.</summary>
+/// <summary>
+/// Writes a <see cref="MathNode"/> as LaTeX, using only <see cref="KatexCommands"/>. GitHub's Markdown is known to
+/// mishandle <c>\\</c> in the middle of a line (github/markup #1547), so a display block ends every matrix row
+/// with <c>\\</c> at the end of its line, and inline formulas, which must stay on one line, end rows with
+/// <c>\cr</c> instead.
+/// </summary>
 internal static class LatexWriter
 {
     public static string Write(MathNode node)
     {
         var sb = new StringBuilder();
-        Append(sb, node);
+        Append(sb, node, display: false);
         return sb.ToString().Trim();
     }
 
@@ -22,10 +27,10 @@ internal static class LatexWriter
             EquationLine line = equation.Lines[i];
             if (line.Left is not null)
             {
-                Append(sb, line.Left);
+                Append(sb, line.Left, display: true);
             }
             sb.Append(" &").Append(Relation(line.Relation)).Append(' ');
-            Append(sb, line.Right);
+            Append(sb, line.Right, display: true);
             sb.Append(i < equation.Lines.Count - 1 ? " \\\\\n" : "\n");
         }
         return sb.Append("\\end{aligned}").ToString();
@@ -48,7 +53,7 @@ internal static class LatexWriter
         _ => name,
     };
 
-    private static void Append(StringBuilder sb, MathNode node)
+    private static void Append(StringBuilder sb, MathNode node, bool display)
     {
         switch (node)
         {
@@ -70,10 +75,10 @@ internal static class LatexWriter
                 {
                     sb.Append("_{").Append(s.Index).Append('}');
                 }
-                if (s.Layer is not null || s.Transposed || s.Prime)
+                if (s.LayerText is not null || s.Transposed || s.Prime)
                 {
                     sb.Append("^{");
-                    if (s.Layer is int layer)
+                    if (s.LayerText is string layer)
                     {
                         sb.Append('(').Append(layer).Append(')');
                     }
@@ -105,26 +110,26 @@ internal static class LatexWriter
             case MathRow r:
                 foreach (MathNode item in r.Items)
                 {
-                    Append(sb, item);
+                    Append(sb, item, display);
                 }
                 break;
             case MathParen p:
                 sb.Append("\\left( ");
-                Append(sb, p.Inner);
+                Append(sb, p.Inner, display);
                 sb.Append("\\right) ");
                 break;
             case MathFraction f:
                 sb.Append("\\frac{");
-                Append(sb, f.Numerator);
+                Append(sb, f.Numerator, display);
                 sb.Append("}{");
-                Append(sb, f.Denominator);
+                Append(sb, f.Denominator, display);
                 sb.Append("} ");
                 break;
             case MathPower p:
                 sb.Append('{');
-                Append(sb, p.Base);
+                Append(sb, p.Base, display);
                 sb.Append("}^{");
-                Append(sb, p.Exponent);
+                Append(sb, p.Exponent, display);
                 sb.Append("} ");
                 break;
             case MathFunction f:
@@ -138,7 +143,7 @@ internal static class LatexWriter
                     _ => "\\operatorname{" + f.Name + "}",
                 });
                 sb.Append(f.Prime ? "^{\\prime}" : "").Append("\\left( ");
-                Append(sb, f.Argument);
+                Append(sb, f.Argument, display);
                 sb.Append("\\right) ");
                 break;
             case MathSum s:
@@ -154,11 +159,11 @@ internal static class LatexWriter
                         {
                             sb.Append("& ");
                         }
-                        Append(sb, m[r, c]);
+                        Append(sb, m[r, c], display);
                     }
                     if (r < m.Rows - 1)
                     {
-                        sb.Append("\\\\ ");
+                        sb.Append(display ? "\\\\\n" : "\\cr ");
                     }
                 }
                 sb.Append("\\end{bmatrix} ");

@@ -42,6 +42,8 @@ internal static class MarkdownRenderer
                     }
                     sb.Append('\n');
                     break;
+                case DocDiagram:
+                    break; // a picture: HTML only
                 default:
                     throw new InvalidOperationException($"no Markdown for {block.GetType().Name}");
             }

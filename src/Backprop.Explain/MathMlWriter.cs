@@ -67,9 +67,15 @@ internal static class MathMlWriter
                 }
                 string mi = $"<mi>{Escape(s.Bold ? Bold(s.Name) : s.Name)}</mi>";
                 var sup = new StringBuilder();
-                if (s.Layer is int layer)
+                if (s.LayerText is string layer)
                 {
-                    sup.Append("<mo>(</mo><mn>").Append(layer).Append("</mn><mo>)</mo>");
+                    sup.Append("<mo>(</mo>");
+                    foreach (char c in layer)
+                    {
+                        sup.Append(char.IsAsciiDigit(c) ? "<mn>" : char.IsAsciiLetter(c) ? "<mi>" : "<mo>").Append(c)
+                            .Append(char.IsAsciiDigit(c) ? "</mn>" : char.IsAsciiLetter(c) ? "</mi>" : "</mo>");
+                    }
+                    sup.Append("<mo>)</mo>");
                 }
                 if (s.Transposed)
                 {
@@ -152,14 +158,27 @@ internal static class MathMlWriter
                 sb.Append(s.Index is null ? "<mo>∑</mo>" : $"<msub><mo>∑</mo><mrow>{IndexRow(s.Index)}</mrow></msub>");
                 break;
             case MathMatrix m:
-                sb.Append("<mrow><mtable class=\"matrix\">");
+                int[]? widths = m.Cells.All(x => x is MathNumber)
+                    ? [.. Enumerable.Range(0, m.Columns).Select(c => Enumerable.Range(0, m.Rows).Max(r => ((MathNumber)m[r, c]).Text.Length))]
+                    : null;
+                sb.Append("<mrow><mtable class=\"matrix\" columnalign=\"").Append(string.Join(' ', Enumerable.Repeat("right", m.Columns))).Append("\">");
                 for (int r = 0; r < m.Rows; r++)
                 {
                     sb.Append("<mtr>");
                     for (int c = 0; c < m.Columns; c++)
                     {
                         sb.Append("<mtd>");
-                        Append(sb, m[r, c]);
+                        if (widths is not null)
+                        {
+                            // A column of numbers: each one token, padded in front with figure spaces (as wide as a
+                            // digit) to the column's width, so the decimal points line up in any alignment.
+                            string text = ((MathNumber)m[r, c]).Text.Replace('-', '−');
+                            sb.Append("<mn>").Append(new string('\u2007', widths[c] - text.Length)).Append(Escape(text)).Append("</mn>");
+                        }
+                        else
+                        {
+                            Append(sb, m[r, c]);
+                        }
                         sb.Append("</mtd>");
                     }
                     sb.Append("</mtr>");

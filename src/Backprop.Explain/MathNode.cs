@@ -16,10 +16,15 @@ internal abstract record MathNode
 
 /// <summary>
 /// A named quantity in the article's notation: <c>z^(2)</c>, <c>W^(1)ᵀ</c>, <c>a_1^(2)</c>, <c>∇W^(2)</c>.
-/// <paramref name="Bold"/> marks vectors and matrices; <paramref name="Layer"/> is the article's layer number.
+/// <paramref name="Bold"/> marks vectors and matrices; <paramref name="Layer"/> is the article's layer number, or
+/// <paramref name="LayerName"/> a general one ("l", "l+1") in the summary's formulas.
 /// </summary>
 internal sealed record MathSymbol(string Name, bool Bold = false, int? Layer = null, string? Index = null,
-    bool Transposed = false, bool Gradient = false, bool Prime = false) : MathNode;
+    bool Transposed = false, bool Gradient = false, bool Prime = false, string? LayerName = null) : MathNode
+{
+    /// <summary>The layer as written inside the parentheses, or null when the symbol has none.</summary>
+    public string? LayerText => Layer?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? LayerName;
+}
 
 /// <summary>A formatted number, e.g. "0.66818777" or "-0.76031735".</summary>
 internal sealed record MathNumber(string Text) : MathNode;

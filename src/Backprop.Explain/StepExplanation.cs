@@ -53,11 +53,34 @@ public sealed class StepExplanation
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> names a weight of this network, as "W2[1,1]" (layer, row, column from 1),
+    /// or in a 2-2-2 network by Mazur's label "w1" … "w8".</summary>
+    public bool HasWeight(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return WeightRef.Parse(name, _explanation.Sizes) is { } w && w.IsIn(_explanation.Sizes);
+    }
+
+    /// <summary>The weights of this network, for messages: "W1[1..2,1..3], W2[1..3,1..2]".</summary>
+    public string WeightNames => WeightRef.Describe(_explanation.Sizes);
+
+    /// <summary>
+    /// The network of the step as a Graphviz DOT graph: each unit with its z, a and δ, each edge with w and ∇w
+    /// (colour by sign, width by size of w); null when a layer has more than 8 units.
+    /// </summary>
+    /// <param name="digits">Decimals shown (at most 4).</param>
+    public string? ToDot(int digits = 4) => NetworkGraph.From(_explanation, digits)?.ToDot();
+
     /// <summary>The step laid out in <paramref name="language"/>: set-up, forward, loss, backward, update, and what the options add.</summary>
-    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>, or
+    /// <see cref="ComposeOptions.Weight"/> is not a weight of this network.</exception>
     public ExplainPage Compose(string language, ComposeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Weight is { } weight && !HasWeight(weight))
+        {
+            throw new ArgumentException($"'{weight}' is not a weight of this network ({WeightNames})", nameof(options));
+        }
         return new ExplainPage(ExplanationComposer.Compose(_explanation, Load(language), options));
     }
 

@@ -60,9 +60,9 @@ internal static class TextMathLayout
         {
             sb.Append(Sub(s.Index));
         }
-        if (s.Layer is int layer)
+        if (s.LayerText is string layer)
         {
-            sb.Append('⁽').Append(Sup(layer.ToString(System.Globalization.CultureInfo.InvariantCulture))).Append('⁾');
+            sb.Append('⁽').Append(Sup(layer)).Append('⁾');
         }
         if (s.Transposed)
         {
@@ -75,7 +75,14 @@ internal static class TextMathLayout
         return sb.ToString();
     }
 
-    private static string Sup(string digits) => string.Concat(digits.Select(c => char.IsAsciiDigit(c) ? Superscripts[c - '0'] : c));
+    private static string Sup(string digits) => string.Concat(digits.Select(c => c switch
+    {
+        _ when char.IsAsciiDigit(c) => Superscripts[c - '0'],
+        'l' => 'ˡ',
+        '+' => '⁺',
+        '-' or '−' => '⁻',
+        _ => c,
+    }));
 
     private static string Sub(string index)
     {

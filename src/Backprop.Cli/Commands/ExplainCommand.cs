@@ -17,7 +17,7 @@ internal static class ExplainCommand
         net.Digits.Description = "Decimals when printing (computation is always double)";
         net.Threshold.Description = "Loss threshold for --until-converged";
         net.MaxEpochs.Description = "Epoch limit for --until-converged";
-        var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math) or html (one self-contained page)", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text (terminal), markdown (LaTeX math), html (one self-contained page, with a diagram) or dot (the network for Graphviz)", DefaultValueFactory = _ => "text" };
         var lang = new Option<string>("--lang") { Description = "Language of the prose: en or zh", DefaultValueFactory = _ => "en" };
         var steps = new Option<int>("--steps") { Description = "Also run N further steps and print the loss of each", DefaultValueFactory = _ => 0 };
         var track = new Option<string?>("--track") { Description = "With --steps: also show these quantities in each step, comma-separated, e.g. a3,W2'" };
@@ -26,17 +26,28 @@ internal static class ExplainCommand
         var articleNotes = new Option<bool?>("--article-notes") { Description = "Remarks on the article's rounding slips (default: on for the article's own example)" };
         var model = new Option<string?>("--model") { Description = "Explain a step of this trained model (written by 'backprop train --out') on one row: --input RAW or --data/--dataset with --row N" };
         var row = new Option<int?>("--row") { Description = "With --model and --data/--dataset: the row to explain, counting from 1" };
+        var program = new Option<string?>("--program")
+        {
+            Description = "Print the article's training program in our own code instead of explaining: python (numpy, the default) or csharp (the Backprop library)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var weight = new Option<string?>("--weight") { Description = "Also write out the chain rule for one weight, e.g. W2[1,1] (layer, row, column from 1)" };
+        var freezeBiases = new Option<bool>("--freeze-biases") { Description = "Leave the biases unchanged in the update, as Mazur's 2-2-2 example does" };
         var dataOptions = new DataOptions { Diagnostics = io.Error };
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            format, lang, steps, track, untilConverged, check, articleNotes, model, row,
+            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program, weight, freezeBiases,
         };
         net.AddTo(command);
         dataOptions.AddTo(command);
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
+            if (Given(program))
+            {
+                return ExplainRun.PrintProgram(parse.GetValue(program) ?? "python", io);
+            }
             string? modelPath = parse.GetValue(model);
             ExplainModelOptions? fromModel = null;
             if (modelPath is not null)
@@ -65,7 +76,9 @@ internal static class ExplainCommand
                 UntilConverged: parse.GetValue(untilConverged),
                 Check: parse.GetValue(check),
                 ArticleNotes: parse.GetValue(articleNotes),
-                Model: fromModel);
+                Model: fromModel,
+                Weight: parse.GetValue(weight),
+                FreezeBiases: parse.GetValue(freezeBiases));
             return ExplainRun.Run(settings, io);
         });
         return command;

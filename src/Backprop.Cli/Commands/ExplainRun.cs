@@ -10,7 +10,7 @@ namespace Backprop.Cli.Commands;
 /// </summary>
 internal static class ExplainRun
 {
-    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html"];
+    public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html", "dot"];
 
     public static int Run(ExplainSettings settings, CliIO io)
     {
@@ -35,6 +35,10 @@ internal static class ExplainRun
         if (settings.Track is not null && settings.Steps == 0)
         {
             throw new UsageException("--track shows quantities in the table of --steps; give --steps N too");
+        }
+        if (format == "dot" && (settings.Check is not null || settings.Steps > 0 || settings.UntilConverged))
+        {
+            throw new UsageException("--format dot draws the network of one step; leave out --check, --steps and --until-converged");
         }
         if (settings.Check is not null && (settings.Steps > 0 || settings.UntilConverged))
         {
@@ -63,9 +67,17 @@ internal static class ExplainRun
             source = Source(settings.Sample);
         }
         Network<double> network = batch.Network;
-        var optimizer = new Sgd<double>(batch.LearningRate);
+        IOptimizer<double> optimizer = new Sgd<double>(batch.LearningRate);
+        if (settings.FreezeBiases)
+        {
+            optimizer = new FrozenBiases(network, optimizer);
+        }
         StepExplanation explanation = StepExplanation.Record(network, batch.X, batch.T, batch.Count, optimizer);
 
+        if (settings.Weight is { } weight && !explanation.HasWeight(weight))
+        {
+            throw new UsageException($"--weight: '{weight}' is not a weight of this network (its weights are {explanation.WeightNames})");
+        }
         ExplainPage page;
         int exit = Cli.Ok;
         if (settings.Check is not null)
@@ -96,12 +108,20 @@ internal static class ExplainRun
             {
                 // A fresh network from the same options, trained exactly as `train` trains it.
                 Batch fresh = BuildBatch(settings.Sample);
-                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs);
+                convergence = ConvergenceSummary.Run(fresh.Network, fresh.Data, settings.Sample.LearningRate, settings.Sample.Threshold, settings.Sample.MaxEpochs,
+                    settings.FreezeBiases);
             }
             bool notes = settings.ArticleNotes ?? explanation.IsArticleExample;
-            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model));
+            page = explanation.Compose(language, new ComposeOptions(settings.Sample.Digits, source, notes, further, convergence, batch.Model, settings.Weight, settings.FreezeBiases));
         }
 
+        if (format == "dot")
+        {
+            io.Out.Write(explanation.ToDot(settings.Sample.Digits)
+                ?? throw new UsageException($"--format dot draws networks of at most 8 units a layer; this one is {string.Join("-", network.Sizes)}"));
+            io.Out.Flush();
+            return exit;
+        }
         switch (format)
         {
             case "markdown":
@@ -116,6 +136,24 @@ internal static class ExplainRun
         }
         io.Out.Flush();
         return exit;
+    }
+
+    /// <summary>`explain --program LANGUAGE`: the article's training program, written again in our own code.</summary>
+    public static int PrintProgram(string language, CliIO io)
+    {
+        string name = language.Trim().ToLowerInvariant() switch
+        {
+            "py" => "python",
+            "cs" or "c#" => "csharp",
+            var l => l,
+        };
+        if (!ArticleProgram.Languages.Contains(name))
+        {
+            throw new UsageException($"--program: unknown language '{language}' (expected {string.Join(" or ", ArticleProgram.Languages)})");
+        }
+        io.Out.Write(ArticleProgram.Source(name));
+        io.Out.Flush();
+        return Cli.Ok;
     }
 
     /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>

@@ -13,4 +13,6 @@ internal sealed record ExplainSettings(
     bool UntilConverged,
     string? Check,
     bool? ArticleNotes,
-    ExplainModelOptions? Model = null);
+    ExplainModelOptions? Model = null,
+    string? Weight = null,
+    bool FreezeBiases = false);

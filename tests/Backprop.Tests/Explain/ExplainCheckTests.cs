@@ -69,7 +69,8 @@ public class ExplainCheckTests
         Assert.Equal(1, r.Exit);
         Assert.Equal(["z3[3]", "loss", "delta2[2]"], Differing(r.Out));
         Assert.Contains("1.93342861", r.Out, StringComparison.Ordinal);
-        Assert.Contains("3 of 15 quantities differ. The first step that went wrong is z⁽³⁾ (z3)", r.Out, StringComparison.Ordinal);
+        // Each slip is independent of the others: all three are new errors, none inherited.
+        Assert.Contains("3 of 15 quantities differ: 3 new errors, and 0 inherited from earlier ones. The first new error is z⁽³⁾ (z3).", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public class ExplainCheckTests
     [InlineData("{\"z9\": [1, 2]}", "unknown quantity \"z9\"")]
     [InlineData("{\"z2\": [0.7, 1.6}", "not valid JSON")]
     [InlineData("{\"z3\": [1.33, 1.63]}", "z3 is a list of 2 but the step gives a list of 3 numbers (3×1)")]
-    [InlineData("{\"dW2\": [[1, 2, 3], [1, 2, 3]]}", "dW2 is 2 rows of 3 but the step gives 3 rows of 2 numbers (3×2)")]
+    [InlineData("{\"dW2\": [[1, 2], [1, 2]]}", "dW2 is 2 rows of 2 but the step gives 3 rows of 2 numbers (3×2)")]
     [InlineData("{\"loss\": [1.4]}", "loss is a list of 1 but the step gives a number")]
     [InlineData("{\"z2\": [0.7, \"1.6\"]}", "z2[2] is \"1.6\", not a number")]
     [InlineData("[1, 2]", "expected a JSON object")]
@@ -99,6 +100,63 @@ public class ExplainCheckTests
         string line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(message, line, StringComparison.Ordinal);
         Assert.Contains("answers-", line, StringComparison.Ordinal);
+    }
+
+    // A learner's file with four independent mistakes and their consequences: a2[2] miscopied (z3, a3, δ3 and ∇W2
+    // computed from it correctly), the loss's sign, ∇W2 written transposed, δ2 with σ′ taken of a, W2′ without η.
+    private const string Worked = """
+        {"z2": [0.7, 1.6], "a2": [0.6682, 0.833], "z3": [1.3341, 1.6344, 1.9346], "a3": [0.2396, 0.3235, 0.4368],
+         "delta3": [-0.7604, 0.3235, 0.4368], "dW2": [[-0.5081, 0.2162, 0.2919], [-0.6334, 0.2695, 0.3639]],
+         "delta2": [0.0536, 0.0506], "W2'": [[1.208, 1.4326], [0.6838, 0.7308], [0.8082, 0.8366]], "loss": -1.4284}
+        """;
+
+    [Fact]
+    public void Errors_are_marked_new_or_inherited_from_the_learners_own_answers()
+    {
+        Result r = Check(Worked);
+        Assert.Equal(1, r.Exit);
+        string[] lines = r.Out.Split('\n');
+        string Verdict(string name) => lines.First(l => l.Contains("│ " + name + " ", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries)[3];
+        Assert.Equal("differs: new", Verdict("a2[2]"));
+        Assert.Equal("differs: inherited", Verdict("z3[1]"));
+        Assert.Equal("differs: inherited", Verdict("a3[1]"));
+        Assert.Equal("differs: inherited", Verdict("delta3[1]"));
+        Assert.Equal("differs: inherited", Verdict("dW2[1,1]"));
+        Assert.Equal("differs: new", Verdict("loss"));
+        Assert.Equal("differs: new", Verdict("delta2[1]"));
+        Assert.Equal("differs: new", Verdict("W2'[1,1]"));
+        Assert.Contains("8 of 9 quantities differ: 4 new errors, and 4 inherited from earlier ones. The first new error is a⁽²⁾ (a2).", r.Out, StringComparison.Ordinal);
+        Assert.Contains("z⁽³⁾ (z3) follows from your own earlier values, which give [1.33414; 1.63438; 1.93462]", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_usual_slips_get_hints_and_a_transposed_gradient_is_checked()
+    {
+        string text = Check(Worked).Out;
+        Assert.Contains("Hint for L: the sign is flipped.", text, StringComparison.Ordinal);
+        Assert.Contains("Hint for ∇W⁽²⁾: it is written transposed (2×3) and was checked as its transpose", text, StringComparison.Ordinal);
+        Assert.Contains("Hint for δ⁽²⁾: this is what the slope gives when taken of the wrong variable", text, StringComparison.Ordinal);
+        Assert.Contains("Hint for W⁽²⁾′: this is the old value minus the gradient", text, StringComparison.Ordinal);
+        // A transposed but right ∇W2 agrees, with the hint.
+        Result right = Check("""{"dW2": [[-0.5080, 0.2162, 0.2918], [-0.6326, 0.2692, 0.3634]]}""");
+        Assert.True(right.Exit == 0, right.Out + right.Error);
+        Assert.Contains("it is written transposed", right.Out, StringComparison.Ordinal);
+        // A hand-computed value right for its own wrong inputs is not flagged with a hint.
+        Assert.DoesNotContain("Hint for z⁽³⁾", text, StringComparison.Ordinal);
+        Assert.Contains("提示（L）：符号反了。", Check(Worked, "--lang", "zh").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_forgotten_batch_mean_gets_its_hint()
+    {
+        // Two samples: the learner writes a3 − t for δ3 without the 1/2 of the mean.
+        Network<double> network = ArticleExample.CreateNetwork<double>();
+        Explanation e = StepRecorder.Record(network, [1, 1, 1, 0, 1, 0], [1, 0, 0, 0, 0, 1], 2, new Sgd<double>(0.1));
+        Matrix delta = e.Find("delta3")!.Value;
+        string rows = string.Join(", ", Enumerable.Range(0, 3).Select(r => $"[{(2 * delta[r, 0]).ToString("F6", CultureInfo.InvariantCulture)}, {(2 * delta[r, 1]).ToString("F6", CultureInfo.InvariantCulture)}]"));
+        Result r = Check("{\"delta3\": [" + rows + "]}", "--input", "1,1,1;0,1,0", "--target", "0;2");
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("Hint for δ⁽³⁾: this is 2 times the right value", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]

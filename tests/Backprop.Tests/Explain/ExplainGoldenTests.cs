@@ -80,9 +80,39 @@ public class ExplainGoldenTests
         Assert.Contains("0.0334 for δ⁽²⁾[2]", text, StringComparison.Ordinal);
         Assert.Contains("0.0335", text, StringComparison.Ordinal);
         Assert.Contains("10^(−12)", text, StringComparison.Ordinal);
+        // The softmax exponentials and their sum, as the article rounds them, and σ′(z2)[1].
+        Assert.Contains("it prints 3.793 for e^z⁽³⁾[1]; exact arithmetic gives 3.79371651, which is 3.794", text, StringComparison.Ordinal);
+        Assert.Contains("it prints 5.120 for e^z⁽³⁾[2]; exact arithmetic gives 5.1211928, which is 5.121", text, StringComparison.Ordinal);
+        Assert.Contains("it prints 6.909 for e^z⁽³⁾[3]; exact arithmetic gives 6.91317224, which is 6.913", text, StringComparison.Ordinal);
+        Assert.Contains("it prints 15.822 for Σⱼe^zⱼ⁽³⁾; exact arithmetic gives 15.82808155, which is 15.828", text, StringComparison.Ordinal);
+        Assert.Contains("it prints 0.2218 for σ′(z⁽²⁾)[1]; exact arithmetic gives 0.22171287, which is 0.2217", text, StringComparison.Ordinal);
+        // The summary's general formulas, and the article's index mix-up in them.
+        Assert.Contains("∇W⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ a⁽ˡ⁾ᵀ", text, StringComparison.Ordinal);
+        Assert.Contains("it writes ∇W⁽ˡ⁾ = δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ", text, StringComparison.Ordinal);
         // Another network: the article's printed values mean nothing there.
         Assert.DoesNotContain("1.93240000", Run("--seed", "3").Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("3.793", Run("--seed", "3").Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("δ⁽ˡ⁾ a⁽ˡ⁻¹⁾ᵀ", Run("--seed", "3").Out, StringComparison.Ordinal);
         Assert.DoesNotContain("1.93240000", Run("--article-notes", "false").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sections_are_numbered_as_in_the_article()
+    {
+        string en = Run("--until-converged").Out;
+        string zh = Run("--until-converged", "--lang", "zh").Out;
+        string[] english = ["1. The network and the sample", "2. Forward pass", "3. Loss", "4. Backward pass", "5. Update", "6. Training iterations", "7. Summary"];
+        string[] chinese = ["一、网络结构与样本", "二、前向传播", "三、损失函数", "四、反向传播", "五、参数更新", "六、训练迭代", "七、总结与要点"];
+        foreach ((string text, string[] headings) in new[] { (en, english), (zh, chinese) })
+        {
+            int at = 0;
+            foreach (string heading in headings)
+            {
+                int next = text.IndexOf(heading, at, StringComparison.Ordinal);
+                Assert.True(next >= at, $"'{heading}' is missing or out of order");
+                at = next;
+            }
+        }
     }
 
     [Fact]

@@ -34,8 +34,10 @@ internal static partial class ExplainHarness
         var results = new Dictionary<(string, string), string[]>();
         foreach (Match block in MathBlock().Matches(markdown))
         {
-            string[] lines = block.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Where(l => !l.StartsWith(@"\begin{aligned}", StringComparison.Ordinal) && !l.StartsWith(@"\end{aligned}", StringComparison.Ordinal)).ToArray();
+            // Matrix rows sit on lines of their own, so rejoin the block and split it into the aligned chain's rows
+            // at the \\ and & that are outside every matrix.
+            string content = string.Join(" ", block.Groups[1].Value.Split('\n')
+                .Where(l => !l.StartsWith(@"\begin{aligned}", StringComparison.Ordinal) && !l.StartsWith(@"\end{aligned}", StringComparison.Ordinal)));
             (string Left, string Relation)? key = null;
             string last = "";
             void Close()
@@ -45,11 +47,11 @@ internal static partial class ExplainHarness
                     results[k] = [.. Number().Matches(last).Select(m => m.Value)];
                 }
             }
-            foreach (string line in lines)
+            foreach (string line in TopLevel(content, @"\\"))
             {
-                int amp = line.IndexOf('&', StringComparison.Ordinal);
-                string left = line[..amp].Trim();
-                string rest = line[(amp + 1)..];
+                string[] sides = TopLevel(line, "&");
+                string left = sides[0].Trim();
+                string rest = line[(sides[0].Length + 1)..].TrimStart();
                 string relation = rest.StartsWith(@"\leftarrow", StringComparison.Ordinal) ? "←" : rest[..1];
                 if (left.Length > 0)
                 {
@@ -61,6 +63,33 @@ internal static partial class ExplainHarness
             Close();
         }
         return results;
+    }
+
+    /// <summary>Splits LaTeX at a separator that is outside every \begin … \end environment.</summary>
+    private static string[] TopLevel(string tex, string separator)
+    {
+        var parts = new List<string>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < tex.Length; i++)
+        {
+            if (string.CompareOrdinal(tex, i, @"\begin{", 0, 7) == 0)
+            {
+                depth++;
+            }
+            else if (string.CompareOrdinal(tex, i, @"\end{", 0, 5) == 0)
+            {
+                depth--;
+            }
+            else if (depth == 0 && string.CompareOrdinal(tex, i, separator, 0, separator.Length) == 0)
+            {
+                parts.Add(tex[start..i]);
+                i += separator.Length - 1;
+                start = i + 1;
+            }
+        }
+        parts.Add(tex[start..]);
+        return [.. parts];
     }
 
     /// <summary>True when a printed number equals the reference to the decimals printed (half a unit in the last place).</summary>

@@ -84,4 +84,69 @@ public class ExplainHtmlTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [ChromiumTheory]
+    [InlineData(390)]
+    public async Task On_a_phone_tables_fit_matrices_line_up_and_wide_formulas_show_they_scroll(int width)
+    {
+        string answers = Path.Combine(Path.GetTempPath(), $"answers-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(answers, """{"a3": [0.2397, 0.3236, 0.4367], "loss": 1.434, "delta2": [0.0531, 0.0334]}""");
+        string folder = Directory.CreateTempSubdirectory("explain-phone-").FullName;
+        try
+        {
+            using IPlaywright playwright = await Playwright.CreateAsync();
+            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                ViewportSize = new ViewportSize { Width = width, Height = 844 },
+                Timeout = 60_000,
+            });
+            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            string[][] pages = [["--check", answers], ["--steps", "3", "--track", "a3,delta2"], []];
+            foreach (string[] args in pages)
+            {
+                Result r = Run([.. args, "--format", "html", "--lang", "zh"]);
+                Assert.Contains("Noto Sans CJK SC", r.Out, StringComparison.Ordinal);
+                Assert.Contains("WenQuanYi", r.Out, StringComparison.Ordinal);
+                string page = Path.Combine(folder, "page.html");
+                await File.WriteAllTextAsync(page, r.Out);
+                await tab.GotoAsync(new Uri(page).AbsoluteUri);
+                string what = string.Join(' ', args);
+                // Every table fits the screen, and no cell is wrapped into a column of single characters.
+                double widest = await tab.EvaluateAsync<double>("() => Math.max(0, ...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right))");
+                Assert.True(widest <= width, $"{what}: a table reaches {widest}px on a {width}px screen");
+                double tallest = await tab.EvaluateAsync<double>("() => Math.max(0, ...[...document.querySelectorAll('td')].map(c => c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight || '20')))");
+                Assert.True(tallest < 2.6, $"{what}: a table cell wraps over {tallest:F1} lines");
+                // Columns of numbers line up on the right edge, so equal decimals put the points under one another (a minus
+                // sign and the figure space that stands for it differ by a pixel or two).
+                string[] ragged = await tab.EvaluateAsync<string[]>("""
+                    () => { let worst = 0; let where = '';
+                      for (const t of document.querySelectorAll('mtable.matrix')) {
+                        const rows = [...t.children].filter(r => r.tagName.toLowerCase() === 'mtr');
+                        if (rows.length < 2 || [...t.querySelectorAll('mtd')].some(d => d.children.length !== 1 || d.children[0].tagName.toLowerCase() !== 'mn')) continue;
+                        for (let c = 0; c < rows[0].children.length; c++) {
+                          const rights = rows.map(r => { const range = document.createRange(); range.selectNodeContents(r.children[c]); return range.getBoundingClientRect().right; });
+                          const spread = Math.max(...rights) - Math.min(...rights);
+                          if (spread > worst) { worst = spread; where = t.textContent; }
+                        } }
+                      return [String(worst), where]; }
+                    """);
+                Assert.True(double.Parse(ragged[0], System.Globalization.CultureInfo.InvariantCulture) <= 2, $"{what}: matrix entries are {ragged[0]}px out of line in {ragged[1]}");
+            }
+            // The default page has formulas wider than the phone: they scroll in their own box, which shows a shadow cue.
+            int wide = await tab.EvaluateAsync<int>("() => [...document.querySelectorAll('.eq')].filter(e => e.scrollWidth > e.clientWidth + 1).length");
+            Assert.True(wide > 0, $"no formula is wider than {width}px; the scroll cue is not exercised");
+            string background = await tab.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.eq')).backgroundImage");
+            Assert.Contains("radial-gradient", background, StringComparison.Ordinal);
+            double overflow = await tab.EvaluateAsync<double>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 1, $"the page is {overflow}px wider than the screen");
+        }
+        finally
+        {
+            File.Delete(answers);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -46,6 +46,31 @@ public partial class ExplainMarkdownTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public void Markdown_never_breaks_a_row_in_mid_line_as_GitHub_needs(string[] args)
+    {
+        // github/markup #1547: a \\ in the middle of a line can collapse a column vector. Display blocks end each
+        // matrix row at the end of its line; inline formulas, on one line, end rows with \cr.
+        string markdown = Run([.. args, "--format", "markdown", "--weight", "W1[1,1]"]).Out;
+        MarkdownPipeline pipeline = new MarkdownPipelineBuilder().UseMathematics().UsePipeTables().Build();
+        MarkdownDocument document = Markdown.Parse(markdown, pipeline);
+        foreach (MathBlock block in document.Descendants<MathBlock>())
+        {
+            foreach (string line in block.Lines.ToString().Split('\n'))
+            {
+                int at = line.IndexOf(@"\\", StringComparison.Ordinal);
+                Assert.True(at < 0 || at == line.TrimEnd().Length - 2, $"a row break in mid-line: {line}");
+            }
+        }
+        // A column vector's rows each end their own line.
+        Assert.Matches(@"\\begin\{bmatrix\} [^\n&]*\\\\\n", markdown);
+        foreach (MathInline inline in document.Descendants<MathInline>())
+        {
+            Assert.DoesNotContain(@"\\", inline.Content.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     internal static void CheckFormula(string tex)
     {
         int depth = 0;

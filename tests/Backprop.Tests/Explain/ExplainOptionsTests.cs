@@ -116,7 +116,7 @@ public class ExplainOptionsTests
 
     [Theory]
     [InlineData(new[] { "--lang", "fr" }, "--lang: unknown language 'fr' (expected en or zh)")]
-    [InlineData(new[] { "--format", "pdf" }, "--format: unknown format 'pdf' (expected text, markdown, html)")]
+    [InlineData(new[] { "--format", "pdf" }, "--format: unknown format 'pdf' (expected text, markdown, html, dot)")]
     [InlineData(new[] { "--input", "1,1,1;1,0", "--target", "0;1" }, "sample 2: --input has 2 values")]
     [InlineData(new[] { "--input", "1,1,1;1,0,1", "--target", "0" }, "--input has 2 samples (separated by ';') but --target has 1")]
     [InlineData(new[] { "--steps", "-1" }, "--steps must be zero or more")]
