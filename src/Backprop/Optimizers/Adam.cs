@@ -94,30 +94,21 @@ public sealed class Adam<T> : IStatefulOptimizer<T> where T : unmanaged, IFloati
         Span<T> m = _m;
         Span<T> v = _v;
         _steps++;
-        T b1 = T.CreateChecked(Beta1);
-        T b2 = T.CreateChecked(Beta2);
-        T oneMinusB1 = T.CreateChecked(1 - Beta1);
-        T oneMinusB2 = T.CreateChecked(1 - Beta2);
         // η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
-        T stepSize = T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, _steps)));
-        T rootCorrection = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _steps)));
-        T eps = T.CreateChecked(Epsilon);
-        T lambda = T.CreateChecked(WeightDecay);
-        T decay = T.CreateChecked(LearningRate * WeightDecay);
-        bool coupled = !DecoupledWeightDecay && WeightDecay != 0;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            T g = coupled ? gradients[i] + lambda * parameters[i] : gradients[i];
-            T mi = b1 * m[i] + oneMinusB1 * g;
-            T vi = b2 * v[i] + oneMinusB2 * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            if (DecoupledWeightDecay)
-            {
-                parameters[i] -= decay * parameters[i];
-            }
-            parameters[i] -= stepSize * mi / (T.Sqrt(vi) / rootCorrection + eps);
-        }
+        var coefficients = new AdamKernel.Coefficients<T>(
+            Beta1: T.CreateChecked(Beta1),
+            Beta2: T.CreateChecked(Beta2),
+            OneMinusBeta1: T.CreateChecked(1 - Beta1),
+            OneMinusBeta2: T.CreateChecked(1 - Beta2),
+            StepSize: T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, _steps))),
+            RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _steps))),
+            Epsilon: T.CreateChecked(Epsilon),
+            Lambda: T.CreateChecked(WeightDecay),
+            Decay: T.CreateChecked(LearningRate * WeightDecay),
+            Coupled: !DecoupledWeightDecay && WeightDecay != 0,
+            Decoupled: DecoupledWeightDecay);
+        // Vectorised and on all threads, rounded element by element as AdamKernel.StepReference (tested bit for bit).
+        AdamKernel.Step(parameters, gradients, m, v, coefficients);
     }
 
     /// <summary>The first and second moment estimates, "m" and "v".</summary>

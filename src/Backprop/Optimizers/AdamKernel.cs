@@ -1,0 +1,144 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Optimizers;
+
+/// <summary>
+/// Adam's element-wise update over a whole parameter block, vectorised and split into fixed chunks that the
+/// <see cref="WorkerPool"/> runs on all threads. Every element is rounded exactly as <see cref="StepReference{T}"/>
+/// rounds it (the same operations in the same order, none fused), so the result does not depend on the vector width
+/// or the thread count.
+/// </summary>
+internal static class AdamKernel
+{
+    // Below this many parameters one thread finishes before a second would have started.
+    private const int ParallelLength = 1 << 15;
+
+    // Chunks are multiples of this many elements.
+    private const int ChunkAlignment = 1024;
+
+    /// <summary>Adam's per-step constants (η / (1 − β₁ᵗ), √(1 − β₂ᵗ), …) in the element type.</summary>
+    internal readonly record struct Coefficients<T>(
+        T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2, T StepSize, T RootCorrection, T Epsilon, T Lambda, T Decay,
+        bool Coupled, bool Decoupled)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The scalar reference: for each i, g = ∇θ (+ λθ when coupled); m = β₁ m + (1 − β₁) g; v = β₂ v + (1 − β₂) g g;
+    /// θ −= ηλ θ when decoupled; θ −= (η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε).
+    /// </summary>
+    public static void StepReference<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = c.Coupled ? gradients[i] + c.Lambda * parameters[i] : gradients[i];
+            T mi = c.Beta1 * m[i] + c.OneMinusBeta1 * g;
+            T vi = c.Beta2 * v[i] + c.OneMinusBeta2 * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            if (c.Decoupled)
+            {
+                parameters[i] -= c.Decay * parameters[i];
+            }
+            parameters[i] -= c.StepSize * mi / (T.Sqrt(vi) / c.RootCorrection + c.Epsilon);
+        }
+    }
+
+    /// <summary>The update of <see cref="StepReference{T}"/>, vectorised, on all threads for long blocks.</summary>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = parameters.Length;
+        if (length < ParallelLength || WorkerPool.ThreadCount == 1)
+        {
+            StepRange(parameters, gradients, m, v, c);
+            return;
+        }
+        fixed (T* pp = parameters)
+        fixed (T* pg = gradients)
+        fixed (T* pm = m)
+        fixed (T* pv = v)
+        {
+            Job<T> job = Job<T>.ForThisThread();
+            int chunk = (length / (4 * WorkerPool.ThreadCount) + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
+            job.Set(pp, pg, pm, pv, length, chunk, c);
+            WorkerPool.Run(job, (length + chunk - 1) / chunk);
+            job.Set(null, null, null, null, 0, 0, default);
+        }
+    }
+
+    // Vector<T> lanes with the scalar expression's operations in its order; the tail by the reference itself.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            var beta1 = new Vector<T>(c.Beta1);
+            var beta2 = new Vector<T>(c.Beta2);
+            var oneMinusBeta1 = new Vector<T>(c.OneMinusBeta1);
+            var oneMinusBeta2 = new Vector<T>(c.OneMinusBeta2);
+            var stepSize = new Vector<T>(c.StepSize);
+            var rootCorrection = new Vector<T>(c.RootCorrection);
+            var epsilon = new Vector<T>(c.Epsilon);
+            var lambda = new Vector<T>(c.Lambda);
+            var decay = new Vector<T>(c.Decay);
+            for (; i <= parameters.Length - width; i += width)
+            {
+                var theta = new Vector<T>(parameters[i..]);
+                var g = new Vector<T>(gradients[i..]);
+                if (c.Coupled)
+                {
+                    g += lambda * theta;
+                }
+                Vector<T> mi = beta1 * new Vector<T>(m[i..]) + oneMinusBeta1 * g;
+                Vector<T> vi = beta2 * new Vector<T>(v[i..]) + oneMinusBeta2 * g * g;
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                if (c.Decoupled)
+                {
+                    theta -= decay * theta;
+                }
+                theta -= stepSize * mi / (Vector.SquareRoot(vi) / rootCorrection + epsilon);
+                theta.CopyTo(parameters[i..]);
+            }
+        }
+        StepReference(parameters[i..], gradients[i..], m[i..], v[i..], c);
+    }
+
+    private sealed unsafe class Job<T> : IBlockJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static Job<T>? t_job;
+
+        private T* _parameters;
+        private T* _gradients;
+        private T* _m;
+        private T* _v;
+        private int _length;
+        private int _chunk;
+        private Coefficients<T> _c;
+
+        public static Job<T> ForThisThread() => t_job ??= new Job<T>();
+
+        public void Set(T* parameters, T* gradients, T* m, T* v, int length, int chunk, in Coefficients<T> c)
+        {
+            _parameters = parameters;
+            _gradients = gradients;
+            _m = m;
+            _v = v;
+            (_length, _chunk, _c) = (length, chunk, c);
+        }
+
+        public void Execute(int block)
+        {
+            int start = block * _chunk;
+            int count = Math.Min(_chunk, _length - start);
+            StepRange(new Span<T>(_parameters + start, count), new ReadOnlySpan<T>(_gradients + start, count),
+                new Span<T>(_m + start, count), new Span<T>(_v + start, count), _c);
+        }
+    }
+}
