@@ -11,12 +11,6 @@ namespace Backprop.Optimizers;
 /// </summary>
 internal static class AdamKernel
 {
-    // Below this many parameters one thread finishes before a second would have started.
-    private const int ParallelLength = 1 << 15;
-
-    // Chunks are multiples of this many elements.
-    private const int ChunkAlignment = 1024;
-
     /// <summary>Adam's per-step constants (η / (1 − β₁ᵗ), √(1 − β₂ᵗ), …) in the element type.</summary>
     internal readonly record struct Coefficients<T>(
         T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2, T StepSize, T RootCorrection, T Epsilon, T Lambda, T Decay,
@@ -49,8 +43,7 @@ internal static class AdamKernel
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int length = parameters.Length;
-        if (length < ParallelLength || WorkerPool.ThreadCount == 1)
+        if (!ChunkedJob.Worthwhile(parameters.Length))
         {
             StepRange(parameters, gradients, m, v, c);
             return;
@@ -60,11 +53,7 @@ internal static class AdamKernel
         fixed (T* pm = m)
         fixed (T* pv = v)
         {
-            Job<T> job = Job<T>.ForThisThread();
-            int chunk = (length / (4 * WorkerPool.ThreadCount) + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
-            job.Set(pp, pg, pm, pv, length, chunk, c);
-            WorkerPool.Run(job, (length + chunk - 1) / chunk);
-            job.Set(null, null, null, null, 0, 0, default);
+            Job<T>.ForThisThread().Run(pp, pg, pm, pv, parameters.Length, c);
         }
     }
 
@@ -109,7 +98,7 @@ internal static class AdamKernel
         StepReference(parameters[i..], gradients[i..], m[i..], v[i..], c);
     }
 
-    private sealed unsafe class Job<T> : IBlockJob where T : unmanaged, IFloatingPointIeee754<T>
+    private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>
     {
         [ThreadStatic]
         private static Job<T>? t_job;
@@ -118,27 +107,23 @@ internal static class AdamKernel
         private T* _gradients;
         private T* _m;
         private T* _v;
-        private int _length;
-        private int _chunk;
         private Coefficients<T> _c;
 
         public static Job<T> ForThisThread() => t_job ??= new Job<T>();
 
-        public void Set(T* parameters, T* gradients, T* m, T* v, int length, int chunk, in Coefficients<T> c)
+        public void Run(T* parameters, T* gradients, T* m, T* v, int length, in Coefficients<T> c)
         {
             _parameters = parameters;
             _gradients = gradients;
             _m = m;
             _v = v;
-            (_length, _chunk, _c) = (length, chunk, c);
+            _c = c;
+            RunChunks(length);
+            _parameters = _gradients = _m = _v = null;
         }
 
-        public void Execute(int block)
-        {
-            int start = block * _chunk;
-            int count = Math.Min(_chunk, _length - start);
-            StepRange(new Span<T>(_parameters + start, count), new ReadOnlySpan<T>(_gradients + start, count),
+        protected override void Range(int start, int count)
+            => StepRange(new Span<T>(_parameters + start, count), new ReadOnlySpan<T>(_gradients + start, count),
                 new Span<T>(_m + start, count), new Span<T>(_v + start, count), _c);
-        }
     }
 }

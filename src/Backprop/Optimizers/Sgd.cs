@@ -103,15 +103,9 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
         }
 
         EnsureState(parameters.Length);
-        Span<T> v = _velocity;
-        T mu = T.CreateChecked(Momentum);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            T g = gradients[i] + lambda * parameters[i];
-            T vi = mu * v[i] + g;
-            v[i] = vi;
-            parameters[i] -= eta * (Nesterov ? g + mu * vi : vi);
-        }
+        // g = ∇θ + λθ; v = μ v + g; θ −= η v, or η (g + μ v) for Nesterov: vectorised and on all threads, rounded
+        // element by element as MomentumKernel.StepReference (tested bit for bit).
+        MomentumKernel.Step<T>(parameters, gradients, _velocity, eta, lambda, T.CreateChecked(Momentum), Nesterov);
     }
 
     /// <summary>With momentum, the velocity v ("velocity"); without, none.</summary>
