@@ -110,15 +110,25 @@ internal sealed class DataOptions
     /// <param name="seed">The split's seed.</param>
     /// <param name="fingerprint">Whether to compute <see cref="LoadedData.Fingerprint"/> (a hash of every value: only for checkpoints).</param>
     /// <param name="quiet">--quiet: no loading progress (warnings are still written).</param>
+    /// <param name="model">A model to fine-tune (train --init-model), or null: the data is then read in the model's
+    /// terms as for <see cref="LoadForModel"/> (its feature columns by name, its label column, its classes) and scaled
+    /// with the model's scaler, which is not refitted.</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false, DataSchema? model = null)
     {
-        ScalingKind kind = ParseScaling(parse.GetValue(Scale)!);
+        ScalingKind kind = model?.Scaler.Kind ?? ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
         double validationFraction = parse.GetValue(ValidationFraction);
         CheckFractions(testFraction, validationFraction);
 
-        (DatasetSplits<float> source, string name, _) = LoadSource(parse, labelRequired: true, csvOptions: null, quiet);
+        CsvDatasetOptions? csvOptions = model is null ? null
+            : new CsvDatasetOptions { Label = parse.GetValue(Label) ?? model.LabelName, FeatureColumns = model.FeatureNames, ClassNames = model.ClassNames };
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet);
+        if (model is not null && !isCsv)
+        {
+            source = new DatasetSplits<float>(AlignToModel(source.Train, model, name, parse.GetValue(Label), labelRequired: true), source.Validation,
+                source.Test is null ? null : AlignToModel(source.Test, model, name, parse.GetValue(Label), labelRequired: true));
+        }
         Dataset<float> all = source.Train;
         CheckClasses(all, name);
         DataFingerprint read = fingerprint ? DataFingerprint.Of(all, source.Test) : DataFingerprint.None;
@@ -141,7 +151,7 @@ internal sealed class DataOptions
             splits = StratifiedSplit.Split(all, testFraction, validationFraction, seed);
         }
 
-        FeatureScaler scaler = FeatureScaler.Fit(splits.Train, kind);
+        FeatureScaler scaler = model?.Scaler ?? FeatureScaler.Fit(splits.Train, kind);
         splits.Train.Rescale(scaler);
         splits.Validation?.Rescale(scaler);
         splits.Test?.Rescale(scaler);
@@ -150,7 +160,7 @@ internal sealed class DataOptions
             $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {all.OutputCount} classes ({NameList.Abbreviate(all.ClassNames)}), label '{all.LabelName}'; "
             + $"train {splits.Train.Count}, validation {splits.Validation?.Count ?? 0}, test {splits.Test?.Count ?? 0}"
             + (source.Test is not null ? " (the data set's own test set)" : $" (stratified, seed {seed})")
-            + $"; scaling {kind.ToString().ToLowerInvariant()}"
+            + $"; scaling {kind.ToString().ToLowerInvariant()}" + (model is null ? "" : " (the model's)")
             + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {NameList.Abbreviate(all.IgnoredColumns)}" : "");
         SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
         return new LoadedData(splits.Train, splits.Validation, splits.Test, scaler, all.LabelName, description)

@@ -44,8 +44,11 @@ internal static class DataTraining
             NetworkSize.CheckHidden(options.HiddenLayers);
         }
         TrainingCheckpoint? resume = s.Resume is null ? null : TrainingCheckpoint.Load(s.Resume);
+        // Fine-tuning: the model gives the architecture, the starting parameters, the columns, the classes and the scaler.
+        Model? initial = s.InitModel is null ? null : ModelFile.Load(s.InitModel);
 
-        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet);
+        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
+            model: initial is null ? null : ModelData.Schema(initial));
         Dataset<float> train = data.Train;
         if (!train.IsClassification)
         {
@@ -72,7 +75,7 @@ internal static class DataTraining
             PictureOutputs.CheckReport("--report", s.Report, usedFiles);
         }
 
-        options = options with { Scaling = data.Scaler.Kind };
+        options = options with { Scaling = data.Scaler.Kind, InitialModel = initial };
         ClassifierRun run;
         try
         {
@@ -83,6 +86,10 @@ internal static class DataTraining
             throw new UsageException(e.Message.Split(" (Parameter")[0]);
         }
         Dictionary<string, string> settings = run.Describe();
+        if (s.InitModel is not null)
+        {
+            settings["init_model"] = Path.GetFileName(s.InitModel);
+        }
         // The split, so that the rows held out for testing can be found again (evaluate --dataset NAME).
         if (data.Split is { } split && data.Test is not null)
         {
@@ -210,7 +217,7 @@ internal static class DataTraining
     /// <summary>Every file `train` reads and writes, checked before any work (<see cref="OutputFiles"/>).</summary>
     private static void CheckFiles(string? data, DataTrainingSettings s, string? metricsPath, string? checkpointPath)
     {
-        var files = new OutputFiles().Input("--data", data).Input("--resume", s.Resume);
+        var files = new OutputFiles().Input("--data", data).Input("--resume", s.Resume).Input("--init-model", s.InitModel);
         // IDX images bring their labels file, found by name (nothing is read here: --data may be a pipe).
         if (data is not null && data != "-" && IdxReader.FindLabelsFile(data) is string labels)
         {

@@ -36,6 +36,7 @@ internal static class TrainCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "With data: write a checkpoint every N epochs" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "With data: the checkpoint file (default: beside --out, MODEL.checkpoint.json)" };
         var resume = new Option<string?>("--resume") { Description = "With data: continue from this checkpoint (same data, options and seed)" };
+        var initModel = new Option<string?>("--init-model") { Description = "With data: fine-tune this model (.json, or one written by 'backprop import'): its layers, weights, columns, classes and scaler are the start" };
         var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
         var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
         var dataOptions = new DataOptions { Diagnostics = io.Error };
@@ -47,7 +48,7 @@ internal static class TrainCommand
         Option[] dataTrainingOptions =
         [
             reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
-            checkpointEvery, checkpoint, resume, plot, report,
+            checkpointEvery, checkpoint, resume, initModel, plot, report,
         ];
         foreach (Option option in dataTrainingOptions)
         {
@@ -55,7 +56,7 @@ internal static class TrainCommand
         }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
-        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, plot, report];
+        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report];
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
@@ -72,6 +73,11 @@ internal static class TrainCommand
                 if (Given(net.MaxEpochs) && Given(epochs))
                 {
                     throw new UsageException("--max-epochs and --epochs both set the number of epochs; give one of them");
+                }
+                if (parse.GetValue(initModel) is string model
+                    && new Option[] { hidden, net.Layers, net.Activation, dataOptions.Scale }.FirstOrDefault(Given) is Option fixedByModel)
+                {
+                    throw new UsageException($"{fixedByModel.Name} contradicts --init-model {model}: the layers, activations and scaling come from the model it fine-tunes");
                 }
                 var dataSettings = new DataTrainingSettings(
                     Layers: parse.GetValue(net.Layers),
@@ -96,7 +102,8 @@ internal static class TrainCommand
                     Checkpoint: parse.GetValue(checkpoint),
                     Resume: parse.GetValue(resume),
                     Plot: parse.GetValue(plot),
-                    Report: parse.GetValue(report));
+                    Report: parse.GetValue(report),
+                    InitModel: parse.GetValue(initModel));
                 return DataTraining.Run(parse, dataOptions, dataSettings, io);
             }
             if (dataOnly.FirstOrDefault(Given) is Option dataOption)

@@ -13,7 +13,8 @@ public static class Classifier
     /// <summary>
     /// Fits the scaler on <paramref name="train"/>, builds the network (inputs and classes from the data), initialises it
     /// from the seed (He for ReLU, Xavier otherwise) and trains it; <paramref name="validation"/> (raw features) feeds
-    /// validation metrics, early stopping and the plateau schedule.
+    /// validation metrics, early stopping and the plateau schedule. With <see cref="ClassifierOptions.InitialModel"/> it
+    /// fine-tunes that model instead: its scaler, architecture and parameters are the start.
     /// </summary>
     /// <exception cref="ArgumentException">The data has no class labels, fewer than two classes, or the options are invalid.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (try a smaller learning rate).</exception>
@@ -22,7 +23,8 @@ public static class Classifier
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new ClassifierOptions();
-        FeatureScaler scaler = FeatureScaler.Fit(train, options.Scaling);
+        FeatureScaler scaler = options.InitialModel?.Scaler ?? FeatureScaler.Fit(train, options.Scaling);
+        options = options with { Scaling = scaler.Kind };
         Dataset<float> scaledTrain = Scaled(train, scaler);
         Dataset<float>? scaledValidation = validation is null ? null : Scaled(validation, scaler);
         var run = new ClassifierRun(options, scaledTrain, null);

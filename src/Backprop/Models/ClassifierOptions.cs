@@ -56,6 +56,14 @@ public sealed record ClassifierOptions
     /// <summary>Seed of the initial weights, the shuffles and the dropout masks. Default 0.</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// A model to fine-tune, or null (the default) to start from random weights. Training then starts from its
+    /// parameters, with its layer sizes and activations (<see cref="HiddenLayers"/> and <see cref="Activations"/> are
+    /// not used), and <see cref="Classifier.Fit"/> scales the data with its scaler (<see cref="Scaling"/> is not used).
+    /// The data must have the model's features and classes, in the model's order.
+    /// </summary>
+    public Model? InitialModel { get; init; }
+
     /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the optimizer's default.</summary>
     public double EffectiveLearningRate => LearningRate ?? OptimizerNames.DefaultLearningRate(Optimizer);
 }

@@ -25,10 +25,23 @@ internal sealed class ClassifierRun
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
         }
         Options = options;
+        Network<float>? initial = options.InitialModel?.Network;
+        if (initial is not null)
+        {
+            CheckFits(initial, train, sizes);
+            sizes = initial.Sizes;
+        }
         Sizes = sizes is null ? [train.FeatureCount, .. options.HiddenLayers, train.OutputCount] : [.. sizes];
         int hidden = Sizes.Length - 2;
         var activations = new Activation[Sizes.Length - 1];
-        if (options.Activations.Count == 1)
+        if (initial is not null)
+        {
+            for (int l = 0; l < hidden; l++)
+            {
+                activations[l] = initial.DenseLayers[l].Activation;
+            }
+        }
+        else if (options.Activations.Count == 1)
         {
             Array.Fill(activations, options.Activations[0], 0, hidden);
         }
@@ -47,6 +60,8 @@ internal sealed class ClassifierRun
         Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
         Network = options.Dropout == 0 ? new Network<float>(Sizes, activations, loss) : WithDropout(Sizes, activations, loss, options.Dropout);
         Initializer.Randomize(Network, options.Seed);
+        // Dropout layers hold no parameters, so the dense layers' block has the same layout with or without them.
+        initial?.Parameters.CopyTo(Network.Parameters);
         double rate = options.EffectiveLearningRate;
         Optimizer = OptimizerNames.Create(options.Optimizer, new OptimizerSettings(rate, options.Momentum, options.WeightDecay));
         TrainingOptions = new TrainingOptions
@@ -59,6 +74,27 @@ internal sealed class ClassifierRun
             Patience = options.Patience,
         };
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
+    }
+
+    // A model to fine-tune reads the data's features and gives its classes, and ends in a softmax as a classifier does.
+    private static void CheckFits(Network<float> initial, Dataset<float> train, IReadOnlyList<int>? sizes)
+    {
+        if (sizes is not null)
+        {
+            throw new ArgumentException("The layer sizes come from the initial model; give no sizes with it.", nameof(sizes));
+        }
+        if (initial.Layers.Count != initial.DenseLayers.Count)
+        {
+            throw new ArgumentException("The initial model's network has layers other than dense ones; fine-tuning reads multilayer perceptrons of dense layers.", nameof(initial));
+        }
+        if (initial.DenseLayers[^1].Activation != Activation.Softmax)
+        {
+            throw new ArgumentException($"The initial model's last layer is {initial.DenseLayers[^1].Activation}, not a softmax; a classifier fine-tunes a softmax output.", nameof(initial));
+        }
+        if (initial.InputSize != train.FeatureCount || initial.OutputSize != train.OutputCount)
+        {
+            throw new ArgumentException($"The initial model reads {initial.InputSize} features and gives {initial.OutputSize} classes, but the data has {train.FeatureCount} features and {train.OutputCount} classes.", nameof(train));
+        }
     }
 
     // Dense layers with dropout after every hidden one: Dense, Dropout, ..., Dense (output).

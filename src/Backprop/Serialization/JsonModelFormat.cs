@@ -84,7 +84,18 @@ internal sealed class JsonModelFormat : IModelFormat
     public Model Read(string path, string source)
     {
         using JsonDocument document = JsonValues.Parse(path, "model");
-        JsonElement root = document.RootElement;
+        return Read(document.RootElement, source);
+    }
+
+    /// <summary>Reads a model from <paramref name="stream"/> (to its end); <paramref name="source"/> names it in errors.</summary>
+    public Model Read(Stream stream, string source)
+    {
+        using JsonDocument document = JsonValues.Parse(stream, source, "model");
+        return Read(document.RootElement, source);
+    }
+
+    private static Model Read(JsonElement root, string source)
+    {
         JsonValues.CheckFormat(root, source, FormatName, Version, "model");
 
         (List<int> sizes, List<Activation> activations) = ReadArchitecture(root, source);

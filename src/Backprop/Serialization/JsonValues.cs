@@ -194,9 +194,16 @@ internal static class JsonValues
     }
 
     /// <summary>Parses a whole file, turning malformed or truncated JSON into one line naming the file and position.</summary>
-    public static JsonDocument Parse(string path, string what)
+    public static JsonDocument Parse(string path, string what) => Parse(ReadUtf8(path, what), path, what);
+
+    /// <summary>
+    /// Parses a whole stream (read to its end), turning malformed or truncated JSON into one line naming
+    /// <paramref name="source"/> and the position.
+    /// </summary>
+    public static JsonDocument Parse(Stream stream, string source, string what) => Parse(ReadUtf8(stream, source, what), source, what);
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> text, string path, string what)
     {
-        ReadOnlyMemory<byte> text = ReadUtf8(path, what);
         JsonDocument document;
         try
         {
@@ -292,7 +299,28 @@ internal static class JsonValues
         {
             throw new InvalidDataException($"{path}: the {what} file is {length} bytes; files up to {System.Array.MaxLength} bytes (2 GB) are read");
         }
-        byte[] bytes = File.ReadAllBytes(path);
+        return CheckUtf8(File.ReadAllBytes(path), path, what);
+    }
+
+    /// <summary>The bytes of <paramref name="stream"/> from its position to its end, checked like a file's; errors name <paramref name="source"/>.</summary>
+    public static ReadOnlyMemory<byte> ReadUtf8(Stream stream, string source, string what)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > System.Array.MaxLength)
+            {
+                throw new InvalidDataException($"{source}: the {what} file is over {System.Array.MaxLength} bytes; files up to {System.Array.MaxLength} bytes (2 GB) are read");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return CheckUtf8(buffer.ToArray(), source, what);
+    }
+
+    private static ReadOnlyMemory<byte> CheckUtf8(byte[] bytes, string path, string what)
+    {
         int start = bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
         if (bytes.Length == start)
         {

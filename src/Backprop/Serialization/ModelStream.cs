@@ -1,8 +1,7 @@
 namespace Backprop.Serialization;
 
 /// <summary>
-/// Models written to and read from streams, in the JSON model format. The format's reader takes a file, so a stream is
-/// staged in a private temporary file; its errors name <c>source</c>, never the temporary path.
+/// Models written to and read from streams, in the JSON model format; read errors name <c>source</c>.
 /// </summary>
 internal static class ModelStream
 {
@@ -17,24 +16,6 @@ internal static class ModelStream
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
-        string directory = Path.Combine(Path.GetTempPath(), "backprop-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        string staged = Path.Combine(directory, "model.json");
-        try
-        {
-            using (var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.CopyTo(file);
-            }
-            return new JsonModelFormat().Read(staged, source);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
-        {
-            throw new InvalidDataException(e.Message.Replace(staged, source, StringComparison.Ordinal), e);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        return new JsonModelFormat().Read(stream, source);
     }
 }

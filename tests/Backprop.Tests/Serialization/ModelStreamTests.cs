@@ -29,4 +29,41 @@ public sealed class ModelStreamTests
         Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Path.GetTempPath(), e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_is_read_from_the_streams_position_to_its_end_without_seeking()
+    {
+        Model model = Trained();
+        using var saved = new MemoryStream();
+        model.Save(saved);
+        byte[] prefix = Encoding.UTF8.GetBytes("header line\n");
+        using var stream = new ForwardOnlyStream([.. prefix, .. saved.ToArray()]);
+        stream.ReadExactly(new byte[prefix.Length]);
+        Model loaded = Model.Load(stream, "socket");
+        Assert.Equal(model.Network.Parameters.ToArray(), loaded.Network.Parameters.ToArray());
+        Assert.Equal(-1, stream.ReadByte());
+    }
+
+    // A network stream: reads come in small pieces, and it cannot seek or tell its length.
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(Math.Min(count, 7), bytes.Length - _position);
+            Array.Copy(bytes, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
