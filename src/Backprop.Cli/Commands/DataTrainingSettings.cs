@@ -24,4 +24,5 @@ internal sealed record DataTrainingSettings(
     string? Checkpoint,
     string? Resume,
     string? Plot = null,
-    string? Report = null);
+    string? Report = null,
+    bool BatchNorm = false);
