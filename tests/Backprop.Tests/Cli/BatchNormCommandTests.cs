@@ -52,4 +52,15 @@ public sealed class BatchNormCommandTests : IDisposable
         Assert.Equal("error: the onnx format cannot express layer 2 (batch_norm) yet; keep the model as .json", error.Trim());
         Assert.False(File.Exists(onnx));
     }
+
+    [Fact]
+    public void Explain_refuses_a_model_with_batch_norm_in_one_line_naming_the_file()
+    {
+        string model = PathOf("m.json");
+        (int code, _, string error) = Run("train", "--dataset", "iris", "--hidden", "4", "--batch-norm", "--epochs", "2", "--quiet", "--out", model);
+        Assert.True(code == 0, error);
+        (code, _, error) = Run("explain", "--model", model, "--dataset", "iris", "--row", "1");
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {model}: explain cannot show a batch-norm layer yet; explain a model trained without --batch-norm", error.Trim());
+    }
 }
