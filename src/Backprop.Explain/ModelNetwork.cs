@@ -9,9 +9,14 @@ public static class ModelNetwork
 {
     /// <summary>The double-precision twin of <paramref name="network"/>, its parameters widened exactly.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The network has a batch-norm layer, which explain does not show yet.</exception>
     public static Network<double> ToDouble(Network<float> network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (network.Layers.FirstOrDefault(l => l is BatchNorm<float>) is { } norm)
+        {
+            throw new NotSupportedException($"explain cannot show a batch-norm layer yet (layer {norm.Index + 1} of the network)");
+        }
         var widened = new Network<double>(network.Sizes, [.. network.DenseLayers.Select(l => l.Activation)], network.Loss);
         // Same sizes, same constructor: the flat parameter blocks have the same layout.
         ReadOnlySpan<float> source = network.Parameters;

@@ -355,6 +355,7 @@ internal static class DataTraining
             BatchSize = s.BatchSize ?? defaults.BatchSize,
             Epochs = s.Epochs ?? defaults.Epochs,
             Dropout = s.Dropout,
+            BatchNorm = s.BatchNorm,
             ClassWeighting = weighting,
             Patience = s.Patience,
             Seed = s.Seed,

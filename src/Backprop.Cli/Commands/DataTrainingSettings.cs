@@ -25,4 +25,5 @@ internal sealed record DataTrainingSettings(
     string? Resume,
     string? Plot = null,
     string? Report = null,
-    string? InitModel = null);
+    string? InitModel = null,
+    bool BatchNorm = false);

@@ -49,6 +49,10 @@ internal static class ExplainModel
         }
 
         Model model = ModelFile.Load(o.Path);
+        if (model.Network.Layers.Any(l => l is BatchNorm<float>))
+        {
+            throw new NotSupportedException($"{o.Path}: explain cannot show a batch-norm layer yet; explain a model trained without --batch-norm");
+        }
         int features = model.FeatureNames.Count;
         float[] raw;
         int? label = null;

@@ -9,15 +9,31 @@ internal static class ModelSummary
     public static string Format(Network<float> network)
     {
         var rows = new List<string[]> { new[] { "Layer", "Input", "Output", "Activation", "W shape", "Parameters" } };
-        foreach (Dense<float> layer in network.DenseLayers)
+        foreach (Layer<float> layer in network.Layers)
         {
+            if (layer is BatchNorm<float> norm)
+            {
+                rows.Add([
+                    $"batch_norm_{norm.Index + 1}",
+                    $"(batch, {norm.Inputs})",
+                    $"(batch, {norm.Outputs})",
+                    "",
+                    $"γ, β: {norm.Inputs}",
+                    norm.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
+                ]);
+                continue;
+            }
+            if (layer is not Dense<float> dense)
+            {
+                continue;
+            }
             rows.Add([
-                $"dense_{layer.Index + 1}",
-                $"(batch, {layer.Inputs})",
-                $"(batch, {layer.Outputs})",
-                ActivationFunctions.Name(layer.Activation),
-                $"{layer.Outputs}×{layer.Inputs}",
-                layer.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
+                $"dense_{dense.Index + 1}",
+                $"(batch, {dense.Inputs})",
+                $"(batch, {dense.Outputs})",
+                ActivationFunctions.Name(dense.Activation),
+                $"{dense.Outputs}×{dense.Inputs}",
+                dense.ParameterCount.ToString("N0", CultureInfo.InvariantCulture),
             ]);
         }
         int[] widths = [.. Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length))];

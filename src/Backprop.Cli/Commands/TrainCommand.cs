@@ -28,6 +28,7 @@ internal static class TrainCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "With data: rows per mini-batch (default 32)" };
         var epochs = new Option<int?>("--epochs") { Description = "With data: passes over the training rows (default 200)" };
         var dropout = new Option<double>("--dropout") { Description = "With data: dropout rate on hidden layers during training, e.g. 0.2" };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "With data: batch normalisation after each hidden layer's activation (running statistics are saved in the model)" };
         var classWeights = new Option<string>("--class-weights") { Description = "With data: none or balanced (n / (classes × class count))", DefaultValueFactory = _ => "none" };
         var patience = new Option<int?>("--patience") { Description = "With data: early stopping after this many epochs without a better validation loss; restores the best weights" };
         var outPath = new Option<string?>("--out") { Description = "With data: write the trained model here (.json)" };
@@ -47,7 +48,7 @@ internal static class TrainCommand
         net.AddTo(command);
         Option[] dataTrainingOptions =
         [
-            reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet,
+            reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet,
             checkpointEvery, checkpoint, resume, initModel, plot, report,
         ];
         foreach (Option option in dataTrainingOptions)
@@ -56,7 +57,7 @@ internal static class TrainCommand
         }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
-        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report];
+        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report];
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
@@ -103,7 +104,8 @@ internal static class TrainCommand
                     Resume: parse.GetValue(resume),
                     Plot: parse.GetValue(plot),
                     Report: parse.GetValue(report),
-                    InitModel: parse.GetValue(initModel));
+                    InitModel: parse.GetValue(initModel),
+                    BatchNorm: parse.GetValue(batchNorm));
                 return DataTraining.Run(parse, dataOptions, dataSettings, io);
             }
             if (dataOnly.FirstOrDefault(Given) is Option dataOption)

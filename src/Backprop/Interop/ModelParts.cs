@@ -17,10 +17,20 @@ internal sealed record ModelParts(
     IReadOnlyDictionary<string, string> Training,
     IReadOnlyDictionary<string, double> Metrics)
 {
-    /// <summary>Copies the parts of <paramref name="model"/>; later changes to the model do not show here.</summary>
-    public static ModelParts From(Model model)
+    /// <summary>Copies the parts of <paramref name="model"/> for the exchange format <paramref name="format"/>; later changes to the model do not show here.</summary>
+    /// <exception cref="NotSupportedException">The model has a layer other than dense (and dropout, which prediction skips): one line naming the format and the layer.</exception>
+    public static ModelParts From(Model model, string format)
     {
         ArgumentNullException.ThrowIfNull(model);
+        int position = 0;
+        foreach (Layer<float> layer in model.Network.Layers.Where(l => l is not Dropout<float>))
+        {
+            position++;
+            if (layer is BatchNorm<float>)
+            {
+                throw new NotSupportedException($"the {format} format cannot express layer {position} (batch_norm) yet; keep the model as .json");
+            }
+        }
         var layers = new List<LayerParts>();
         foreach (Dense<float> layer in model.Network.DenseLayers)
         {

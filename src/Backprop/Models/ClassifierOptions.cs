@@ -44,6 +44,12 @@ public sealed record ClassifierOptions
     /// <summary>Dropout rate on the hidden layers during training. Default 0.</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// Batch normalisation after each hidden dense layer, on its activations (dense layers apply their activation
+    /// themselves, so the norm follows it: Dense, BatchNorm, [Dropout], ..., Dense). Default false.
+    /// </summary>
+    public bool BatchNorm { get; init; }
+
     /// <summary>How the classes weigh in the cross-entropy loss (<see cref="SoftmaxCrossEntropy.ClassWeights"/>). Default none.</summary>
     public ClassWeighting ClassWeighting { get; init; } = ClassWeighting.None;
 

@@ -58,7 +58,9 @@ internal sealed class ClassifierRun
         }
         activations[^1] = Activation.Softmax;
         Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
-        Network = options.Dropout == 0 ? new Network<float>(Sizes, activations, loss) : WithDropout(Sizes, activations, loss, options.Dropout);
+        Network = options.Dropout == 0 && !options.BatchNorm
+            ? new Network<float>(Sizes, activations, loss)
+            : WithHiddenLayers(Sizes, activations, loss, options.Dropout, options.BatchNorm);
         Initializer.Randomize(Network, options.Seed);
         // Dropout layers hold no parameters, so the dense layers' block has the same layout with or without them.
         initial?.Parameters.CopyTo(Network.Parameters);
@@ -97,15 +99,19 @@ internal sealed class ClassifierRun
         }
     }
 
-    // Dense layers with dropout after every hidden one: Dense, Dropout, ..., Dense (output).
-    private static Network<float> WithDropout(int[] sizes, Activation[] activations, Loss loss, double rate)
+    // Dense layers with batch norm and/or dropout after every hidden one: Dense, BatchNorm, Dropout, ..., Dense (output).
+    private static Network<float> WithHiddenLayers(int[] sizes, Activation[] activations, Loss loss, double rate, bool batchNorm)
     {
         NetworkShape.Validate(sizes, activations, loss);
         var layers = new List<Layer<float>>();
         for (int l = 0; l < activations.Length; l++)
         {
             layers.Add(new Dense<float>(sizes[l + 1], activations[l]));
-            if (l < activations.Length - 1)
+            if (l < activations.Length - 1 && batchNorm)
+            {
+                layers.Add(new BatchNorm<float>());
+            }
+            if (l < activations.Length - 1 && rate > 0)
             {
                 layers.Add(new Dropout<float>(rate));
             }
@@ -145,6 +151,10 @@ internal sealed class ClassifierRun
             ["scaling"] = JsonModelFormat.ScalingName(Options.Scaling),
             ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
         };
+        if (Options.BatchNorm)
+        {
+            d["batch_norm"] = "true";
+        }
         if (OptimizerNames.UsesMomentum(Options.Optimizer))
         {
             d["momentum"] = F(Options.Momentum);

@@ -13,7 +13,8 @@ public sealed class Model
     private readonly Dictionary<string, double> _metrics;
 
     /// <summary>Creates a model from its parts (as a training run or a model file produces them).</summary>
-    /// <exception cref="ArgumentException">The parts disagree: the loss is not cross-entropy, or the number of features,
+    /// <exception cref="ArgumentException">The parts disagree: the loss is not cross-entropy, a layer is neither dense,
+    /// batch norm nor dropout, or the number of features,
     /// classes or scaler entries differs from the network's sizes.</exception>
     public Model(Network<float> network, IReadOnlyList<string> featureNames, string labelName, IReadOnlyList<string> classNames, FeatureScaler scaler,
         IReadOnlyDictionary<string, string>? trainingOptions = null, IReadOnlyDictionary<string, double>? metrics = null)
@@ -27,9 +28,9 @@ public sealed class Model
         {
             throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
         }
-        if (network.Layers.Any(l => l is not (Dense<float> or Dropout<float>)))
+        if (network.Layers.Any(l => l is not (Dense<float> or BatchNorm<float> or Dropout<float>)))
         {
-            throw new ArgumentException("A model stores dense layers (and dropout, which prediction skips) only.", nameof(network));
+            throw new ArgumentException("A model stores dense and batch-norm layers (and dropout, which prediction skips) only.", nameof(network));
         }
         if (featureNames.Count != network.InputSize)
         {

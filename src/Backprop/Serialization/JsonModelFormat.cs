@@ -7,12 +7,18 @@ namespace Backprop.Serialization;
 /// {"format": "backprop-model", "version": 1, "architecture": {"loss", "dtype", "layers": [{"inputs", "outputs", "activation"}]},
 ///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"},
 ///  "parameters": {"W1": [[..]] (outputs × inputs), "b1": [..], ..}, "training": {..}, "metrics": {..}}.
+/// A batch-norm layer is {"kind": "batch_norm", "features", "epsilon", "momentum"} in the layer list, and its values are
+/// "gammaN", "betaN", "running_meanN" and "running_varianceN"; N is a layer's 1-based position in the list (for a
+/// network of dense layers only, the dense layer's number, as before). Dropout is not saved: prediction skips it.
 /// Numbers are written in shortest round-trip form, so parameters read back bit for bit.
 /// </summary>
 internal sealed class JsonModelFormat : IModelFormat
 {
     public const string FormatName = "backprop-model";
     public const int Version = 1;
+
+    /// <summary>The "kind" of a batch-norm entry in architecture.layers (a dense entry has no "kind").</summary>
+    public const string BatchNormKind = "batch_norm";
 
     public string Extension => ".json";
 
@@ -33,13 +39,27 @@ internal sealed class JsonModelFormat : IModelFormat
         w.WriteStartObject("architecture");
         w.WriteString("loss", "cross-entropy");
         w.WriteString("dtype", "float32");
+        Layer<float>[] saved = [.. model.Network.Layers.Where(l => l is not Dropout<float>)];
         w.WriteStartArray("layers");
-        foreach (Dense<float> layer in model.Network.DenseLayers)
+        foreach (Layer<float> layer in saved)
         {
             w.WriteStartObject();
-            w.WriteNumber("inputs", layer.Inputs);
-            w.WriteNumber("outputs", layer.Outputs);
-            w.WriteString("activation", ActivationFunctions.Name(layer.Activation));
+            if (layer is BatchNorm<float> norm)
+            {
+                w.WriteString("kind", BatchNormKind);
+                w.WriteNumber("features", norm.Inputs);
+                w.WritePropertyName("epsilon");
+                JsonValues.WriteDouble(w, norm.Epsilon);
+                w.WritePropertyName("momentum");
+                JsonValues.WriteDouble(w, norm.Momentum);
+            }
+            else
+            {
+                var dense = (Dense<float>)layer;
+                w.WriteNumber("inputs", dense.Inputs);
+                w.WriteNumber("outputs", dense.Outputs);
+                w.WriteString("activation", ActivationFunctions.Name(dense.Activation));
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -56,9 +76,17 @@ internal sealed class JsonModelFormat : IModelFormat
         w.WriteEndObject();
 
         w.WriteStartObject("parameters");
-        for (int l = 0; l < model.Network.DenseLayers.Count; l++)
+        for (int l = 0; l < saved.Length; l++)
         {
-            Dense<float> layer = model.Network.DenseLayers[l];
+            if (saved[l] is BatchNorm<float> norm)
+            {
+                JsonValues.WriteInlineRow(w, $"gamma{l + 1}", norm.Parameters[..norm.Inputs]);
+                JsonValues.WriteInlineRow(w, $"beta{l + 1}", norm.Parameters[norm.Inputs..]);
+                JsonValues.WriteInlineRow(w, $"running_mean{l + 1}", norm.StateBuffers[0].Value);
+                JsonValues.WriteInlineRow(w, $"running_variance{l + 1}", norm.StateBuffers[1].Value);
+                continue;
+            }
+            var layer = (Dense<float>)saved[l];
             JsonValues.WriteMatrix(w, $"W{l + 1}", layer.Weights, layer.Outputs, layer.Inputs);
             JsonValues.WriteInlineRow(w, $"b{l + 1}", layer.Bias);
         }
@@ -98,16 +126,15 @@ internal sealed class JsonModelFormat : IModelFormat
     {
         JsonValues.CheckFormat(root, source, FormatName, Version, "model");
 
-        (List<int> sizes, List<Activation> activations) = ReadArchitecture(root, source);
+        (List<int> sizes, List<Activation> activations, List<SavedLayer> layers) = ReadArchitecture(root, source);
 
         // Every size the architecture declares is checked against the values the file really holds before anything is
         // allocated, so a small file declaring a huge layer costs nothing (each value takes at least one byte of the file).
         JsonElement parameters = JsonValues.Property(root, "parameters", source, "the file");
         var expected = new List<string>();
-        for (int l = 0; l < activations.Count; l++)
+        for (int l = 0; l < layers.Count; l++)
         {
-            expected.Add($"W{l + 1}");
-            expected.Add($"b{l + 1}");
+            expected.AddRange(layers[l].Norm is null ? [$"W{l + 1}", $"b{l + 1}"] : BatchNormNames(l));
         }
         if (parameters.ValueKind != JsonValueKind.Object)
         {
@@ -120,9 +147,21 @@ internal sealed class JsonModelFormat : IModelFormat
                 throw new InvalidDataException($"{source}: parameters.{property.Name} is not part of the architecture ({string.Join(", ", expected)})");
             }
         }
-        for (int l = 0; l < activations.Count; l++)
+        for (int l = 0; l < layers.Count; l++)
         {
-            CheckShape(parameters, source, l, sizes[l], sizes[l + 1]);
+            if (layers[l].Norm is null)
+            {
+                CheckShape(parameters, source, l, layers[l].Inputs, layers[l].Outputs);
+                continue;
+            }
+            foreach (string name in BatchNormNames(l))
+            {
+                JsonElement values = JsonValues.Property(parameters, name, source, "\"parameters\"");
+                if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() != layers[l].Inputs)
+                {
+                    throw new InvalidDataException($"{source}: parameters.{name} has shape {ShapeOf(values)} but the architecture needs {layers[l].Inputs}");
+                }
+            }
         }
 
         string[] features = JsonValues.Strings(JsonValues.Property(root, "features", source, "the file"), source, "\"features\"", sizes[0]);
@@ -147,15 +186,22 @@ internal sealed class JsonModelFormat : IModelFormat
         Network<float> network;
         try
         {
-            network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+            network = layers.All(l => l.Norm is null)
+                ? new Network<float>(sizes, activations, Loss.CrossEntropy)
+                : new Network<float>(sizes[0], [.. layers.Select(l => l.Norm is { } n ? new BatchNorm<float>(n.Momentum, n.Epsilon) : (Layer<float>)new Dense<float>(l.Outputs, l.Activation))], Loss.CrossEntropy);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
         }
-        for (int l = 0; l < network.DenseLayers.Count; l++)
+        for (int l = 0; l < network.Layers.Count; l++)
         {
-            Dense<float> layer = network.DenseLayers[l];
+            if (network.Layers[l] is BatchNorm<float> norm)
+            {
+                ReadBatchNorm(parameters, source, l, norm);
+                continue;
+            }
+            var layer = (Dense<float>)network.Layers[l];
             string wName = $"W{l + 1}";
             string bName = $"b{l + 1}";
             Span<float> weights = layer.Weights;
@@ -198,8 +244,43 @@ internal sealed class JsonModelFormat : IModelFormat
         return new Model(network, features, label, classes, scaler, training, metrics);
     }
 
-    /// <summary>The layer sizes (input first) and activations, checked for consistency; nothing is allocated from them.</summary>
-    private static (List<int> Sizes, List<Activation> Activations) ReadArchitecture(JsonElement root, string source)
+    /// <summary>A batch-norm entry's settings, as architecture.layers gives them.</summary>
+    private sealed record BatchNormSettings(double Epsilon, double Momentum);
+
+    /// <summary>One entry of architecture.layers: a dense layer (Norm null) or a batch norm of Inputs features.</summary>
+    private sealed record SavedLayer(int Inputs, int Outputs, Activation Activation, BatchNormSettings? Norm);
+
+    private static string[] BatchNormNames(int l) => [$"gamma{l + 1}", $"beta{l + 1}", $"running_mean{l + 1}", $"running_variance{l + 1}"];
+
+    /// <summary>Reads γ, β and the running statistics of the batch norm at position l (shapes already checked): all finite, variances positive.</summary>
+    private static void ReadBatchNorm(JsonElement parameters, string source, int l, BatchNorm<float> norm)
+    {
+        string[] names = BatchNormNames(l);
+        int n = norm.Inputs;
+        for (int k = 0; k < names.Length; k++)
+        {
+            Span<float> target = k switch
+            {
+                0 => norm.Parameters[..n],
+                1 => norm.Parameters[n..],
+                _ => norm.StateBuffers[k - 2].Value,
+            };
+            int j = 0;
+            foreach (JsonElement v in parameters.GetProperty(names[k]).EnumerateArray())
+            {
+                float value = JsonValues.Float(v, source, $"parameters.{names[k]}[{j}]");
+                if (k == 3 && !(value > 0))
+                {
+                    throw new InvalidDataException($"{source}: parameters.{names[k]}[{j}] is {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; a variance must be positive");
+                }
+                target[j] = value;
+                j++;
+            }
+        }
+    }
+
+    /// <summary>The dense layer sizes (input first) and activations, and every saved layer in order, checked for consistency; nothing is allocated from them.</summary>
+    private static (List<int> Sizes, List<Activation> Activations, List<SavedLayer> Layers) ReadArchitecture(JsonElement root, string source)
     {
         JsonElement architecture = JsonValues.Property(root, "architecture", source, "the file");
         string loss = JsonValues.String(JsonValues.Property(architecture, "loss", source, "\"architecture\""), source, "architecture.loss");
@@ -218,10 +299,26 @@ internal sealed class JsonModelFormat : IModelFormat
         }
         var sizes = new List<int>();
         var activations = new List<Activation>();
+        var saved = new List<SavedLayer>();
         int index = 0;
         foreach (JsonElement layer in layers.EnumerateArray())
         {
             string where = $"architecture.layers[{index}]";
+            if (layer.ValueKind == JsonValueKind.Object && layer.TryGetProperty("kind", out JsonElement kindElement))
+            {
+                string kind = JsonValues.String(kindElement, source, where + ".kind");
+                if (kind != BatchNormKind)
+                {
+                    throw new InvalidDataException($"{source}: {where}.kind '{kind}' is unknown (expected {BatchNormKind}, or no kind for a dense layer)");
+                }
+                saved.Add(ReadBatchNormEntry(layer, source, where, index == 0 ? null : saved[^1].Outputs));
+                if (index == 0)
+                {
+                    sizes.Add(saved[^1].Inputs);
+                }
+                index++;
+                continue;
+            }
             int inputs = JsonValues.Int(JsonValues.Property(layer, "inputs", source, where), source, where + ".inputs");
             int outputs = JsonValues.Int(JsonValues.Property(layer, "outputs", source, where), source, where + ".outputs");
             string activation = JsonValues.String(JsonValues.Property(layer, "activation", source, where), source, where + ".activation");
@@ -243,7 +340,12 @@ internal sealed class JsonModelFormat : IModelFormat
             }
             sizes.Add(outputs);
             activations.Add(parsed);
+            saved.Add(new SavedLayer(inputs, outputs, parsed, null));
             index++;
+        }
+        if (saved[^1].Norm is not null)
+        {
+            throw new InvalidDataException($"{source}: architecture.layers[{index - 1}] is a batch norm; the last layer must be dense (its activation goes with the loss)");
         }
         try
         {
@@ -253,7 +355,32 @@ internal sealed class JsonModelFormat : IModelFormat
         {
             throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
         }
-        return (sizes, activations);
+        return (sizes, activations, saved);
+    }
+
+    /// <summary>A batch-norm entry: features (equal to the width before it, when there is a layer before it), ε &gt; 0, momentum in (0, 1].</summary>
+    private static SavedLayer ReadBatchNormEntry(JsonElement layer, string source, string where, int? width)
+    {
+        int features = JsonValues.Int(JsonValues.Property(layer, "features", source, where), source, where + ".features");
+        double epsilon = JsonValues.Double(JsonValues.Property(layer, "epsilon", source, where), source, where + ".epsilon");
+        double momentum = JsonValues.Double(JsonValues.Property(layer, "momentum", source, where), source, where + ".momentum");
+        if (features < 1)
+        {
+            throw new InvalidDataException($"{source}: {where}.features is {features}; it must be at least 1");
+        }
+        if (width is int before && features != before)
+        {
+            throw new InvalidDataException($"{source}: {where} has {features} features but the layer before it has {before} outputs");
+        }
+        if (!(epsilon > 0) || !double.IsFinite(epsilon))
+        {
+            throw new InvalidDataException($"{source}: {where}.epsilon is {Text(epsilon)}; it must be positive and finite");
+        }
+        if (!(momentum > 0 && momentum <= 1))
+        {
+            throw new InvalidDataException($"{source}: {where}.momentum is {Text(momentum)}; it must be in (0, 1]");
+        }
+        return new SavedLayer(features, features, Activation.Identity, new BatchNormSettings(epsilon, momentum));
     }
 
     /// <summary>Checks that W(l+1) holds outputs rows of inputs values and b(l+1) outputs values, by counting what is there.</summary>

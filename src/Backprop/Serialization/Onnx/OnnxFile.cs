@@ -26,7 +26,7 @@ public static class OnnxFile
     public static void Export(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        OnnxExporter.Write(ModelParts.From(model), stream);
+        OnnxExporter.Write(ModelParts.From(model, "onnx"), stream);
     }
 
     /// <summary>Writes <paramref name="model"/> as ONNX to <paramref name="path"/> through a temporary file, so no half-written file is left.</summary>
@@ -34,7 +34,7 @@ public static class OnnxFile
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public static void Export(Model model, string path)
     {
-        ModelParts parts = ModelParts.From(model);
+        ModelParts parts = ModelParts.From(model, "onnx");
         AtomicFile.Write(path, stream => OnnxExporter.Write(parts, stream));
     }
 

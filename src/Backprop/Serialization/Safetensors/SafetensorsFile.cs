@@ -11,17 +11,19 @@ namespace Backprop.Serialization.Safetensors;
 public static class SafetensorsFile
 {
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
+    /// <exception cref="NotSupportedException">The model has a layer safetensors export cannot express (batch norm).</exception>
     public static void Export(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        SafetensorsFormat.Write(ModelParts.From(model), stream);
+        SafetensorsFormat.Write(ModelParts.From(model, "safetensors"), stream);
     }
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> through a temporary file, so no half-written file is left.</summary>
+    /// <exception cref="NotSupportedException">The model has a layer safetensors export cannot express (batch norm).</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public static void Export(Model model, string path)
     {
-        ModelParts parts = ModelParts.From(model);
+        ModelParts parts = ModelParts.From(model, "safetensors");
         AtomicFile.Write(path, stream => SafetensorsFormat.Write(parts, stream));
     }
 
