@@ -60,6 +60,15 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
+    /// Checks, before anything is allocated, that a network of dense layers with these sizes (inputs first) fits: its
+    /// parameter count, computed in 64 bits, fits in one block, and its parameters and gradients (two values of T each)
+    /// take at most half of the memory available to this process. The constructors run the same check; call this first
+    /// to refuse a network before reading its data. Returns the parameter count, Σ (in + 1) × out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network is too large; the message says how much it needs and what is available.</exception>
+    public static long CheckSize(IReadOnlyList<int> sizes) => NetworkShape.CheckSize(sizes, Unsafe.SizeOf<T>());
+
+    /// <summary>
     /// Creates a network taking <paramref name="inputs"/> values per row through <paramref name="layers"/> in order, the
     /// last of them a <see cref="Dense{T}"/> whose activation goes with <paramref name="loss"/>. Parameters start at
     /// zero; see <see cref="Initializer"/>. Each layer object belongs to this network from now on.
