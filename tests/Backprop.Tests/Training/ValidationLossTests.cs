@@ -49,4 +49,23 @@ public class ValidationLossTests
         double expected = network.Forward(x, t, validation.Count);
         Assert.Equal(expected, result.History[^1].ValidationLoss!.Value, 1e-12);
     }
+
+    [Fact]
+    public void The_validation_loss_is_measured_without_dropout()
+    {
+        var random = new Random(5);
+        double[] x = [.. Enumerable.Range(0, 60).Select(_ => random.NextDouble())];
+        double[] t = [.. Enumerable.Range(0, 30).Select(i => x[2 * i] * x[2 * i + 1])];
+        var data = new Dataset<double>(x, 2, t, 1);
+        var loss = new Huber(0.01);
+        var network = new Network<double>(2, [new Dense<double>(16, Activation.Tanh), new Dropout<double>(0.5), new Dense<double>(1, Activation.Identity)], loss);
+        Initializer.Randomize(network, 6);
+        var trainer = new Trainer<double>(network, new Sgd<double>(0.1), new TrainingOptions { MaxEpochs = 2, BatchSize = 10, Seed = 7 });
+        TrainingResult result = trainer.Fit(data, data);
+
+        var a = new double[30];
+        network.Predict(x, 30, a);
+        double expected = loss.Value(new OutputBatch<double>(a, a, t, 30, 1, Activation.Identity));
+        Assert.Equal(expected, result.History[^1].ValidationLoss!.Value, 1e-12);
+    }
 }
