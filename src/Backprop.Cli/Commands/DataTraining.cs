@@ -37,7 +37,7 @@ internal static class DataTraining
         // Before the data is read: hidden sizes alone can already need more memory than there is.
         if (s.Layers is not null)
         {
-            NetworkSize.Check("--layers", OptionValues.Sizes("--layers", s.Layers), sizeof(float));
+            NetworkSize.Check<float>("--layers", OptionValues.Sizes("--layers", s.Layers));
         }
         else
         {

@@ -29,7 +29,7 @@ internal static class PredictCommand
                 .Check();
             Model m = ModelData.LoadModel(parse.GetValue(model));
             Dataset<float> data = ModelData.Load(parse, dataOptions, m, labelsRequired: false);
-            float[] probabilities = m.PredictScaledProbabilities(data.Features, data.Count);
+            float[] probabilities = m.PredictScaledProbabilities(data.Features);
             string csv = Format(m.ClassNames, probabilities);
             string? path = parse.GetValue(output);
             if (path is null)

@@ -78,7 +78,7 @@ internal sealed class SampleSetup
             activations[^1] = s.OutputActivation is null ? hidden[^1] : OptionValues.Activations("--output-activation", s.OutputActivation)[0];
         }
 
-        NetworkSize.Check("--layers", sizes, sizeof(double));
+        NetworkSize.Check<double>("--layers", sizes);
         var network = new Network<double>(sizes, activations, loss);
         string initial;
         if (s.Weights is not null)

@@ -60,6 +60,15 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
+    /// Checks, before anything is allocated, that a network of dense layers with these sizes (inputs first) fits: its
+    /// parameter count, computed in 64 bits, fits in one block, and its parameters and gradients (two values of T each)
+    /// take at most half of the memory available to this process. The constructors run the same check; call this first
+    /// to refuse a network before reading its data. Returns the parameter count, Σ (in + 1) × out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network is too large; the message says how much it needs and what is available.</exception>
+    public static long CheckSize(IReadOnlyList<int> sizes) => NetworkShape.CheckSize(sizes, Unsafe.SizeOf<T>());
+
+    /// <summary>
     /// Creates a network taking <paramref name="inputs"/> values per row through <paramref name="layers"/> in order, the
     /// last of them a <see cref="Dense{T}"/> whose activation goes with <paramref name="loss"/>. Parameters start at
     /// zero; see <see cref="Initializer"/>. Each layer object belongs to this network from now on.
@@ -294,6 +303,24 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
+    /// The loss of a batch in inference mode, as <see cref="Predict"/> runs it (dropout off): x is (batch, InputSize),
+    /// t is (batch, OutputSize); the outputs a go to <paramref name="output"/> (batch, OutputSize). Keeps nothing for
+    /// <see cref="Backward"/>. The trainer's validation loss.
+    /// </summary>
+    internal T EvaluationLoss(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch, Span<T> output)
+    {
+        if (t.Length < batch * OutputSize || output.Length < batch * OutputSize)
+        {
+            throw new ArgumentException($"targets and outputs hold {t.Length} and {output.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
+        }
+        RunForward(x, batch, training: false, keepInput: false, keepOutputZ: true);
+        _hasTargets = false;
+        int last = _layers.Length - 1;
+        A(last).CopyTo(output);
+        return Loss.Value(new OutputBatch<T>(Z(last), A(last), t, batch, OutputSize, _output.Activation));
+    }
+
+    /// <summary>
     /// Fills <see cref="Gradients"/> with the gradients of the last forward pass's mean loss:
     /// δ_L = ∂L/∂z from the loss (<see cref="Loss.Delta{T}"/>: (a − t) / B for cross-entropy), then for each layer from the top
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
@@ -410,7 +437,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0, bool firstLayerDone = false)
+    // keepOutputZ keeps the output layer's z outside training too, for a loss that reads it.
+    private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0, bool firstLayerDone = false,
+        bool keepOutputZ = false)
     {
         // The first layer of these rows may have been computed by the last BackwardAndStep (firstLayerDone: the caller
         // says x is the batch it was given then); any other pass discards that, and so do new buffers (below).
@@ -456,7 +485,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
                 if (l > 0 || !skipFirst)
                 {
-                    dense.Forward(current, dense.ZBuffer, _y[l], batch, logSumExp, keepZ: training);
+                    dense.Forward(current, dense.ZBuffer, _y[l], batch, logSumExp, keepZ: training || (keepOutputZ && l == _layers.Length - 1));
                 }
             }
             else

@@ -3,12 +3,33 @@ using System.Globalization;
 namespace Backprop.Models;
 
 /// <summary>
-/// Turns <see cref="ClassifierOptions"/> and (scaled) training data into a network, an optimizer and a trainer, and the
-/// trained network into a <see cref="Model"/>. Shared by <see cref="Classifier.Fit"/> and the `train` command.
+/// A classifier training run taken step by step: what <see cref="Classifier.Fit"/> does in one call, for callers that
+/// need the trainer in between (progress, checkpoints and resuming, cancellation) or the settings as text.
+/// <code>
+/// var run = new ClassifierRun(options, scaledTrain);        // network initialised from options.Seed
+/// run.Trainer.BatchCompleted = report => ...;               // or run.Trainer.Restore(checkpoint)
+/// TrainingResult result = run.Trainer.Fit(scaledTrain, scaledValidation);
+/// Model model = run.ToModel(result, "species", scaler, scaledTrain.FeatureNames, scaledTrain.ClassNames);
+/// </code>
+/// The run does not scale its data: fit a <see cref="FeatureScaler"/> on the raw training rows, apply it to every split,
+/// and hand it to <see cref="ToModel"/>, whose model then scales raw rows itself.
 /// </summary>
-internal sealed class ClassifierRun
+public sealed class ClassifierRun
 {
-    public ClassifierRun(ClassifierOptions options, Dataset<float> train, IReadOnlyList<int>? sizes)
+    /// <summary>
+    /// Builds the network (dense layers, softmax output with cross-entropy, class-weighted when the options ask;
+    /// dropout after every hidden layer when <see cref="ClassifierOptions.Dropout"/> is above 0), initialises it from
+    /// the options' seed (He for ReLU, Xavier otherwise), and creates the optimizer and the trainer.
+    /// </summary>
+    /// <param name="options">The run's options; <see cref="ClassifierOptions.Scaling"/> is only recorded (see <see cref="Describe"/>).</param>
+    /// <param name="train">The (already scaled) training data: its feature and class counts size the network, and
+    /// balanced class weights are counted on it.</param>
+    /// <param name="sizes">All layer sizes, inputs to classes (e.g. [4, 8, 3]), instead of the options' hidden layers;
+    /// null to use <see cref="ClassifierOptions.HiddenLayers"/>.</param>
+    /// <exception cref="ArgumentException">The data has no class labels or fewer than two classes, the sizes do not start
+    /// with the feature count and end with the class count, or the activations do not fit the hidden layers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The batch size is below 1.</exception>
+    public ClassifierRun(ClassifierOptions options, Dataset<float> train, IReadOnlyList<int>? sizes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
@@ -23,6 +44,11 @@ internal sealed class ClassifierRun
         if (options.BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+        }
+        if (sizes is not null && (sizes.Count < 2 || sizes[0] != train.FeatureCount || sizes[^1] != train.OutputCount))
+        {
+            throw new ArgumentException(
+                $"Layer sizes {string.Join(",", sizes)} do not fit the data: they must start with its {train.FeatureCount} features and end with its {train.OutputCount} classes.", nameof(sizes));
         }
         Options = options;
         Network<float>? initial = options.InitialModel?.Network;
@@ -119,19 +145,28 @@ internal sealed class ClassifierRun
         return new Network<float>(sizes[0], layers, loss);
     }
 
-    public ClassifierOptions Options { get; }
+    internal ClassifierOptions Options { get; }
 
-    public int[] Sizes { get; }
+    internal int[] Sizes { get; }
 
+    /// <summary>The network being trained: its parameters are the run's current ones.</summary>
     public Network<float> Network { get; }
 
-    public IOptimizer<float> Optimizer { get; }
+    internal IOptimizer<float> Optimizer { get; }
 
-    public TrainingOptions TrainingOptions { get; }
+    internal TrainingOptions TrainingOptions { get; }
 
+    /// <summary>
+    /// The trainer that runs the epochs (<see cref="Trainer{T}.Fit(Dataset{T}, Dataset{T}?, Action{EpochReport}?, CancellationToken)"/>),
+    /// reports progress, and writes and restores checkpoints.
+    /// </summary>
     public Trainer<float> Trainer { get; }
 
-    /// <summary>The options as text, for the model file.</summary>
+    /// <summary>
+    /// The run's settings as text, as the model file's "training" section records them: layers, activation, optimizer,
+    /// learning_rate, weight_decay, schedule, batch_size, epochs, dropout, class_weights, patience, scaling, seed, and
+    /// momentum for the optimizers that use it. A new dictionary each call, which the caller may extend.
+    /// </summary>
     public Dictionary<string, string> Describe()
     {
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
@@ -162,7 +197,19 @@ internal sealed class ClassifierRun
         return d;
     }
 
-    /// <summary>The trained model; metrics hold the run's epochs, final training loss and last validation figures.</summary>
+    /// <summary>
+    /// The trained model: this run's network (shared, not copied) with its names and <paramref name="scaler"/>; its
+    /// training options are <see cref="Describe"/> plus <paramref name="extraOptions"/> (which win on equal keys); its
+    /// metrics are epochs, train_loss, and validation_loss, validation_accuracy and best_epoch where the run has them
+    /// (validation figures from the best epoch when early stopping restored one, else from the last).
+    /// </summary>
+    /// <param name="result">What <see cref="Trainer"/>'s Fit returned.</param>
+    /// <param name="labelName">The name of the label column the model predicts.</param>
+    /// <param name="scaler">The scaler the training data was scaled with; the model applies it to raw rows.</param>
+    /// <param name="featureNames">One name per feature; null for x0, x1, ….</param>
+    /// <param name="classNames">One name per class; null for 0, 1, ….</param>
+    /// <param name="extraOptions">More settings to record (e.g. how the data was split); null for none.</param>
+    /// <exception cref="ArgumentException">The names or the scaler do not match the network's inputs or classes.</exception>
     public Model ToModel(TrainingResult result, string labelName, FeatureScaler scaler, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null,
         IReadOnlyDictionary<string, string>? extraOptions = null)
     {

@@ -80,7 +80,16 @@ public sealed class Model
     /// <summary>The training result of the run that produced this model (null for a loaded model).</summary>
     public TrainingResult? TrainingResult { get; internal set; }
 
-    internal void SetMetric(string name, double value) => _metrics[name] = value;
+    /// <summary>
+    /// Adds or replaces one of <see cref="Metrics"/> (e.g. test_accuracy after <see cref="Evaluate"/>), to be written
+    /// into the model file with the others. NaN and infinities are kept as such.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    public void SetMetric(string name, double value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _metrics[name] = value;
+    }
 
     /// <summary>Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs.</summary>
     /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
@@ -93,7 +102,7 @@ public sealed class Model
         }
         float[] scaled = features.ToArray();
         Scaler.Apply<float>(scaled);
-        return PredictScaledProbabilities(scaled, features.Length / d);
+        return Probabilities(scaled, features.Length / d);
     }
 
     /// <summary>Class probabilities for every row of <paramref name="data"/> (raw features), (rows, classes).</summary>
@@ -142,8 +151,36 @@ public sealed class Model
     /// <exception cref="InvalidDataException">The data is not a valid model (one line naming <paramref name="source"/> and the field).</exception>
     public static Model Load(Stream stream, string source = "stream") => ModelStream.Load(stream, source);
 
-    /// <summary>Probabilities for features already rescaled by <see cref="Scaler"/> (rows, features) → (rows, classes).</summary>
-    internal float[] PredictScaledProbabilities(ReadOnlySpan<float> scaled, int rows)
+    /// <summary>
+    /// Class probabilities for feature rows already rescaled by <see cref="Scaler"/> (as a training run's own splits
+    /// are): x is (rows, features), the result (rows, classes), softmax outputs. Raw rows go to
+    /// <see cref="PredictProbabilities(ReadOnlySpan{float})"/>, which scales them first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
+    public float[] PredictScaledProbabilities(ReadOnlySpan<float> scaled)
+    {
+        int d = FeatureNames.Count;
+        if (scaled.Length % d != 0)
+        {
+            throw new ArgumentException($"{scaled.Length} values are not rows of {d} features.", nameof(scaled));
+        }
+        return Probabilities(scaled, scaled.Length / d);
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> on data whose features are already rescaled by <see cref="Scaler"/> (as a training run's
+    /// own test split is, or as <see cref="FeatureScaler.Apply{T}"/> leaves them): accuracy, log-loss, per-class
+    /// precision/recall/F1 and the confusion matrix. Raw data goes to <see cref="Evaluate"/>, which scales it first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data has no labels, or its feature or class count differs from the model's.</exception>
+    public Evaluation EvaluateScaled(Dataset<float> scaled)
+    {
+        CheckFeatures(scaled);
+        return Evaluation.From(Probabilities(scaled.Features, scaled.Count), Labels(scaled), ClassNames);
+    }
+
+    // Probabilities for scaled rows, (rows, features) → (rows, classes), in chunks.
+    private float[] Probabilities(ReadOnlySpan<float> scaled, int rows)
     {
         int d = FeatureNames.Count;
         int k = ClassNames.Count;
@@ -157,13 +194,6 @@ public sealed class Model
             }
         }
         return output;
-    }
-
-    /// <summary>Evaluation on data whose features are already rescaled (as the CLI's data loading returns them).</summary>
-    internal Evaluation EvaluateScaled(Dataset<float> scaled)
-    {
-        CheckFeatures(scaled);
-        return Evaluation.From(PredictScaledProbabilities(scaled.Features, scaled.Count), Labels(scaled), ClassNames);
     }
 
     private int[] Labels(Dataset<float> data)

@@ -293,9 +293,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    // Mean loss without dropout or class weights (cross-entropy from the probabilities, or MSE), and accuracy for labels.
+    // The validation loss, the mean over rows without dropout, and accuracy for class labels. The loss is the network's
+    // own (Loss.Value of each chunk, weighted by its rows): Huber, binary cross-entropy and MSE report what they train
+    // on. Cross-entropy on class labels is the log-loss of the predicted probabilities, −ln p(label) in double as
+    // Evaluation reports it: the same quantity as the loss's value, without class weights, which weigh training only.
     private (double Loss, double? Accuracy) Measure(Dataset<T> data, int[] rows, T[] x, T[] t, T[] output, int chunk)
     {
+        bool logLoss = data.IsClassification && Network.Loss is SoftmaxCrossEntropy;
         double lossSum = 0;
         int correct = 0;
         int k = data.OutputCount;
@@ -303,29 +307,25 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             int n = Math.Min(chunk, data.Count - start);
             data.Gather(rows.AsSpan(start, n), x, t);
-            Network.Predict(x, n, output);
-            for (int r = 0; r < n; r++)
+            if (logLoss)
+            {
+                Network.Predict(x, n, output);
+            }
+            else
+            {
+                lossSum += double.CreateChecked(Network.EvaluationLoss(x, t, n, output)) * n;
+            }
+            for (int r = 0; r < n && data.IsClassification; r++)
             {
                 ReadOnlySpan<T> p = output.AsSpan(r * k, k);
-                if (data.IsClassification)
+                int label = data.Labels[start + r];
+                if (logLoss)
                 {
-                    int label = data.Labels[start + r];
                     lossSum += ClassificationMetrics.LogLossTerm(double.CreateChecked(p[label]));
-                    if (ClassificationMetrics.ArgMax(p) == label)
-                    {
-                        correct++;
-                    }
                 }
-                else
+                if (ClassificationMetrics.ArgMax(p) == label)
                 {
-                    ReadOnlySpan<T> tr = t.AsSpan(r * k, k);
-                    double sum = 0;
-                    for (int i = 0; i < k; i++)
-                    {
-                        double d = double.CreateChecked(p[i] - tr[i]);
-                        sum += d * d;
-                    }
-                    lossSum += sum / k;
+                    correct++;
                 }
             }
         }

@@ -33,6 +33,16 @@ public class NetworkSizeTests
     }
 
     [Fact]
+    public void The_public_check_counts_values_of_the_networks_type()
+    {
+        Assert.Equal(3L * 2 + 2 + 2 * 3 + 3, Network<float>.CheckSize([3, 2, 3]));
+        var e = Assert.Throws<ArgumentException>(() => Network<double>.CheckSize([4, 100000, 100000, 3]));
+        Assert.Contains("parameters of 8 bytes, twice", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Network<float>.CheckSize([4, 100000, 100000, 3]));
+        Assert.Contains("parameters of 4 bytes, twice", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_network_constructor_checks_before_allocating()
     {
         Activation[] activations = [Activation.Relu, Activation.Relu, Activation.Softmax];
