@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Backprop.Explain;
 using static Backprop.Tests.Explain.ExplainHarness;
 
@@ -103,7 +102,18 @@ public class ArticleProgramTests
         Assert.StartsWith("error: --program: unknown language 'fortran'", bad.Error, StringComparison.Ordinal);
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
+    // This file in the source tree. Not [CallerFilePath]: a CI build (ContinuousIntegrationBuild) maps source paths to /_/.
+    private static string ThisFile()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Backprop.slnx")))
+            {
+                return Path.Combine(dir.FullName, "tests", "Backprop.Tests", "Explain", "ArticleProgramTests.cs");
+            }
+        }
+        throw new InvalidOperationException($"no Backprop.slnx above {AppContext.BaseDirectory}");
+    }
 
     /// <summary>The trimmed lines between the program:begin and program:end markers.</summary>
     private static string[] ProgramLines(string source)
