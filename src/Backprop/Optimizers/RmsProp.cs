@@ -77,13 +77,9 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T> where T : unmanaged, IFlo
         T eta = T.CreateChecked(LearningRate);
         T eps = T.CreateChecked(Epsilon);
         T lambda = T.CreateChecked(WeightDecay);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            T g = gradients[i] + lambda * parameters[i];
-            T si = rho * s[i] + oneMinusRho * g * g;
-            s[i] = si;
-            parameters[i] -= eta * g / (T.Sqrt(si) + eps);
-        }
+        // g = ∇θ + λθ; s = ρ s + (1 − ρ) g g; θ −= η g / (√s + ε): vectorised and on all threads, rounded element by
+        // element as RmsPropKernel.StepReference (tested bit for bit).
+        RmsPropKernel.Step(parameters, gradients, s, eta, lambda, rho, oneMinusRho, eps);
     }
 
     /// <summary>The running mean of squared gradients, "mean_square".</summary>
