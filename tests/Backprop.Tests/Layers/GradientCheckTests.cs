@@ -72,21 +72,7 @@ public class GradientCheckTests
             }
         }
 
-        net.Forward(x, t, batch);
-        net.Backward();
-        double[] analytic = net.Gradients.ToArray();
-        double[] numeric = new double[analytic.Length];
-        const double h = 1e-6;
-        for (int i = 0; i < numeric.Length; i++)
-        {
-            double saved = net.Parameters[i];
-            net.Parameters[i] = saved + h;
-            double plus = net.Forward(x, t, batch);
-            net.Parameters[i] = saved - h;
-            double minus = net.Forward(x, t, batch);
-            net.Parameters[i] = saved;
-            numeric[i] = (plus - minus) / (2 * h);
-        }
+        (double[] analytic, double[] numeric) = FiniteDifferences.Gradients(net, x, t, batch);
 
         double diff = 0, norm = 0;
         for (int i = 0; i < numeric.Length; i++)
