@@ -73,7 +73,8 @@ internal sealed class OutputFiles
         }
     }
 
-    private static bool Same(string a, string b)
+    /// <summary>Whether two resolved paths name the same file (case-insensitively where the file system is).</summary>
+    internal static bool Same(string a, string b)
         => string.Equals(a, b, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>

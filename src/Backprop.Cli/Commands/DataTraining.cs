@@ -33,7 +33,14 @@ internal static class DataTraining
             throw new UsageException("--checkpoint needs --checkpoint-every N (how often to write it)");
         }
         string? metricsPath = s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out));
-        CheckFiles(parse.GetValue(dataOptions.Data), s, metricsPath, checkpointPath);
+        (string, string?)[] usedFiles = [("--data", parse.GetValue(dataOptions.Data)), ("--resume", s.Resume), ("--checkpoint", checkpointPath), ("--out", s.Out),
+            ("--metrics", s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out)))];
+        string? plotDirectory = s.Plot is null ? null : PictureOutputs.PrepareDirectory("--plot", s.Plot, usedFiles);
+        if (s.Report is not null)
+        {
+            PictureOutputs.CheckReport("--report", s.Report, usedFiles);
+        }
+        CheckFiles(parse.GetValue(dataOptions.Data), s, metricsPath, checkpointPath, plotDirectory);
         // Before the data is read: hidden sizes alone can already need more memory than there is.
         if (s.Layers is not null)
         {
@@ -66,13 +73,6 @@ internal static class DataTraining
         if (options.Patience is not null && data.Validation is null)
         {
             throw new UsageException("--patience needs a validation split: add --validation-fraction (e.g. 0.1)");
-        }
-        (string, string?)[] usedFiles = [("--data", parse.GetValue(dataOptions.Data)), ("--resume", s.Resume), ("--checkpoint", checkpointPath), ("--out", s.Out),
-            ("--metrics", s.Metrics ?? (s.Out is null ? null : MetricsLog.DefaultPath(s.Out)))];
-        string? plotDirectory = s.Plot is null ? null : PictureOutputs.PrepareDirectory("--plot", s.Plot, usedFiles);
-        if (s.Report is not null)
-        {
-            PictureOutputs.CheckReport("--report", s.Report, usedFiles);
         }
 
         options = options with { Scaling = data.Scaler.Kind, InitialModel = initial };
@@ -215,7 +215,7 @@ internal static class DataTraining
     }
 
     /// <summary>Every file `train` reads and writes, checked before any work (<see cref="OutputFiles"/>).</summary>
-    private static void CheckFiles(string? data, DataTrainingSettings s, string? metricsPath, string? checkpointPath)
+    private static void CheckFiles(string? data, DataTrainingSettings s, string? metricsPath, string? checkpointPath, string? plotDirectory)
     {
         var files = new OutputFiles().Input("--data", data).Input("--resume", s.Resume).Input("--init-model", s.InitModel);
         // IDX images bring their labels file, found by name (nothing is read here: --data may be a pipe).
@@ -227,7 +227,13 @@ internal static class DataTraining
             .Output(s.Metrics is null ? "--metrics (default beside --out)" : "--metrics", metricsPath)
             // Resuming from the checkpoint that the run goes on writing is the usual way to continue a run.
             .Output(s.Checkpoint is null ? "--checkpoint (default)" : "--checkpoint", checkpointPath, mayReplace: "--resume")
-            .Check();
+            .Output("--report", s.Report);
+        // The pictures are outputs too: checked for writing now, not after training.
+        foreach (string picture in plotDirectory is null ? [] : TrainingPictures.FileNames)
+        {
+            files.Output($"--plot ({picture})", Path.Combine(plotDirectory!, picture));
+        }
+        files.Check();
     }
 
     /// <summary>Handles SIGTERM like Ctrl+C where the platform lets a program handle it; null elsewhere.</summary>

@@ -7,9 +7,6 @@ namespace Backprop.Cli.Plots;
 /// </summary>
 internal static class PictureOutputs
 {
-    private static readonly StringComparison PathComparison =
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-
     /// <summary>Creates the --plot folder if it is missing; returns the folder as given.</summary>
     /// <param name="protectedFiles">Files the command reads or writes elsewhere, by the option that names them (null paths and "-" are skipped).</param>
     /// <exception cref="UsageException">The path is empty, is a file, cannot be created, or a picture would overwrite a protected file.</exception>
@@ -72,8 +69,12 @@ internal static class PictureOutputs
         }
     }
 
-    // The option whose file is at fullPath, or null.
-    private static string? Clash(IEnumerable<(string Option, string? Path)> files, string fullPath)
-        => files.Where(f => !string.IsNullOrWhiteSpace(f.Path) && f.Path != "-" && string.Equals(Path.GetFullPath(f.Path), fullPath, PathComparison))
+    // The option whose file is at path, or null: the same rule as every other output (OutputFiles), symbolic links
+    // resolved.
+    private static string? Clash(IEnumerable<(string Option, string? Path)> files, string path)
+    {
+        string resolved = OutputFiles.Resolve(path);
+        return files.Where(f => !string.IsNullOrWhiteSpace(f.Path) && f.Path != "-" && OutputFiles.Same(OutputFiles.Resolve(f.Path), resolved))
             .Select(f => f.Option).FirstOrDefault();
+    }
 }

@@ -119,6 +119,21 @@ public sealed partial class PictureCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_plot_folder_that_links_to_the_data_folder_cannot_overwrite_the_data()
+    {
+        Directory.CreateDirectory(PathOf("real"));
+        string data = _dir.Write(Path.Combine("real", "loss.svg"), "a,b,label\n0,0,x\n0,1,y\n1,0,y\n1,1,x\n0.1,0.1,x\n0.1,0.9,y\n0.9,0.1,y\n0.9,0.9,x\n");
+        string before = File.ReadAllText(data);
+        Directory.CreateSymbolicLink(PathOf("link"), PathOf("real"));
+
+        CliRunner.Result result = CliRunner.InProcess(["train", "--epochs", "2", "--data", data, "--plot", PathOf("link")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("loss.svg would overwrite the --data file", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(data));
+    }
+
+    [Fact]
     public void Bad_picture_paths_get_one_line_and_exit_code_2_before_training()
     {
         string data = _dir.Write("d.csv", "a,b,label\n0,0,x\n0,1,y\n1,0,y\n1,1,x\n0.1,0.1,x\n0.1,0.9,y\n0.9,0.1,y\n0.9,0.9,x\n");
