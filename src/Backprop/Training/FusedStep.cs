@@ -15,7 +15,7 @@ namespace Backprop.Training;
 /// </list>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : TrainingStep<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExecution<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly BatchPrefetcher<T> _prefetcher = new();
 

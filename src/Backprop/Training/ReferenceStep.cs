@@ -7,7 +7,7 @@ namespace Backprop.Training;
 /// gather its rows, forward (loss), backward (gradients), and the optimizer's step.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed class ReferenceStep<T>(Trainer<T> trainer) : TrainingStep<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class ReferenceStep<T>(Trainer<T> trainer) : StepExecution<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
 {
     public override EpochPass RunEpoch(Dataset<T> data, int[] order, int batchSize, int epoch, CancellationToken cancellation)
     {

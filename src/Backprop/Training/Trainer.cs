@@ -130,7 +130,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         T[] t = validating ? new T[batchSize * data.OutputCount] : [];
         T[] output = validating ? new T[batchSize * data.OutputCount] : [];
         int[] validationRows = validating ? [.. Enumerable.Range(0, validation!.Count)] : [];
-        TrainingStep<T> step = TrainingStep<T>.Choose(this, batches);
+        StepExecution<T> step = StepExecution<T>.Choose(this, batches);
         // One clock reading per epoch: an epoch starts where the previous one ended, unless a callback ran between
         // them (the callback's time is nobody's epoch). Epochs too short for that (see GroupedEpochSeconds) are timed
         // in groups: `untimed` reports at the end of the history still wait for their group's reading.

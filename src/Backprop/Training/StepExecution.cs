@@ -10,9 +10,9 @@ namespace Backprop.Training;
 /// the fast step gives the same bits, which the bit-identity tests check.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal abstract class TrainingStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal abstract class StepExecution<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    protected TrainingStep(Trainer<T> trainer) => Trainer = trainer;
+    protected StepExecution(Trainer<T> trainer) => Trainer = trainer;
 
     protected Trainer<T> Trainer { get; }
 
@@ -22,7 +22,7 @@ internal abstract class TrainingStep<T> where T : unmanaged, IFloatingPointIeee7
     /// The fast step where it has something to offer (an update the float GEMM can fuse, or a worker thread to gather
     /// the next of several batches on), the reference step otherwise.
     /// </summary>
-    public static TrainingStep<T> Choose(Trainer<T> trainer, int batches)
+    public static StepExecution<T> Choose(Trainer<T> trainer, int batches)
     {
         bool fusable = typeof(T) == typeof(float) && PackedGemm.IsSupported && trainer.Optimizer is IFusedUpdate<T>;
         bool prefetch = batches > 1 && WorkerPool.ThreadCount > 1;
