@@ -86,14 +86,21 @@ public class FloatPathTests
                 network.Backward();
                 sgd.Step(network.Parameters, network.Gradients);
             }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int step = 0; step < 10; step++)
+            // The least of three rounds: a buffer made once by this thread (the GEMM's per-thread scratch, when another
+            // test holds the worker pool and this thread runs every block itself) is not a step that allocates.
+            long least = long.MaxValue;
+            for (int round = 0; round < 3; round++)
             {
-                network.Forward(x, t, 64);
-                network.Backward();
-                sgd.Step(network.Parameters, network.Gradients);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int step = 0; step < 10; step++)
+                {
+                    network.Forward(x, t, 64);
+                    network.Backward();
+                    sgd.Step(network.Parameters, network.Gradients);
+                }
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
             }
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, least);
         }
         finally
         {

@@ -178,8 +178,7 @@ public class TrainerTests
             trainer.Fit(data, TestData.Blobs(10, seed: 3));
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        Allocated(1);
-        long perEpoch = (Allocated(6) - Allocated(2)) / 4;
+        long perEpoch = SteadyBytesPerEpoch(Allocated);
         // 200 batches per epoch; an epoch's report and history entry are a few hundred bytes.
         Assert.True(perEpoch < 2000, $"{perEpoch} bytes per epoch");
     }
@@ -199,10 +198,24 @@ public class TrainerTests
             trainer.Fit(data);
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        Allocated(1);
-        long perEpoch = (Allocated(6) - Allocated(2)) / 4;
+        long perEpoch = SteadyBytesPerEpoch(Allocated);
         // 20 batches per epoch; an epoch's report and history entry are a few hundred bytes.
         Assert.True(perEpoch < 1000, $"{perEpoch} bytes per epoch");
+    }
+
+    // Bytes per epoch once every buffer exists. Buffers are made on first use by the thread that needs them (the GEMM's
+    // scratch space is per thread, and the calling thread runs the blocks itself while another test holds the worker
+    // pool), so a one-time allocation can fall into any measurement; the least of three is the steady state, and a step
+    // that allocates every time still shows in all three.
+    private static long SteadyBytesPerEpoch(Func<int, long> allocated)
+    {
+        allocated(1);
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            least = Math.Min(least, (allocated(6) - allocated(2)) / 4);
+        }
+        return least;
     }
 
     // Sgd's step behind a type the trainer does not recognise, so that it runs Backward and then Step.
