@@ -21,6 +21,10 @@ internal static class DataTraining
     public static int Run(ParseResult parse, DataOptions dataOptions, DataTrainingSettings s, CliIO io)
     {
         ClassifierOptions options = BuildOptions(s);
+        if (s.CrossValidation is int folds)
+        {
+            CrossValidationRun.CheckOptions(folds, s);
+        }
         if (s.Out is not null)
         {
             CheckModelPath(s.Out);
@@ -60,6 +64,10 @@ internal static class DataTraining
         if (!train.IsClassification)
         {
             throw new InvalidDataException($"{data.Description}: training from data needs class labels");
+        }
+        if (s.CrossValidation is int k)
+        {
+            CrossValidationRun.CheckData(k, train);
         }
         int[]? sizes = null;
         if (s.Layers is not null)
@@ -126,6 +134,16 @@ internal static class DataTraining
                 $"Training: {run.Describe()["optimizer"]} η={options.EffectiveLearningRate:G4}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}{resumed}"));
         }
 
+        CrossValidationResult? crossValidation = null;
+        if (s.CrossValidation is int cvFolds)
+        {
+            crossValidation = CrossValidationRun.Run(io, train, data.Validation, options with { HiddenLayers = sizes is null ? options.HiddenLayers : sizes[1..^1] }, cvFolds, out int cvExit);
+            if (crossValidation is null)
+            {
+                return cvExit;
+            }
+        }
+
         var progress = new TrainingProgress(io, s.Quiet, options.Epochs);
         // The display reads only the reports, so the trainer may run ahead into the next batch.
         run.Trainer.BatchCompleted = progress.OnBatch;
@@ -165,6 +183,10 @@ internal static class DataTraining
         }
 
         Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames, settings);
+        if (crossValidation is not null)
+        {
+            CrossValidationRun.Record(model, crossValidation);
+        }
         if (result.Reason == StopReason.Cancelled)
         {
             string signal = stoppedBy == Terminated ? " (SIGTERM)" : "";
@@ -237,7 +259,7 @@ internal static class DataTraining
     }
 
     /// <summary>Handles SIGTERM like Ctrl+C where the platform lets a program handle it; null elsewhere.</summary>
-    private static PosixSignalRegistration? HandleTerminate(Action stop)
+    internal static PosixSignalRegistration? HandleTerminate(Action stop)
     {
         try
         {
@@ -299,7 +321,9 @@ internal static class DataTraining
         }
     }
 
-    private static ClassifierOptions BuildOptions(DataTrainingSettings s)
+    /// <summary>The classifier options of the settings, each checked with a message naming its option.</summary>
+    /// <exception cref="UsageException">A value is out of range or unknown.</exception>
+    internal static ClassifierOptions BuildOptions(DataTrainingSettings s)
     {
         var defaults = new ClassifierOptions();
         if (s.Layers is not null && s.Hidden is not null)

@@ -26,4 +26,5 @@ internal sealed record DataTrainingSettings(
     string? Plot = null,
     string? Report = null,
     string? InitModel = null,
-    bool BatchNorm = false);
+    bool BatchNorm = false,
+    int? CrossValidation = null);

@@ -40,6 +40,7 @@ internal static class TrainCommand
         var initModel = new Option<string?>("--init-model") { Description = "With data: fine-tune this model (.json, or one written by 'backprop import'): its layers, weights, columns, classes and scaler are the start" };
         var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
         var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
+        var cv = new Option<int?>("--cv") { Description = "With data: first score these settings by K-fold cross-validation on the training rows (stratified; per fold and mean ± sd), then train the model as usual" };
         var dataOptions = new DataOptions { Diagnostics = io.Error };
 
         var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
@@ -49,7 +50,7 @@ internal static class TrainCommand
         Option[] dataTrainingOptions =
         [
             reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet,
-            checkpointEvery, checkpoint, resume, initModel, plot, report,
+            checkpointEvery, checkpoint, resume, initModel, plot, report, cv,
         ];
         foreach (Option option in dataTrainingOptions)
         {
@@ -57,7 +58,7 @@ internal static class TrainCommand
         }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
-        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report];
+        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report, cv];
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
@@ -105,7 +106,8 @@ internal static class TrainCommand
                     Plot: parse.GetValue(plot),
                     Report: parse.GetValue(report),
                     InitModel: parse.GetValue(initModel),
-                    BatchNorm: parse.GetValue(batchNorm));
+                    BatchNorm: parse.GetValue(batchNorm),
+                    CrossValidation: parse.GetValue(cv));
                 return DataTraining.Run(parse, dataOptions, dataSettings, io);
             }
             if (dataOnly.FirstOrDefault(Given) is Option dataOption)
