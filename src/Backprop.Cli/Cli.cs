@@ -31,6 +31,7 @@ internal static class Cli
             BenchCommand.Create(io),
             ExportCommand.Create(io),
             ImportCommand.Create(io),
+            SearchCommand.Create(io),
         };
         OptionParsers.Apply(root);
 

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>`backprop search`: ranked trials, the best as a train command, determinism, bad search spaces, Ctrl+C.</summary>
+public sealed class SearchCommandTests : IDisposable
+{
+    private readonly string _dir = TestData.TempDirectory();
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static readonly string[] Small = ["search", "--dataset", "iris", "--lr", "0.00001,0.02", "--hidden", "8,4x4", "--epochs", "15", "--cv", "3"];
+
+    [Fact]
+    public void The_search_ranks_a_useful_learning_rate_above_a_useless_one_and_prints_it_as_a_train_command()
+    {
+        CliRunner.Result r = CliRunner.InProcess(Small);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Error);
+        Assert.Contains("Search: 4 settings (the grid), each scored by 3-fold cross-validation on the 120 training rows; ranked by accuracy", r.Out, StringComparison.Ordinal);
+        string[] table = TableRows(r.Out);
+        Assert.Equal(4, table.Length);
+        // The two settings with η = 0.02 come first, those with η = 1e-5 (which barely move from their start) last.
+        Assert.All(table.Take(2), row => Assert.Equal("0.02", Cells(row)[3]));
+        Assert.All(table.Skip(2), row => Assert.Equal("1E-05", Cells(row)[3]));
+        double first = Mean(Cells(table[0])[8]);
+        double last = Mean(Cells(table[3])[8]);
+        Assert.True(first > last + 0.2, $"{first} vs {last}");
+        string command = r.Out.Split('\n').Single(l => l.StartsWith("backprop train ", StringComparison.Ordinal));
+        Assert.Contains("--dataset iris --epochs 15 --optimizer adam --lr 0.02 ", command, StringComparison.Ordinal);
+        Assert.EndsWith("--seed 0 --cv 3", command, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_best_command_reproduces_the_best_score()
+    {
+        CliRunner.Result r = CliRunner.InProcess(Small);
+        string command = r.Out.Split('\n').Single(l => l.StartsWith("backprop train ", StringComparison.Ordinal));
+        string bestAccuracy = string.Join(" ", Cells(TableRows(r.Out)[0]).Skip(8).Take(3));
+
+        CliRunner.Result train = CliRunner.InProcess([.. command.Split(' ').Skip(1), "--quiet"]);
+
+        Assert.Equal(0, train.ExitCode);
+        string summary = train.Out.Split('\n').Single(l => l.StartsWith("mean ± sd", StringComparison.Ordinal));
+        Assert.Equal(bestAccuracy, string.Join(" ", summary.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(3).Take(3)));
+    }
+
+    [Fact]
+    public void The_same_command_prints_the_same_table()
+    {
+        string[] args = ["search", "--dataset", "iris", "--lr", "0.001,0.01,0.1", "--hidden", "4,8", "--dropout", "0,0.2", "--epochs", "5", "--cv", "2", "--random", "5", "--seed", "7"];
+        CliRunner.Result a = CliRunner.InProcess(args);
+        CliRunner.Result b = CliRunner.InProcess(args);
+
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(a.Out, b.Out);
+        Assert.Contains("Search: 5 settings (5 drawn at random from a grid of 12 (seed 7))", a.Out, StringComparison.Ordinal);
+        Assert.Equal(5, TableRows(a.Out).Length);
+        Assert.Equal(5, TableRows(a.Out).Select(row => string.Join(" ", Cells(row).Skip(2).Take(6))).Distinct().Count());
+    }
+
+    [Fact]
+    public void Without_cv_a_validation_split_scores_the_trials()
+    {
+        CliRunner.Result r = CliRunner.InProcess("search", "--dataset", "iris", "--validation-fraction", "0.2", "--batch-size", "8,64", "--hidden", "4", "--lr", "0.01", "--epochs", "5");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("each scored by the 30 validation rows", r.Out, StringComparison.Ordinal);
+        Assert.Equal(2, TableRows(r.Out).Length);
+        Assert.DoesNotContain("±", string.Join("\n", TableRows(r.Out)), StringComparison.Ordinal);
+        Assert.DoesNotContain("--cv", r.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--cv", "1", "--cv must be at least 2")]
+    [InlineData("--cv", "41", "--cv 41: 41 folds need at least 41 rows of every class, but class 'setosa' has 40")]
+    [InlineData("--lr", "", "--lr: no values to search")]
+    [InlineData("--lr", " , ", "--lr: no values to search")]
+    [InlineData("--lr", "0.1,,0.2", "--lr: item 2 of '0.1,,0.2' is empty")]
+    [InlineData("--lr", "0.1,-1", "--lr must be a positive number (got -1)")]
+    [InlineData("--lr", "fast", "--lr: 'fast' is not a finite number")]
+    [InlineData("--dropout", "0,1", "--dropout must be in [0, 1) (got 1)")]
+    [InlineData("--hidden", "16,8x0", "--hidden: '8x0' is not a list of layer sizes")]
+    [InlineData("--optimizer", "adam,lion", "--optimizer: unknown optimizer 'lion'")]
+    [InlineData("--batch-size", "0", "--batch-size must be at least 1 (got 0)")]
+    [InlineData("--weight-decay", "-1", "--weight-decay must be zero or positive (got -1)")]
+    [InlineData("--random", "0", "--random must be at least 1 (got 0)")]
+    [InlineData("--metric", "speed", "--metric: unknown metric 'speed'")]
+    [InlineData("--patience", "3", "--patience needs a validation split")]
+    public void A_bad_search_space_is_one_line_naming_the_option_with_exit_code_2(string option, string value, string message)
+    {
+        CliRunner.Result r = CliRunner.InProcess("search", "--dataset", "iris", "--epochs", "2", option, value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: " + message, r.Error, StringComparison.Ordinal);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", r.Out);
+    }
+
+    [Fact]
+    public void A_grid_too_large_to_run_whole_asks_for_random_sampling()
+    {
+        string many = string.Join(",", Enumerable.Range(1, 200).Select(i => (i * 1e-4).ToString(CultureInfo.InvariantCulture)));
+        CliRunner.Result r = CliRunner.InProcess("search", "--dataset", "iris", "--lr", many, "--hidden", string.Join(",", Enumerable.Range(1, 60)));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("the grid has 12000 settings", r.Error, StringComparison.Ordinal);
+        Assert.Contains("--random N", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ctrl_c_prints_the_finished_trials_and_exits_with_130()
+    {
+        string cli = typeof(Backprop.Cli.Cli).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { cli, "search", "--dataset", "iris", "--hidden", "2,512x512x512", "--epochs", "300", "--cv", "2" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process process = Process.Start(start)!;
+        string? line;
+        do
+        {
+            line = process.StandardOutput.ReadLine();
+        }
+        while (line is not null && !line.StartsWith("trial 1/2", StringComparison.Ordinal));
+        Assert.NotNull(line);
+        using (Process kill = Process.Start("/bin/sh", ["-c", $"kill -INT {process.Id}"]))
+        {
+            kill.WaitForExit();
+        }
+        string rest = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "the process did not stop");
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("Interrupted during trial 2; the table holds the 1 finished trial.", rest, StringComparison.Ordinal);
+        Assert.Single(TableRows(rest));
+        Assert.Contains("Best: trial 1,", rest, StringComparison.Ordinal);
+        Assert.Contains("backprop train --dataset iris --epochs 300 --optimizer adam --lr 0.001 --hidden 2 ", rest, StringComparison.Ordinal);
+    }
+
+    // The table's data rows: from the line after the header to the first empty line.
+    private static string[] TableRows(string output)
+    {
+        string[] lines = output.Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("rank  trial", StringComparison.Ordinal));
+        return [.. lines.Skip(header + 1).TakeWhile(l => l.Length > 0)];
+    }
+
+    private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static double Mean(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
+}
