@@ -32,6 +32,7 @@ internal static class Cli
             ExportCommand.Create(io),
             ImportCommand.Create(io),
             SearchCommand.Create(io),
+            LrFindCommand.Create(io),
         };
         OptionParsers.Apply(root);
 

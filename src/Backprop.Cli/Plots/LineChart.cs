@@ -31,6 +31,12 @@ internal sealed class LineChart
     /// <summary>Whether the y axis starts at zero (losses) rather than near the smallest value.</summary>
     public bool YFromZero { get; init; }
 
+    /// <summary>Whether the x axis starts at the smallest x (a logarithm of a learning rate) rather than at 0 (epochs).</summary>
+    public bool XFromData { get; init; }
+
+    /// <summary>Writes an x tick's label (e.g. 1e-3 for the tick at log10 η = −3); null for the plain number.</summary>
+    public Func<double, string>? XTickLabel { get; init; }
+
     /// <summary>A vertical line at this x with this legend label (e.g. the best epoch); null for none.</summary>
     public (double X, string Label)? Marker { get; init; }
 
@@ -40,7 +46,7 @@ internal sealed class LineChart
         (double X, double Y)[] all = [.. Series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))];
         double xMax = all.Length == 0 ? 1 : all.Max(p => p.X);
         // Epochs count from 1; the axis starts at 0 unless a resumed history starts later.
-        double xLow = all.Length == 0 || all.Min(p => p.X) <= 1 ? 0 : all.Min(p => p.X);
+        double xLow = all.Length > 0 && (XFromData || all.Min(p => p.X) > 1) ? all.Min(p => p.X) : 0;
         double xHigh = Math.Max(xMax, xLow + 1);
         AxisTicks xTicks = AxisTicks.Within(xLow, xHigh, 5, integers: true);
         double yLow = all.Length == 0 ? 0 : all.Min(p => p.Y);
@@ -91,7 +97,7 @@ internal sealed class LineChart
         foreach (double v in xTicks.Values)
         {
             svg.Line(X(v), bottom, X(v), bottom + 5, SvgDocument.Ink);
-            svg.Text(X(v), bottom + 18, xTicks.Label(v), TickSize, "middle");
+            svg.Text(X(v), bottom + 18, XTickLabel?.Invoke(v) ?? xTicks.Label(v), TickSize, "middle");
         }
         svg.Close();
         svg.Line(left, bottom, right, bottom, SvgDocument.Ink);
