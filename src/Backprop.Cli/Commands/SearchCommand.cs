@@ -137,7 +137,10 @@ internal static class SearchCommand
         return command;
     }
 
-    /// <summary>Ranks by the chosen metric, then by the other metrics, then by trial number; NaN (diverged) last.</summary>
+    /// <summary>
+    /// Ranks by the chosen metric, then by the other metrics, then by trial number; NaN (diverged) last. Means that
+    /// differ only in rounding (the same fold accuracies summed in another order) are a tie.
+    /// </summary>
     internal static List<SearchTrial> Rank(IEnumerable<SearchTrial> trials, Metric rankBy)
     {
         Metric[] order = [rankBy, .. Metric.Classification.Where(m => m != rankBy)];
@@ -146,7 +149,13 @@ internal static class SearchCommand
         {
             foreach (Metric m in order)
             {
-                int better = m.Compare(b.Scores[m.Name], a.Scores[m.Name]);
+                double x = a.Scores[m.Name];
+                double y = b.Scores[m.Name];
+                if (Math.Abs(x - y) <= 1e-9 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))))
+                {
+                    continue;
+                }
+                int better = m.Compare(y, x);
                 if (better != 0)
                 {
                     return better;

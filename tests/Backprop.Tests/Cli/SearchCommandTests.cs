@@ -139,6 +139,19 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Contains("backprop train --dataset iris --epochs 300 --optimizer adam --lr 0.001 --hidden 2 ", rest, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Means_that_differ_only_in_rounding_tie_and_the_next_metric_decides()
+    {
+        var setting = new Backprop.Cli.Commands.SearchSetting("adam", 0.01, [16], 0, null, null);
+        Backprop.Cli.Commands.SearchTrial Trial(int number, double accuracy, double f1, double loss) =>
+            new(number, setting, null, new Dictionary<string, double> { ["accuracy"] = accuracy, ["macro_f1"] = f1, ["log_loss"] = loss }, null);
+        // Accuracies 1e-13 apart, as the same fold accuracies summed in another order can be.
+        var trials = new[] { Trial(1, 0.9416666666666667 + 1e-13, 0.9398, 0.15), Trial(2, 0.9416666666666667, 0.9402, 0.16), Trial(3, double.NaN, double.NaN, double.NaN), Trial(4, 0.95, 0.5, 9) };
+
+        Assert.Equal([4, 2, 1, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.Accuracy).Select(t => t.Number));
+        Assert.Equal([1, 2, 4, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.LogLoss).Select(t => t.Number));
+    }
+
     // The table's data rows: from the line after the header to the first empty line.
     private static string[] TableRows(string output)
     {
