@@ -54,7 +54,7 @@ internal static class LrFindCommand
             OptionValues.Positive("--end-lr", end);
             if (!(end > start))
             {
-                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--end-lr {end} must be above --start-lr {start}"));
+                throw new UsageException($"--end-lr {Rate(end)} must be above --start-lr {Rate(start)}");
             }
             int stepCount = parse.GetValue(steps);
             OptionValues.AtLeast("--steps", stepCount, 5);
@@ -72,7 +72,7 @@ internal static class LrFindCommand
             var run = new ClassifierRun(options with { Scaling = data.Scaler.Kind }, data.Train);
             io.Out.WriteLine($"Data: {data.Description}");
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Sweep: {run.Describe()["optimizer"]}, η from {start:G3} to {end:G3} over {stepCount} batches of {Math.Min(options.BatchSize, data.Train.Count)} rows (seed {options.Seed}); the run stops when the smoothed loss passes 4 × its minimum."));
+                $"Sweep: {run.Describe()["optimizer"]}, η from {Rate(start)} to {Rate(end)} over {stepCount} batches of {Math.Min(options.BatchSize, data.Train.Count)} rows (seed {options.Seed}); the run stops when the smoothed loss passes 4 × its minimum."));
             io.Out.WriteLine();
             var sweepOptions = new LearningRateSweepOptions { StartRate = start, EndRate = end, Steps = stepCount, BatchSize = options.BatchSize, Seed = options.Seed };
             using var interruption = new Interruption();
@@ -88,7 +88,7 @@ internal static class LrFindCommand
                 io.Out.WriteLine($"Stopped after step {sweep.Steps.Count}: the loss blew up.");
             }
             io.Out.WriteLine(sweep.SuggestedStep is int s
-                ? string.Create(CultureInfo.InvariantCulture, $"Suggested learning rate: {sweep.SuggestedRate:G3} (step {s}, where the smoothed loss falls fastest). Try: --lr {sweep.SuggestedRate:G3}")
+                ? string.Create(CultureInfo.InvariantCulture, $"Suggested learning rate: {Rate(sweep.SuggestedRate!.Value)} (step {s}, where the smoothed loss falls fastest). Try: --lr {Rate(sweep.SuggestedRate!.Value)}")
                 : "No suggestion: the smoothed loss never fell; try a larger --end-lr or more --steps.");
             if (plotPath is not null)
             {
@@ -106,28 +106,38 @@ internal static class LrFindCommand
     {
         return TextTable.Format(["step", "lr", "loss", "smoothed"], sweep.Steps.Select(s => (IReadOnlyList<string>)[
             s.Step.ToString(CultureInfo.InvariantCulture),
-            s.LearningRate.ToString("E3", CultureInfo.InvariantCulture),
+            s.LearningRate.ToString("0.000e+00", CultureInfo.InvariantCulture),
             s.Loss.ToString("F4", CultureInfo.InvariantCulture),
             s.SmoothedLoss.ToString("F4", CultureInfo.InvariantCulture) + (s.Step == sweep.SuggestedStep ? "  <- suggested" : ""),
         ]));
     }
 
-    /// <summary>The smoothed loss against log10 η (ticks at powers of ten), with the suggested rate marked.</summary>
-    internal static string Chart(LearningRateSweep sweep) => new LineChart
+    /// <summary>
+    /// The batch and smoothed losses against log10 η (ticks at powers of ten), with the suggested rate marked. The batch
+    /// losses of the last steps can be far above the rest: they are drawn at the top of a scale set by the smoothed curve.
+    /// </summary>
+    internal static string Chart(LearningRateSweep sweep)
     {
-        Title = "Learning-rate range test",
-        XLabel = "learning rate (log scale)",
-        YLabel = "smoothed loss",
-        Series =
-        [
-            new LineSeries("loss", [.. sweep.Steps.Select(s => (Math.Log10(s.LearningRate), s.Loss))], PlotColors.Class(1), "4 3"),
-            new LineSeries("smoothed loss", [.. sweep.Steps.Select(s => (Math.Log10(s.LearningRate), s.SmoothedLoss))], PlotColors.Class(0)),
-        ],
-        XFromData = true,
-        XTickLabel = v => v == 0 ? "1" : string.Create(CultureInfo.InvariantCulture, $"1e{v:0}"),
-        YFromZero = true,
-        Marker = sweep.SuggestedRate is double rate ? (Math.Log10(rate), string.Create(CultureInfo.InvariantCulture, $"suggested η = {rate:G3}")) : null,
-    }.Render();
+        double top = 1.25 * sweep.Steps.Select(s => s.SmoothedLoss).DefaultIfEmpty(1).Max();
+        return new LineChart
+        {
+            Title = "Learning-rate range test",
+            XLabel = "learning rate (log scale)",
+            YLabel = "cross-entropy loss",
+            Series =
+            [
+                new LineSeries("loss", [.. sweep.Steps.Select(s => (Math.Log10(s.LearningRate), Math.Min(s.Loss, top)))], PlotColors.Class(1), "4 3"),
+                new LineSeries("smoothed loss", [.. sweep.Steps.Select(s => (Math.Log10(s.LearningRate), s.SmoothedLoss))], PlotColors.Class(0)),
+            ],
+            XFromData = true,
+            XTickLabel = v => v == 0 ? "1" : string.Create(CultureInfo.InvariantCulture, $"1e{v:0}"),
+            YFromZero = true,
+            Marker = sweep.SuggestedRate is double rate ? (Math.Log10(rate), string.Create(CultureInfo.InvariantCulture, $"suggested η = {Rate(rate)}")) : null,
+        }.Render();
+    }
+
+    // 0.0215, but 1e-7 rather than 1E-07.
+    private static string Rate(double value) => value.ToString(value >= 1e-3 && value < 1e4 ? "G3" : "0.##e+0", CultureInfo.InvariantCulture);
 
     private static void CheckPlot(string path, string? data)
     {

@@ -41,7 +41,7 @@ public sealed class LrFindCommandTests : IDisposable
     [Theory]
     [InlineData("--plot", "lr.png", "--plot lr.png: the picture is SVG")]
     [InlineData("--steps", "2", "--steps must be at least 5 (got 2)")]
-    [InlineData("--end-lr", "1e-8", "--end-lr 1E-08 must be above --start-lr 1E-07")]
+    [InlineData("--end-lr", "1e-8", "--end-lr 1e-8 must be above --start-lr 1e-7")]
     [InlineData("--start-lr", "0", "--start-lr must be a positive number (got 0)")]
     [InlineData("--hidden", "0", "--hidden: layer size 1 is 0")]
     public void Bad_options_are_one_line_with_exit_code_2_and_nothing_written(string option, string value, string message)
