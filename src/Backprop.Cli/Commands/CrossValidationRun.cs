@@ -34,7 +34,7 @@ internal static class CrossValidationRun
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--cv {folds}: {Message(e)} (of the {train.Count} training rows)");
+            throw new UsageException($"--cv {folds}: {Message(e).TrimEnd('.')} (in the {train.Count} training rows)");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class CrossValidationCommandTests : IDisposable
     [Theory]
     [InlineData("1", "--cv must be at least 2")]
     [InlineData("0", "--cv must be at least 2")]
-    [InlineData("41", "--cv 41: 41 folds need at least 41 rows of every class, but class 'setosa' has 40")]
+    [InlineData("41", "--cv 41: 41 folds need at least 41 rows of every class, but class 'setosa' has 40; use at most 40 folds (in the 120 training rows)\n")]
     public void A_fold_count_the_data_cannot_fill_is_one_line_with_exit_code_2_and_nothing_written(string folds, string message)
     {
         string model = Path.Combine(_dir, "m.json");
