@@ -37,7 +37,10 @@ internal sealed record EquationLine(MathNode? Left, string Relation, MathNode Ri
 internal sealed record DocTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<DocCell>> Rows) : DocBlock;
 
 /// <summary>A picture of the network with the step's values; drawn in HTML only (text and Markdown leave it out).</summary>
-internal sealed record DocDiagram(NetworkGraph Graph, string Caption) : DocBlock;
+internal sealed record DocDiagram(NetworkGraph Graph, string Caption, DiagramLabels Labels) : DocBlock;
+
+/// <summary>The words of the diagram's stages (forward, loss, backward, update): names, captions and the buttons.</summary>
+internal sealed record DiagramLabels(IReadOnlyList<string> Stages, IReadOnlyList<string> Captions, string Previous, string Next);
 
 /// <summary>A table cell: text or a formula, with a tone for verdicts.</summary>
 internal sealed record DocCell(string? Text, MathNode? Math = null, DocTone Tone = DocTone.Plain);
