@@ -8,7 +8,7 @@ internal sealed partial class ExplanationComposer
     private void Setup(Explanation e)
     {
         Heading(2, "setup.heading");
-        if (NetworkGraph.From(e, _options.Digits) is { } graph)
+        if (!_quiz && NetworkGraph.From(e, _options.Digits) is { } graph)
         {
             string[] stages = [.. NetworkGraph.Stages];
             _blocks.Add(new DocDiagram(graph, _p["diagram.caption"], new DiagramLabels(

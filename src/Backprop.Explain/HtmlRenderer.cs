@@ -51,7 +51,14 @@ internal static class HtmlRenderer
         .stepper-caption { font-size: 0.9em; color: var(--muted); }
         .stepper-nav { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
         .stepper-nav[hidden], .stage[hidden] { display: none; }
-        .stepper-nav button { font: inherit; padding: 0.2rem 0.8rem; }
+        .stepper-nav button, form.quiz button { font: inherit; padding: 0.2rem 0.8rem; }
+        form.quiz fieldset { border: 1px solid var(--muted); margin: 0.6rem 0; padding: 0.3rem 0.6rem 0.5rem; }
+        form.quiz legend code { color: var(--muted); font-size: 0.85em; }
+        form.quiz .cells { display: grid; gap: 0.3rem; }
+        form.quiz input { font: inherit; font-variant-numeric: tabular-nums; width: 100%; min-width: 0; box-sizing: border-box; padding: 0.1rem 0.3rem; }
+        form.quiz input.right { outline: 2px solid var(--good); } form.quiz input.wrong { outline: 2px solid var(--bad); }
+        form.quiz output.right { color: var(--good); } form.quiz output.wrong { color: var(--bad); }
+        form.quiz textarea { width: 100%; box-sizing: border-box; min-height: 6rem; font-family: ui-monospace, monospace; }
         @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; }
           th, td { padding: 0.15rem 0.3rem; font-size: 0.875em; } }
         """;
@@ -107,6 +114,9 @@ internal static class HtmlRenderer
                     break;
                 case DocDiagram d:
                     sb.Append(d.Graph.ToStepper(d.Caption, d.Labels)).Append('\n');
+                    break;
+                case DocQuiz q:
+                    QuizForm.Render(q, sb);
                     break;
                 default:
                     throw new InvalidOperationException($"no HTML for {block.GetType().Name}");

@@ -85,6 +85,18 @@ public sealed class StepExplanation
     }
 
     /// <summary>
+    /// A quiz on the step, for <see cref="ExplainPage.ToHtml"/>: its set-up, then a blank for every quantity (z, a, the
+    /// loss, δ, ∇W, ∇b, W′, b′) that the page checks in the browser, right or wrong, against the engine's values, which
+    /// it carries (the answers are in the page). New or inherited errors and hints come from <see cref="Check(string, string, string, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    public ExplainPage ComposeQuiz(string language, ComposeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ExplainPage(ExplanationComposer.ComposeQuiz(_explanation, Load(language), options));
+    }
+
+    /// <summary>
     /// Compares an answers file (a JSON object from quantity names to numbers, lists or lists of rows) with the step:
     /// a value agrees when the exact one, rounded to as many decimals as the learner wrote, equals it.
     /// </summary>
