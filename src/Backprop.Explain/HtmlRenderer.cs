@@ -56,7 +56,8 @@ internal static class HtmlRenderer
         form.quiz legend code { color: var(--muted); font-size: 0.85em; }
         form.quiz .cells { display: grid; gap: 0.3rem; }
         form.quiz input { font: inherit; font-variant-numeric: tabular-nums; width: 100%; min-width: 0; box-sizing: border-box; padding: 0.1rem 0.3rem; }
-        form.quiz input.right { outline: 2px solid var(--good); } form.quiz input.wrong { outline: 2px solid var(--bad); }
+        form.quiz input { border: 2px solid var(--muted); border-radius: 3px; }
+        form.quiz input.right { border-color: var(--good); } form.quiz input.wrong { border-color: var(--bad); }
         form.quiz output.right { color: var(--good); } form.quiz output.wrong { color: var(--bad); }
         form.quiz textarea { width: 100%; box-sizing: border-box; min-height: 6rem; font-family: ui-monospace, monospace; }
         @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; }

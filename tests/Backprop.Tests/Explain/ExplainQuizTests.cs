@@ -8,7 +8,10 @@ using static Backprop.Tests.Explain.ExplainHarness;
 
 namespace Backprop.Tests.Explain;
 
-/// <summary>`explain --quiz FILE`: a page of blanks for the learner's values, checked in the browser against the engine's.</summary>
+/// <summary>
+/// `explain --quiz FILE`: a page of blanks for the learner's values, checked in the browser against the engine's
+/// (screenshots of a checked quiz go to the test output folder, explain-quiz-*.png).
+/// </summary>
 public partial class ExplainQuizTests
 {
     private static string TempPath() => Path.Combine(Path.GetTempPath(), $"quiz-{Guid.NewGuid():N}.html");
@@ -89,6 +92,8 @@ public partial class ExplainQuizTests
             {
                 found.Add(await tab.GetAttributeAsync($"input[name='{name}']", "class") ?? "");
             }
+            await tab.Locator("fieldset[data-q='z2']").ScrollIntoViewIfNeededAsync();
+            await tab.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, $"explain-quiz-{language}-390.png") });
             string[] byQuantity = [.. await Task.WhenAll(new[] { "z2", "a2", "loss", "delta2", "z3" }.Select(q => tab.InnerTextAsync($"fieldset[data-q='{q}'] output")))];
             return (found.ToArray(), byQuantity, await tab.InnerTextAsync(".quiz-summary"), await tab.InputValueAsync(".quiz-json"));
         });
