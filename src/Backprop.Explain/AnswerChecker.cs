@@ -45,44 +45,87 @@ internal static class AnswerChecker
                 (string[,] given, bool transposed) = ReadShape(property.Value, quantity, source);
                 read.Add((quantity, given, transposed));
             }
-            // The learner's values as numbers, in the step's shapes: what their later answers are recomputed from.
-            var numbers = read.ToDictionary(x => x.Quantity.Name, x => Parse(x.Given), StringComparer.Ordinal);
-            var results = new List<CheckResult>();
-            foreach ((NamedQuantity quantity, string[,] given, bool transposed) in read)
-            {
-                var entries = new List<EntryVerdict>();
-                var decimals = new List<int>();
-                for (int r = 0; r < quantity.Value.Rows; r++)
-                {
-                    for (int c = 0; c < quantity.Value.Columns; c++)
-                    {
-                        double exact = quantity.Value[r, c];
-                        entries.Add(new EntryVerdict(r, c, given[r, c], exact, Agrees(given[r, c], exact)));
-                        decimals.Add(DecimalsOf(given[r, c]));
-                    }
-                }
-                Matrix answer = numbers[quantity.Name];
-                Matrix? consistent = AnswerTutor.Consistent(explanation, quantity.Name, numbers);
-                bool wrong = entries.Any(v => !v.Agrees);
-                bool inherited = wrong && consistent is not null && Inherited(entries, consistent, decimals);
-                var hints = new List<AnswerTutor.Hint>();
-                if (transposed)
-                {
-                    hints.Add(AnswerTutor.Hint.Transposed);
-                }
-                if (wrong && !inherited)
-                {
-                    hints.AddRange(AnswerTutor.Hints(explanation, quantity.Name, answer, decimals, consistent ?? quantity.Value, numbers).Where(h => !hints.Contains(h)));
-                }
-                results.Add(new CheckResult(quantity.Name, quantity.Value, entries, consistent, inherited, hints));
-            }
-            if (results.Count == 0)
-            {
-                throw new InvalidDataException($"{source}: no answers to check; give at least one quantity, e.g. {{\"z2\": [0.7, 1.6]}}");
-            }
-            var order = explanation.Quantities.Select((q, i) => (q.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-            return new CheckReport(source, [.. results.OrderBy(r => order[r.Name])], explanation.LearningRate, explanation.BatchSize);
+            return Judge(explanation, read, source);
         }
+    }
+
+    /// <summary>
+    /// Checks answers given as number texts, each quantity's entries row by row in the step's shape (a vector: one entry
+    /// per unit; with a batch, z, a and δ row by row over units, a column per sample): the entry point for a caller
+    /// that has the answers already apart, such as a form. The verdicts are those of <see cref="Check(Explanation, string, string)"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A name is unknown, a quantity has the wrong number of entries, or an entry
+    /// is not a finite number (the message names which).</exception>
+    public static CheckReport Check(Explanation explanation, IReadOnlyDictionary<string, IReadOnlyList<string>> answers, string source)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        ArgumentNullException.ThrowIfNull(answers);
+        var read = new List<(NamedQuantity Quantity, string[,] Given, bool Transposed)>();
+        foreach ((string name, IReadOnlyList<string> texts) in answers)
+        {
+            NamedQuantity quantity = explanation.Find(name)
+                ?? throw new InvalidDataException($"{source}: unknown quantity \"{name}\"; this network has {string.Join(", ", explanation.Quantities.Select(q => q.Name))}");
+            Matrix m = quantity.Value;
+            if (texts.Count != m.Count)
+            {
+                throw new InvalidDataException($"{source}: {name} has {texts.Count} entries but the step gives {m.Count} ({m.Rows}×{m.Columns})");
+            }
+            var cells = new string[m.Rows, m.Columns];
+            for (int i = 0; i < texts.Count; i++)
+            {
+                string text = texts[i].Trim();
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                {
+                    throw new InvalidDataException($"{source}: {name}[{i + 1}] is \"{texts[i]}\", not a number");
+                }
+                cells[i / m.Columns, i % m.Columns] = text;
+            }
+            read.Add((quantity, cells, false));
+        }
+        return Judge(explanation, read, source);
+    }
+
+    // Each answer's verdicts: entry by entry against the step, and as a whole against what the learner's own earlier
+    // answers give (inherited or new), with hints for a new error.
+    private static CheckReport Judge(Explanation explanation, List<(NamedQuantity Quantity, string[,] Given, bool Transposed)> read, string source)
+    {
+        // The learner's values as numbers, in the step's shapes: what their later answers are recomputed from.
+        var numbers = read.ToDictionary(x => x.Quantity.Name, x => Parse(x.Given), StringComparer.Ordinal);
+        var results = new List<CheckResult>();
+        foreach ((NamedQuantity quantity, string[,] given, bool transposed) in read)
+        {
+            var entries = new List<EntryVerdict>();
+            var decimals = new List<int>();
+            for (int r = 0; r < quantity.Value.Rows; r++)
+            {
+                for (int c = 0; c < quantity.Value.Columns; c++)
+                {
+                    double exact = quantity.Value[r, c];
+                    entries.Add(new EntryVerdict(r, c, given[r, c], exact, Agrees(given[r, c], exact)));
+                    decimals.Add(DecimalsOf(given[r, c]));
+                }
+            }
+            Matrix answer = numbers[quantity.Name];
+            Matrix? consistent = AnswerTutor.Consistent(explanation, quantity.Name, numbers);
+            bool wrong = entries.Any(v => !v.Agrees);
+            bool inherited = wrong && consistent is not null && Inherited(entries, consistent, decimals);
+            var hints = new List<AnswerTutor.Hint>();
+            if (transposed)
+            {
+                hints.Add(AnswerTutor.Hint.Transposed);
+            }
+            if (wrong && !inherited)
+            {
+                hints.AddRange(AnswerTutor.Hints(explanation, quantity.Name, answer, decimals, consistent ?? quantity.Value, numbers).Where(h => !hints.Contains(h)));
+            }
+            results.Add(new CheckResult(quantity.Name, quantity.Value, entries, consistent, inherited, hints));
+        }
+        if (results.Count == 0)
+        {
+            throw new InvalidDataException($"{source}: no answers to check; give at least one quantity, e.g. {{\"z2\": [0.7, 1.6]}}");
+        }
+        var order = explanation.Quantities.Select((q, i) => (q.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        return new CheckReport(source, [.. results.OrderBy(r => order[r.Name])], explanation.LearningRate, explanation.BatchSize);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Backprop.Explain;
 /// engine's formula (z from their a, a from their z, δ from their a and δ, ∇W from their δ and a, W′ from their ∇W),
 /// so that an error is marked new (it does not follow from their earlier values) or inherited (it does); and hints
 /// for the usual slips: a flipped sign, a transposed matrix, σ′ taken of the wrong variable, η or the batch mean
-/// left out. Quantities the learner did not give are taken as exact.
+/// left out. Quantities the learner did not give are taken as exact. The maths is the engine's (<see cref="EngineFormulas"/>);
+/// only the hints' guesses at a slip are written here.
 /// </summary>
 internal static class AnswerTutor
 {
@@ -21,25 +22,17 @@ internal static class AnswerTutor
         BatchMean,
     }
 
-    /// <summary>The value of <paramref name="name"/> that the learner's own earlier answers lead to, or null when no formula applies.</summary>
+    /// <summary>
+    /// The value of <paramref name="name"/> that the learner's own earlier answers lead to, computed by the engine
+    /// (<see cref="EngineFormulas"/>) with the step's weights; null when no formula applies.
+    /// </summary>
     public static Matrix? Consistent(Explanation e, string name, IReadOnlyDictionary<string, Matrix> given)
     {
         Matrix Get(string n) => given.TryGetValue(n, out Matrix? m) ? m : e.Find(n)!.Value;
         int last = e.Sizes.Count;
-        int batch = e.BatchSize;
         if (name == "loss")
         {
-            Matrix a = Get("a" + I(last));
-            double sum = 0;
-            for (int r = 0; r < a.Rows; r++)
-            {
-                for (int c = 0; c < a.Columns; c++)
-                {
-                    double t = e.Target[r, c];
-                    sum += e.Loss is SoftmaxCrossEntropy ? (t == 0 ? 0 : -t * Math.Log(a[r, c])) : (a[r, c] - t) * (a[r, c] - t);
-                }
-            }
-            return Matrix.Scalar(e.Loss is SoftmaxCrossEntropy ? sum / batch : sum / (batch * a.Rows));
+            return EngineFormulas.LossValue(e.Loss, e.Activations[^1], Get("a" + I(last)), e.Target) is double loss ? Matrix.Scalar(loss) : null;
         }
         if (name.EndsWith('\''))
         {
@@ -51,8 +44,7 @@ internal static class AnswerTutor
             {
                 return before; // frozen biases
             }
-            Matrix gradient = Get((bias ? "db" : "dW") + I(l));
-            return Combine(before, gradient, (p, g) => p - e.LearningRate * g);
+            return EngineFormulas.Update(before, Get((bias ? "db" : "dW") + I(l)), e.LearningRate);
         }
         if (name.StartsWith("delta", StringComparison.Ordinal))
         {
@@ -61,32 +53,23 @@ internal static class AnswerTutor
             Activation f = e.Activations[k - 2];
             if (k == last)
             {
-                return e.Loss is SoftmaxCrossEntropy
-                    ? Combine(a, e.Target, (x, t) => (x - t) / batch)
-                    : Combine(a, e.Target, (x, t) => 2.0 / (batch * a.Rows) * (x - t) * ActivationFunctions.ScalarDerivative(f, x));
+                return EngineFormulas.OutputDelta(e.Loss, f, a, e.Target);
             }
-            Matrix back = Multiply(e.InitialWeights[k - 1].Transpose(), Get("delta" + I(k + 1)));
-            return Combine(back, a, (b, x) => b * ActivationFunctions.ScalarDerivative(f, x));
+            Matrix back = EngineFormulas.Backward(e.InitialWeights[k - 1], a, Get("delta" + I(k + 1))).Back;
+            return EngineFormulas.TimesSlope(f, back, a);
         }
-        if (name.StartsWith("dW", StringComparison.Ordinal))
+        if (name.StartsWith("dW", StringComparison.Ordinal) || name.StartsWith("db", StringComparison.Ordinal))
         {
             int l = Number(name[2..]);
-            return Multiply(Get("delta" + I(l + 1)), (l == 1 ? e.Input : Get("a" + I(l))).Transpose());
-        }
-        if (name.StartsWith("db", StringComparison.Ordinal))
-        {
-            Matrix delta = Get("delta" + I(Number(name[2..]) + 1));
-            return new Matrix(delta.Rows, 1, [.. Enumerable.Range(0, delta.Rows).Select(r => Enumerable.Range(0, delta.Columns).Sum(c => delta[r, c]))]);
+            (_, Matrix weights, Matrix biases) = EngineFormulas.Backward(e.InitialWeights[l - 1], l == 1 ? e.Input : Get("a" + I(l)), Get("delta" + I(l + 1)));
+            return name[1] == 'W' ? weights : biases;
         }
         int layer = Number(name[1..]);
         if (name[0] == 'z')
         {
-            Matrix input = layer == 2 ? e.Input : Get("a" + I(layer - 1));
-            Matrix bias = e.InitialBiases[layer - 2];
-            Matrix product = Multiply(e.InitialWeights[layer - 2], input);
-            return new Matrix(product.Rows, product.Columns, [.. Enumerable.Range(0, product.Count).Select(i => product.Values[i] + bias[i / product.Columns, 0])]);
+            return EngineFormulas.Linear(e.InitialWeights[layer - 2], e.InitialBiases[layer - 2], layer == 2 ? e.Input : Get("a" + I(layer - 1)));
         }
-        return Activate(e.Activations[layer - 2], Get("z" + I(layer)));
+        return EngineFormulas.Activate(e.Activations[layer - 2], Get("z" + I(layer)));
     }
 
     /// <summary>The usual slips that explain a wrong answer, tried against the value from the learner's own answers.</summary>
@@ -114,7 +97,7 @@ internal static class AnswerTutor
             int l = Number(name[1..^1]);
             bool bias = name[0] == 'b';
             Matrix before = bias ? e.InitialBiases[l - 1] : e.InitialWeights[l - 1];
-            if (Close(answer, Combine(before, Get((bias ? "db" : "dW") + I(l)), (p, g) => p - g), decimals))
+            if (Close(answer, EngineFormulas.Update(before, Get((bias ? "db" : "dW") + I(l)), 1), decimals))
             {
                 hints.Add(Hint.Eta);
             }
@@ -161,43 +144,6 @@ internal static class AnswerTutor
             }
         }
         return true;
-    }
-
-    private static Matrix Activate(Activation f, Matrix z)
-    {
-        if (f != Activation.Softmax)
-        {
-            return z.Map(v => ActivationFunctions.Scalar(f, v));
-        }
-        var values = new double[z.Count];
-        for (int c = 0; c < z.Columns; c++)
-        {
-            double max = Enumerable.Range(0, z.Rows).Max(r => z[r, c]);
-            double sum = Enumerable.Range(0, z.Rows).Sum(r => Math.Exp(z[r, c] - max));
-            for (int r = 0; r < z.Rows; r++)
-            {
-                values[r * z.Columns + c] = Math.Exp(z[r, c] - max) / sum;
-            }
-        }
-        return new Matrix(z.Rows, z.Columns, values);
-    }
-
-    private static Matrix Multiply(Matrix x, Matrix y)
-    {
-        var values = new double[x.Rows * y.Columns];
-        for (int r = 0; r < x.Rows; r++)
-        {
-            for (int c = 0; c < y.Columns; c++)
-            {
-                double sum = 0;
-                for (int j = 0; j < x.Columns; j++)
-                {
-                    sum += x[r, j] * y[j, c];
-                }
-                values[r * y.Columns + c] = sum;
-            }
-        }
-        return new Matrix(x.Rows, y.Columns, values);
     }
 
     private static Matrix Combine(Matrix x, Matrix y, Func<double, double, double> f) =>

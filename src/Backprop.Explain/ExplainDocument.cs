@@ -37,7 +37,22 @@ internal sealed record EquationLine(MathNode? Left, string Relation, MathNode Ri
 internal sealed record DocTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<DocCell>> Rows) : DocBlock;
 
 /// <summary>A picture of the network with the step's values; drawn in HTML only (text and Markdown leave it out).</summary>
-internal sealed record DocDiagram(NetworkGraph Graph, string Caption) : DocBlock;
+internal sealed record DocDiagram(NetworkGraph Graph, string Caption, DiagramLabels Labels) : DocBlock;
+
+/// <summary>The words of the diagram's stages (forward, loss, backward, update): names, captions and the buttons.</summary>
+internal sealed record DiagramLabels(IReadOnlyList<string> Stages, IReadOnlyList<string> Captions, string Previous, string Next);
+
+/// <summary>
+/// A form of blanks for the learner's values of the step, one per named quantity, checked in the browser against the
+/// engine's values (<see cref="QuizBlank.Exact"/>, carried in the page); drawn in HTML only.
+/// </summary>
+internal sealed record DocQuiz(IReadOnlyList<QuizBlank> Blanks, QuizLabels Labels) : DocBlock;
+
+/// <summary>One quantity to fill in: its name (as in an answers file), its symbol, and the engine's value.</summary>
+internal sealed record QuizBlank(string Name, MathNode Symbol, Matrix Exact);
+
+/// <summary>The words of the quiz form; {right}, {filled}, {wrong} and {count} are filled in by the page's script.</summary>
+internal sealed record QuizLabels(string Check, string Right, string Wrong, string Summary, string Json, string NoScript);
 
 /// <summary>A table cell: text or a formula, with a tone for verdicts.</summary>
 internal sealed record DocCell(string? Text, MathNode? Math = null, DocTone Tone = DocTone.Plain);

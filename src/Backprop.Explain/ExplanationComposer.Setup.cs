@@ -8,9 +8,11 @@ internal sealed partial class ExplanationComposer
     private void Setup(Explanation e)
     {
         Heading(2, "setup.heading");
-        if (NetworkGraph.From(e, _options.Digits) is { } graph)
+        if (!_quiz && NetworkGraph.From(e, _options.Digits) is { } graph)
         {
-            _blocks.Add(new DocDiagram(graph, _p["diagram.caption"]));
+            string[] stages = [.. NetworkGraph.Stages];
+            _blocks.Add(new DocDiagram(graph, _p["diagram.caption"], new DiagramLabels(
+                [.. stages.Select(s => _p["diagram.stage." + s])], [.. stages.Select(s => _p["diagram." + s])], _p["diagram.previous"], _p["diagram.next"])));
         }
         string sizes = string.Join("-", e.Sizes.Select(I));
         string loss = _p[e.Loss is SoftmaxCrossEntropy ? "lossName.crossEntropy" : "lossName.mse"];

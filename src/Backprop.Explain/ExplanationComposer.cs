@@ -21,6 +21,7 @@ internal sealed partial class ExplanationComposer
     private readonly ComposeOptions _options;
     private readonly List<DocBlock> _blocks = [];
     private bool _mazur;
+    private bool _quiz;
 
     private ExplanationComposer(Prose prose, ComposeOptions options)
     {
@@ -53,6 +54,23 @@ internal sealed partial class ExplanationComposer
         }
         c.Summary(e);
         return new ExplainDocument(prose.Language, prose["title"], c._blocks);
+    }
+
+    /// <summary>
+    /// A quiz: the set-up of the step (without the diagram, which would give the answers away), then a blank for every
+    /// named quantity, in the order the step computes them.
+    /// </summary>
+    public static ExplainDocument ComposeQuiz(Explanation e, Prose prose, ComposeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var c = new ExplanationComposer(prose, options) { _mazur = WeightRef.IsMazur(e.Sizes), _quiz = true };
+        c.Setup(e);
+        c.Heading(2, "quiz.heading");
+        c.Say("quiz.intro");
+        c._blocks.Add(prose.Paragraph("quiz.local", DocTone.Remark));
+        c._blocks.Add(new DocQuiz([.. e.Quantities.Select(q => new QuizBlank(q.Name, SymbolOf(q.Name), q.Value))],
+            new QuizLabels(prose["quiz.check"], prose["quiz.right"], prose["quiz.wrong"], prose["quiz.summary"], prose["quiz.json"], prose["quiz.noscript"])));
+        return new ExplainDocument(prose.Language, prose["quiz.title"], c._blocks);
     }
 
     /// <summary>A document holding only the verdicts of an answers file.</summary>

@@ -8,7 +8,8 @@ namespace Backprop.Explain;
 /// browser itself, no script, font or style sheet from a network), a viewport and a layout that fit a phone;
 /// wide equations and tables scroll sideways inside their own box, with a shadow at the edge that has more; matrix
 /// columns are right-aligned with tabular digits, so the decimal points line up (every number of a matrix has the
-/// same decimals); the font stack names common CJK fonts so a Chinese page shows no boxes.
+/// same decimals); the font stack names common CJK fonts so a Chinese page shows no boxes. The one script, inline,
+/// steps through the diagram's stages; without it every stage shows.
 /// </summary>
 internal static class HtmlRenderer
 {
@@ -46,7 +47,19 @@ internal static class HtmlRenderer
         table { border-collapse: collapse; margin: 0.5rem 0; }
         th, td { border: 1px solid var(--muted); padding: 0.2rem 0.6rem; text-align: left; word-break: keep-all; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-        figure.diagram { margin: 1rem 0; } figure.diagram figcaption { font-size: 0.9em; color: var(--muted); }
+        figure.diagram { margin: 1rem 0; } figure.diagram figcaption { font-size: 0.9em; }
+        .stepper-caption { font-size: 0.9em; color: var(--muted); }
+        .stepper-nav { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
+        .stepper-nav[hidden], .stage[hidden] { display: none; }
+        .stepper-nav button, form.quiz button { font: inherit; padding: 0.2rem 0.8rem; }
+        form.quiz fieldset { border: 1px solid var(--muted); margin: 0.6rem 0; padding: 0.3rem 0.6rem 0.5rem; }
+        form.quiz legend code { color: var(--muted); font-size: 0.85em; }
+        form.quiz .cells { display: grid; gap: 0.3rem; }
+        form.quiz input { font: inherit; font-variant-numeric: tabular-nums; width: 100%; min-width: 0; box-sizing: border-box; padding: 0.1rem 0.3rem; }
+        form.quiz input { border: 2px solid var(--muted); border-radius: 3px; }
+        form.quiz input.right { border-color: var(--good); } form.quiz input.wrong { border-color: var(--bad); }
+        form.quiz output.right { color: var(--good); } form.quiz output.wrong { color: var(--bad); }
+        form.quiz textarea { width: 100%; box-sizing: border-box; min-height: 6rem; font-family: ui-monospace, monospace; }
         @media (max-width: 600px) { body { font-size: 15px; } main { padding: 0.6rem; }
           th, td { padding: 0.15rem 0.3rem; font-size: 0.875em; } }
         """;
@@ -101,7 +114,10 @@ internal static class HtmlRenderer
                     sb.Append("</tbody>\n</table></div>\n");
                     break;
                 case DocDiagram d:
-                    sb.Append(d.Graph.ToSvg(d.Caption)).Append('\n');
+                    sb.Append(d.Graph.ToStepper(d.Caption, d.Labels)).Append('\n');
+                    break;
+                case DocQuiz q:
+                    QuizForm.Render(q, sb);
                     break;
                 default:
                     throw new InvalidOperationException($"no HTML for {block.GetType().Name}");

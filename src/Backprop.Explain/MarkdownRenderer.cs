@@ -42,8 +42,8 @@ internal static class MarkdownRenderer
                     }
                     sb.Append('\n');
                     break;
-                case DocDiagram:
-                    break; // a picture: HTML only
+                case DocDiagram or DocQuiz:
+                    break; // a picture or a form: HTML only
                 default:
                     throw new InvalidOperationException($"no Markdown for {block.GetType().Name}");
             }

@@ -7,7 +7,8 @@ namespace Backprop.Explain;
 /// <summary>
 /// The network of a recorded step as a graph, for a picture: each unit with its z, a and δ (of the first sample;
 /// an input unit has only a), each edge with its weight w (before the update) and gradient ∇w, all the engine's
-/// values. Written as SVG for the HTML page (readable without any script) and as Graphviz DOT.
+/// values. Written for the HTML page as SVG pictures of the step's stages with a small script that steps through them
+/// (every stage readable without it), and as Graphviz DOT.
 /// </summary>
 internal sealed class NetworkGraph
 {
@@ -56,8 +57,64 @@ internal sealed class NetworkGraph
 
     private double MaxWeight => _e.InitialWeights.Max(m => m.Values.Max(Math.Abs)) is var m && m > 0 ? m : 1;
 
-    /// <summary>An inline SVG picture: layers left to right, edges coloured by the sign of w and as wide as |w|.</summary>
-    public string ToSvg(string caption)
+    /// <summary>The stages of the step-through, in order: forward, loss, backward, update.</summary>
+    public static IReadOnlyList<string> Stages { get; } = ["forward", "loss", "backward", "update"];
+
+    /// <summary>
+    /// The step-through: one figure per stage (forward, loss, backward, update), all in the page, so that without a
+    /// script every stage is visible one below the other; the script after them only hides all but one and shows the
+    /// Previous/Next buttons (and the ← → keys) that move between them. Nothing is fetched.
+    /// </summary>
+    public string ToStepper(string caption, DiagramLabels labels)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<section class=\"stepper\" aria-label=\"").Append(Encode(caption)).Append("\">");
+        sb.Append("<p class=\"stepper-caption\">").Append(Encode(caption)).Append("</p>");
+        sb.Append("<nav class=\"stepper-nav\" hidden><button type=\"button\" data-go=\"-1\">← ").Append(Encode(labels.Previous))
+            .Append("</button> <span class=\"stepper-name\" aria-live=\"polite\"></span> <button type=\"button\" data-go=\"1\">")
+            .Append(Encode(labels.Next)).Append(" →</button></nav>");
+        for (int i = 0; i < Stages.Count; i++)
+        {
+            string title = $"{I(i + 1)}/{I(Stages.Count)} {labels.Stages[i]}";
+            sb.Append(CultureInfo.InvariantCulture, $"<figure class=\"diagram stage\" data-stage=\"{Stages[i]}\" data-title=\"{Encode(title)}\"><figcaption><strong>{Encode(title)}</strong>: {Encode(labels.Captions[i])}</figcaption>");
+            sb.Append("<div class=\"table\">").Append(Svg(Stages[i], labels.Stages[i])).Append("</div></figure>");
+        }
+        sb.Append("</section>\n<script>").Append(StepperScript).Append("</script>");
+        return sb.ToString();
+    }
+
+    // Navigation only: every number is in the page already.
+    private const string StepperScript = """
+        (() => {
+          const root = document.currentScript.previousElementSibling;
+          const stages = [...root.querySelectorAll('.stage')];
+          const nav = root.querySelector('.stepper-nav');
+          const [previous, next] = nav.querySelectorAll('button');
+          const name = nav.querySelector('.stepper-name');
+          let current = 0;
+          const show = n => {
+            current = Math.max(0, Math.min(stages.length - 1, n));
+            stages.forEach((s, i) => { s.hidden = i !== current; });
+            name.textContent = stages[current].dataset.title;
+            previous.disabled = current === 0;
+            next.disabled = current === stages.length - 1;
+            root.dataset.stage = stages[current].dataset.stage;
+          };
+          nav.addEventListener('click', e => { const b = e.target.closest('button'); if (b) { show(current + Number(b.dataset.go)); } });
+          document.addEventListener('keydown', e => {
+            if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest('input, textarea, select')) { return; }
+            if (e.key === 'ArrowRight') { show(current + 1); } else if (e.key === 'ArrowLeft') { show(current - 1); }
+          });
+          nav.hidden = false;
+          show(0);
+        })();
+        """;
+
+    // One stage's picture, layers left to right. Every number carries data-q, the quantity and entry it shows, as the
+    // checker names them (z3[1,1], W2[1,2], dW2[1,2], W2'[1,2], b2'[1,1], t[1,1], loss): forward shows z and a on the
+    // units and w on the edges; loss, a and t of the output and L; backward δ and ∇w (edges coloured and sized by ∇w);
+    // update w′ and b′.
+    private string Svg(string stage, string label)
     {
         const double columnGap = 260, rowGap = 96, radius = 34, margin = 48;
         int tallest = _sizes.Max();
@@ -66,9 +123,17 @@ internal sealed class NetworkGraph
         (double X, double Y) Center(int layer, int unit) =>
             (margin + columnGap * (layer - 1), margin + 10 + rowGap * unit + rowGap * (tallest - _sizes[layer - 1]) / 2.0);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"<figure class=\"diagram\"><div class=\"table\"><svg viewBox=\"0 0 {width:F0} {height:F0}\" width=\"{width:F0}\" height=\"{height:F0}\" role=\"img\" aria-label=\"{Encode(caption)}\">");
+        sb.Append(CultureInfo.InvariantCulture, $"<svg viewBox=\"0 0 {width:F0} {height:F0}\" width=\"{width:F0}\" height=\"{height:F0}\" role=\"img\" aria-label=\"{Encode(label)}\">");
         sb.Append("<style>text{font:11px system-ui,sans-serif;fill:currentColor}.unit{fill:Canvas;stroke:currentColor}.w{font-size:10px}</style>");
-        double max = MaxWeight;
+        bool backward = stage == "backward";
+        bool update = stage == "update";
+        double max = 0;
+        for (int l = 1; l < _sizes.Count; l++)
+        {
+            Matrix shown = backward ? _e.Find("dW" + I(l))!.Value : update ? _e.Find("W" + I(l) + "'")!.Value : _e.InitialWeights[l - 1];
+            max = Math.Max(max, shown.Values.Max(Math.Abs));
+        }
+        max = max > 0 ? max : 1;
         for (int l = 1; l < _sizes.Count; l++)
         {
             for (int to = 0; to < _sizes[l]; to++)
@@ -76,43 +141,75 @@ internal sealed class NetworkGraph
                 for (int from = 0; from < _sizes[l - 1]; from++)
                 {
                     (double w, double g) = Edge(l, to, from);
+                    string entry = $"[{I(to + 1)},{I(from + 1)}]";
+                    (string symbol, string name, double value) = backward ? ("∇", "dW" + I(l), g)
+                        : update ? ("w′", "W" + I(l) + "'", _e.Find("W" + I(l) + "'")!.Value[to, from]) : ("w", "W" + I(l), w);
                     (double x1, double y1) = Center(l, from);
                     (double x2, double y2) = Center(l + 1, to);
-                    string colour = w < 0 ? Negative : Positive;
-                    double stroke = 0.75 + 3.5 * Math.Abs(w) / max;
-                    string name = $"W{I(l)}[{I(to + 1)},{I(from + 1)}]";
-                    sb.Append(CultureInfo.InvariantCulture, $"<g class=\"edge\"><title>{name}: w = {Fmt(w)}, ∇w = {Fmt(g)}</title>");
+                    string colour = value < 0 ? Negative : Positive;
+                    double stroke = 0.75 + 3.5 * Math.Abs(value) / max;
+                    sb.Append(CultureInfo.InvariantCulture, $"<g class=\"edge\"><title>W{I(l)}{entry}: w = {Fmt(w)}, ∇w = {Fmt(g)}</title>");
                     sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1 + radius:F1}\" y1=\"{y1:F1}\" x2=\"{x2 - radius:F1}\" y2=\"{y2:F1}\" stroke=\"{colour}\" stroke-width=\"{stroke:F2}\" stroke-opacity=\"0.8\"/>");
                     // Labels staggered along the edge by the source unit, so that edges into one unit do not overlap.
                     double t = 0.22 + 0.5 * (from + 0.5) / _sizes[l - 1];
                     double lx = x1 + radius + t * (x2 - x1 - 2 * radius);
                     double ly = y1 + t * (y2 - y1);
-                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"w\" x=\"{lx:F1}\" y=\"{ly - 3:F1}\" text-anchor=\"middle\" fill=\"{colour}\">w {Fmt(w)}</text>");
-                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"w\" x=\"{lx:F1}\" y=\"{ly + 9:F1}\" text-anchor=\"middle\">∇ {Fmt(g)}</text></g>");
+                    sb.Append(CultureInfo.InvariantCulture, $"<text class=\"w\" x=\"{lx:F1}\" y=\"{ly - 3:F1}\" text-anchor=\"middle\" fill=\"{colour}\" data-q=\"{name}{entry}\">{symbol} {Fmt(value)}</text></g>");
                 }
             }
         }
+        int last = _sizes.Count;
         for (int layer = 1; layer <= _sizes.Count; layer++)
         {
             for (int unit = 0; unit < _sizes[layer - 1]; unit++)
             {
                 (double x, double y) = Center(layer, unit);
-                (string Symbol, double Value)[] values = [.. UnitValues(layer, unit)];
-                double delta = values.FirstOrDefault(v => v.Symbol == "δ").Value;
+                string entry = $"[{I(unit + 1)},1]";
+                var values = new List<(string Symbol, string Name, double Value)>();
+                if (layer == 1)
+                {
+                    values.Add(("a", "a1" + entry, _e.Input[unit, 0]));
+                }
+                else if (stage == "forward")
+                {
+                    values.Add(("z", "z" + I(layer) + entry, Value("z" + I(layer), unit)!.Value));
+                    values.Add(("a", "a" + I(layer) + entry, Value("a" + I(layer), unit)!.Value));
+                }
+                else if (stage == "loss")
+                {
+                    values.Add(("a", "a" + I(layer) + entry, Value("a" + I(layer), unit)!.Value));
+                    if (layer == last)
+                    {
+                        values.Add(("t", "t" + entry, _e.Target[unit, 0]));
+                    }
+                }
+                else if (backward)
+                {
+                    values.Add(("δ", "delta" + I(layer) + entry, Value("delta" + I(layer), unit)!.Value));
+                }
+                else
+                {
+                    values.Add(("b′", "b" + I(layer - 1) + "'" + entry, _e.Find("b" + I(layer - 1) + "'")!.Value[unit, 0]));
+                }
+                double delta = backward && layer > 1 ? values[0].Value : 0;
                 string ring = delta < 0 ? Negative : delta > 0 ? Positive : "currentColor";
                 sb.Append(CultureInfo.InvariantCulture, $"<g class=\"node\"><circle class=\"unit\" cx=\"{x:F1}\" cy=\"{y:F1}\" r=\"{radius}\" stroke=\"{ring}\" stroke-width=\"2\"/>");
-                for (int i = 0; i < values.Length; i++)
+                for (int i = 0; i < values.Count; i++)
                 {
-                    double ty = y + (i - (values.Length - 1) / 2.0) * 13 + 4;
-                    sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:F1}\" y=\"{ty:F1}\" text-anchor=\"middle\">{values[i].Symbol} {Fmt(values[i].Value)}</text>");
+                    double ty = y + (i - (values.Count - 1) / 2.0) * 13 + 4;
+                    sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:F1}\" y=\"{ty:F1}\" text-anchor=\"middle\" data-q=\"{values[i].Name}\">{values[i].Symbol} {Fmt(values[i].Value)}</text>");
                 }
                 sb.Append("</g>");
             }
             (double cx, _) = Center(layer, 0);
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{cx:F1}\" y=\"{height - 8:F1}\" text-anchor=\"middle\">{I(layer)}</text>");
         }
-        sb.Append("</svg></div><figcaption>").Append(Encode(caption)).Append("</figcaption></figure>");
-        return sb.ToString();
+        if (stage == "loss")
+        {
+            (double ox, _) = Center(last, 0);
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{ox:F1}\" y=\"{margin / 2 - 4:F1}\" text-anchor=\"middle\" font-weight=\"bold\" data-q=\"loss\">L {Fmt(_e.Find("loss")!.Value[0, 0])}</text>");
+        }
+        return sb.Append("</svg>").ToString();
     }
 
     /// <summary>The same graph for Graphviz: <c>dot -Tsvg step.dot</c>.</summary>

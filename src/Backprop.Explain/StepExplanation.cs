@@ -3,7 +3,7 @@ namespace Backprop.Explain;
 /// <summary>
 /// One real training step of a network, recorded for explanation: <see cref="Record"/> runs it (Forward, Backward and
 /// the optimizer's Step, through <see cref="TrainingStep.Run{T}"/>), then <see cref="Compose"/> lays it out in a
-/// language and <see cref="Check"/> compares a learner's hand-computed answers with it.
+/// language and <see cref="Check(string, string, string, int)"/> compares a learner's hand-computed answers with it.
 /// </summary>
 public sealed class StepExplanation
 {
@@ -85,6 +85,18 @@ public sealed class StepExplanation
     }
 
     /// <summary>
+    /// A quiz on the step, for <see cref="ExplainPage.ToHtml"/>: its set-up, then a blank for every quantity (z, a, the
+    /// loss, δ, ∇W, ∇b, W′, b′) that the page checks in the browser, right or wrong, against the engine's values, which
+    /// it carries (the answers are in the page). New or inherited errors and hints come from <see cref="Check(string, string, string, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    public ExplainPage ComposeQuiz(string language, ComposeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ExplainPage(ExplanationComposer.ComposeQuiz(_explanation, Load(language), options));
+    }
+
+    /// <summary>
     /// Compares an answers file (a JSON object from quantity names to numbers, lists or lists of rows) with the step:
     /// a value agrees when the exact one, rounded to as many decimals as the learner wrote, equals it.
     /// </summary>
@@ -98,9 +110,33 @@ public sealed class StepExplanation
     public AnswerCheck Check(string answersJson, string source, string language, int digits)
     {
         Prose prose = Load(language);
-        CheckReport report = AnswerChecker.Check(_explanation, answersJson, source);
-        return new AnswerCheck(report.AllAgree, new ExplainPage(ExplanationComposer.ComposeCheck(report, prose, digits)));
+        return Verdicts(AnswerChecker.Check(_explanation, answersJson, source), prose, digits);
     }
+
+    /// <summary>
+    /// Compares answers already taken apart (from a form, say) with the step, by the same rules as
+    /// <see cref="Check(string, string, string, int)"/>: each quantity's entries as number texts, row by row in the
+    /// step's shape (a vector one entry per unit; with a batch, z, a and δ unit by unit, a column per sample).
+    /// </summary>
+    /// <param name="answers">Quantity name → its entries as written ("0.7", "1.6e-1").</param>
+    /// <param name="source">Where the answers came from, for messages.</param>
+    /// <param name="language">The language of the verdicts.</param>
+    /// <param name="digits">Decimals shown for the exact values.</param>
+    /// <exception cref="InvalidDataException">A name is unknown, a quantity has the wrong number of entries, an entry is not
+    /// a number, or there are no answers (the message names which).</exception>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>.</exception>
+    public AnswerCheck Check(IReadOnlyDictionary<string, IReadOnlyList<string>> answers, string source, string language, int digits)
+    {
+        Prose prose = Load(language);
+        return Verdicts(AnswerChecker.Check(_explanation, answers, source), prose, digits);
+    }
+
+    private static AnswerCheck Verdicts(CheckReport report, Prose prose, int digits) =>
+        new(report.AllAgree, new ExplainPage(ExplanationComposer.ComposeCheck(report, prose, digits)))
+        {
+            Verdicts = [.. report.Results.SelectMany(r => r.Entries.Select(e =>
+                new AnswerVerdict(r.Name, e.Row + 1, e.Column + 1, e.Given, e.Exact, e.Agrees, !r.Agrees && r.Inherited)))],
+        };
 
     private static Prose Load(string language)
     {

@@ -40,8 +40,8 @@ internal static class TextRenderer
                 case DocTable t:
                     Table(console, t);
                     break;
-                case DocDiagram:
-                    break; // a picture: HTML only
+                case DocDiagram or DocQuiz:
+                    break; // a picture or a form: HTML only
                 default:
                     throw new InvalidOperationException($"no text rendering for {block.GetType().Name}");
             }

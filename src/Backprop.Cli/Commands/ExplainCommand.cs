@@ -23,6 +23,7 @@ internal static class ExplainCommand
         var track = new Option<string?>("--track") { Description = "With --steps: also show these quantities in each step, comma-separated, e.g. a3,W2'" };
         var untilConverged = new Option<bool>("--until-converged") { Description = "Also train from the same start until --threshold or --max-epochs, as train does, and summarise" };
         var check = new Option<string?>("--check") { Description = "JSON file of your own values (z2, a2, z3, a3, loss, delta3, dW2, db2, …, W1', b1', …) to check instead of explaining" };
+        var quiz = new Option<string?>("--quiz") { Description = "Write a page (HTML) with blanks for your own values of the step to this file; it checks them in the browser, right or wrong (the answers are in the page)" };
         var articleNotes = new Option<bool?>("--article-notes") { Description = "Remarks on the article's rounding slips (default: on for the article's own example)" };
         var model = new Option<string?>("--model") { Description = "Explain a step of this trained model (written by 'backprop train --out') on one row: --input RAW or --data/--dataset with --row N" };
         var row = new Option<int?>("--row") { Description = "With --model and --data/--dataset: the row to explain, counting from 1" };
@@ -37,7 +38,7 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Write out every number of one training step: forward, loss, backward, update. With no options: the article's network and sample.")
         {
-            format, lang, steps, track, untilConverged, check, articleNotes, model, row, program, weight, freezeBiases,
+            format, lang, steps, track, untilConverged, check, quiz, articleNotes, model, row, program, weight, freezeBiases,
         };
         net.AddTo(command);
         dataOptions.AddTo(command);
@@ -78,7 +79,9 @@ internal static class ExplainCommand
                 ArticleNotes: parse.GetValue(articleNotes),
                 Model: fromModel,
                 Weight: parse.GetValue(weight),
-                FreezeBiases: parse.GetValue(freezeBiases));
+                FreezeBiases: parse.GetValue(freezeBiases),
+                Quiz: parse.GetValue(quiz),
+                FormatGiven: Given(format));
             return ExplainRun.Run(settings, io);
         });
         return command;

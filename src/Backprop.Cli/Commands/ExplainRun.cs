@@ -12,6 +12,9 @@ internal static class ExplainRun
 {
     public static IReadOnlyList<string> Formats { get; } = ["text", "markdown", "html", "dot"];
 
+    /// <summary>The most units a layer (and samples a batch) may have for --quiz: every value is a blank to fill in by hand.</summary>
+    private const int QuizLimit = 8;
+
     public static int Run(ExplainSettings settings, CliIO io)
     {
         string format = settings.Format.Trim().ToLowerInvariant() switch
@@ -43,6 +46,16 @@ internal static class ExplainRun
         if (settings.Check is not null && (settings.Steps > 0 || settings.UntilConverged))
         {
             throw new UsageException("--check compares one step with your answers; leave out --steps and --until-converged");
+        }
+
+        if (settings.Quiz is not null && (settings.Check is not null || settings.Steps > 0 || settings.UntilConverged || settings.Weight is not null || settings.FormatGiven))
+        {
+            throw new UsageException("--quiz writes a page of blanks for one step; leave out --check, --steps, --until-converged, --weight and --format");
+        }
+        if (settings.Quiz is not null)
+        {
+            new OutputFiles().Input("--weights", settings.Model is null ? settings.Sample.Weights : null).Input("--model", settings.Model?.Path)
+                .Output("--quiz", settings.Quiz).Check();
         }
 
         if (settings.Model is not null && settings.UntilConverged)
@@ -80,6 +93,17 @@ internal static class ExplainRun
         }
         ExplainPage page;
         int exit = Cli.Ok;
+        if (settings.Quiz is { } quizPath)
+        {
+            if (network.Sizes.Any(s => s > QuizLimit) || batch.Count > QuizLimit)
+            {
+                throw new UsageException($"--quiz asks for every value by hand, so for networks of at most {QuizLimit} units a layer and {QuizLimit} samples; this one is {string.Join("-", network.Sizes)} with {batch.Count}");
+            }
+            string html = explanation.ComposeQuiz(language, new ComposeOptions(settings.Sample.Digits, source, Model: batch.Model, FreezeBiases: settings.FreezeBiases)).ToHtml();
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(html);
+            AtomicFile.Write(quizPath, stream => stream.Write(bytes));
+            return Cli.Ok;
+        }
         if (settings.Check is not null)
         {
             if (!File.Exists(settings.Check))

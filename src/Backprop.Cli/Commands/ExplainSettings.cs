@@ -15,4 +15,6 @@ internal sealed record ExplainSettings(
     bool? ArticleNotes,
     ExplainModelOptions? Model = null,
     string? Weight = null,
-    bool FreezeBiases = false);
+    bool FreezeBiases = false,
+    string? Quiz = null,
+    bool FormatGiven = false);

@@ -11,9 +11,10 @@ public partial class ExplainDiagramTests
     {
         Result r = Run("--format", "html");
         Assert.True(r.Exit == 0, r.Error);
-        Assert.Single(Regex.Matches(r.Out, "<svg "));
-        Assert.Equal(3 + 2 + 3, Regex.Matches(r.Out, "class=\"node\"").Count);
-        Assert.Equal(3 * 2 + 2 * 3, Regex.Matches(r.Out, "class=\"edge\"").Count);
+        // One picture per stage of the step-through: forward, loss, backward, update.
+        Assert.Equal(4, Regex.Matches(r.Out, "<svg ").Count);
+        Assert.Equal(4 * (3 + 2 + 3), Regex.Matches(r.Out, "class=\"node\"").Count);
+        Assert.Equal(4 * (3 * 2 + 2 * 3), Regex.Matches(r.Out, "class=\"edge\"").Count);
         // Every edge's title is its weight and the engine's gradient; every unit shows the engine's z, a and δ.
         var numbers = new NumberText(4);
         for (int i = 0; i < 6; i++)
@@ -28,7 +29,7 @@ public partial class ExplainDiagramTests
             Assert.Matches(" " + Regex.Escape(numbers.Format(v)) + "</text>", r.Out);
         }
         Assert.DoesNotContain("<svg", Run("--format", "markdown").Out, StringComparison.Ordinal);
-        Assert.Contains("每个神经元标出", Run("--format", "html", "--lang", "zh").Out, StringComparison.Ordinal);
+        Assert.Contains("1/4 前向传播", Run("--format", "html", "--lang", "zh").Out, StringComparison.Ordinal);
         // A network too large to draw has no picture.
         Assert.DoesNotContain("<svg", Run("--format", "html", "--layers", "3,12,4", "--seed", "1", "--target", "2").Out, StringComparison.Ordinal);
     }

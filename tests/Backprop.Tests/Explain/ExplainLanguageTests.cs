@@ -35,7 +35,7 @@ public partial class ExplainLanguageTests
             string prose = format switch
             {
                 "markdown" => Regex.Replace(Regex.Replace(r.Out, @"\$\$.*?\$\$", " ", RegexOptions.Singleline), @"\$[^$]*\$", " "),
-                "html" => Regex.Replace(Regex.Replace(Regex.Replace(r.Out, "<style>.*?</style>", " ", RegexOptions.Singleline), "<math.*?</math>", " ", RegexOptions.Singleline), "<[^>]+>", " "),
+                "html" => Regex.Replace(Regex.Replace(Regex.Replace(r.Out, "<(style|script)>.*?</(style|script)>", " ", RegexOptions.Singleline), "<math.*?</math>", " ", RegexOptions.Singleline), "<[^>]+>", " "),
                 _ => r.Out,
             };
             Match english = EnglishWords().Match(prose);

@@ -47,6 +47,18 @@ public class RequirementTests
     }
 
     [Fact]
+    public void Missing_math_renderers_skip_with_the_npm_hint_unless_required()
+    {
+        Func<string, string?> env = name => name == MathRenderersFactAttribute.Variable ? "1" : null;
+        string? reason = MathRenderersFactAttribute.SkipReason(installed: false, Env());
+        Assert.NotNull(reason);
+        Assert.Contains("npm ci --prefix tests/js", reason, StringComparison.Ordinal);
+        Assert.Contains("BACKPROP_REQUIRE_MATH_RENDERERS=1", reason, StringComparison.Ordinal);
+        Assert.Null(MathRenderersFactAttribute.SkipReason(installed: false, env));
+        Assert.Null(MathRenderersFactAttribute.SkipReason(installed: true, Env()));
+    }
+
+    [Fact]
     public void Packed_kernel_tests_skip_exactly_where_the_packed_gemm_is_missing()
     {
         Assert.Equal(!PackedGemm.IsSupported, PackedKernel.SkipReason(vector512: false) is not null);
