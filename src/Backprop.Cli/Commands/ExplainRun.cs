@@ -229,7 +229,7 @@ internal static class ExplainRun
     {
         if (s.Weights is not null)
         {
-            return new ParameterSource(ParameterSourceKind.File, s.Weights);
+            return new ParameterSource(ParameterSourceKind.File, SampleSetup.IsInlineWeights(s.Weights) ? "--weights" : s.Weights);
         }
         if (s.Seed is long seed)
         {
