@@ -157,7 +157,7 @@ internal static class ExplainRun
     }
 
     /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>
-    private sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
+    internal sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
 
     /// <summary>One row for a trained model, prepared by <see cref="ExplainModel"/>.</summary>
     private static Batch BuildModelBatch(ExplainModelOptions options)
@@ -168,8 +168,7 @@ internal static class ExplainRun
     }
 
     /// <summary>The samples of the batch: --input rows separated by ';', each checked by <see cref="SampleSetup"/>.</summary>
-
-    private static Batch BuildBatch(SampleSettings s)
+    internal static Batch BuildBatch(SampleSettings s)
     {
         string[]? inputs = s.Input?.Split(';', StringSplitOptions.TrimEntries);
         string[]? targets = s.Target?.Split(';', StringSplitOptions.TrimEntries);
