@@ -12,9 +12,10 @@ namespace Backprop.Cli.Serve;
 /// <summary>
 /// The web server of `backprop serve` (ASP.NET Core minimal API, Kestrel): GET / the live page, POST /api/explain
 /// a state → the engine's step laid out, GET /api/chain?weight=W2[1,1] the chain rule for one weight of the state
-/// last explained. One learner's page: the server remembers the last state it explained well. Every refusal is a
-/// 400 with one line; nothing a request sends can stop the server. Bound to one address (loopback by default), it
-/// answers only requests addressed to that host name, so a web site cannot reach it by renaming itself.
+/// last explained, POST /api/check a learner's answers checked against that state as `explain --check` checks them.
+/// One learner's page: the server remembers the last state it explained well. Every refusal is a 400 with one line;
+/// nothing a request sends can stop the server. Bound to loopback (the default), it answers only requests addressed
+/// to a loopback host name, so a web site cannot reach it by renaming itself.
 /// </summary>
 internal sealed class ExplainServer : IAsyncDisposable
 {
@@ -125,6 +126,7 @@ internal sealed class ExplainServer : IAsyncDisposable
         app.MapGet("/live.css", (RequestDelegate)(context => Asset(context, "live.css", "text/css; charset=utf-8")));
         app.MapPost("/api/explain", (RequestDelegate)(context => Guard(context, () => Explain(context))));
         app.MapGet("/api/chain", (RequestDelegate)(context => Guard(context, () => Chain(context))));
+        app.MapPost("/api/check", (RequestDelegate)(context => Guard(context, () => Check(context))));
     }
 
     private async Task Page(HttpContext context)
@@ -184,6 +186,43 @@ internal sealed class ExplainServer : IAsyncDisposable
             return;
         }
         await Json(context, 200, LiveExplain.Chain(Current, weight)).ConfigureAwait(false);
+    }
+
+    private async Task Check(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            await Refuse(context, 400, "send the answers as JSON (Content-Type: application/json)").ConfigureAwait(false);
+            return;
+        }
+        string? answers = await ReadBody(context).ConfigureAwait(false);
+        if (answers is not null)
+        {
+            await Json(context, 200, LiveExplain.Check(Current, answers)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The request body as text, or null (and a 400 sent) when it is over <see cref="MaxBody"/>.</summary>
+    private static async Task<string?> ReadBody(HttpContext context)
+    {
+        try
+        {
+            if (context.Request.ContentLength <= MaxBody || context.Request.ContentLength is null)
+            {
+                using var reader = new StreamReader(context.Request.Body, System.Text.Encoding.UTF8);
+                string text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+                if (text.Length <= MaxBody)
+                {
+                    return text;
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+        }
+        context.Response.Headers.Connection = "close";
+        await Refuse(context, 400, $"the answers are larger than {MaxBody / 1024} KB").ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Runs a handler; a refused state or weight becomes a 400 with its one line, anything else a 500 with one line.</summary>

@@ -70,6 +70,20 @@ internal static class LiveExplain
     }
 
     /// <summary>
+    /// Checks a learner's answers (the JSON of an `explain --check` file) against the step of <paramref name="state"/>
+    /// with the checker `explain --check` uses.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The answers are malformed, name an unknown quantity or have the wrong shape.</exception>
+    public static LiveCheck Check(LiveState state, string answersJson)
+    {
+        (LiveState v, SampleSettings settings) = Prepare(state);
+        ExplainRun.Batch batch = ExplainRun.BuildBatch(settings);
+        StepExplanation step = StepExplanation.Record(batch.Network, batch.X, batch.T, batch.Count, new Sgd<double>(batch.LearningRate));
+        AnswerCheck check = step.Check(answersJson, "answers", v.Lang!, v.Digits!.Value);
+        return new LiveCheck(check.AllAgree, MainOf(check.Page.ToHtml()));
+    }
+
+    /// <summary>
     /// The state checked and completed with explain's defaults, and the explain options that reproduce it: --weights
     /// with the values when they differ from those explain would start from, and not otherwise.
     /// </summary>

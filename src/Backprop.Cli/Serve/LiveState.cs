@@ -41,6 +41,9 @@ internal sealed record LiveResult(string Html, string Command, LiveState State, 
 /// <summary>The chain rule for one weight: its HTML and the command that adds it to the page.</summary>
 internal sealed record LiveChain(string Weight, string Html, string Command);
 
+/// <summary>A learner's answers checked against the step, as `explain --check` checks them: whether all agree, and the report.</summary>
+internal sealed record LiveCheck(bool AllAgree, string Html);
+
 /// <summary>A refused request: one line saying what is wrong.</summary>
 internal sealed record LiveError(string Error);
 
@@ -53,5 +56,6 @@ internal sealed record LiveError(string Error);
 [JsonSerializable(typeof(LiveState))]
 [JsonSerializable(typeof(LiveResult))]
 [JsonSerializable(typeof(LiveChain))]
+[JsonSerializable(typeof(LiveCheck))]
 [JsonSerializable(typeof(LiveError))]
 internal sealed partial class LiveJsonContext : JsonSerializerContext;

@@ -77,6 +77,41 @@ public class ServeApiTests
         Assert.Contains("is not a weight of this network", chain.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Answers_are_checked_against_the_state_by_explains_checker()
+    {
+        await using ExplainServer server = await StartInProcess();
+        using var client = new HttpClient();
+        (_, JsonElement answer) = await Post(client, server.Url, ArticleState(1.5));
+        double a31 = Quantity(answer, "a3")[0][0];
+        string answers = $$"""{"a3": [{{a31.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}}, 0.2767, 0.3735]}""";
+
+        // The checker's own verdict on the same step, through `explain --check`.
+        string[] words = ShellWords(answer.GetProperty("command").GetString()!);
+        string file = CliRunner.TempPath("answers.json");
+        File.WriteAllText(file, answers);
+        CliRunner.Result cli = CliRunner.InProcess([.. words[1..], "--check", file, "--format", "html"]);
+        Assert.Equal(0, cli.ExitCode);
+
+        using var content = new StringContent(answers, Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await client.PostAsync(new Uri(server.Url, "api/check"), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement check = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(check.GetProperty("allAgree").GetBoolean());
+        Assert.Equal(LiveExplain.MainOf(cli.Out).Replace(file, "answers", StringComparison.Ordinal), check.GetProperty("html").GetString());
+
+        // With the article's W2[1,1] the same answers are wrong.
+        await Post(client, server.Url, ArticleState(0.7));
+        using var again = new StringContent(answers, Encoding.UTF8, "application/json");
+        using HttpResponseMessage wrong = await client.PostAsync(new Uri(server.Url, "api/check"), again);
+        Assert.False(JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement.GetProperty("allAgree").GetBoolean());
+
+        using var bad = new StringContent("""{"a9": 1}""", Encoding.UTF8, "application/json");
+        using HttpResponseMessage refused = await client.PostAsync(new Uri(server.Url, "api/check"), bad);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("a9", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"layers": [3, 9, 3]}""", "layers: size 2 is 9")]
     [InlineData("""{"layers": [3, 2, 2, 2, 2, 2, 3]}""", "layers: give 2 to 6 sizes")]
