@@ -25,6 +25,9 @@ internal static class ServeCommand
             lang, port, host, allowRemote,
         };
         net.AddTo(command);
+        // A page shows one step; training until a threshold or an epoch limit is explain's, not the page's.
+        net.Threshold.Hidden = true;
+        net.MaxEpochs.Hidden = true;
         command.SetAction(async (parse, cancellation) =>
         {
             int p = parse.GetValue(port);

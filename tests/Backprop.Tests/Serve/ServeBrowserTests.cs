@@ -89,6 +89,16 @@ public class ServeBrowserTests
             Assert.Contains("weights[1][0]", await tab.InnerTextAsync("#live-status"), StringComparison.Ordinal);
             Assert.Contains(expected[0].ToString("F8", CultureInfo.InvariantCulture), await tab.InnerTextAsync("#explanation"), StringComparison.Ordinal);
 
+            // New layer sizes: the server starts from explain's parameters for them, and the editor follows.
+            ILocator layers = tab.Locator("#live-layers");
+            await layers.FillAsync("3,4,3");
+            await layers.PressAsync("Tab");
+            await tab.WaitForSelectorAsync("body[data-updates='2']");
+            Assert.Equal(1, await tab.Locator("#live-form [data-name='W1[4,3]']").CountAsync());
+            Assert.Equal("backprop explain --layers 3,4,3 --activation sigmoid --loss cross-entropy --lr 0.1 --input 1,1,1 --target 0",
+                await tab.InnerTextAsync("#live-command"));
+            Assert.Equal("", await tab.InnerTextAsync("#live-status"));
+
             Assert.Empty(errors);
             Assert.Empty(refused);
         }
