@@ -36,6 +36,20 @@ public class ServeApiTests
     }
 
     [Fact]
+    public async Task Requests_at_the_same_time_each_get_their_own_step()
+    {
+        await using ExplainServer server = await StartInProcess();
+        using var client = new HttpClient();
+        double[] values = [.. Enumerable.Range(0, 12).Select(i => 0.25 * i - 1)];
+        (HttpStatusCode Status, JsonElement Body)[] answers = await Task.WhenAll(values.Select(v => Post(client, server.Url, ArticleState(v))));
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, answers[i].Status);
+            Assert.Equal(ArticleOutput(values[i]), Quantity(answers[i].Body, "a3").Select(r => r[0]));
+        }
+    }
+
+    [Fact]
     public async Task The_article_state_needs_no_weights_in_its_command_and_defaults_are_filled_in()
     {
         await using ExplainServer server = await StartInProcess();
