@@ -26,6 +26,7 @@ internal static class Cli
             new VersionOption(),
             TrainCommand.Create(io),
             ExplainCommand.Create(io),
+            ServeCommand.Create(io),
             EvaluateCommand.Create(io),
             PredictCommand.Create(io),
             BenchCommand.Create(io),

@@ -65,6 +65,35 @@ public sealed class StepExplanation
     public string WeightNames => WeightRef.Describe(_explanation.Sizes);
 
     /// <summary>
+    /// The engine's value of a named quantity (one of <see cref="QuantityNames"/>) as rows in the article's notation:
+    /// z, a and δ are (units, batch), one column per sample; ∇W and W′ are (out, in); ∇b and b′ are (out, 1); the
+    /// loss is 1×1.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="QuantityNames"/>.</exception>
+    public IReadOnlyList<IReadOnlyList<double>> Values(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Matrix m = _explanation.Find(name)?.Value
+            ?? throw new ArgumentException($"'{name}' is not a quantity of this step ({string.Join(", ", QuantityNames)})", nameof(name));
+        return [.. Enumerable.Range(0, m.Rows).Select(r => (IReadOnlyList<double>)[.. Enumerable.Range(0, m.Columns).Select(c => m[r, c])])];
+    }
+
+    /// <summary>
+    /// Only the chain rule for one weight, as <see cref="ComposeOptions.Weight"/> adds it to <see cref="Compose"/>'s
+    /// page: ∂L/∂w factor by factor, each factor with the engine's number.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="language"/> is not one of <see cref="Languages"/>, or
+    /// <paramref name="weight"/> is not a weight of this network (see <see cref="HasWeight"/>).</exception>
+    public ExplainPage ComposeChainRule(string language, string weight, int digits)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        WeightRef w = WeightRef.Parse(weight, _explanation.Sizes) is { } parsed && parsed.IsIn(_explanation.Sizes)
+            ? parsed
+            : throw new ArgumentException($"'{weight}' is not a weight of this network ({WeightNames})", nameof(weight));
+        return new ExplainPage(ExplanationComposer.ComposeChain(_explanation, Load(language), digits, w));
+    }
+
+    /// <summary>
     /// The network of the step as a Graphviz DOT graph: each unit with its z, a and δ, each edge with w and ∇w
     /// (colour by sign, width by size of w); null when a layer has more than 8 units.
     /// </summary>

@@ -181,7 +181,7 @@ internal static class ExplainRun
     }
 
     /// <summary>The network and the samples of the step, with its learning rate; <see cref="Model"/> when it comes from --model.</summary>
-    private sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
+    internal sealed record Batch(Network<double> Network, double[] X, double[] T, int Count, Dataset<double> Data, double LearningRate, ModelRow? Model = null);
 
     /// <summary>One row for a trained model, prepared by <see cref="ExplainModel"/>.</summary>
     private static Batch BuildModelBatch(ExplainModelOptions options)
@@ -192,8 +192,7 @@ internal static class ExplainRun
     }
 
     /// <summary>The samples of the batch: --input rows separated by ';', each checked by <see cref="SampleSetup"/>.</summary>
-
-    private static Batch BuildBatch(SampleSettings s)
+    internal static Batch BuildBatch(SampleSettings s)
     {
         string[]? inputs = s.Input?.Split(';', StringSplitOptions.TrimEntries);
         string[]? targets = s.Target?.Split(';', StringSplitOptions.TrimEntries);
@@ -253,7 +252,7 @@ internal static class ExplainRun
     {
         if (s.Weights is not null)
         {
-            return new ParameterSource(ParameterSourceKind.File, s.Weights);
+            return new ParameterSource(ParameterSourceKind.File, SampleSetup.IsInlineWeights(s.Weights) ? "--weights" : s.Weights);
         }
         if (s.Seed is long seed)
         {

@@ -25,7 +25,7 @@ internal sealed class NetworkOptions
 
     public Option<long?> Seed { get; } = new("--seed") { Description = "Random initial parameters with this seed (Xavier for sigmoid/tanh, He for ReLU) instead of the article's values" };
 
-    public Option<string?> Weights { get; } = new("--weights") { Description = "JSON file of initial parameters: {\"W1\": [[…]], \"b1\": […], …}" };
+    public Option<string?> Weights { get; } = new("--weights") { Description = "JSON file of initial parameters, or the JSON itself: {\"W1\": [[…]], \"b1\": […], …}" };
 
     public Option<string?> Input { get; } = new("--input") { Description = "One input sample, comma-separated (default: the article's 1,1,1)" };
 

@@ -81,7 +81,12 @@ internal sealed class SampleSetup
         NetworkSize.Check<double>("--layers", sizes);
         var network = new Network<double>(sizes, activations, loss);
         string initial;
-        if (s.Weights is not null)
+        if (s.Weights is not null && IsInlineWeights(s.Weights))
+        {
+            WeightsFile.Parse(s.Weights, network, "--weights");
+            initial = "given with --weights";
+        }
+        else if (s.Weights is not null)
         {
             WeightsFile.Load(s.Weights, network);
             initial = s.Weights;
@@ -110,6 +115,9 @@ internal sealed class SampleSetup
         Dataset<double> data = BuildData(x, s.Target, sizes[^1], loss);
         return new SampleSetup(network, data, initial);
     }
+
+    /// <summary>Whether --weights holds the JSON itself ({"W1": …}) rather than a file name.</summary>
+    public static bool IsInlineWeights(string weights) => weights.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal);
 
     private static double[] DefaultInput(int[] sizes)
     {
