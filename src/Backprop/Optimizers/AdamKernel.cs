@@ -59,7 +59,7 @@ internal static class AdamKernel
 
     // Vector<T> lanes with the scalar expression's operations in its order; the tail by the reference itself.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;

@@ -42,7 +42,7 @@ internal static class MomentumKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;

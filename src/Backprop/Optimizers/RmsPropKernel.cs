@@ -40,7 +40,7 @@ internal static class RmsPropKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;

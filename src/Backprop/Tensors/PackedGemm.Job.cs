@@ -36,6 +36,9 @@ internal static unsafe partial class PackedGemm
         private float _decay;
         private float* _rowSums;
         private float* _rowAux;
+        private ElementwiseUpdate<float>? _update;
+        private int _updateOffset;
+        private int _rowUpdateOffset;
 
         public bool SplitColumns { get; set; }
 
@@ -76,8 +79,13 @@ internal static unsafe partial class PackedGemm
             _rowAux = rowAux;
         }
 
+        // The Update epilogue's step, and where C's first element and the first row sum are in the parameter block.
+        public void SetUpdate(ElementwiseUpdate<float>? update, int offset, int rowOffset)
+            => (_update, _updateOffset, _rowUpdateOffset) = (update, offset, rowOffset);
+
         public void Clear()
         {
+            _update = null;
             _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = _rowSums = _rowAux = null;
         }
 
@@ -210,7 +218,11 @@ internal static unsafe partial class PackedGemm
                 }
                 _rowSums[i] = sum;
             }
-            if (_rowAux is not null)
+            if (_rowAux is not null && _epilogue == GemmEpilogue.Update)
+            {
+                _update!.Apply(new Span<float>(_rowAux + i0, i1 - i0), new ReadOnlySpan<float>(_rowSums + i0, i1 - i0), _rowUpdateOffset + i0);
+            }
+            else if (_rowAux is not null)
             {
                 PackedGemm.ApplyEpilogue(_epilogue, _rowSums + i0, 0, null, _rowAux + i0, 1, i1 - i0, _scale, _decay);
             }
@@ -396,6 +408,15 @@ internal static unsafe partial class PackedGemm
         private void FinishTile(int row, int rows, int col, int cols)
         {
             long offset = (long)row * _n + col;
+            if (_epilogue == GemmEpilogue.Update)
+            {
+                // The optimizer's step on each row of the tile, its state at the same offset as W.
+                for (int r = 0; r < rows; r++, offset += _n)
+                {
+                    _update!.Apply(new Span<float>(_aux + offset, cols), new ReadOnlySpan<float>(_c + offset, cols), _updateOffset + (int)offset);
+                }
+                return;
+            }
             PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale, _decay);
         }
     }
