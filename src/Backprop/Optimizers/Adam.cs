@@ -150,5 +150,22 @@ public sealed class Adam<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : u
 
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => AdamKernel.StepRange(parameters, gradients, owner._m.AsSpan(offset, parameters.Length), owner._v.AsSpan(offset, parameters.Length), Coefficients);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._m.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* m = owner._m)
+            fixed (T* v = owner._v)
+            {
+                AdamKernel.StepTile(parameters, gradients, m + offset, v + offset, stride, rows, columns, Coefficients);
+            }
+        }
     }
 }

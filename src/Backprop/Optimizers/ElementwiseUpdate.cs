@@ -18,4 +18,18 @@ public abstract class ElementwiseUpdate<T> where T : unmanaged, IFloatingPointIe
     /// written at the same offset.
     /// </summary>
     public abstract void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset);
+
+    /// <summary>
+    /// The GEMM epilogue's entry: a tile of <paramref name="rows"/> runs of <paramref name="columns"/> values,
+    /// <paramref name="stride"/> apart in θ and ∇θ alike, the first at <paramref name="offset"/> of the block. By
+    /// default <see cref="Apply"/> run by run; the library's optimizers step the whole tile in one call, with the same bits.
+    /// </summary>
+    internal virtual unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            long at = (long)r * stride;
+            Apply(new Span<T>(parameters + at, columns), new ReadOnlySpan<T>(gradients + at, columns), offset + (int)at);
+        }
+    }
 }

@@ -124,5 +124,21 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T 
 
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => RmsPropKernel.StepRange(parameters, gradients, owner._meanSquare.AsSpan(offset, parameters.Length), _eta, _lambda, _rho, _oneMinusRho, _eps);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._meanSquare.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* meanSquare = owner._meanSquare)
+            {
+                RmsPropKernel.StepTile(parameters, gradients, meanSquare + offset, stride, rows, columns, _eta, _lambda, _rho, _oneMinusRho, _eps);
+            }
+        }
     }
 }

@@ -151,5 +151,21 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
 
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => MomentumKernel.StepRange(parameters, gradients, owner._velocity.AsSpan(offset, parameters.Length), _eta, _lambda, _mu, owner.Nesterov);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._velocity.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* velocity = owner._velocity)
+            {
+                MomentumKernel.StepTile(parameters, gradients, velocity + offset, stride, rows, columns, _eta, _lambda, _mu, owner.Nesterov);
+            }
+        }
     }
 }

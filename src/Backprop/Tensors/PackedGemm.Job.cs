@@ -410,11 +410,8 @@ internal static unsafe partial class PackedGemm
             long offset = (long)row * _n + col;
             if (_epilogue == GemmEpilogue.Update)
             {
-                // The optimizer's step on each row of the tile, its state at the same offset as W.
-                for (int r = 0; r < rows; r++, offset += _n)
-                {
-                    _update!.Apply(new Span<float>(_aux + offset, cols), new ReadOnlySpan<float>(_c + offset, cols), _updateOffset + (int)offset);
-                }
+                // The optimizer's step on the tile, its state at the same offsets as W.
+                _update!.ApplyTile(_aux + offset, _c + offset, _n, rows, cols, _updateOffset + (int)offset);
                 return;
             }
             PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale, _decay);
