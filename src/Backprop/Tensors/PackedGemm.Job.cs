@@ -397,11 +397,18 @@ internal static unsafe partial class PackedGemm
                         Kernel(wide, kc, panelA, lda, panelB, ldb, s.Tile, nrMax, false);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
-                    if (last && _epilogue != GemmEpilogue.None)
+                    if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
                     {
                         FinishTile(ic + ir, mr, jc + jr, nr);
                     }
                 }
+            }
+            if (last && _epilogue == GemmEpilogue.Update)
+            {
+                // The optimizer's step on the whole block of ∇W this call finished (still in this thread's L2), its
+                // state at the same offsets as W: stepping each tile as it left the registers streamed W and the
+                // state through L1 between the tiles and evicted the panels of A and B the next tiles read.
+                FinishTile(ic, mc, jc, nc);
             }
         }
 
