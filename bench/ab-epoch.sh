@@ -2,14 +2,21 @@
 # Interleaved A/B of the headline Fashion-MNIST epoch between two builds of the CLI, e.g. before and after a change:
 #   git worktree add /tmp/old <rev> && dotnet publish /tmp/old/src/Backprop.Cli -c Release -r linux-x64 -o /tmp/oldbin
 #   dotnet publish src/Backprop.Cli -c Release -r linux-x64 -o /tmp/newbin
-#   bash bench/ab-epoch.sh /tmp/oldbin/Backprop.Cli /tmp/newbin/Backprop.Cli [rounds]
+#   bash bench/ab-epoch.sh /tmp/oldbin/Backprop.Cli /tmp/newbin/Backprop.Cli [rounds] [network and optimizer options]
 # Each round runs both builds once (5 epochs, seed 1, --scale none) and prints the mean of the middle two of epochs 2-5;
-# the end prints the medians, their ratio and the median of the per-round ratios.
+# the end prints the medians, their ratio and the median of the per-round ratios. The network and optimizer options
+# default to the headline, 784-128-10 ReLU, SGD 0.1, batch 64 (the CLI's weight decay 1e-4); options given after the rounds replace
+# them, e.g. a row of the matrix (compare.py --matrix, backprop bench --matrix):
+#   bash bench/ab-epoch.sh OLD NEW 6 --hidden 128 --activation relu --optimizer adam --lr 0.001 --batch-size 64 --weight-decay 0
+#   bash bench/ab-epoch.sh OLD NEW 6 --hidden 512,256 --activation relu --optimizer adam --lr 0.001 --batch-size 128 --weight-decay 0
+#   bash bench/ab-epoch.sh OLD NEW 6 --hidden 128 --activation relu --optimizer momentum --momentum 0.9 --lr 0.01 --batch-size 64 --weight-decay 0
 set -euo pipefail
 a=$1; b=$2; rounds=${3:-6}
+shift $(( $# < 3 ? $# : 3 ))
+config=(--hidden 128 --activation relu --optimizer sgd --lr 0.1 --batch-size 64)
+if [ $# -gt 0 ]; then config=("$@"); fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-args=(train --dataset fashion-mnist --hidden 128 --activation relu --optimizer sgd --lr 0.1 --batch-size 64 --epochs 5
-      --scale none --seed 1 --quiet)
+args=(train --dataset fashion-mnist "${config[@]}" --epochs 5 --scale none --seed 1 --quiet)
 for round in $(seq "$rounds"); do
   for side in a b; do
     bin=$a; [ "$side" = b ] && bin=$b

@@ -19,10 +19,12 @@ internal static class BenchCommand
         var size = new Option<int>("--gemm-size") { Description = "n of the n × n × n GEMM", DefaultValueFactory = _ => 1024 };
         var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, gemm, epoch, inference, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per result instead of text" };
+        var matrix = new Option<bool>("--matrix") { Description = "Time the training matrix instead: the rows of bench/peers/compare.py --matrix (--only picks rows by key); --repeat epochs each after one warm-up" };
+        var full = new Option<bool>("--full") { Description = "With --matrix: every combination of optimizer, activation, hidden layers, batch and weight decay (180 rows)" };
 
-        var command = new Command("bench", "Measure this machine: FMA peak, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop.")
+        var command = new Command("bench", "Measure this machine: FMA peak, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop; or, with --matrix, the training matrix.")
         {
-            threads, rows, repeat, size, only, json,
+            threads, rows, repeat, size, only, json, matrix, full,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +49,25 @@ internal static class BenchCommand
                 throw new UsageException($"--gemm-size must be between 1 and 8192 (got {g})");
             }
             var selected = new HashSet<string>(parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+            if (parse.GetValue(full) && !parse.GetValue(matrix))
+            {
+                throw new UsageException("--full needs --matrix");
+            }
+            if (parse.GetValue(matrix))
+            {
+                BenchMatrix.Config[] configs = parse.GetValue(full) ? [.. BenchMatrix.Full()] : [.. BenchMatrix.Rows];
+                if (NetworkOptions.Given(parse, only))
+                {
+                    string? unknownRow = selected.FirstOrDefault(key => !configs.Any(c => c.Key == key));
+                    if (unknownRow is not null || selected.Count == 0)
+                    {
+                        throw new UsageException($"--only: '{unknownRow}' is not a row of the matrix; use {string.Join(", ", configs.Take(12).Select(c => c.Key))}{(configs.Length > 12 ? ", …" : "")}");
+                    }
+                    configs = [.. configs.Where(c => selected.Contains(c.Key))];
+                }
+                RunMatrix(io.Out, t, r, n, configs, parse.GetValue(json));
+                return Cli.Ok;
+            }
             string? unknown = selected.FirstOrDefault(w => !Workloads.Contains(w));
             if (unknown is not null || selected.Count == 0)
             {
@@ -143,10 +164,42 @@ internal static class BenchCommand
         }
     }
 
+    // The training matrix: one line per row, the median of `epochs` epochs after a warm-up one.
+    private static void RunMatrix(TextWriter output, int threads, int rows, int epochs, BenchMatrix.Config[] configs, bool json)
+    {
+        int saved = Engine.ThreadCount;
+        var report = new Report(output, json);
+        try
+        {
+            Engine.ThreadCount = threads;
+            if (!json)
+            {
+                output.WriteLine(F($"machine: {CpuName()}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.FrameworkDescription}"));
+                output.WriteLine(F($"training matrix: {configs.Length} rows, {rows} synthetic rows each, median of {epochs} epochs after one warm-up, {threads} threads"));
+                output.WriteLine();
+            }
+            Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
+            foreach (BenchMatrix.Config config in configs)
+            {
+                double epoch = BenchMatrix.MedianEpoch(config, data, epochs);
+                report.Line("matrix", F($"{config.Key,-34} {config.Describe(),-52} {epoch,8:F3} s/epoch   {rows / epoch,10:F0} samples/s"),
+                    [("key", config.Key), ("optimizer", config.Optimizer), ("activation", config.Activation.ToString().ToLowerInvariant()), ("hidden", config.Hidden)],
+                    ("lr", config.LearningRate), ("batch", config.BatchSize), ("weight_decay", config.WeightDecay), ("seconds", epoch), ("rows", rows),
+                    ("samples_per_s", rows / epoch), ("threads", threads));
+            }
+        }
+        finally
+        {
+            Engine.ThreadCount = saved;
+        }
+    }
+
     // Prints a result as a line of text, or as one JSON object per line for scripts (bench/peers/compare.py).
     private sealed class Report(TextWriter output, bool json)
     {
-        public void Line(string workload, string text, params (string Key, double Value)[] values)
+        public void Line(string workload, string text, params (string Key, double Value)[] values) => Line(workload, text, [], values);
+
+        public void Line(string workload, string text, (string Key, string Value)[] labels, params (string Key, double Value)[] values)
         {
             if (!json)
             {
@@ -154,6 +207,7 @@ internal static class BenchCommand
                 return;
             }
             var fields = new List<string> { "\"peer\": \"backprop\"", $"\"workload\": \"{workload}\"" };
+            fields.AddRange(labels.Select(l => $"\"{l.Key}\": \"{l.Value}\""));
             fields.AddRange(values.Select(v => F($"\"{v.Key}\": {v.Value:R}")));
             output.WriteLine("{" + string.Join(", ", fields) + "}");
         }

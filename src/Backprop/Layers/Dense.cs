@@ -145,18 +145,18 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // ∇W = δᵀ x is (Outputs, Inputs); ∇b = Σ_rows δ is (Outputs);
     // when inputDelta is not empty it receives ∂L/∂x = δ W, (batch, Inputs), before the previous layer's f'.
     // Returns whether W was also stepped (see ComputeWeightGradients).
-    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, T step = default, T decay = default)
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, ElementwiseUpdate<T>? update = null)
     {
         if (!inputDelta.IsEmpty)
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
         }
-        return ComputeWeightGradients(x, delta, batch, step, decay);
+        return ComputeWeightGradients(x, delta, batch, update);
     }
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
     // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
-    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, T step = default, T decay = default)
+    internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, ElementwiseUpdate<T>? update = null)
     {
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
         {
@@ -165,9 +165,9 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             PackedGemm.Run(
                 Gemm.AsFloat(delta), Outputs, 1, Gemm.AsFloat<T>(Weights), Inputs, 1, Gemm.AsFloat(inputDelta), batch, Inputs, Outputs,
                 accumulate: false, GemmEpilogue.ReluMask, default, mask);
-            return ComputeWeightGradients(x, delta, batch, step, decay);
+            return ComputeWeightGradients(x, delta, batch, update);
         }
-        bool stepped = Backward(x, delta, inputDelta, batch, step, decay);
+        bool stepped = Backward(x, delta, inputDelta, batch, update);
         if (!inputDelta.IsEmpty)
         {
             ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
@@ -175,43 +175,52 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         return stepped;
     }
 
-    // ComputeWeightGradients with its fused step (s ≠ 0), and then this layer's forward pass for the next batch,
+    // ComputeWeightGradients with its fused step (an update), and then this layer's forward pass for the next batch,
     // z' = x' Wᵀ + b and a' = ReLU(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
     // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. The same bits
     // as the two passes. Returns false, having done nothing, where that job does not apply (double, other activations,
     // one thread, batches over 800 rows); the caller then runs the two passes.
-    internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
+    internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T> update, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
     {
-        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || step == T.Zero || Activation != Activation.Relu)
+        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || Activation != Activation.Relu)
         {
             return false;
         }
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
+        (GemmEpilogue epilogue, float scale, float decay, ElementwiseUpdate<float>? tileUpdate) = FusedEpilogue(update);
         return PackedGemm.RunStepThenForward(
             Gemm.AsFloat(delta[..(batch * Outputs)]), Gemm.AsFloat(x[..(batch * Inputs)]), Gemm.AsFloat(dw), Outputs, Inputs, batch,
-            decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, Gemm.AsFloat(Weights), float.CreateTruncating(step), float.CreateTruncating(decay),
-            Gemm.AsFloat(db), Gemm.AsFloat(Bias),
-            Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, GemmEpilogue.BiasRelu, Gemm.AsFloat(nextA));
+            epilogue, Gemm.AsFloat(Weights), scale, decay, Gemm.AsFloat(db), Gemm.AsFloat(Bias),
+            Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, GemmEpilogue.BiasRelu, Gemm.AsFloat(nextA),
+            tileUpdate, WeightOffset, BiasOffset);
     }
 
-    // ∇W = δᵀ x and ∇b = Σ_rows δ. With a step s ≠ 0 (s = −η) on the float path, each tile of ∇W also updates W as
-    // W ← ∇W · s + W (or, with weight decay d = λ ≠ 0, W ← (W · d + ∇W) · s + W) while it is in cache, b is updated
-    // the same way by ∇b, and the method returns true; W must then no longer be read by this pass (δ W is computed
-    // before).
-    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, T step, T decay)
+    // How the float GEMM applies an update to the tiles of ∇W: plain SGD from the micro-kernel's registers (Step, or
+    // DecayedStep with weight decay; s = −η, d = λ), any other element-wise step through the Update epilogue.
+    private static (GemmEpilogue Epilogue, float Scale, float Decay, ElementwiseUpdate<float>? Update) FusedEpilogue(ElementwiseUpdate<T> update)
+        => update is GradientDescentUpdate<T> sgd
+            ? (sgd.WeightDecay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, float.CreateTruncating(-sgd.LearningRate), float.CreateTruncating(sgd.WeightDecay), null)
+            : (GemmEpilogue.Update, 0f, 0f, (ElementwiseUpdate<float>)(object)update);
+
+    // ∇W = δᵀ x and ∇b = Σ_rows δ. With an update on the float path, each tile of ∇W also steps W by it while the
+    // tile is in cache (plain SGD: W ← ∇W · s + W, or with weight decay W ← (W · d + ∇W) · s + W, from the registers;
+    // other optimizers with their state at W's offsets), b is stepped the same way by ∇b, and the method returns true;
+    // W must then no longer be read by this pass (δ W is computed before).
+    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
     {
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
         bool stepped = false;
-        if (step != T.Zero && typeof(T) == typeof(float) && PackedGemm.IsSupported)
+        if (update is not null && typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {
             // op(A) = δᵀ: element (i, p) is δ[p·Outputs + i]; op(B) = x. ∇b = Σ_rows δ is op(A)'s row sums, taken and
             // stepped into b by the same threads, in the same order as the loop below.
+            (GemmEpilogue epilogue, float scale, float decay, ElementwiseUpdate<float>? tileUpdate) = FusedEpilogue(update);
             PackedGemm.Run(
                 Gemm.AsFloat(delta), 1, Outputs, Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(dw), Outputs, Inputs, batch,
-                accumulate: false, decay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, default, Gemm.AsFloat(Weights),
-                float.CreateTruncating(step), float.CreateTruncating(decay), Gemm.AsFloat(db), Gemm.AsFloat(Bias));
+                accumulate: false, epilogue, default, Gemm.AsFloat(Weights), scale, decay, Gemm.AsFloat(db), Gemm.AsFloat(Bias),
+                tileUpdate, WeightOffset, BiasOffset);
             return true;
         }
         else if (batch == 1)

@@ -326,14 +326,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
-    public void Backward() => RunBackward(T.Zero, T.Zero);
+    public void Backward() => RunBackward(null);
 
     /// <summary>
-    /// <see cref="Backward()"/> followed by <paramref name="update"/>'s element-wise step θ ← θ + (−η) ∇θ, or with weight decay λ,
-    /// θ ← θ + (−η) (∇θ + λ θ) (an <see cref="IFusedUpdate{T}"/>'s step), with the same bits as
-    /// <see cref="Sgd{T}.Step"/> after <see cref="Backward()"/>. On the float path each dense layer's weights are stepped
-    /// tile by tile as their gradient is produced, so the gradients are not read back from memory;
-    /// <see cref="Gradients"/> is filled all the same.
+    /// <see cref="Backward()"/> followed by <paramref name="update"/>'s step (an <see cref="IFusedUpdate{T}"/>), with
+    /// the same bits as <see cref="IOptimizer{T}.Step"/> after <see cref="Backward()"/>. On the float path each dense
+    /// layer's weights are stepped tile by tile as their gradient is produced, so the gradients are not read back from
+    /// memory; <see cref="Gradients"/> is filled all the same.
     /// </summary>
     /// <remarks>
     /// With <paramref name="nextInput"/> (the next batch's <paramref name="nextBatch"/> rows, already gathered) the
@@ -342,45 +341,40 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// of exactly those rows, with firstLayerDone, then starts at the second layer. z and a of the first layer then
     /// hold the next batch's values.
     /// </remarks>
+    /// <exception cref="ArgumentException">The optimizer's next step is not element-wise.</exception>
     internal void BackwardAndStep(IFusedUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
-        if (!update.TryGetElementwiseStep(out double learningRate, out double weightDecay))
-        {
-            throw new ArgumentException("Only an element-wise step (plain SGD, with or without weight decay) is fused with the backward pass.", nameof(update));
-        }
-        BackwardAndStep(learningRate, weightDecay, nextInput, nextBatch);
+        ElementwiseUpdate<T> step = update.BeginFusedStep(_parameterCount)
+            ?? throw new ArgumentException("Only an element-wise step is fused with the backward pass.", nameof(update));
+        BackwardAndStep(step, nextInput, nextBatch);
         update.CompleteFusedStep();
     }
 
-    private void BackwardAndStep(double learningRate, double weightDecay, ReadOnlySpan<T> nextInput, int nextBatch)
+    /// <summary>As <see cref="BackwardAndStep(IFusedUpdate{T}, ReadOnlySpan{T}, int)"/>, for a step already begun.</summary>
+    internal void BackwardAndStep(ElementwiseUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
-        T eta = T.CreateChecked(learningRate);
-        T lambda = T.CreateChecked(weightDecay);
-        T step = -eta;
         Span<bool> stepped = stackalloc bool[_layers.Length];
-        RunBackward(step, lambda, stepped, nextInput, nextBatch);
+        RunBackward(update, stepped, nextInput, nextBatch);
         foreach (Layer<T> layer in _layers)
         {
             if (stepped[layer.Index] || layer.ParameterCount == 0)
             {
                 continue; // the backward pass stepped the weights and the biases
             }
-            Span<T> parameters = layer.Parameters;
-            ReadOnlySpan<T> gradients = layer.Gradients;
-            if (lambda == T.Zero)
+            if (update is GradientDescentUpdate<T> sgd)
             {
-                ParallelElementwise.MultiplyAdd(gradients, step, parameters, parameters);
+                sgd.ApplyToBlock(layer.Parameters, layer.Gradients);
             }
             else
             {
-                ParallelElementwise.DecayedStep(parameters, gradients, eta, lambda);
+                update.Apply(layer.Parameters, layer.Gradients, layer.ParameterOffset);
             }
         }
     }
 
-    // step ≠ 0 asks dense layers to step their weights as W ← ∇W · step + W (with decay ≠ 0, W ← (W · decay + ∇W) · step + W)
-    // while producing ∇W; stepped records which did.
-    private void RunBackward(T step, T decay, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
+    // An update asks dense layers to step their weights and biases by it while producing ∇W and ∇b; stepped records
+    // which did.
+    private void RunBackward(ElementwiseUpdate<T>? update, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
         if (!_hasTargets)
         {
@@ -406,8 +400,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 ActivationFunctions.MultiplyByDerivative(dense.Activation, A(l), dy);
             }
-            if (l == 0 && nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity
-                && dense.StepThenForward(x, dy, _batch, step, decay, nextInput, dense.ZBuffer, _y[0], nextBatch))
+            if (l == 0 && update is not null && nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity
+                && dense.StepThenForward(x, dy, _batch, update, nextInput, dense.ZBuffer, _y[0], nextBatch))
             {
                 stepped[0] = true;
                 _firstLayerReady = nextBatch;
@@ -417,12 +411,12 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             bool layerStepped;
             if (l > 0 && _layers[l - 1] is Dense<T> below)
             {
-                layerStepped = dense.Backward(x, dy, dx, _batch, below.Activation, A(l - 1), step, decay);
+                layerStepped = dense.Backward(x, dy, dx, _batch, below.Activation, A(l - 1), update);
                 isDelta = true;
             }
             else
             {
-                layerStepped = dense.Backward(x, dy, dx, _batch, step, decay);
+                layerStepped = dense.Backward(x, dy, dx, _batch, update);
                 isDelta = false;
             }
             if (!stepped.IsEmpty)

@@ -9,12 +9,13 @@ namespace Backprop.Optimizers;
 /// θ ← θ − η λ θ, instead of being added to g. The moments are allocated once, on the first step.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class Adam<T> : IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adam<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _m = [];
     private T[] _v = [];
     private KeyValuePair<string, T[]>[] _state = [];
     private long _steps;
+    private FusedAdamUpdate? _update;
 
     /// <summary>Creates Adam (or AdamW with <paramref name="decoupledWeightDecay"/>).</summary>
     /// <param name="learningRate">η, default 0.001.</param>
@@ -94,22 +95,22 @@ public sealed class Adam<T> : IStatefulOptimizer<T> where T : unmanaged, IFloati
         Span<T> m = _m;
         Span<T> v = _v;
         _steps++;
-        // η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
-        var coefficients = new AdamKernel.Coefficients<T>(
-            Beta1: T.CreateChecked(Beta1),
-            Beta2: T.CreateChecked(Beta2),
-            OneMinusBeta1: T.CreateChecked(1 - Beta1),
-            OneMinusBeta2: T.CreateChecked(1 - Beta2),
-            StepSize: T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, _steps))),
-            RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, _steps))),
-            Epsilon: T.CreateChecked(Epsilon),
-            Lambda: T.CreateChecked(WeightDecay),
-            Decay: T.CreateChecked(LearningRate * WeightDecay),
-            Coupled: !DecoupledWeightDecay && WeightDecay != 0,
-            Decoupled: DecoupledWeightDecay);
+        AdamKernel.Coefficients<T> coefficients = CoefficientsOfStep(_steps);
         // Vectorised and on all threads, rounded element by element as AdamKernel.StepReference (tested bit for bit).
         AdamKernel.Step(parameters, gradients, m, v, coefficients);
     }
+
+    /// <summary>The next step, element-wise: Adam's update with its bias corrections for step t + 1, m and v at the same offset.</summary>
+    public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
+    {
+        EnsureState(parameterCount);
+        _update ??= new FusedAdamUpdate(this);
+        _update.Coefficients = CoefficientsOfStep(_steps + 1);
+        return _update;
+    }
+
+    /// <inheritdoc/>
+    public void CompleteFusedStep() => _steps++;
 
     /// <summary>The first and second moment estimates, "m" and "v".</summary>
     public IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers(int parameterCount)
@@ -125,6 +126,46 @@ public sealed class Adam<T> : IStatefulOptimizer<T> where T : unmanaged, IFloati
             _m = new T[parameterCount];
             _v = new T[parameterCount];
             _state = [new("m", _m), new("v", _v)];
+        }
+    }
+
+    // η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+    private AdamKernel.Coefficients<T> CoefficientsOfStep(long step) => new(
+        Beta1: T.CreateChecked(Beta1),
+        Beta2: T.CreateChecked(Beta2),
+        OneMinusBeta1: T.CreateChecked(1 - Beta1),
+        OneMinusBeta2: T.CreateChecked(1 - Beta2),
+        StepSize: T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, step))),
+        RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, step))),
+        Epsilon: T.CreateChecked(Epsilon),
+        Lambda: T.CreateChecked(WeightDecay),
+        Decay: T.CreateChecked(LearningRate * WeightDecay),
+        Coupled: !DecoupledWeightDecay && WeightDecay != 0,
+        Decoupled: DecoupledWeightDecay);
+
+    // Adam's step on a run of the block, rounded as AdamKernel.StepReference.
+    private sealed class FusedAdamUpdate(Adam<T> owner) : ElementwiseUpdate<T>
+    {
+        public AdamKernel.Coefficients<T> Coefficients { get; set; }
+
+        public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+            => AdamKernel.StepRange(parameters, gradients, owner._m.AsSpan(offset, parameters.Length), owner._v.AsSpan(offset, parameters.Length), Coefficients);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._m.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* m = owner._m)
+            fixed (T* v = owner._v)
+            {
+                AdamKernel.StepTile(parameters, gradients, m + offset, v + offset, stride, rows, columns, Coefficients);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Optimizers;
 
@@ -59,7 +60,7 @@ internal static class AdamKernel
 
     // Vector<T> lanes with the scalar expression's operations in its order; the tail by the reference itself.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -96,6 +97,60 @@ internal static class AdamKernel
             }
         }
         StepReference(parameters[i..], gradients[i..], m[i..], v[i..], c);
+    }
+
+    /// <summary>
+    /// The update of <see cref="StepReference{T}"/> on a tile: <paramref name="rows"/> runs of <paramref name="columns"/>
+    /// elements, <paramref name="stride"/> apart in θ, ∇θ, m and v alike, on the widest vectors (the GEMM epilogue's step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void StepTile<T>(T* parameters, T* gradients, T* m, T* v, int stride, int rows, int columns, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int wide = width == 0 ? 0 : columns - columns % width;
+        var beta1 = Vector512.Create(c.Beta1);
+        var beta2 = Vector512.Create(c.Beta2);
+        var oneMinusBeta1 = Vector512.Create(c.OneMinusBeta1);
+        var oneMinusBeta2 = Vector512.Create(c.OneMinusBeta2);
+        var stepSize = Vector512.Create(c.StepSize);
+        var rootCorrection = Vector512.Create(c.RootCorrection);
+        var epsilon = Vector512.Create(c.Epsilon);
+        var lambda = Vector512.Create(c.Lambda);
+        var decay = Vector512.Create(c.Decay);
+        for (int r = 0; r < rows; r++)
+        {
+            long row = (long)r * stride;
+            T* pt = parameters + row;
+            T* pg = gradients + row;
+            T* pm = m + row;
+            T* pv = v + row;
+            int j = 0;
+            for (; j < wide; j += width)
+            {
+                Vector512<T> theta = Vector512.Load(pt + j);
+                Vector512<T> g = Vector512.Load(pg + j);
+                if (c.Coupled)
+                {
+                    g += lambda * theta;
+                }
+                Vector512<T> mi = beta1 * Vector512.Load(pm + j) + oneMinusBeta1 * g;
+                Vector512<T> vi = beta2 * Vector512.Load(pv + j) + oneMinusBeta2 * g * g;
+                mi.Store(pm + j);
+                vi.Store(pv + j);
+                if (c.Decoupled)
+                {
+                    theta -= decay * theta;
+                }
+                theta -= stepSize * mi / (Vector512.Sqrt(vi) / rootCorrection + epsilon);
+                theta.Store(pt + j);
+            }
+            if (j < columns)
+            {
+                int rest = columns - j;
+                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pm + j, rest), new Span<T>(pv + j, rest), c);
+            }
+        }
     }
 
     private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Optimizers;
 
@@ -42,7 +43,7 @@ internal static class MomentumKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -63,6 +64,43 @@ internal static class MomentumKernel
             }
         }
         StepReference(parameters[i..], gradients[i..], velocity[i..], eta, lambda, mu, nesterov);
+    }
+
+    /// <summary>
+    /// The update of <see cref="StepReference{T}"/> on a tile: <paramref name="rows"/> runs of <paramref name="columns"/>
+    /// elements, <paramref name="stride"/> apart in θ, ∇θ and v alike, on the widest vectors (the GEMM epilogue's step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void StepTile<T>(T* parameters, T* gradients, T* velocity, int stride, int rows, int columns, T eta, T lambda, T mu, bool nesterov)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int wide = width == 0 ? 0 : columns - columns % width;
+        var vEta = Vector512.Create(eta);
+        var vLambda = Vector512.Create(lambda);
+        var vMu = Vector512.Create(mu);
+        for (int r = 0; r < rows; r++)
+        {
+            long row = (long)r * stride;
+            T* pt = parameters + row;
+            T* pg = gradients + row;
+            T* pv = velocity + row;
+            int j = 0;
+            for (; j < wide; j += width)
+            {
+                Vector512<T> theta = Vector512.Load(pt + j);
+                Vector512<T> g = Vector512.Load(pg + j) + vLambda * theta;
+                Vector512<T> vi = vMu * Vector512.Load(pv + j) + g;
+                vi.Store(pv + j);
+                theta -= vEta * (nesterov ? g + vMu * vi : vi);
+                theta.Store(pt + j);
+            }
+            if (j < columns)
+            {
+                int rest = columns - j;
+                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pv + j, rest), eta, lambda, mu, nesterov);
+            }
+        }
     }
 
     private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,10 +8,11 @@ namespace Backprop.Optimizers;
 /// (as long as the parameter block) is allocated once, on the first step, and saved in checkpoints as "mean_square".
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class RmsProp<T> : IStatefulOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class RmsProp<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _meanSquare = [];
     private KeyValuePair<string, T[]>[] _state = [];
+    private FusedRmsPropUpdate? _update;
 
     /// <summary>Creates RMSprop.</summary>
     /// <param name="learningRate">η, default 0.001.</param>
@@ -82,6 +83,18 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T> where T : unmanaged, IFlo
         RmsPropKernel.Step(parameters, gradients, s, eta, lambda, rho, oneMinusRho, eps);
     }
 
+    /// <summary>The next step, element-wise: RMSprop's update with the mean square at the same offset.</summary>
+    public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
+    {
+        EnsureState(parameterCount);
+        _update ??= new FusedRmsPropUpdate(this);
+        _update.Set(T.CreateChecked(LearningRate), T.CreateChecked(WeightDecay), T.CreateChecked(Rho), T.CreateChecked(1 - Rho), T.CreateChecked(Epsilon));
+        return _update;
+    }
+
+    /// <inheritdoc/>
+    public void CompleteFusedStep() => Steps++;
+
     /// <summary>The running mean of squared gradients, "mean_square".</summary>
     public IReadOnlyList<KeyValuePair<string, T[]>> StateBuffers(int parameterCount)
     {
@@ -95,6 +108,37 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T> where T : unmanaged, IFlo
         {
             _meanSquare = new T[parameterCount];
             _state = [new("mean_square", _meanSquare)];
+        }
+    }
+
+    // RMSprop's step on a run of the block, rounded as RmsPropKernel.StepReference.
+    private sealed class FusedRmsPropUpdate(RmsProp<T> owner) : ElementwiseUpdate<T>
+    {
+        private T _eta;
+        private T _lambda;
+        private T _rho;
+        private T _oneMinusRho;
+        private T _eps;
+
+        public void Set(T eta, T lambda, T rho, T oneMinusRho, T eps) => (_eta, _lambda, _rho, _oneMinusRho, _eps) = (eta, lambda, rho, oneMinusRho, eps);
+
+        public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+            => RmsPropKernel.StepRange(parameters, gradients, owner._meanSquare.AsSpan(offset, parameters.Length), _eta, _lambda, _rho, _oneMinusRho, _eps);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._meanSquare.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* meanSquare = owner._meanSquare)
+            {
+                RmsPropKernel.StepTile(parameters, gradients, meanSquare + offset, stride, rows, columns, _eta, _lambda, _rho, _oneMinusRho, _eps);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Optimizers;
 
@@ -40,7 +41,7 @@ internal static class RmsPropKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
+    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -63,6 +64,45 @@ internal static class RmsPropKernel
             }
         }
         StepReference(parameters[i..], gradients[i..], meanSquare[i..], eta, lambda, rho, oneMinusRho, eps);
+    }
+
+    /// <summary>
+    /// The update of <see cref="StepReference{T}"/> on a tile: <paramref name="rows"/> runs of <paramref name="columns"/>
+    /// elements, <paramref name="stride"/> apart in θ, ∇θ and s alike, on the widest vectors (the GEMM epilogue's step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void StepTile<T>(T* parameters, T* gradients, T* meanSquare, int stride, int rows, int columns, T eta, T lambda, T rho, T oneMinusRho, T eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int wide = width == 0 ? 0 : columns - columns % width;
+        var vEta = Vector512.Create(eta);
+        var vLambda = Vector512.Create(lambda);
+        var vRho = Vector512.Create(rho);
+        var vOneMinusRho = Vector512.Create(oneMinusRho);
+        var vEps = Vector512.Create(eps);
+        for (int r = 0; r < rows; r++)
+        {
+            long row = (long)r * stride;
+            T* pt = parameters + row;
+            T* pg = gradients + row;
+            T* ps = meanSquare + row;
+            int j = 0;
+            for (; j < wide; j += width)
+            {
+                Vector512<T> theta = Vector512.Load(pt + j);
+                Vector512<T> g = Vector512.Load(pg + j) + vLambda * theta;
+                Vector512<T> si = vRho * Vector512.Load(ps + j) + vOneMinusRho * g * g;
+                si.Store(ps + j);
+                theta -= vEta * g / (Vector512.Sqrt(si) + vEps);
+                theta.Store(pt + j);
+            }
+            if (j < columns)
+            {
+                int rest = columns - j;
+                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(ps + j, rest), eta, lambda, rho, oneMinusRho, eps);
+            }
+        }
     }
 
     private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>

@@ -13,6 +13,8 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
 {
     private T[] _velocity = [];
     private KeyValuePair<string, T[]>[] _state = [];
+    private GradientDescentUpdate<T>? _plainUpdate;
+    private MomentumUpdate? _momentumUpdate;
 
     /// <summary>Creates plain gradient descent with learning rate η.</summary>
     /// <exception cref="ArgumentOutOfRangeException">η is not a positive finite number.</exception>
@@ -66,12 +68,22 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
     /// <inheritdoc/>
     public long Steps { get; set; }
 
-    /// <summary>Without momentum the step is θ ← θ − η (∇θ + λ θ): it can be fused into the GEMM that produces ∇W.</summary>
-    public bool TryGetElementwiseStep(out double learningRate, out double weightDecay)
+    /// <summary>
+    /// The next step, element-wise with or without momentum: θ ← θ − η (∇θ + λ θ) (which the float GEMM applies from
+    /// its registers), or the momentum or Nesterov step with the velocity at the same offset.
+    /// </summary>
+    public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
     {
-        learningRate = LearningRate;
-        weightDecay = WeightDecay;
-        return Momentum == 0;
+        T eta = T.CreateChecked(LearningRate);
+        T lambda = T.CreateChecked(WeightDecay);
+        if (Momentum == 0)
+        {
+            return (_plainUpdate ??= new GradientDescentUpdate<T>()).For(eta, lambda);
+        }
+        EnsureState(parameterCount);
+        _momentumUpdate ??= new MomentumUpdate(this);
+        _momentumUpdate.Set(eta, lambda, T.CreateChecked(Momentum));
+        return _momentumUpdate;
     }
 
     /// <inheritdoc/>
@@ -125,6 +137,35 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
         {
             _velocity = new T[parameterCount];
             _state = [new("velocity", _velocity)];
+        }
+    }
+
+    // The momentum or Nesterov step on a run of the block, rounded as MomentumKernel.StepReference.
+    private sealed class MomentumUpdate(Sgd<T> owner) : ElementwiseUpdate<T>
+    {
+        private T _eta;
+        private T _lambda;
+        private T _mu;
+
+        public void Set(T eta, T lambda, T mu) => (_eta, _lambda, _mu) = (eta, lambda, mu);
+
+        public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+            => MomentumKernel.StepRange(parameters, gradients, owner._velocity.AsSpan(offset, parameters.Length), _eta, _lambda, _mu, owner.Nesterov);
+
+        internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
+        {
+            if (rows <= 0 || columns <= 0)
+            {
+                return;
+            }
+            if (offset < 0 || offset + (long)(rows - 1) * stride + columns > owner._velocity.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The tile lies outside the parameter block.");
+            }
+            fixed (T* velocity = owner._velocity)
+            {
+                MomentumKernel.StepTile(parameters, gradients, velocity + offset, stride, rows, columns, _eta, _lambda, _mu, owner.Nesterov);
+            }
         }
     }
 }

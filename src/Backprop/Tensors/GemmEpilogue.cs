@@ -29,4 +29,10 @@ internal enum GemmEpilogue
     /// the step with weight decay W ← W − η (∇W + λ W) (s = −η, d = λ), rounded exactly as <see cref="Sgd{T}"/> rounds it.
     /// </summary>
     DecayedStep,
+
+    /// <summary>
+    /// c = product, then an optimizer's element-wise step (<see cref="ElementwiseUpdate{T}"/>) of aux by c, row by row
+    /// of the tile: the stateful optimizers' step of W on the tile of ∇W still in cache, their state at the same offset.
+    /// </summary>
+    Update,
 }

@@ -36,6 +36,9 @@ internal static unsafe partial class PackedGemm
         private float _decay;
         private float* _rowSums;
         private float* _rowAux;
+        private ElementwiseUpdate<float>? _update;
+        private int _updateOffset;
+        private int _rowUpdateOffset;
 
         public bool SplitColumns { get; set; }
 
@@ -76,8 +79,13 @@ internal static unsafe partial class PackedGemm
             _rowAux = rowAux;
         }
 
+        // The Update epilogue's step, and where C's first element and the first row sum are in the parameter block.
+        public void SetUpdate(ElementwiseUpdate<float>? update, int offset, int rowOffset)
+            => (_update, _updateOffset, _rowUpdateOffset) = (update, offset, rowOffset);
+
         public void Clear()
         {
+            _update = null;
             _a = _b = _c = _bias = _aux = _packedA = _packedB = _packingA = _rowSums = _rowAux = null;
         }
 
@@ -210,7 +218,11 @@ internal static unsafe partial class PackedGemm
                 }
                 _rowSums[i] = sum;
             }
-            if (_rowAux is not null)
+            if (_rowAux is not null && _epilogue == GemmEpilogue.Update)
+            {
+                _update!.Apply(new Span<float>(_rowAux + i0, i1 - i0), new ReadOnlySpan<float>(_rowSums + i0, i1 - i0), _rowUpdateOffset + i0);
+            }
+            else if (_rowAux is not null)
             {
                 PackedGemm.ApplyEpilogue(_epilogue, _rowSums + i0, 0, null, _rowAux + i0, 1, i1 - i0, _scale, _decay);
             }
@@ -385,17 +397,30 @@ internal static unsafe partial class PackedGemm
                         Kernel(wide, kc, panelA, lda, panelB, ldb, s.Tile, nrMax, false);
                         Merge(s.Tile, nrMax, tile, _n, mr, nr, add);
                     }
-                    if (last && _epilogue != GemmEpilogue.None)
+                    if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
                     {
                         FinishTile(ic + ir, mr, jc + jr, nr);
                     }
                 }
+            }
+            if (last && _epilogue == GemmEpilogue.Update)
+            {
+                // The optimizer's step on the whole block of ∇W this call finished (still in this thread's L2), its
+                // state at the same offsets as W: stepping each tile as it left the registers streamed W and the
+                // state through L1 between the tiles and evicted the panels of A and B the next tiles read.
+                FinishTile(ic, mc, jc, nc);
             }
         }
 
         private void FinishTile(int row, int rows, int col, int cols)
         {
             long offset = (long)row * _n + col;
+            if (_epilogue == GemmEpilogue.Update)
+            {
+                // The optimizer's step on the tile, its state at the same offsets as W.
+                _update!.ApplyTile(_aux + offset, _c + offset, _n, rows, cols, _updateOffset + (int)offset);
+                return;
+            }
             PackedGemm.ApplyEpilogue(_epilogue, _c + offset, _n, _bias + col, _aux + offset, rows, cols, _scale, _decay);
         }
     }

@@ -11,7 +11,7 @@ internal static unsafe partial class PackedGemm
 {
     /// <summary>
     /// Two products over the same rows of one layer's W in one parallel job, so that the threads meet once instead of
-    /// twice: first ∇W = δᵀ x with the fused step (as <see cref="Run"/> with a Step or DecayedStep epilogue and row
+    /// twice: first ∇W = δᵀ x with the fused step (as <see cref="Run"/> with a Step, DecayedStep or Update epilogue and row
     /// sums: δ of shape (k, m) read as op(A) = δᵀ, x row-major (k, n), k ≤ 800), then the next batch's
     /// z' = x' Wᵀ + b (x' row-major (nextRows, n), W read as op(B) = Wᵀ, a Bias or BiasRelu epilogue). Each thread
     /// steps a run of W's rows and then computes the same columns of z', which read only those rows of W and b. Every
@@ -21,18 +21,19 @@ internal static unsafe partial class PackedGemm
     public static bool RunStepThenForward(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> gradient, int m, int n, int k,
         GemmEpilogue step, Span<float> weights, float scale, float decay, Span<float> biasSums, Span<float> bias,
-        ReadOnlySpan<float> nextX, Span<float> z, int nextRows, GemmEpilogue forward, Span<float> nextA)
+        ReadOnlySpan<float> nextX, Span<float> z, int nextRows, GemmEpilogue forward, Span<float> nextA,
+        ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0)
     {
         // Runs of whole NR-row panels of W: one column panel of z', NR / MR row panels of ∇W. One run saves no meeting.
         int units = (m + NR - 1) / NR;
         int blocks = Math.Min(units, WorkerPool.ThreadCount);
         if (m <= 0 || n <= 0 || k <= 0 || k > KcMax || nextRows <= 0 || !s_readAInPlace || blocks < 2
-            || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu))
+            || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu))
         {
             return false;
         }
-        Check(delta, 1, m, x, n, 1, gradient, m, n, k, step, default, weights, biasSums, bias);
-        Check(nextX, n, 1, weights, 1, n, z, nextRows, m, n, forward, bias, nextA, default, default);
+        Check(delta, 1, m, x, n, 1, gradient, m, n, k, step, default, weights, biasSums, bias, update);
+        Check(nextX, n, 1, weights, 1, n, z, nextRows, m, n, forward, bias, nextA, default, default, null);
         fixed (float* pdelta = delta)
         fixed (float* px = x)
         fixed (float* pgradient = gradient)
@@ -48,12 +49,14 @@ internal static unsafe partial class PackedGemm
             GemmJob first = t_job ??= new GemmJob();
             first.Set(pdelta, 1, m, px, n, 1, pgradient, m, n, k, false, step, null, pweights, scale, decay);
             first.SetRowSums(psums, pbias);
+            first.SetUpdate(update, updateOffset, rowUpdateOffset);
             first.DirectA = false;
             first.DirectB = true;
             first.SplitColumns = false;
             GemmJob second = t_secondJob ??= new GemmJob();
             second.Set(pnext, n, 1, pweights, 1, n, pz, nextRows, m, n, false, forward, pbias, pa, 0, 0);
             second.SetRowSums(null, null);
+            second.SetUpdate(null, 0, 0);
             second.DirectA = true;
             second.DirectB = false;
             second.SplitColumns = true;

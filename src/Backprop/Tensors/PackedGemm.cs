@@ -77,21 +77,23 @@ internal static unsafe partial class PackedGemm
     /// (m, k); op(B)[p, j] = b[p·rsB + j·csB] is (k, n); C is (m, n) row-major with m·n elements; bias has n
     /// elements and aux is laid out like C where the epilogue uses them. When <paramref name="rowSums"/> is not empty
     /// it receives each row's sum Σ_p op(A)[i, p], added in order of p from zero (∇b = Σ_rows δ beside ∇W = δᵀ x), and
-    /// with a Step or DecayedStep epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux is
-    /// by C; the rows are summed by the thread that owns them.
+    /// with a Step, DecayedStep or Update epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux
+    /// is by C; the rows are summed by the thread that owns them. The Update epilogue applies <paramref name="update"/>,
+    /// with C's element (i, j) at <paramref name="updateOffset"/> + i n + j of the parameter block and row sum i at
+    /// <paramref name="rowUpdateOffset"/> + i.
     /// </summary>
     public static void Run(
         ReadOnlySpan<float> a, int rsA, int csA,
         ReadOnlySpan<float> b, int rsB, int csB,
         Span<float> c, int m, int n, int k, bool accumulate,
         GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0, float decay = 0,
-        Span<float> rowSums = default, Span<float> rowAux = default)
+        Span<float> rowSums = default, Span<float> rowAux = default, ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0)
     {
         if (m <= 0 || n <= 0)
         {
             return;
         }
-        bool stepRows = Check(a, rsA, csA, b, rsB, csB, c, m, n, k, epilogue, bias, aux, rowSums, rowAux);
+        bool stepRows = Check(a, rsA, csA, b, rsB, csB, c, m, n, k, epilogue, bias, aux, rowSums, rowAux, update);
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
@@ -103,6 +105,7 @@ internal static unsafe partial class PackedGemm
             GemmJob job = t_job ??= new GemmJob();
             job.Set(pa, rsA, csA, pb, rsB, csB, pc, m, n, k, accumulate, epilogue, pbias, paux, scale, decay);
             job.SetRowSums(rowSums.IsEmpty ? null : psums, stepRows ? prowAux : null);
+            job.SetUpdate(update, updateOffset, rowUpdateOffset);
             int blocks = Plan(job, m, n, k, rsA, csA, rsB, csB);
             WorkerPool.Run(job, blocks);
             job.Clear();
@@ -112,7 +115,7 @@ internal static unsafe partial class PackedGemm
     // Checks the arguments of one product; returns whether rowAux is stepped by the row sums.
     private static bool Check(
         ReadOnlySpan<float> a, int rsA, int csA, ReadOnlySpan<float> b, int rsB, int csB, Span<float> c, int m, int n, int k,
-        GemmEpilogue epilogue, ReadOnlySpan<float> bias, Span<float> aux, Span<float> rowSums, Span<float> rowAux)
+        GemmEpilogue epilogue, ReadOnlySpan<float> bias, Span<float> aux, Span<float> rowSums, Span<float> rowAux, ElementwiseUpdate<float>? update)
     {
         CheckLength(a.Length, m, rsA, k, csA, nameof(a));
         CheckLength(b.Length, k, rsB, n, csB, nameof(b));
@@ -124,11 +127,15 @@ internal static unsafe partial class PackedGemm
         {
             throw new ArgumentException($"bias holds {bias.Length} values; {n} needed.", nameof(bias));
         }
-        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask or GemmEpilogue.Step or GemmEpilogue.DecayedStep) && aux.Length < m * n)
+        if (epilogue == GemmEpilogue.Update && update is null)
+        {
+            throw new ArgumentException("The Update epilogue needs an update.", nameof(update));
+        }
+        if ((epilogue is GemmEpilogue.BiasRelu or GemmEpilogue.ReluMask or GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update) && aux.Length < m * n)
         {
             throw new ArgumentException($"aux holds {aux.Length} values; ({m}, {n}) needs {m * n}.", nameof(aux));
         }
-        bool stepRows = !rowSums.IsEmpty && epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
+        bool stepRows = !rowSums.IsEmpty && epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update;
         if ((!rowSums.IsEmpty && rowSums.Length < m) || (stepRows && rowAux.Length < m))
         {
             throw new ArgumentException($"row sums and the rows they step need {m} values each.", nameof(rowSums));

@@ -85,7 +85,7 @@ internal static class ParallelElementwise
     }
 
     // The scalar expression in vector form, in pieces of a stack buffer: s = λ θ + g; θ = (−η) s + θ.
-    private static void DecayedStepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, T eta, T lambda)
+    internal static void DecayedStepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, T eta, T lambda)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> sum = stackalloc T[256];

@@ -8,8 +8,9 @@ namespace Backprop.Training;
 /// <item>Prefetch (a worker thread and more than one batch): the next batch is gathered by the worker threads into the
 /// network's spare input and target buffers (<see cref="BatchPrefetcher{T}"/>, started by the forward pass once the first
 /// layer is done), and the two buffer pairs are swapped at the start of the next batch.</item>
-/// <item>Fused update (float on AVX2 and an optimizer whose step is element-wise, <see cref="IFusedUpdate{T}"/>): each
-/// weight tile is stepped in the GEMM epilogue that produces its gradient (Network.BackwardAndStep).</item>
+/// <item>Fused update (float on AVX2 and an optimizer whose step is element-wise, <see cref="IFusedUpdate{T}"/>: SGD,
+/// momentum, Nesterov, Adam, AdamW, RMSprop): each weight tile is stepped in the GEMM epilogue that produces its
+/// gradient, the biases beside their sums (Network.BackwardAndStep).</item>
 /// <item>First layer ahead (both of the above, and no batch callback that uses the network): the first layer's step and
 /// its forward pass for the gathered next batch run as one parallel job, and the next forward starts at layer 2.</item>
 /// </list>
@@ -23,6 +24,7 @@ internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExec
     {
         int batches = (data.Count + batchSize - 1) / batchSize;
         IFusedUpdate<T>? fused = Trainer.Optimizer as IFusedUpdate<T>;
+        bool fusable = fused is not null && PackedGemm.IsSupported && typeof(T) == typeof(float);
         bool callbackUsesNetwork = Trainer.BatchCompleted is not null && Trainer.BatchCompletedUsesNetwork;
         double lossSum = 0;
         bool gathered = false;
@@ -62,10 +64,12 @@ internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExec
                 {
                     return EpochPass.BelowThreshold(lossSum, data.Count);
                 }
-                if (fused is not null && PackedGemm.IsSupported && typeof(T) == typeof(float) && fused.TryGetElementwiseStep(out _, out _))
+                ElementwiseUpdate<T>? update = fusable ? fused!.BeginFusedStep(Network.Parameters.Length) : null;
+                if (update is not null)
                 {
                     bool ahead = next is not null && !callbackUsesNetwork;
-                    Network.BackwardAndStep(fused, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
+                    Network.BackwardAndStep(update, ahead ? nextX.AsSpan(0, nextRows * data.FeatureCount) : default, ahead ? nextRows : 0);
+                    fused!.CompleteFusedStep();
                     firstLayerDone = ahead;
                 }
                 else

@@ -5,7 +5,7 @@ namespace Backprop.Training;
 /// <summary>
 /// How one epoch's batches are executed: the seam between the trainer's epoch loop and the speed-ups. Chosen once per
 /// Fit (<see cref="Choose"/>): <see cref="ReferenceStep{T}"/>, the plain loop (next batch, forward, backward, step), or
-/// <see cref="FusedStep{T}"/>, the fast one (the next batch gathered in the background, the SGD step fused into the
+/// <see cref="FusedStep{T}"/>, the fast one (the next batch gathered in the background, the optimizer's step fused into the
 /// GEMM, the next batch's first layer computed in the same job as the update). The reference step defines the results:
 /// the fast step gives the same bits, which the bit-identity tests check.
 /// </summary>

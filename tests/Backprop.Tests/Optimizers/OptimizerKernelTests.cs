@@ -99,6 +99,70 @@ public class OptimizerKernelTests
         Assert.Equal(expectedS, meanSquare);
     }
 
+    // A tile of `rows` runs of `columns` elements, `columns + 3` apart, as the GEMM epilogue steps it: each run as the
+    // scalar reference steps it, the elements between the runs untouched.
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 15)]
+    [InlineData(8, 16)]
+    [InlineData(8, 32)]
+    [InlineData(5, 33)]
+    [InlineData(2, 100)]
+    public void Tile_steps_match_the_scalar_reference_bit_for_bit(int rows, int columns)
+    {
+        TileSteps<float>(rows, columns);
+        TileSteps<double>(rows, columns);
+    }
+
+    private static unsafe void TileSteps<T>(int rows, int columns) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int stride = columns + 3;
+        int length = rows * stride;
+        var random = new Random(rows * 100 + columns);
+        T[] gradients = Values<T>(random, length, 0.1);
+        // The reference steps each run in place; what lies between the runs stays as it was.
+        void Rows(T[] p, T[] a, T[] b, Action<Span<T>, ReadOnlySpan<T>, Span<T>, Span<T>> step)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int at = r * stride;
+                step(p.AsSpan(at, columns), gradients.AsSpan(at, columns), a.AsSpan(at, columns), b.AsSpan(at, columns));
+            }
+        }
+
+        foreach (int variant in new[] { 0, 1, 2 })
+        {
+            var c = new AdamKernel.Coefficients<T>(
+                T.CreateChecked(0.9), T.CreateChecked(0.999), T.CreateChecked(0.1), T.CreateChecked(0.001),
+                StepSize: T.CreateChecked(0.001 / (1 - Math.Pow(0.9, 3))), RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(0.999, 3))),
+                Epsilon: T.CreateChecked(1e-8), Lambda: T.CreateChecked(0.01), Decay: T.CreateChecked(1e-5),
+                Coupled: variant == 1, Decoupled: variant == 2);
+            CheckRows($"adam {variant}", 1e-3, (p, g, m, v) => AdamKernel.StepReference(p, g, m, v, c),
+                (p, m, v) => { fixed (T* pp = p, pg = gradients, pm = m, pv = v) { AdamKernel.StepTile(pp, pg, pm, pv, stride, rows, columns, c); } });
+        }
+        T eta = T.CreateChecked(0.05), lambda = T.CreateChecked(1e-4), mu = T.CreateChecked(0.9);
+        foreach (bool nesterov in new[] { false, true })
+        {
+            CheckRows($"momentum {nesterov}", 0.05, (p, g, v, _) => MomentumKernel.StepReference(p, g, v, eta, lambda, mu, nesterov),
+                (p, v, _) => { fixed (T* pp = p, pg = gradients, pv = v) { MomentumKernel.StepTile(pp, pg, pv, stride, rows, columns, eta, lambda, mu, nesterov); } });
+        }
+        T rho = T.CreateChecked(0.99), oneMinusRho = T.CreateChecked(0.01), eps = T.CreateChecked(1e-8);
+        CheckRows("rmsprop", 1e-3, (p, g, s, _) => RmsPropKernel.StepReference(p, g, s, eta, lambda, rho, oneMinusRho, eps),
+            (p, s, _) => { fixed (T* pp = p, pg = gradients, ps = s) { RmsPropKernel.StepTile(pp, pg, ps, stride, rows, columns, eta, lambda, rho, oneMinusRho, eps); } });
+
+        void CheckRows(string name, double stateScale, Action<Span<T>, ReadOnlySpan<T>, Span<T>, Span<T>> reference, Action<T[], T[], T[]> tile)
+        {
+            T[] parameters = Values<T>(random, length, 2);
+            T[] first = [.. Values<T>(random, length, stateScale).Select(T.Abs)], second = [.. Values<T>(random, length, stateScale).Select(T.Abs)];
+            T[] expectedP = [.. parameters], expectedFirst = [.. first], expectedSecond = [.. second];
+            Rows(expectedP, expectedFirst, expectedSecond, reference);
+            tile(parameters, first, second);
+            Assert.True(expectedP.AsSpan().SequenceEqual(parameters), $"{name} ({typeof(T).Name}): the parameters differ");
+            Assert.True(expectedFirst.AsSpan().SequenceEqual(first), $"{name} ({typeof(T).Name}): the first state differs");
+            Assert.True(expectedSecond.AsSpan().SequenceEqual(second), $"{name} ({typeof(T).Name}): the second state differs");
+        }
+    }
+
     private static T[] Values<T>(Random random, int length, double scale) where T : unmanaged, IFloatingPointIeee754<T>
         => [.. Enumerable.Range(0, length).Select(_ => T.CreateChecked((random.NextDouble() - 0.5) * scale))];
 

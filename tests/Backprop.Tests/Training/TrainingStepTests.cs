@@ -12,6 +12,10 @@ public class TrainingStepTests
     [InlineData("sgd", 2, 0.3)]
     [InlineData("adam", 2, 0.0)]
     [InlineData("momentum", 2, 0.2)]
+    [InlineData("nesterov", 2, 0.0)]
+    [InlineData("adamw", 2, 0.0)]
+    [InlineData("rmsprop", 2, 0.0)]
+    [InlineData("adam", 1, 0.0)]
     public void The_fast_step_gives_the_bits_of_the_reference_step(string optimizer, int threads, double dropout)
     {
         Dataset<float> data = TestData.Blobs(300, classes: 3, features: 20, seed: 8);
