@@ -26,4 +26,6 @@ internal sealed record DataTrainingSettings(
     string? Plot = null,
     string? Report = null,
     string? InitModel = null,
-    bool BatchNorm = false);
+    bool BatchNorm = false,
+    string? Loss = null,
+    double? DecisionThreshold = null);
