@@ -47,6 +47,7 @@ internal static class EvaluateCommand
                 {
                     throw new InvalidDataException($"the data has no label columns {string.Join(", ", m.LabelNames.Select(n => $"'{n}'"))} to evaluate against (use --label)");
                 }
+                WriteDropped(io, rows);
                 io.Out.Write(m.Task == LearningTask.Regression ? Format(m.EvaluateRegressionScaled(rows)) : Format(m.EvaluateMultiLabelScaled(rows, cut)));
                 return Cli.Ok;
             }
@@ -63,6 +64,7 @@ internal static class EvaluateCommand
             {
                 throw new InvalidDataException($"the data has {data.OutputCount} classes but the model predicts {m.ClassNames.Count} ({string.Join(", ", m.ClassNames)})");
             }
+            WriteDropped(io, data);
             Evaluation e = m.EvaluateScaled(data);
             io.Out.Write(Format(e));
             if (reportPath is not null)
@@ -73,6 +75,15 @@ internal static class EvaluateCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    // Rows whose label was missing are not scored; the count is said before the figures.
+    private static void WriteDropped(CliIO io, Dataset<float> data)
+    {
+        if (data.DroppedRows > 0)
+        {
+            io.Out.WriteLine($"{data.DroppedRows} row{(data.DroppedRows == 1 ? "" : "s")} without a label left out");
+        }
     }
 
     /// <summary>MAE, RMSE and R² per target, and their means when there are several targets.</summary>

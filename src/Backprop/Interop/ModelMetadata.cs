@@ -136,6 +136,10 @@ internal static class ModelMetadata
     /// <summary>The model's names, scaler, options and metrics; <paramref name="layers"/> and <paramref name="head"/> come from the weights.</summary>
     public static ModelParts Parts(IReadOnlyDictionary<string, string> metadata, IReadOnlyList<LayerParts> layers, ModelHead head, string source)
     {
+        if (metadata.TryGetValue("task", out string? task) && task != "classification")
+        {
+            throw new InvalidDataException($"{source}: metadata task is '{task}'; import reads classifiers (keep the model's .json file for a {task} model)");
+        }
         if (metadata.TryGetValue("loss", out string? loss) && loss != "cross-entropy")
         {
             throw new InvalidDataException($"{source}: metadata loss is '{loss}'; this build reads cross-entropy classifiers");

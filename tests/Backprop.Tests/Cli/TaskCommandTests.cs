@@ -95,6 +95,14 @@ public sealed class TaskCommandTests : IDisposable
         CliRunner.Result r = CliRunner.InProcess("train", "--data", data, "--hidden", "2", "--epochs", "1", "--test-fraction", "0");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Contains("6 rows, 2 features, 2 classes (x, z), label 'y'; 2 rows without a label left out", r.Out);
+        r = CliRunner.InProcess("train", "--data", data, "--hidden", "2", "--epochs", "1", "--test-fraction", "0", "--quiet", "--out", PathOf("gaps.json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        CliRunner.Result e = CliRunner.InProcess("evaluate", "--model", PathOf("gaps.json"), "--data", data);
+        Assert.True(e.ExitCode == 0, e.Error);
+        Assert.StartsWith("2 rows without a label left out\nRows      6\n", e.Out.ReplaceLineEndings("\n"));
+        CliRunner.Result p = CliRunner.InProcess("predict", "--model", PathOf("gaps.json"), "--data", data);
+        Assert.True(p.ExitCode == 0, p.Error);
+        Assert.Equal(9, p.Out.TrimEnd('\n').Split('\n').Length); // the header and all 8 rows: predict drops none
     }
 
     [Theory]
@@ -141,5 +149,52 @@ public sealed class TaskCommandTests : IDisposable
         CliRunner.Result r = CliRunner.InProcess("train", "--dataset", "iris", "--hidden", "4", "--epochs", "5", "--quiet");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Contains("Test accuracy", r.Out);
+    }
+
+    private string SmallRegressionModel()
+    {
+        CliRunner.Result r = CliRunner.InProcess("train", "--data", TaskData.DiabetesPath, "--hidden", "4", "--epochs", "3", "--quiet", "--out", PathOf("small.json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        return PathOf("small.json");
+    }
+
+    [Fact]
+    public void A_regression_model_is_fine_tuned_with_its_target_scaler()
+    {
+        string model = SmallRegressionModel();
+        CliRunner.Result r = CliRunner.InProcess("train", "--data", TaskData.DiabetesPath, "--init-model", model, "--epochs", "2", "--quiet", "--out", PathOf("tuned.json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Model start = Model.Load(model);
+        Model tuned = Model.Load(PathOf("tuned.json"));
+        Assert.Equal(LearningTask.Regression, tuned.Task);
+        Assert.Equal(start.TargetScaler!.Offset, tuned.TargetScaler!.Offset);
+        Assert.Equal(start.TargetScaler.Scale, tuned.TargetScaler.Scale);
+    }
+
+    [Fact]
+    public void Commands_that_need_a_classifier_refuse_another_model_in_one_line()
+    {
+        string model = SmallRegressionModel();
+        CliRunner.Result explain = CliRunner.InProcess("explain", "--model", model, "--input", "1,2,3,4,5,6,7,8,9,10");
+        Assert.Equal(2, explain.ExitCode);
+        Assert.Contains("explain --model explains classifiers; " + model + " is a regression model", explain.Error);
+        CliRunner.Result builtIn = CliRunner.InProcess("evaluate", "--model", model, "--dataset", "iris");
+        Assert.Equal(1, builtIn.ExitCode);
+        Assert.Contains("iris has class labels, but the model is a regression model", builtIn.Error);
+        CliRunner.Result threshold = CliRunner.InProcess("predict", "--model", model, "--data", TaskData.DiabetesPath, "--decision-threshold", "0.3");
+        Assert.Equal(2, threshold.ExitCode);
+        Assert.Contains("--decision-threshold applies to multi-label models; this is a regression model", threshold.Error);
+    }
+
+    [Fact]
+    public void A_regression_model_exported_to_safetensors_is_refused_on_import_naming_its_task()
+    {
+        string model = SmallRegressionModel();
+        CliRunner.Result export = CliRunner.InProcess("export", "--model", model, "--format", "safetensors", "--out", PathOf("m.safetensors"));
+        Assert.True(export.ExitCode == 0, export.Error);
+        CliRunner.Result import = CliRunner.InProcess("import", PathOf("m.safetensors"), "--out", PathOf("back.json"));
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("metadata task is 'regression'; import reads classifiers", import.Error);
+        Assert.False(File.Exists(PathOf("back.json")));
     }
 }
