@@ -99,8 +99,12 @@ public sealed partial class Model
         _metrics[name] = value;
     }
 
-    /// <summary>Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs.</summary>
+    /// <summary>
+    /// Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs; for a
+    /// multi-label model each label's own sigmoid probability, (rows, labels).
+    /// </summary>
     /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
+    /// <exception cref="InvalidOperationException">The model is a regression model (see <see cref="PredictValues(ReadOnlySpan{float})"/>).</exception>
     public float[] PredictProbabilities(ReadOnlySpan<float> features)
     {
         RequireProbabilities();

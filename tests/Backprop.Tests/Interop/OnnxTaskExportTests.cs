@@ -63,4 +63,14 @@ public sealed class OnnxTaskExportTests : IDisposable
         }
         Assert.Equal(model.PredictLabels(all.Features).Select(b => b ? 1L : 0L), (long[])onnx["decisions"]);
     }
+
+    [Fact]
+    public void Import_refuses_a_multi_label_export_naming_its_task()
+    {
+        Model model = MultiLabelClassifier.Fit(TaskData.IrisLabels(), new ClassifierOptions { HiddenLayers = [4], Epochs = 1, Seed = 1 });
+        using var stream = new MemoryStream();
+        OnnxFile.Export(model, stream);
+        var e = Assert.Throws<InvalidDataException>(() => OnnxFile.Import(stream.ToArray(), "tags.onnx"));
+        Assert.Equal("tags.onnx: metadata task is 'multilabel'; import reads classifiers (keep the model's .json file for a multilabel model)", e.Message);
+    }
 }
