@@ -17,6 +17,13 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
 
     /// <summary>True when the data set brings its own test set (fashion-mnist), so --test-fraction plays no part.</summary>
     public bool HasOwnTestSet { get; init; }
+
+    /// <summary>Regression: the scaling fitted on the training targets and applied to the training and validation
+    /// targets (the test split keeps its own units); null for the other tasks.</summary>
+    public FeatureScaler? TargetScaler { get; init; }
+
+    /// <summary>Whether --task named the task (false: chosen from the label columns' values).</summary>
+    public bool TaskGiven { get; init; }
 }
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
@@ -27,6 +34,15 @@ internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string Lab
     /// `--dataset NAME` for this model gives that split's test rows instead of all rows.
     /// </summary>
     public SplitRecipe? Split { get; init; }
+
+    /// <summary>What the model's outputs mean; with it, the label columns it reads (<see cref="LabelNames"/>).</summary>
+    public LearningTask Task { get; init; }
+
+    /// <summary>The label columns: one for a classifier, one per target or label otherwise.</summary>
+    public IReadOnlyList<string> LabelNames { get; init; } = [LabelName];
+
+    /// <summary>Regression: the model's target scaler (for fine-tuning); null otherwise.</summary>
+    public FeatureScaler? TargetScaler { get; init; }
 }
 
 /// <summary>A stratified split, repeatable: the same fractions and seed on the same data give the same rows.</summary>
@@ -48,7 +64,9 @@ internal sealed class DataOptions
 
     public Option<string?> Data { get; } = new("--data") { Description = "A CSV file with a header row ('-': standard input; features are its numeric columns), or IDX images (the labels file beside them is found by name)" };
 
-    public Option<string?> Label { get; } = new("--label") { Description = "The label column of --data (default: the last column; for a model, the column it was trained on)" };
+    public Option<string?> Label { get; } = new("--label") { Description = "The label column of --data (default: the last column; for a model, the column it was trained on); several, comma-separated, for regression targets or multi-label yes/no columns" };
+
+    public Option<string?> Task { get; } = new("--task") { Description = "classification, regression or multilabel (default: chosen from the label: text or at most 20 distinct integers is classification, other numbers regression, several 0/1 yes/no true/false columns multi-label)" };
 
     public Option<string?> Delimiter { get; } = new("--delimiter") { Description = "Field delimiter of --data: ',', ';', tab or '|' (default: detected from the header line)" };
 
@@ -70,6 +88,9 @@ internal sealed class DataOptions
 
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"Folder of the Fashion-MNIST IDX files (default: {FashionMnist.DefaultDirectory})" };
 
+    /// <summary>Whether the command trains (so takes --task); evaluate and predict read the task from the model.</summary>
+    public bool ForTraining { get; init; }
+
     /// <summary>Where `--data -` reads from (standard input unless a test says otherwise).</summary>
     public TextReader? StandardInput { get; init; }
 
@@ -84,6 +105,10 @@ internal sealed class DataOptions
         command.Options.Add(Dataset);
         command.Options.Add(Data);
         command.Options.Add(Label);
+        if (ForTraining)
+        {
+            command.Options.Add(Task);
+        }
         command.Options.Add(Delimiter);
         command.Options.Add(Encoding);
         command.Options.Add(DecimalSeparator);
@@ -121,9 +146,19 @@ internal sealed class DataOptions
         double validationFraction = parse.GetValue(ValidationFraction);
         CheckFractions(testFraction, validationFraction);
 
-        CsvDatasetOptions? csvOptions = model is null ? null
-            : new CsvDatasetOptions { Label = parse.GetValue(Label) ?? model.LabelName, FeatureColumns = model.FeatureNames, ClassNames = model.ClassNames };
+        LearningTask? task = ParseTask(parse.GetValue(Task));
+        if (model is not null && task is not null && task != model.Task)
+        {
+            throw new UsageException($"--task {parse.GetValue(Task)} contradicts --init-model: the model it fine-tunes is {TaskName(model.Task)}");
+        }
+        CsvDatasetOptions? csvOptions = model is null
+            ? WithLabels(new CsvDatasetOptions { Task = task }, parse.GetValue(Label), null)
+            : ForModel(model, parse.GetValue(Label), labelRequired: true);
         (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet);
+        if (!isCsv && (task ?? model?.Task ?? LearningTask.Classification) != LearningTask.Classification)
+        {
+            throw new UsageException($"--dataset {name} has class labels; {TaskName(task ?? model!.Task)} needs a --data file with {(task == LearningTask.MultiLabel ? "yes/no label columns" : "numeric targets")}");
+        }
         if (model is not null && !isCsv)
         {
             source = new DatasetSplits<float>(AlignToModel(source.Train, model, name, parse.GetValue(Label), labelRequired: true), source.Validation,
@@ -155,11 +190,26 @@ internal sealed class DataOptions
         splits.Train.Rescale(scaler);
         splits.Validation?.Rescale(scaler);
         splits.Test?.Rescale(scaler);
+        // Regression trains on standardised targets; the test split keeps its units, in which it is scored.
+        FeatureScaler? targetScaler = null;
+        if (all.Task == LearningTask.Regression)
+        {
+            targetScaler = model?.TargetScaler ?? FeatureScaler.Fit(splits.Train.Targets, splits.Train.OutputCount, ScalingKind.Standard);
+            splits.Train.RescaleTargets(targetScaler);
+            splits.Validation?.RescaleTargets(targetScaler);
+        }
 
+        string outputs = all.Task switch
+        {
+            LearningTask.Regression => $"{all.OutputCount} target{(all.OutputCount == 1 ? "" : "s")} ({NameList.Abbreviate(all.TargetNames)})",
+            LearningTask.MultiLabel => $"{all.OutputCount} yes/no labels ({NameList.Abbreviate(all.TargetNames)})",
+            _ => $"{all.OutputCount} classes ({NameList.Abbreviate(all.ClassNames)}), label '{all.LabelName}'",
+        };
         string description =
-            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {all.OutputCount} classes ({NameList.Abbreviate(all.ClassNames)}), label '{all.LabelName}'; "
+            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {outputs}; "
+            + (all.DroppedRows > 0 ? $"{all.DroppedRows} row{(all.DroppedRows == 1 ? "" : "s")} without a label left out; " : "")
             + $"train {splits.Train.Count}, validation {splits.Validation?.Count ?? 0}, test {splits.Test?.Count ?? 0}"
-            + (source.Test is not null ? " (the data set's own test set)" : $" (stratified, seed {seed})")
+            + (source.Test is not null ? " (the data set's own test set)" : $" ({(all.IsClassification ? "stratified" : "random")}, seed {seed})")
             + $"; scaling {kind.ToString().ToLowerInvariant()}" + (model is null ? "" : " (the model's)")
             + (all.IgnoredColumns.Count > 0 ? $"; non-numeric columns ignored: {NameList.Abbreviate(all.IgnoredColumns)}" : "");
         SplitRecipe? recipe = parse.GetValue(Dataset) is not null && source.Test is null ? new SplitRecipe(testFraction, validationFraction, seed) : null;
@@ -168,7 +218,61 @@ internal sealed class DataOptions
             Split = recipe,
             Fingerprint = read,
             HasOwnTestSet = source.Test is not null,
+            TargetScaler = targetScaler,
+            TaskGiven = task is not null,
         };
+    }
+
+    /// <summary>The task --task names, or null when it is not given.</summary>
+    private static LearningTask? ParseTask(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "classification" or "classify" => LearningTask.Classification,
+        "regression" => LearningTask.Regression,
+        "multilabel" or "multi-label" => LearningTask.MultiLabel,
+        _ => throw new UsageException($"--task: unknown task '{text}' (expected classification, regression or multilabel)"),
+    };
+
+    /// <summary>The task as the command line names it.</summary>
+    public static string TaskName(LearningTask task) => task switch
+    {
+        LearningTask.Regression => "regression",
+        LearningTask.MultiLabel => "multilabel",
+        _ => "classification",
+    };
+
+    /// <summary>--label: one column, or several separated by commas (targets or yes/no labels).</summary>
+    private static CsvDatasetOptions WithLabels(CsvDatasetOptions options, string? label, IReadOnlyList<string>? fallback)
+    {
+        if (label is null)
+        {
+            return fallback is null ? options : fallback.Count == 1 ? options with { Label = fallback[0] } : options with { Labels = fallback };
+        }
+        string[] names = label.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => n.Length == 0))
+        {
+            throw new UsageException($"--label '{label}': an empty column name (separate several label columns with commas)");
+        }
+        return names.Length == 1 ? options with { Label = names[0] } : options with { Labels = names };
+    }
+
+    /// <summary>How to read a CSV file for a saved model: its feature columns, its label column(s), its classes or task.</summary>
+    private static CsvDatasetOptions ForModel(DataSchema schema, string? label, bool labelRequired)
+    {
+        var options = new CsvDatasetOptions
+        {
+            FeatureColumns = schema.FeatureNames,
+            ClassNames = schema.Task == LearningTask.Classification ? schema.ClassNames : null,
+            Task = schema.Task,
+            LabelOptional = !labelRequired,
+        };
+        options = WithLabels(options, label, schema.LabelNames);
+        int given = options.Labels?.Count ?? 1;
+        if (schema.Task != LearningTask.Classification && given != schema.LabelNames.Count)
+        {
+            throw new UsageException($"--label names {given} column{(given == 1 ? "" : "s")}, but the model predicts {schema.LabelNames.Count} ({NameList.Abbreviate(schema.LabelNames)})");
+        }
+        return options;
     }
 
     /// <summary>
@@ -191,15 +295,12 @@ internal sealed class DataOptions
     private ModelInput Load(ParseResult parse, DataSchema schema, bool labelRequired)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        string labelName = parse.GetValue(Label) ?? schema.LabelName;
-        var csvOptions = new CsvDatasetOptions
-        {
-            Label = labelName,
-            FeatureColumns = schema.FeatureNames,
-            ClassNames = schema.ClassNames,
-            LabelOptional = !labelRequired,
-        };
+        CsvDatasetOptions csvOptions = ForModel(schema, parse.GetValue(Label), labelRequired);
         (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false);
+        if (!isCsv && schema.Task != LearningTask.Classification)
+        {
+            throw new InvalidDataException($"{name} has class labels, but the model is a {TaskName(schema.Task)} model; give its data with --data");
+        }
         Dataset<float> data = source.Test ?? source.Train;
         string part = "";
         if (parse.GetValue(Dataset) is not null)
@@ -228,7 +329,8 @@ internal sealed class DataOptions
             throw new InvalidDataException($"the model's scaler has {schema.Scaler.FeatureCount} features but the model reads {data.FeatureCount}");
         }
         data.Rescale(schema.Scaler);
-        string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column");
+        string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column")
+            + (data.DroppedRows > 0 ? $"; {data.DroppedRows} row{(data.DroppedRows == 1 ? "" : "s")} without a label left out" : "");
         return new ModelInput(data, data.IsLabelled, description);
     }
 
@@ -252,7 +354,7 @@ internal sealed class DataOptions
         {
             foreach (Option option in new Option[] { Label, Delimiter, Encoding, DecimalSeparator })
             {
-                if (parse.GetResult(option) is not null && !(option == Label && csvOptions is not null))
+                if (parse.GetResult(option) is not null && !(option == Label && csvOptions?.FeatureColumns is not null))
                 {
                     throw new UsageException($"{option.Name} applies to --data files, not to --dataset {name}");
                 }
@@ -273,7 +375,7 @@ internal sealed class DataOptions
         }
         string source = file == "-" ? "<stdin>" : file!;
         var progress = Diagnostics is null || quiet ? null : new LoadingProgress(Diagnostics, source, ReferenceEquals(Diagnostics, Console.Error) && !Console.IsErrorRedirected);
-        CsvDatasetOptions options = (csvOptions ?? new CsvDatasetOptions { Label = parse.GetValue(Label) }) with
+        CsvDatasetOptions options = (csvOptions ?? WithLabels(new CsvDatasetOptions(), parse.GetValue(Label), null)) with
         {
             Delimiter = delimiter,
             Encoding = encoding,
@@ -285,7 +387,7 @@ internal sealed class DataOptions
         if (pipe is null && file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
         {
             Option? csvOnly = new Option[] { Delimiter, Encoding, DecimalSeparator }.FirstOrDefault(o => parse.GetResult(o) is not null);
-            if (csvOnly is not null || (csvOptions is null && parse.GetResult(Label) is not null))
+            if (csvOnly is not null || (csvOptions?.FeatureColumns is null && parse.GetResult(Label) is not null))
             {
                 throw new UsageException($"{csvOnly?.Name ?? "--label"} applies to CSV files; {file} is an IDX file");
             }

@@ -61,9 +61,11 @@ internal static class DataTraining
         LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
             model: initial is null ? null : ModelData.Schema(initial));
         Dataset<float> train = data.Train;
-        if (!train.IsClassification)
+        LearningTask task = train.Task;
+        options = TaskOptions(options, s, task);
+        if ((s.Plot is not null || s.Report is not null) && task != LearningTask.Classification)
         {
-            throw new InvalidDataException($"{data.Description}: training from data needs class labels");
+            throw new UsageException($"{(s.Plot is not null ? "--plot" : "--report")} draws classification pictures (decision boundary, confusion matrix); this is {DataOptions.TaskName(task)}");
         }
         if (s.CrossValidation is int k)
         {
@@ -75,7 +77,8 @@ internal static class DataTraining
             sizes = OptionValues.Sizes("--layers", s.Layers);
             if (sizes.Length < 2 || sizes[0] != train.FeatureCount || sizes[^1] != train.OutputCount)
             {
-                throw new UsageException($"--layers {s.Layers} does not fit the data: {data.Description} has {train.FeatureCount} features and {train.OutputCount} classes, so the layers must start with {train.FeatureCount} and end with {train.OutputCount} (or give only the hidden sizes with --hidden)");
+                string outputs = task == LearningTask.Classification ? "classes" : task == LearningTask.Regression ? "targets" : "labels";
+                throw new UsageException($"--layers {s.Layers} does not fit the data: {data.Description} has {train.FeatureCount} features and {train.OutputCount} {outputs}, so the layers must start with {train.FeatureCount} and end with {train.OutputCount} (or give only the hidden sizes with --hidden)");
             }
         }
         if (options.Patience is not null && data.Validation is null)
@@ -128,6 +131,7 @@ internal static class DataTraining
         if (!s.Quiet)
         {
             io.Out.WriteLine($"Data: {data.Description}");
+            io.Out.WriteLine(TaskLine(train, data.TaskGiven));
             io.Out.WriteLine(ModelSummary.Format(run.Network));
             string resumed = resume is null ? "" : $", resuming after epoch {resume.Epoch}";
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -182,7 +186,8 @@ internal static class DataTraining
             Console.CancelKeyPress -= onCancel;
         }
 
-        Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames, settings);
+        Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames,
+            task == LearningTask.Classification ? train.ClassNames : train.TargetNames, settings, data.TargetScaler);
         if (crossValidation is not null)
         {
             CrossValidationRun.Record(model, crossValidation);
@@ -203,7 +208,11 @@ internal static class DataTraining
             io.Out.WriteLine($"Finished: {why}.");
         }
         Evaluation? evaluation = null;
-        if (data.Test is { Count: > 0 } test)
+        if (task != LearningTask.Classification && data.Test is { Count: > 0 } scored)
+        {
+            io.Out.Write(TestMetrics(model, scored));
+        }
+        else if (data.Test is { Count: > 0 } test)
         {
             evaluation = model.EvaluateScaled(test);
             model.SetMetric("test_accuracy", evaluation.Accuracy);
@@ -234,6 +243,78 @@ internal static class DataTraining
         }
         PictureCommands.WriteForTraining(io, s.Quiet, plotDirectory, s.Report, model, result, data.Description, train, data.Test, evaluation);
         return stoppedBy != Cli.Ok ? stoppedBy : result.Reason == StopReason.Cancelled ? Interrupted : Cli.Ok;
+    }
+
+    /// <summary>The loss and decision threshold that fit the data's task; a --loss that does not fit it is a usage error.</summary>
+    private static ClassifierOptions TaskOptions(ClassifierOptions options, DataTrainingSettings s, LearningTask task)
+    {
+        Loss? loss = s.Loss is null ? null : OptionValues.Loss("--loss", s.Loss);
+        string name = DataOptions.TaskName(task);
+        switch (task)
+        {
+            case LearningTask.Regression:
+                if (loss is not (null or MeanSquaredError or Huber))
+                {
+                    throw new UsageException($"--loss {s.Loss}: regression trains with mse or huber[:δ]");
+                }
+                options = options with { Loss = loss };
+                break;
+            case LearningTask.MultiLabel when loss is not (null or SigmoidBinaryCrossEntropy):
+                throw new UsageException($"--loss {s.Loss}: multi-label training uses binary-cross-entropy (sigmoid outputs)");
+            case LearningTask.Classification when loss is not (null or SoftmaxCrossEntropy):
+                throw new UsageException($"--loss {s.Loss}: classification uses cross-entropy (a softmax classifier); for numeric targets add --task regression");
+        }
+        if (s.DecisionThreshold is double threshold)
+        {
+            options = task == LearningTask.MultiLabel ? options with { DecisionThreshold = threshold }
+                : throw new UsageException($"--decision-threshold applies to multi-label training; this is {name}");
+        }
+        if (options.ClassWeighting != ClassWeighting.None && task != LearningTask.Classification)
+        {
+            throw new UsageException($"--class-weights applies to classification; this is {name}");
+        }
+        return options;
+    }
+
+    /// <summary>Which task the run learns, and how it was chosen and can be changed.</summary>
+    private static string TaskLine(Dataset<float> train, bool given)
+    {
+        string task = DataOptions.TaskName(train.Task);
+        if (given)
+        {
+            return $"Task: {task} (--task)";
+        }
+        string why = train.Task switch
+        {
+            LearningTask.Regression when train.OutputCount > 1 => "several numeric label columns",
+            LearningTask.Regression => $"'{train.LabelName}' holds numbers that are not {CsvDatasetReader.MaxIntegerClasses} or fewer distinct integers",
+            LearningTask.MultiLabel => "several label columns of 0/1, yes/no or true/false",
+            _ => $"'{train.LabelName}' holds text or {CsvDatasetReader.MaxIntegerClasses} or fewer distinct integers",
+        };
+        return $"Task: {task}, chosen from the label ({why}); --task classification|regression|multilabel overrides it";
+    }
+
+    /// <summary>A regression or multi-label model's test metrics, printed and kept in the model.</summary>
+    private static string TestMetrics(Model model, Dataset<float> test)
+    {
+        if (model.Task == LearningTask.Regression)
+        {
+            RegressionEvaluation r = model.EvaluateRegressionScaled(test);
+            model.SetMetric("test_mae", r.AverageMeanAbsoluteError);
+            model.SetMetric("test_rmse", r.AverageRootMeanSquaredError);
+            model.SetMetric("test_r2", r.AverageRSquared);
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"Test R² {r.AverageRSquared:F4}, MAE {r.AverageMeanAbsoluteError:G5}, RMSE {r.AverageRootMeanSquaredError:G5} ({r.Count} rows{(r.TargetNames.Count > 1 ? ", mean over targets" : "")})");
+            return line + Environment.NewLine + (r.TargetNames.Count > 1 ? EvaluateCommand.Format(r) : "");
+        }
+        MultiLabelEvaluation m = model.EvaluateMultiLabelScaled(test);
+        model.SetMetric("test_subset_accuracy", m.SubsetAccuracy);
+        model.SetMetric("test_hamming_loss", m.HammingLoss);
+        model.SetMetric("test_micro_f1", m.MicroF1);
+        model.SetMetric("test_macro_f1", m.MacroF1);
+        model.SetMetric("test_loss", m.LogLoss);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Test subset accuracy {m.SubsetAccuracy:F4}, Hamming loss {m.HammingLoss:F4}, micro F1 {m.MicroF1:F4}, macro F1 {m.MacroF1:F4} ({m.Count} rows)") + Environment.NewLine;
     }
 
     /// <summary>Every file `train` reads and writes, checked before any work (<see cref="OutputFiles"/>).</summary>

@@ -27,4 +27,6 @@ internal sealed record DataTrainingSettings(
     string? Report = null,
     string? InitModel = null,
     bool BatchNorm = false,
-    int? CrossValidation = null);
+    int? CrossValidation = null,
+    string? Loss = null,
+    double? DecisionThreshold = null);

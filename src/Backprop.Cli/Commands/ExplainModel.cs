@@ -49,6 +49,10 @@ internal static class ExplainModel
         }
 
         Model model = ModelFile.Load(o.Path);
+        if (model.Task != LearningTask.Classification)
+        {
+            throw new UsageException($"explain --model explains classifiers; {o.Path} is a {DataOptions.TaskName(model.Task)} model");
+        }
         if (model.Network.Layers.Any(l => l is BatchNorm<float>))
         {
             throw new NotSupportedException($"{o.Path}: explain cannot show a batch-norm layer yet; explain a model trained without --batch-norm");

@@ -19,7 +19,15 @@ internal static class ModelData
     public static DataSchema Schema(Model model) => new(model.FeatureNames, model.LabelName, model.ClassNames, model.Scaler)
     {
         Split = RecordedSplit(model),
+        Task = model.Task,
+        LabelNames = model.LabelNames,
+        TargetScaler = model.TargetScaler,
     };
+
+    /// <summary>--decision-threshold: a probability in (0, 1), or null when not given.</summary>
+    public static double? Threshold(double? value)
+        => value is null or (> 0 and < 1) ? value
+            : throw new UsageException($"--decision-threshold must be in (0, 1) (got {value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
 
     /// <summary>
     /// The data for the model, its features rescaled with the model's scaler; checked against the model's width.

@@ -39,7 +39,9 @@ internal static class ModelSummary
         int[] widths = [.. Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length))];
         var sb = new StringBuilder();
         string rule = new('─', widths.Sum() + 2 * (widths.Length - 1));
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Network: {string.Join(" → ", network.Sizes)}, softmax + cross-entropy");
+        Activation output = network.DenseLayers[^1].Activation;
+        string loss = network.Loss is Huber huber ? $"huber (δ = {huber.Threshold.ToString(CultureInfo.InvariantCulture)})" : network.Loss.Name;
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Network: {string.Join(" → ", network.Sizes)}, {ActivationFunctions.Name(output)} + {loss}");
         sb.AppendLine(rule);
         for (int r = 0; r < rows.Count; r++)
         {

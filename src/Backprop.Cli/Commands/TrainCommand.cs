@@ -41,16 +41,17 @@ internal static class TrainCommand
         var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
         var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
         var cv = new Option<int?>("--cv") { Description = "With data: first score these settings by K-fold cross-validation on the training rows (stratified; per fold and mean ± sd), then train the model as usual" };
-        var dataOptions = new DataOptions { Diagnostics = io.Error };
+        var decisionThreshold = new Option<double?>("--decision-threshold") { Description = "With multi-label data: a label is predicted when its probability is above this (default 0.5; stored in the model)" };
+        var dataOptions = new DataOptions { Diagnostics = io.Error, ForTraining = true };
 
-        var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier on that data.")
+        var command = new Command("train", "Train a network. With no options: the article's 3-2-3 network on its one sample, until the loss is below 0.01. With --dataset or --data: a classifier, regressor or multi-label classifier on that data (--task).")
         {
         };
         net.AddTo(command);
         Option[] dataTrainingOptions =
         [
             reportEvery, hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet,
-            checkpointEvery, checkpoint, resume, initModel, plot, report, cv,
+            checkpointEvery, checkpoint, resume, initModel, plot, report, cv, decisionThreshold,
         ];
         foreach (Option option in dataTrainingOptions)
         {
@@ -58,7 +59,7 @@ internal static class TrainCommand
         }
         dataOptions.AddTo(command);
         Option[] sampleOnly = [net.OutputActivation, net.Threshold, reportEvery, net.Weights, net.Input, net.Target, net.Digits];
-        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report, cv];
+        Option[] dataOnly = [hidden, optimizer, momentum, weightDecay, schedule, batchSize, epochs, dropout, batchNorm, classWeights, patience, outPath, metrics, quiet, checkpointEvery, checkpoint, resume, initModel, plot, report, cv, decisionThreshold, dataOptions.Task];
         command.SetAction(parse =>
         {
             bool Given(Option option) => NetworkOptions.Given(parse, option);
@@ -68,9 +69,9 @@ internal static class TrainCommand
                 {
                     throw new UsageException($"{sampleOption.Name} applies to one-sample training, not to --dataset/--data");
                 }
-                if (Given(net.Loss) && OptionValues.Loss("--loss", parse.GetValue(net.Loss)!) is not SoftmaxCrossEntropy)
+                if (Given(net.Loss))
                 {
-                    throw new UsageException("--loss: training on data uses cross-entropy (a softmax classifier)");
+                    OptionValues.Loss("--loss", parse.GetValue(net.Loss)!); // a known loss; whether it fits the task is checked with the data
                 }
                 if (Given(net.MaxEpochs) && Given(epochs))
                 {
@@ -107,7 +108,9 @@ internal static class TrainCommand
                     Report: parse.GetValue(report),
                     InitModel: parse.GetValue(initModel),
                     BatchNorm: parse.GetValue(batchNorm),
-                    CrossValidation: parse.GetValue(cv));
+                    CrossValidation: parse.GetValue(cv),
+                    Loss: Given(net.Loss) ? parse.GetValue(net.Loss) : null,
+                    DecisionThreshold: ModelData.Threshold(parse.GetValue(decisionThreshold)));
                 return DataTraining.Run(parse, dataOptions, dataSettings, io);
             }
             if (dataOnly.FirstOrDefault(Given) is Option dataOption)

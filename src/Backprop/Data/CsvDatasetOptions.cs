@@ -6,6 +6,24 @@ public sealed record CsvDatasetOptions
     /// <summary>The label column's name; null: the last column.</summary>
     public string? Label { get; init; }
 
+    /// <summary>
+    /// Several label columns by name (regression targets or multi-label yes/no columns), instead of <see cref="Label"/>;
+    /// null: the one column <see cref="Label"/> names.
+    /// </summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>
+    /// What the label columns hold; null: chosen from their values (<see cref="CsvDatasetReader"/> gives the rule).
+    /// With <see cref="ClassNames"/> given it is classification.
+    /// </summary>
+    public LearningTask? Task { get; init; }
+
+    /// <summary>
+    /// Whether a row whose label is missing (an empty cell, NA, N/A or ?) is left out and counted in
+    /// <see cref="Dataset{T}.DroppedRows"/> (true, the default) or is an error (false).
+    /// </summary>
+    public bool DropMissingLabels { get; init; } = true;
+
     /// <summary>The field delimiter; null: detected from the header line (',', ';', tab or '|').</summary>
     public char? Delimiter { get; init; }
 

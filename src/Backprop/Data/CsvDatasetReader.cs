@@ -13,9 +13,24 @@ namespace Backprop.Data;
 /// decompressed (recognised by content, not by name); an IDX or other binary file is named as such. Files are read
 /// forward only, so named pipes and /dev/fd paths work like regular files.
 /// Every problem is an <see cref="InvalidDataException"/> whose message names the source, the line and the column.
+/// <para>
+/// Labels: one column of class names, or several label columns (<see cref="CsvDatasetOptions.Labels"/>) read as
+/// regression targets or multi-label 0/1 targets. Unless <see cref="CsvDatasetOptions.Task"/> says, the task is chosen
+/// from the values: several columns all holding only 0/1, yes/no or true/false (any case) are multi-label, several
+/// numeric columns regression; one column is classification when a value is not a number or when all are integers
+/// with at most <see cref="MaxIntegerClasses"/> distinct values, and regression otherwise. A row whose label is empty,
+/// NA, N/A or ? is left out and counted (<see cref="Dataset{T}.DroppedRows"/>) unless
+/// <see cref="CsvDatasetOptions.DropMissingLabels"/> is false.
+/// </para>
 /// </summary>
 public static class CsvDatasetReader
 {
+    /// <summary>
+    /// The most distinct values a single numeric label column may hold and still be read as classes when
+    /// <see cref="CsvDatasetOptions.Task"/> is null (all of them integers): 20.
+    /// </summary>
+    public const int MaxIntegerClasses = 20;
+
     /// <summary>The longest record (line) read, in characters: 16 Mi, about a million numeric columns.</summary>
     public const int MaxRecordChars = 1 << 24;
 
@@ -103,8 +118,10 @@ public static class CsvDatasetReader
         using CsvDataReader csv = Csv(() => CsvDataReader.Create(reader, csvOptions), source, line);
 
         string[] header = ReadHeader(csv, source);
-        int labelColumn = FindLabelColumn(header, options, source);
-        int[]? fixedFeatures = options.FeatureColumns is null ? null : FindFeatureColumns(header, options.FeatureColumns, labelColumn, source);
+        CsvLabels? labels = CsvLabels.Find(header, options, source, numbers);
+        int[] labelColumns = labels?.Indices ?? [];
+        int labelColumn = labelColumns.Length > 0 ? labelColumns[0] : -1;
+        int[]? fixedFeatures = options.FeatureColumns is null ? null : FindFeatureColumns(header, options.FeatureColumns, labelColumns, source);
 
         int[] featureColumns = fixedFeatures ?? [];
         int[] ignoredColumns = [];
@@ -114,10 +131,6 @@ public static class CsvDatasetReader
         string[] firstRowText = [];
         int width = fixedFeatures?.Length ?? 0;
         T[] x = [];
-        int[] labelIds = [];
-        var labelTexts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var firstLine = new List<int>();
-        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup = labelTexts.GetAlternateLookup<ReadOnlySpan<char>>();
 
         int rows = 0;
         Func<bool> next = csv.Read;
@@ -136,7 +149,7 @@ public static class CsvDatasetReader
             {
                 if (fixedFeatures is null)
                 {
-                    (featureColumns, ignoredColumns) = ChooseNumericColumns(csv, header, labelColumn, numbers);
+                    (featureColumns, ignoredColumns) = ChooseNumericColumns(csv, header, labelColumns, numbers);
                     numbersInIgnored = new int[ignoredColumns.Length];
                     otherSeparatorInIgnored = new int[ignoredColumns.Length];
                     firstDataLine = line;
@@ -148,11 +161,9 @@ public static class CsvDatasetReader
                     }
                 }
                 x = new T[1024 * width];
-                labelIds = new int[1024];
             }
-            if (rows == labelIds.Length)
+            if (rows * width == x.Length)
             {
-                Array.Resize(ref labelIds, rows * 2);
                 Array.Resize(ref x, rows * 2 * width);
             }
             Span<T> row = x.AsSpan(rows * width, width);
@@ -172,27 +183,18 @@ public static class CsvDatasetReader
                     otherSeparatorInIgnored[j]++;
                 }
             }
-            if (labelColumn >= 0)
+            if (labels is not null && !labels.Add(csv, line, rows))
             {
-                ReadOnlySpan<char> text = csv.GetFieldSpan(labelColumn).Trim();
-                if (text.IsEmpty)
-                {
-                    throw new InvalidDataException($"{source}: line {line}, column '{header[labelColumn]}': the label is empty");
-                }
-                if (!lookup.TryGetValue(text, out int id))
-                {
-                    id = labelTexts.Count;
-                    lookup[text] = id;
-                    firstLine.Add(line);
-                }
-                labelIds[rows] = id;
+                continue; // a row without its label, dropped and counted
             }
             rows++;
         }
 
         if (rows == 0)
         {
-            throw new InvalidDataException($"{source}: the file has a header but no data rows");
+            throw new InvalidDataException(labels is { Dropped: > 0 }
+                ? $"{source}: every row's label is missing ({labels.Dropped} rows)"
+                : $"{source}: the file has a header but no data rows");
         }
         // A text column is skipped only when it is text: one that mostly holds numbers has a bad cell in its first row,
         // and one that mostly holds numbers with a decimal comma (14,23) comes from a file written that way.
@@ -216,25 +218,12 @@ public static class CsvDatasetReader
             Array.Resize(ref x, rows * width);
         }
         string[] featureNames = [.. featureColumns.Select(c => header[c])];
-        if (labelColumn < 0)
+        if (labels is null)
         {
-            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = options.Label ?? "label", IgnoredColumns = ignored };
+            string label = options.Labels is { } names ? string.Join(",", names) : options.Label ?? "label";
+            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = label, IgnoredColumns = ignored };
         }
-        string labelName = header[labelColumn];
-        string[] texts = new string[labelTexts.Count];
-        foreach ((string text, int id) in labelTexts)
-        {
-            texts[id] = text;
-        }
-        (int[] classOf, IReadOnlyList<string> classNames) = options.ClassNames is null
-            ? ClassesFromData(texts)
-            : ClassesFromList(texts, options.ClassNames, firstLine, source, labelName);
-        var labels = new int[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            labels[i] = classOf[labelIds[i]];
-        }
-        return new Dataset<T>(x, width, labels, classNames.Count, featureNames, classNames) { LabelName = labelName, IgnoredColumns = ignored };
+        return labels.Build(x, width, rows, featureNames, ignored);
     }
 
     private static string[] ReadHeader(CsvDataReader csv, string source)
@@ -264,21 +253,7 @@ public static class CsvDatasetReader
         return header;
     }
 
-    private static int FindLabelColumn(string[] header, CsvDatasetOptions options, string source)
-    {
-        if (options.Label is null)
-        {
-            return options.LabelOptional ? -1 : header.Length - 1;
-        }
-        int index = Array.IndexOf(header, options.Label.Trim());
-        if (index < 0 && !options.LabelOptional)
-        {
-            throw new InvalidDataException($"{source}: no label column '{options.Label}' (the columns are {string.Join(", ", header)})");
-        }
-        return index;
-    }
-
-    private static int[] FindFeatureColumns(string[] header, IReadOnlyList<string> names, int labelColumn, string source)
+    private static int[] FindFeatureColumns(string[] header, IReadOnlyList<string> names, int[] labelColumns, string source)
     {
         var columns = new int[names.Count];
         for (int j = 0; j < names.Count; j++)
@@ -289,7 +264,7 @@ public static class CsvDatasetReader
                 throw new InvalidDataException(
                     $"{source}: no column '{names[j]}'; the model reads {names.Count} features ({Abbreviate(names)}) and the file has columns {Abbreviate(header)}");
             }
-            if (columns[j] == labelColumn)
+            if (labelColumns.Contains(columns[j]))
             {
                 throw new InvalidDataException($"{source}: column '{names[j]}' is both a feature and the label");
             }
@@ -297,13 +272,13 @@ public static class CsvDatasetReader
         return columns;
     }
 
-    private static (int[] Features, int[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int labelColumn, NumberFormatInfo numbers)
+    private static (int[] Features, int[] Ignored) ChooseNumericColumns(CsvDataReader csv, string[] header, int[] labelColumns, NumberFormatInfo numbers)
     {
         var features = new List<int>();
         var ignored = new List<int>();
         for (int c = 0; c < header.Length; c++)
         {
-            if (c == labelColumn)
+            if (labelColumns.Contains(c))
             {
                 continue;
             }
@@ -401,7 +376,7 @@ public static class CsvDatasetReader
     }
 
     /// <summary>Distinct labels to sorted classes: numerically when every label is a number, else ordinally.</summary>
-    private static (int[] ClassOf, IReadOnlyList<string> Names) ClassesFromData(string[] texts)
+    internal static (int[] ClassOf, IReadOnlyList<string> Names) ClassesFromData(string[] texts)
     {
         var values = new double[texts.Length];
         bool numeric = true;
@@ -429,7 +404,7 @@ public static class CsvDatasetReader
     }
 
     /// <summary>Distinct labels to the indices of a fixed class list (exact text first, then equal numbers).</summary>
-    private static (int[] ClassOf, IReadOnlyList<string> Names) ClassesFromList(string[] texts, IReadOnlyList<string> classes, List<int> firstLine, string source, string column)
+    internal static (int[] ClassOf, IReadOnlyList<string> Names) ClassesFromList(string[] texts, IReadOnlyList<string> classes, List<int> firstLine, string source, string column)
     {
         var classOf = new int[texts.Length];
         for (int i = 0; i < texts.Length; i++)

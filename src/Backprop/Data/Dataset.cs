@@ -20,6 +20,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     private byte[]? _pixels;
     private readonly int[]? _labels;
     private readonly T[]? _targets;
+    private readonly LearningTask _task;
 
     /// <summary>A classification set: features (count, featureCount) and one class index per row.</summary>
     /// <exception cref="ArgumentException">Lengths disagree or a label is outside [0, classCount).</exception>
@@ -80,11 +81,13 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         _features = features;
         _targets = targets;
+        _task = LearningTask.Regression;
         FeatureCount = featureCount;
         OutputCount = targetCount;
         Count = features.Length / featureCount;
         FeatureNames = featureNames ?? DefaultNames("x", featureCount);
         ClassNames = [];
+        TargetNames = DefaultNames("y", targetCount);
     }
 
     /// <summary>An unlabelled set; see <see cref="Unlabelled"/>.</summary>
@@ -142,6 +145,31 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Columns of the source that are neither features nor the label (non-numeric text columns of a CSV file).</summary>
     public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
+
+    /// <summary>
+    /// What the labels ask for: <see cref="LearningTask.Classification"/> for class labels (and unlabelled sets),
+    /// <see cref="LearningTask.Regression"/> for target rows unless set to <see cref="LearningTask.MultiLabel"/>, whose
+    /// targets are 0 or 1 (one column per label).
+    /// </summary>
+    /// <exception cref="ArgumentException">Classification set on target rows, or another task on class labels.</exception>
+    public LearningTask Task
+    {
+        get => _task;
+        init
+        {
+            if ((value == LearningTask.Classification && _targets is not null) || (value != LearningTask.Classification && _labels is not null))
+            {
+                throw new ArgumentException($"A set of {(_labels is not null ? "class labels" : "target rows")} cannot be a {value} set.", nameof(value));
+            }
+            _task = value;
+        }
+    }
+
+    /// <summary>The target (regression) or label (multi-label) column names, one per output; empty for class labels.</summary>
+    public IReadOnlyList<string> TargetNames { get; init; } = [];
+
+    /// <summary>Rows of the source left out because their label was missing (an empty cell, NA or ?).</summary>
+    public int DroppedRows { get; init; }
 
     /// <summary>All features, (Count, FeatureCount) row-major.</summary>
     public ReadOnlySpan<T> Features => Values();
@@ -392,7 +420,33 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         _pixels = null;
     }
 
-    private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this) { LabelName = source.LabelName, IgnoredColumns = source.IgnoredColumns };
+    /// <summary>
+    /// Rescales the target rows in place with <paramref name="scaler"/> fitted on targets: t' = (t − Offset) / Scale
+    /// (a regression's standardised targets).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The set has no target rows.</exception>
+    /// <exception cref="ArgumentException">The scaler was fitted on a different number of targets.</exception>
+    public void RescaleTargets(FeatureScaler scaler)
+    {
+        ArgumentNullException.ThrowIfNull(scaler);
+        if (_targets is null)
+        {
+            throw new InvalidOperationException("Only target rows (regression) can be rescaled.");
+        }
+        if (scaler.FeatureCount != OutputCount)
+        {
+            throw new ArgumentException($"The scaler has {scaler.FeatureCount} columns but the data has {OutputCount} targets.", nameof(scaler));
+        }
+        scaler.Apply(_targets.AsSpan());
+    }
+
+    private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this)
+    {
+        LabelName = source.LabelName,
+        IgnoredColumns = source.IgnoredColumns,
+        Task = source.Task,
+        TargetNames = source.TargetNames,
+    };
 
     /// <summary>A shallow copy (shares the arrays), so init-only properties can be set on it.</summary>
     internal Dataset(Dataset<T> other)
@@ -401,6 +455,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         _pixels = other._pixels;
         _labels = other._labels;
         _targets = other._targets;
+        _task = other._task;
+        TargetNames = other.TargetNames;
+        DroppedRows = other.DroppedRows;
         FeatureCount = other.FeatureCount;
         OutputCount = other.OutputCount;
         Count = other.Count;

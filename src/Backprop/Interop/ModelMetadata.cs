@@ -16,11 +16,36 @@ internal static class ModelMetadata
 
     public static Dictionary<string, string> Write(ModelParts parts)
     {
+        Dictionary<string, string> metadata = Common(parts);
+        // A regression or multi-label model says so, with what its head needs (the keys of the JSON model file).
+        if (parts.Head == ModelHead.Regression)
+        {
+            metadata["task"] = "regression";
+            metadata["targets"] = Json(w => Strings(w, parts.TargetNames));
+            metadata["target_scaler"] = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", parts.TargetOffset!.All(v => v == 0) && parts.TargetScale!.All(v => v == 1) ? "none" : "standard");
+                JsonValues.WriteDoubles(w, "offset", parts.TargetOffset!);
+                JsonValues.WriteDoubles(w, "scale", parts.TargetScale!);
+                w.WriteEndObject();
+            });
+        }
+        else if (parts.Head == ModelHead.MultiLabel)
+        {
+            metadata["task"] = "multilabel";
+            metadata["decision_threshold"] = parts.DecisionThreshold.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return metadata;
+    }
+
+    private static Dictionary<string, string> Common(ModelParts parts)
+    {
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatName,
             ["version"] = Version,
-            ["loss"] = "cross-entropy",
+            ["loss"] = parts.Loss,
             ["layers"] = Json(w =>
             {
                 w.WriteStartArray();
@@ -111,6 +136,10 @@ internal static class ModelMetadata
     /// <summary>The model's names, scaler, options and metrics; <paramref name="layers"/> and <paramref name="head"/> come from the weights.</summary>
     public static ModelParts Parts(IReadOnlyDictionary<string, string> metadata, IReadOnlyList<LayerParts> layers, ModelHead head, string source)
     {
+        if (metadata.TryGetValue("task", out string? task) && task != "classification")
+        {
+            throw new InvalidDataException($"{source}: metadata task is '{task}'; import reads classifiers (keep the model's .json file for a {task} model)");
+        }
         if (metadata.TryGetValue("loss", out string? loss) && loss != "cross-entropy")
         {
             throw new InvalidDataException($"{source}: metadata loss is '{loss}'; this build reads cross-entropy classifiers");

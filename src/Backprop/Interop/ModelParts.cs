@@ -17,6 +17,24 @@ internal sealed record ModelParts(
     IReadOnlyDictionary<string, string> Training,
     IReadOnlyDictionary<string, double> Metrics)
 {
+    /// <summary>Regression: the target scaler's offsets (t = z · scale + offset); null for the other heads.</summary>
+    public double[]? TargetOffset { get; init; }
+
+    /// <summary>Regression: the target scaler's scales; null for the other heads.</summary>
+    public double[]? TargetScale { get; init; }
+
+    /// <summary>Multi-label: a label is predicted when its probability is above this.</summary>
+    public double DecisionThreshold { get; init; } = 0.5;
+
+    /// <summary>The loss as model files name it (cross-entropy, mse, huber:δ, binary-cross-entropy).</summary>
+    public string Loss { get; init; } = "cross-entropy";
+
+    /// <summary>The output names: classes, regression targets or yes/no labels.</summary>
+    public IReadOnlyList<string> OutputNames => Head == ModelHead.Regression ? TargetNames : ClassNames;
+
+    /// <summary>Regression: the target columns (the model's label names).</summary>
+    public IReadOnlyList<string> TargetNames { get; init; } = [];
+
     /// <summary>Copies the parts of <paramref name="model"/> for the exchange format <paramref name="format"/>; later changes to the model do not show here.</summary>
     /// <exception cref="NotSupportedException">The model has a layer other than dense (and dropout, which prediction skips): one line naming the format and the layer.</exception>
     public static ModelParts From(Model model, string format)
@@ -36,9 +54,22 @@ internal sealed record ModelParts(
         {
             layers.Add(new LayerParts(layer.Inputs, layer.Outputs, layer.Weights.ToArray(), layer.Bias.ToArray(), layer.Activation));
         }
-        return new ModelParts(layers, ModelHead.Classification, model.Scaler.Kind, [.. model.Scaler.Offset], [.. model.Scaler.Scale],
+        ModelHead head = model.Task switch
+        {
+            LearningTask.Regression => ModelHead.Regression,
+            LearningTask.MultiLabel => ModelHead.MultiLabel,
+            _ => ModelHead.Classification,
+        };
+        return new ModelParts(layers, head, model.Scaler.Kind, [.. model.Scaler.Offset], [.. model.Scaler.Scale],
             model.FeatureNames, model.LabelName, model.ClassNames,
-            new Dictionary<string, string>(model.TrainingOptions), new Dictionary<string, double>(model.Metrics));
+            new Dictionary<string, string>(model.TrainingOptions), new Dictionary<string, double>(model.Metrics))
+        {
+            TargetOffset = model.TargetScaler is { } t ? [.. t.Offset] : null,
+            TargetScale = model.TargetScaler is { } u ? [.. u.Scale] : null,
+            TargetNames = model.Task == LearningTask.Regression ? model.LabelNames : [],
+            DecisionThreshold = model.DecisionThreshold,
+            Loss = ClassifierRun.LossName(model.Network.Loss),
+        };
     }
 
     /// <summary>Builds the model these parts describe.</summary>
@@ -53,7 +84,7 @@ internal sealed record ModelParts(
         Activation[] activations = [.. Layers.Select(l => l.Activation)];
         try
         {
-            var network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+            var network = new Network<float>(sizes, activations, Losses.Loss.CrossEntropy);
             for (int l = 0; l < Layers.Count; l++)
             {
                 LayerParts parts = Layers[l];

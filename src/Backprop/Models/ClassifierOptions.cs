@@ -70,6 +70,15 @@ public sealed record ClassifierOptions
     /// </summary>
     public Model? InitialModel { get; init; }
 
+    /// <summary>
+    /// Regression: the loss, <see cref="MeanSquaredError"/> or <see cref="Huber"/> (identity outputs); null (the default):
+    /// mean squared error. Classification and multi-label runs take their loss from the task and refuse one here.
+    /// </summary>
+    public Loss? Loss { get; init; }
+
+    /// <summary>Multi-label: a label is predicted when its probability is above this, in (0, 1). Default 0.5.</summary>
+    public double DecisionThreshold { get; init; } = 0.5;
+
     /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the optimizer's default.</summary>
     public double EffectiveLearningRate => LearningRate ?? OptimizerNames.DefaultLearningRate(Optimizer);
 }

@@ -33,11 +33,11 @@ public sealed class ClassifierRun
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
-        if (!train.IsClassification)
+        if (!train.IsLabelled)
         {
-            throw new ArgumentException("A classifier needs data with class labels.", nameof(train));
+            throw new ArgumentException("Training needs data with class labels or targets.", nameof(train));
         }
-        if (train.OutputCount < 2)
+        if (train.IsClassification && train.OutputCount < 2)
         {
             throw new ArgumentException($"The data has {train.OutputCount} class; a classifier needs at least two.", nameof(train));
         }
@@ -51,10 +51,18 @@ public sealed class ClassifierRun
                 $"Layer sizes {string.Join(",", sizes)} do not fit the data: they must start with its {train.FeatureCount} features and end with its {train.OutputCount} classes.", nameof(sizes));
         }
         Options = options;
+        Task = train.Task;
+        Loss loss = TaskLoss(options, train);
+        Activation output = Task switch
+        {
+            LearningTask.Regression => Activation.Identity,
+            LearningTask.MultiLabel => Activation.Sigmoid,
+            _ => Activation.Softmax,
+        };
         Network<float>? initial = options.InitialModel?.Network;
         if (initial is not null)
         {
-            CheckFits(initial, train, sizes);
+            CheckFits(initial, train, sizes, output);
             sizes = initial.Sizes;
         }
         Sizes = sizes is null ? [train.FeatureCount, .. options.HiddenLayers, train.OutputCount] : [.. sizes];
@@ -82,8 +90,7 @@ public sealed class ClassifierRun
         {
             throw new ArgumentException($"{options.Activations.Count} activations for {hidden} hidden layers; give one, or one per hidden layer.", nameof(options));
         }
-        activations[^1] = Activation.Softmax;
-        Loss loss = options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy;
+        activations[^1] = output;
         Network = options.Dropout == 0 && !options.BatchNorm
             ? new Network<float>(Sizes, activations, loss)
             : WithHiddenLayers(Sizes, activations, loss, options.Dropout, options.BatchNorm);
@@ -104,8 +111,30 @@ public sealed class ClassifierRun
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
     }
 
-    // A model to fine-tune reads the data's features and gives its classes, and ends in a softmax as a classifier does.
-    private static void CheckFits(Network<float> initial, Dataset<float> train, IReadOnlyList<int>? sizes)
+    // The task's loss: cross-entropy (class-weighted when asked), the options' regression loss (mean squared error by
+    // default), or binary cross-entropy for yes/no labels.
+    private static Loss TaskLoss(ClassifierOptions options, Dataset<float> train)
+    {
+        if (train.Task != LearningTask.Classification && options.ClassWeighting != ClassWeighting.None)
+        {
+            throw new ArgumentException("Class weights apply to classification.", nameof(options));
+        }
+        if (options.Loss is not null && train.Task != LearningTask.Regression)
+        {
+            throw new ArgumentException($"The loss is chosen for regression only; {Model.TaskName(train.Task)} uses {(train.Task == LearningTask.MultiLabel ? "binary cross-entropy" : "cross-entropy")}.", nameof(options));
+        }
+        return train.Task switch
+        {
+            LearningTask.Regression when options.Loss is not (null or MeanSquaredError or Huber)
+                => throw new ArgumentException($"Regression trains with mean squared error or Huber loss, not {options.Loss.Name}.", nameof(options)),
+            LearningTask.Regression => options.Loss ?? Loss.MeanSquaredError,
+            LearningTask.MultiLabel => new SigmoidBinaryCrossEntropy(),
+            _ => options.ClassWeighting == ClassWeighting.Balanced ? SoftmaxCrossEntropy.Balanced(train) : Loss.CrossEntropy,
+        };
+    }
+
+    // A model to fine-tune reads the data's features and gives its outputs, and ends in the task's output activation.
+    private static void CheckFits(Network<float> initial, Dataset<float> train, IReadOnlyList<int>? sizes, Activation output)
     {
         if (sizes is not null)
         {
@@ -115,9 +144,9 @@ public sealed class ClassifierRun
         {
             throw new ArgumentException("The initial model's network has layers other than dense ones; fine-tuning reads multilayer perceptrons of dense layers.", nameof(initial));
         }
-        if (initial.DenseLayers[^1].Activation != Activation.Softmax)
+        if (initial.DenseLayers[^1].Activation != output)
         {
-            throw new ArgumentException($"The initial model's last layer is {initial.DenseLayers[^1].Activation}, not a softmax; a classifier fine-tunes a softmax output.", nameof(initial));
+            throw new ArgumentException($"The initial model's last layer is {initial.DenseLayers[^1].Activation}, not {output}; a {Model.TaskName(train.Task)} model fine-tunes a {ActivationFunctions.Name(output)} output.", nameof(initial));
         }
         if (initial.InputSize != train.FeatureCount || initial.OutputSize != train.OutputCount)
         {
@@ -146,6 +175,9 @@ public sealed class ClassifierRun
     }
 
     internal ClassifierOptions Options { get; }
+
+    /// <summary>What the run learns, from its training data: classes, regression targets or yes/no labels.</summary>
+    public LearningTask Task { get; }
 
     internal int[] Sizes { get; }
 
@@ -190,6 +222,12 @@ public sealed class ClassifierRun
         {
             d["batch_norm"] = "true";
         }
+        if (Task != LearningTask.Classification)
+        {
+            d.Remove("class_weights");
+            d["task"] = Model.TaskName(Task);
+            d["loss"] = LossName(Network.Loss);
+        }
         if (OptimizerNames.UsesMomentum(Options.Optimizer))
         {
             d["momentum"] = F(Options.Momentum);
@@ -209,9 +247,12 @@ public sealed class ClassifierRun
     /// <param name="featureNames">One name per feature; null for x0, x1, ….</param>
     /// <param name="classNames">One name per class; null for 0, 1, ….</param>
     /// <param name="extraOptions">More settings to record (e.g. how the data was split); null for none.</param>
-    /// <exception cref="ArgumentException">The names or the scaler do not match the network's inputs or classes.</exception>
+    /// <param name="targetScaler">Regression: the scaling the training targets were given (the model un-scales its
+    /// predictions with it); null when they were not scaled. For regression and multi-label runs
+    /// <paramref name="classNames"/> names the target or label columns.</param>
+    /// <exception cref="ArgumentException">The names or the scalers do not match the network's inputs or outputs.</exception>
     public Model ToModel(TrainingResult result, string labelName, FeatureScaler scaler, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? classNames = null,
-        IReadOnlyDictionary<string, string>? extraOptions = null)
+        IReadOnlyDictionary<string, string>? extraOptions = null, FeatureScaler? targetScaler = null)
     {
         Dictionary<string, string> options = Describe();
         foreach ((string key, string value) in extraOptions ?? new Dictionary<string, string>())
@@ -237,15 +278,23 @@ public sealed class ClassifierRun
         {
             metrics["best_epoch"] = best;
         }
-        var model = new Model(Network, featureNames ?? DefaultNames(Network.InputSize), labelName, classNames ?? DefaultClassNames(Network.OutputSize), scaler, options, metrics)
-        {
-            History = result.History,
-            TrainingResult = result,
-        };
+        IReadOnlyList<string> features = featureNames ?? DefaultNames(Network.InputSize);
+        IReadOnlyList<string> outputs = classNames ?? (Task == LearningTask.Classification ? DefaultClassNames(Network.OutputSize) : DefaultTargetNames(Network.OutputSize));
+        Model model = Task == LearningTask.Classification
+            ? new Model(Network, features, labelName, outputs, scaler, options, metrics)
+            : new Model(Network, features, Task, outputs, scaler, targetScaler, Options.DecisionThreshold, labelName, options, metrics);
+        model.History = result.History;
+        model.TrainingResult = result;
         return model;
     }
 
     private static string[] DefaultNames(int n) => [.. Enumerable.Range(0, n).Select(i => "x" + i.ToString(CultureInfo.InvariantCulture))];
+
+    private static string[] DefaultTargetNames(int n) => [.. Enumerable.Range(0, n).Select(i => "y" + i.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>A loss as model files and the training settings name it: cross-entropy, mse, huber:δ, binary-cross-entropy.</summary>
+    internal static string LossName(Loss loss)
+        => loss is Huber huber ? "huber:" + huber.Threshold.ToString("R", CultureInfo.InvariantCulture) : loss.Name;
 
     private static string[] DefaultClassNames(int n) => [.. Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 }

@@ -1,33 +1,37 @@
 namespace Backprop.Models;
 
 /// <summary>
-/// A trained classifier: the network (float32), the feature names it reads, the label and class names, the feature scaler
-/// fitted on its training data, the options it was trained with and its final metrics. It predicts, evaluates, saves
-/// and loads (<see cref="ModelFile"/>). Input features are raw: the model applies its <see cref="Scaler"/> itself.
+/// A trained model: the network (float32), the feature names it reads, its task (<see cref="Task"/>: classification,
+/// regression or multi-label) with the label, class or target names and, for regression, the target scaler; the feature
+/// scaler fitted on its training data, the options it was trained with and its final metrics. It predicts, evaluates,
+/// saves and loads (<see cref="ModelFile"/>). Input features are raw: the model applies its <see cref="Scaler"/> itself.
 /// </summary>
 /// <remarks>Thread-safe: calls that run the network are serialised on one lock, because the network's buffers are shared.</remarks>
-public sealed class Model
+public sealed partial class Model
 {
     private const int Chunk = 256;
     private readonly object _gate = new();
     private readonly Dictionary<string, double> _metrics;
 
-    /// <summary>Creates a model from its parts (as a training run or a model file produces them).</summary>
+    /// <summary>Creates a classifier from its parts (as a training run or a model file produces them).</summary>
     /// <exception cref="ArgumentException">The parts disagree: the loss is not cross-entropy, a layer is neither dense,
     /// batch norm nor dropout, or the number of features,
     /// classes or scaler entries differs from the network's sizes.</exception>
     public Model(Network<float> network, IReadOnlyList<string> featureNames, string labelName, IReadOnlyList<string> classNames, FeatureScaler scaler,
         IReadOnlyDictionary<string, string>? trainingOptions = null, IReadOnlyDictionary<string, double>? metrics = null)
+        : this(network, featureNames, labelName, classNames, scaler, trainingOptions, metrics, new Head(LearningTask.Classification, null, 0.5))
+    {
+    }
+
+    private Model(Network<float> network, IReadOnlyList<string> featureNames, string labelName, IReadOnlyList<string> classNames, FeatureScaler scaler,
+        IReadOnlyDictionary<string, string>? trainingOptions, IReadOnlyDictionary<string, double>? metrics, Head head)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentNullException.ThrowIfNull(labelName);
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentNullException.ThrowIfNull(scaler);
-        if (network.Loss is not SoftmaxCrossEntropy)
-        {
-            throw new ArgumentException("A classifier model needs a softmax output with cross-entropy.", nameof(network));
-        }
+        CheckHead(network, head, classNames, scaler);
         if (network.Layers.Any(l => l is not (Dense<float> or BatchNorm<float> or Dropout<float>)))
         {
             throw new ArgumentException("A model stores dense and batch-norm layers (and dropout, which prediction skips) only.", nameof(network));
@@ -38,7 +42,7 @@ public sealed class Model
         }
         if (classNames.Count != network.OutputSize)
         {
-            throw new ArgumentException($"{classNames.Count} class names for a network with {network.OutputSize} outputs.", nameof(classNames));
+            throw new ArgumentException($"{classNames.Count} {(head.Task == LearningTask.Classification ? "class" : "output")} names for a network with {network.OutputSize} outputs.", nameof(classNames));
         }
         if (scaler.FeatureCount != network.InputSize)
         {
@@ -47,7 +51,11 @@ public sealed class Model
         Network = network;
         FeatureNames = [.. featureNames];
         LabelName = labelName;
-        ClassNames = [.. classNames];
+        Task = head.Task;
+        LabelNames = head.Task == LearningTask.Classification ? [labelName] : [.. classNames];
+        ClassNames = head.Task == LearningTask.Regression ? [] : [.. classNames];
+        TargetScaler = head.TargetScaler;
+        DecisionThreshold = head.DecisionThreshold;
         Scaler = scaler;
         TrainingOptions = trainingOptions is null ? new Dictionary<string, string>() : new Dictionary<string, string>(trainingOptions);
         _metrics = metrics is null ? [] : new Dictionary<string, double>(metrics);
@@ -62,7 +70,7 @@ public sealed class Model
     /// <summary>Name of the label column the model predicts.</summary>
     public string LabelName { get; }
 
-    /// <summary>Class names by output index.</summary>
+    /// <summary>Class names by output index; for a multi-label model the labels (each a yes/no class); empty for regression.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>The rescaling applied to raw features before the network, fitted on the training split.</summary>
@@ -91,10 +99,15 @@ public sealed class Model
         _metrics[name] = value;
     }
 
-    /// <summary>Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs.</summary>
+    /// <summary>
+    /// Class probabilities for raw feature rows: x is (rows, features), the result (rows, classes), softmax outputs; for a
+    /// multi-label model each label's own sigmoid probability, (rows, labels).
+    /// </summary>
     /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
+    /// <exception cref="InvalidOperationException">The model is a regression model (see <see cref="PredictValues(ReadOnlySpan{float})"/>).</exception>
     public float[] PredictProbabilities(ReadOnlySpan<float> features)
     {
+        RequireProbabilities();
         int d = FeatureNames.Count;
         if (features.Length % d != 0)
         {
@@ -114,10 +127,12 @@ public sealed class Model
     }
 
     /// <summary>The most probable class index for each raw feature row of x (rows, features).</summary>
-    public int[] Predict(ReadOnlySpan<float> features) => ArgMaxRows(PredictProbabilities(features), ClassNames.Count);
+    /// <exception cref="InvalidOperationException">The model is not a classifier (see <see cref="PredictValues(ReadOnlySpan{float})"/> and <see cref="PredictLabels"/>).</exception>
+    public int[] Predict(ReadOnlySpan<float> features) => ArgMaxRows(PredictProbabilities(RequireClassifier(features)), ClassNames.Count);
 
     /// <summary>The most probable class index for each row of <paramref name="data"/> (raw features).</summary>
-    public int[] Predict(Dataset<float> data) => ArgMaxRows(PredictProbabilities(data), ClassNames.Count);
+    /// <exception cref="InvalidOperationException">The model is not a classifier.</exception>
+    public int[] Predict(Dataset<float> data) => ArgMaxRows(PredictProbabilities(RequireClassifier(data)), ClassNames.Count);
 
     /// <summary>The name of the most probable class for one raw feature row.</summary>
     public string PredictClass(ReadOnlySpan<float> row)
@@ -131,8 +146,10 @@ public sealed class Model
 
     /// <summary>Accuracy, log-loss, per-class precision/recall/F1 and the confusion matrix on labelled data (raw features).</summary>
     /// <exception cref="ArgumentException">The data has no labels, or its feature or class count differs from the model's.</exception>
+    /// <exception cref="InvalidOperationException">The model is not a classifier (see <see cref="EvaluateRegression"/> and <see cref="EvaluateMultiLabel"/>).</exception>
     public Evaluation Evaluate(Dataset<float> data)
     {
+        RequireClassifier(data);
         CheckFeatures(data);
         float[] probabilities = PredictProbabilities(data.Features);
         return Evaluation.From(probabilities, Labels(data), ClassNames);
@@ -159,6 +176,7 @@ public sealed class Model
     /// <exception cref="ArgumentException">The length is not a whole number of rows.</exception>
     public float[] PredictScaledProbabilities(ReadOnlySpan<float> scaled)
     {
+        RequireProbabilities();
         int d = FeatureNames.Count;
         if (scaled.Length % d != 0)
         {
@@ -175,6 +193,7 @@ public sealed class Model
     /// <exception cref="ArgumentException">The data has no labels, or its feature or class count differs from the model's.</exception>
     public Evaluation EvaluateScaled(Dataset<float> scaled)
     {
+        RequireClassifier(scaled);
         CheckFeatures(scaled);
         return Evaluation.From(Probabilities(scaled.Features, scaled.Count), Labels(scaled), ClassNames);
     }
@@ -183,7 +202,7 @@ public sealed class Model
     private float[] Probabilities(ReadOnlySpan<float> scaled, int rows)
     {
         int d = FeatureNames.Count;
-        int k = ClassNames.Count;
+        int k = Network.OutputSize;
         var output = new float[rows * k];
         lock (_gate)
         {

@@ -11,6 +11,10 @@ namespace Backprop.Serialization;
 /// "gammaN", "betaN", "running_meanN" and "running_varianceN"; N is a layer's 1-based position in the list (for a
 /// network of dense layers only, the dense layer's number, as before). Dropout is not saved: prediction skips it.
 /// Numbers are written in shortest round-trip form, so parameters read back bit for bit.
+/// A regression or multi-label model adds "task" ("regression" or "multilabel"; absent: classification) after "label";
+/// a regression model names its outputs in "targets" instead of "classes" and stores "target_scaler" {"kind", "offset",
+/// "scale"} after "scaler"; a multi-label model's "classes" are its label columns, followed by "decision_threshold".
+/// Its loss (architecture.loss) is then mse or huber:δ (regression) or binary-cross-entropy (multi-label).
 /// </summary>
 internal sealed class JsonModelFormat : IModelFormat
 {
@@ -25,8 +29,11 @@ internal sealed class JsonModelFormat : IModelFormat
     public void Write(Model model, Stream stream)
     {
         // A file is only written if it reads back: the reader refuses what the writer would otherwise let through.
-        string? problem = ModelNames.Problem(model.FeatureNames, "features") ?? ModelNames.Problem(model.ClassNames, "classes")
-            ?? ModelNames.LabelProblem(model.LabelName) ?? ScalerProblem(model.Scaler.Kind, model.Scaler.Offset, model.Scaler.Scale);
+        bool regression = model.Task == LearningTask.Regression;
+        string? problem = ModelNames.Problem(model.FeatureNames, "features")
+            ?? (regression ? ModelNames.Problem(model.LabelNames, "targets") : ModelNames.Problem(model.ClassNames, "classes"))
+            ?? ModelNames.LabelProblem(model.LabelName) ?? ScalerProblem(model.Scaler.Kind, model.Scaler.Offset, model.Scaler.Scale)
+            ?? (model.TargetScaler is { } t ? ScalerProblem(t.Kind, t.Offset, t.Scale)?.Replace("scaler.", "target_scaler.", StringComparison.Ordinal) : null);
         if (problem is not null)
         {
             throw new InvalidOperationException($"The model cannot be saved: {problem}.");
@@ -37,7 +44,7 @@ internal sealed class JsonModelFormat : IModelFormat
         w.WriteNumber("version", Version);
 
         w.WriteStartObject("architecture");
-        w.WriteString("loss", "cross-entropy");
+        w.WriteString("loss", ClassifierRun.LossName(model.Network.Loss));
         w.WriteString("dtype", "float32");
         Layer<float>[] saved = [.. model.Network.Layers.Where(l => l is not Dropout<float>)];
         w.WriteStartArray("layers");
@@ -67,13 +74,22 @@ internal sealed class JsonModelFormat : IModelFormat
 
         WriteStrings(w, "features", model.FeatureNames);
         w.WriteString("label", model.LabelName);
-        WriteStrings(w, "classes", model.ClassNames);
+        if (model.Task != LearningTask.Classification)
+        {
+            w.WriteString("task", Model.TaskName(model.Task));
+        }
+        WriteStrings(w, regression ? "targets" : "classes", regression ? model.LabelNames : model.ClassNames);
+        if (model.Task == LearningTask.MultiLabel)
+        {
+            w.WritePropertyName("decision_threshold");
+            JsonValues.WriteDouble(w, model.DecisionThreshold);
+        }
 
-        w.WriteStartObject("scaler");
-        w.WriteString("kind", ScalingName(model.Scaler.Kind));
-        JsonValues.WriteInlineRow(w, "offset", model.Scaler.Offset);
-        JsonValues.WriteInlineRow(w, "scale", model.Scaler.Scale);
-        w.WriteEndObject();
+        WriteScaler(w, "scaler", model.Scaler);
+        if (model.TargetScaler is { } targetScaler)
+        {
+            WriteScaler(w, "target_scaler", targetScaler);
+        }
 
         w.WriteStartObject("parameters");
         for (int l = 0; l < saved.Length; l++)
@@ -122,11 +138,21 @@ internal sealed class JsonModelFormat : IModelFormat
         return Read(document.RootElement, source);
     }
 
+    private static void WriteScaler(Utf8JsonWriter w, string name, FeatureScaler scaler)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("kind", ScalingName(scaler.Kind));
+        JsonValues.WriteInlineRow(w, "offset", scaler.Offset);
+        JsonValues.WriteInlineRow(w, "scale", scaler.Scale);
+        w.WriteEndObject();
+    }
+
     private static Model Read(JsonElement root, string source)
     {
         JsonValues.CheckFormat(root, source, FormatName, Version, "model");
 
-        (List<int> sizes, List<Activation> activations, List<SavedLayer> layers) = ReadArchitecture(root, source);
+        LearningTask task = ReadTask(root, source);
+        (List<int> sizes, List<Activation> activations, List<SavedLayer> layers, Loss loss) = ReadArchitecture(root, source, task);
 
         // Every size the architecture declares is checked against the values the file really holds before anything is
         // allocated, so a small file declaring a huge layer costs nothing (each value takes at least one byte of the file).
@@ -166,29 +192,32 @@ internal sealed class JsonModelFormat : IModelFormat
 
         string[] features = JsonValues.Strings(JsonValues.Property(root, "features", source, "the file"), source, "\"features\"", sizes[0]);
         string label = JsonValues.String(JsonValues.Property(root, "label", source, "the file"), source, "\"label\"");
-        string[] classes = JsonValues.Strings(JsonValues.Property(root, "classes", source, "the file"), source, "\"classes\"", sizes[^1]);
-        string? names = ModelNames.Problem(features, "features") ?? ModelNames.Problem(classes, "classes") ?? ModelNames.LabelProblem(label);
+        string outputsName = task == LearningTask.Regression ? "targets" : "classes";
+        string[] classes = JsonValues.Strings(JsonValues.Property(root, outputsName, source, "the file"), source, $"\"{outputsName}\"", sizes[^1]);
+        string? names = ModelNames.Problem(features, "features") ?? ModelNames.Problem(classes, outputsName) ?? ModelNames.LabelProblem(label);
         if (names is not null)
         {
             throw new InvalidDataException($"{source}: {names}");
         }
 
-        JsonElement scalerElement = JsonValues.Property(root, "scaler", source, "the file");
-        ScalingKind kind = ParseScaling(JsonValues.String(JsonValues.Property(scalerElement, "kind", source, "\"scaler\""), source, "scaler.kind"), source);
-        double[] offset = JsonValues.Doubles(JsonValues.Property(scalerElement, "offset", source, "\"scaler\""), source, "scaler.offset", sizes[0]);
-        double[] scale = JsonValues.Doubles(JsonValues.Property(scalerElement, "scale", source, "\"scaler\""), source, "scaler.scale", sizes[0]);
-        if (ScalerProblem(kind, offset, scale) is string scalerProblem)
+        FeatureScaler scaler = ReadScaler(root, "scaler", source, sizes[0]);
+        FeatureScaler? targetScaler = task == LearningTask.Regression ? ReadScaler(root, "target_scaler", source, sizes[^1]) : null;
+        double threshold = 0.5;
+        if (task == LearningTask.MultiLabel)
         {
-            throw new InvalidDataException($"{source}: {scalerProblem}");
+            threshold = JsonValues.Double(JsonValues.Property(root, "decision_threshold", source, "the file"), source, "decision_threshold");
+            if (!(threshold > 0 && threshold < 1))
+            {
+                throw new InvalidDataException($"{source}: decision_threshold is {Text(threshold)}; it must be in (0, 1)");
+            }
         }
-        var scaler = new FeatureScaler(kind, offset, scale);
 
         Network<float> network;
         try
         {
             network = layers.All(l => l.Norm is null)
-                ? new Network<float>(sizes, activations, Loss.CrossEntropy)
-                : new Network<float>(sizes[0], [.. layers.Select(l => l.Norm is { } n ? new BatchNorm<float>(n.Momentum, n.Epsilon) : (Layer<float>)new Dense<float>(l.Outputs, l.Activation))], Loss.CrossEntropy);
+                ? new Network<float>(sizes, activations, loss)
+                : new Network<float>(sizes[0], [.. layers.Select(l => l.Norm is { } n ? new BatchNorm<float>(n.Momentum, n.Epsilon) : (Layer<float>)new Dense<float>(l.Outputs, l.Activation))], loss);
         }
         catch (ArgumentException e)
         {
@@ -241,7 +270,49 @@ internal sealed class JsonModelFormat : IModelFormat
                 metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
             }
         }
-        return new Model(network, features, label, classes, scaler, training, metrics);
+        if (task == LearningTask.Classification)
+        {
+            return new Model(network, features, label, classes, scaler, training, metrics);
+        }
+        try
+        {
+            return new Model(network, features, task, classes, scaler, targetScaler, threshold, label, training, metrics);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    /// <summary>"task": absent for a classifier (every file written before there were other tasks), else regression or multilabel.</summary>
+    private static LearningTask ReadTask(JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("task", out JsonElement element))
+        {
+            return LearningTask.Classification;
+        }
+        return JsonValues.String(element, source, "\"task\"") switch
+        {
+            "classification" => LearningTask.Classification,
+            "regression" => LearningTask.Regression,
+            "multilabel" => LearningTask.MultiLabel,
+            string other => throw new InvalidDataException($"{source}: task '{other}' is unknown (expected classification, regression or multilabel)"),
+        };
+    }
+
+    /// <summary>A scaler object ("scaler" or "target_scaler") of <paramref name="count"/> columns, checked.</summary>
+    private static FeatureScaler ReadScaler(JsonElement root, string name, string source, int count)
+    {
+        JsonElement element = JsonValues.Property(root, name, source, "the file");
+        string where = $"\"{name}\"";
+        ScalingKind kind = ParseScaling(JsonValues.String(JsonValues.Property(element, "kind", source, where), source, name + ".kind"), source, name);
+        double[] offset = JsonValues.Doubles(JsonValues.Property(element, "offset", source, where), source, name + ".offset", count);
+        double[] scale = JsonValues.Doubles(JsonValues.Property(element, "scale", source, where), source, name + ".scale", count);
+        if (ScalerProblem(kind, offset, scale) is string problem)
+        {
+            throw new InvalidDataException($"{source}: {(name == "scaler" ? problem : problem.Replace("scaler.", name + ".", StringComparison.Ordinal))}");
+        }
+        return new FeatureScaler(kind, offset, scale);
     }
 
     /// <summary>A batch-norm entry's settings, as architecture.layers gives them.</summary>
@@ -280,13 +351,34 @@ internal sealed class JsonModelFormat : IModelFormat
     }
 
     /// <summary>The dense layer sizes (input first) and activations, and every saved layer in order, checked for consistency; nothing is allocated from them.</summary>
-    private static (List<int> Sizes, List<Activation> Activations, List<SavedLayer> Layers) ReadArchitecture(JsonElement root, string source)
+    private static (List<int> Sizes, List<Activation> Activations, List<SavedLayer> Layers, Loss Loss) ReadArchitecture(JsonElement root, string source, LearningTask task)
     {
         JsonElement architecture = JsonValues.Property(root, "architecture", source, "the file");
-        string loss = JsonValues.String(JsonValues.Property(architecture, "loss", source, "\"architecture\""), source, "architecture.loss");
-        if (loss != "cross-entropy")
+        string lossName = JsonValues.String(JsonValues.Property(architecture, "loss", source, "\"architecture\""), source, "architecture.loss");
+        Loss? loss = null;
+        try
         {
-            throw new InvalidDataException($"{source}: architecture.loss is '{loss}'; this build reads cross-entropy classifiers");
+            LossNames.TryCreate(lossName, out loss);
+        }
+        catch (FormatException)
+        {
+            // reported below, as a loss this task does not read
+        }
+        bool fits = task switch
+        {
+            LearningTask.Regression => loss is MeanSquaredError or Huber,
+            LearningTask.MultiLabel => loss is SigmoidBinaryCrossEntropy,
+            _ => lossName == "cross-entropy",
+        };
+        if (!fits)
+        {
+            string expected = task switch
+            {
+                LearningTask.Regression => "mse or huber:δ for a regression model",
+                LearningTask.MultiLabel => "binary-cross-entropy for a multilabel model",
+                _ => "cross-entropy for a classifier (a regression or multilabel model says so in \"task\")",
+            };
+            throw new InvalidDataException($"{source}: architecture.loss is '{lossName}'; expected {expected}");
         }
         if (architecture.TryGetProperty("dtype", out JsonElement dtype) && dtype.ValueKind == JsonValueKind.String && dtype.GetString() != "float32")
         {
@@ -349,13 +441,17 @@ internal sealed class JsonModelFormat : IModelFormat
         }
         try
         {
-            NetworkShape.Validate(sizes, activations, Loss.CrossEntropy);
+            NetworkShape.Validate(sizes, activations, loss!);
+            if (task == LearningTask.Regression && activations[^1] != Activation.Identity)
+            {
+                throw new ArgumentException($"a regression model's last layer is identity, not {ActivationFunctions.Name(activations[^1])}");
+            }
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{source}: architecture: {e.Message.Split(" (Parameter")[0]}");
         }
-        return (sizes, activations, saved);
+        return (sizes, activations, saved, loss!);
     }
 
     /// <summary>A batch-norm entry: features (equal to the width before it, when there is a layer before it), ε &gt; 0, momentum in (0, 1].</summary>
@@ -443,12 +539,12 @@ internal sealed class JsonModelFormat : IModelFormat
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private static ScalingKind ParseScaling(string text, string source) => text switch
+    private static ScalingKind ParseScaling(string text, string source, string name) => text switch
     {
         "none" => ScalingKind.None,
         "standard" => ScalingKind.Standard,
         "minmax" => ScalingKind.MinMax,
-        _ => throw new InvalidDataException($"{source}: scaler.kind '{text}' is unknown (expected none, standard or minmax)"),
+        _ => throw new InvalidDataException($"{source}: {name}.kind '{text}' is unknown (expected none, standard or minmax)"),
     };
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)

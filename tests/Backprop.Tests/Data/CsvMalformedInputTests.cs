@@ -66,8 +66,8 @@ public class CsvMalformedInputTests
         => Assert.Contains("no label column 'species' (the columns are a, b, label)", ErrorFor("a,b,label\n1,2,x\n", new CsvDatasetOptions { Label = "species" }));
 
     [Fact]
-    public void An_empty_label_names_line_and_column()
-        => Assert.Contains("line 3, column 'label': the label is empty", ErrorFor("a,b,label\n1,2,x\n3,4,\n"));
+    public void An_empty_label_names_line_and_column_when_rows_without_labels_are_refused()
+        => Assert.Contains("line 3, column 'label': the label is empty", ErrorFor("a,b,label\n1,2,x\n3,4,\n", new CsvDatasetOptions { DropMissingLabels = false }));
 
     [Fact]
     public void A_repeated_column_name_is_reported()

@@ -14,6 +14,8 @@ internal static class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         new("csv", CsvCorpus, paths => CsvDatasetReader.Read<float>(paths[0]), result => DatasetGarbage((Dataset<float>)result!)),
+        new("csv-labels", LabelsCorpus, paths => CsvDatasetReader.Read<float>(paths[0], new CsvDatasetOptions { Labels = ["a", "b"] }),
+            result => DatasetGarbage((Dataset<float>)result!)),
         new("idx", IdxCorpus, paths => IdxReader.Load<float>(paths[0], paths[1]), result => DatasetGarbage((Dataset<float>)result!)),
         new("model", ModelCorpus, paths => ModelFile.Load(paths[0]), result => ModelGarbage((Model)result!)),
         new("checkpoint", CheckpointCorpus, paths => TrainingCheckpoint.Load(paths[0]), result => CheckpointGarbage((TrainingCheckpoint)result!)),
@@ -43,6 +45,14 @@ internal static class FuzzTargets
         return [One("iris.csv", plain), One("quoted.csv", quoted), One("semicolon.csv", semicolon), One("unicode.csv", unicode), One("iris.csv.gz", Gzip(plain))];
     }
 
+    // Two label columns: yes/no pairs (multi-label) and numbers (regression), with a missing label to drop.
+    private static IReadOnlyList<FuzzSeed> LabelsCorpus()
+    {
+        byte[] multi = Encoding.UTF8.GetBytes("x,a,y,b\n1.5,yes,2,0\n-3,no,4,1\n0.25,Yes,1e2,true\n7,NO,8,False\n9,,1,0\n");
+        byte[] regression = Encoding.UTF8.GetBytes("a,x,b\n1.5,2,-0.5\n2.5,3,1e3\n-7,4,NA\n3,5,0.125\n");
+        return [One("multi.csv", multi), One("regression.csv", regression)];
+    }
+
     private static IReadOnlyList<FuzzSeed> IdxCorpus()
     {
         byte[] images = IdxFiles.Images(6, 4, 5, i => (byte)(i * 37));
@@ -64,7 +74,13 @@ internal static class FuzzTargets
             SampleFiles.Model.Save(standard);
             string minmax = Path.Combine(dir, "minmax.json");
             Classifier.Fit(TestData.Blobs(10, classes: 4, features: 3), new ClassifierOptions { HiddenLayers = [3, 2], Epochs = 2, Scaling = ScalingKind.MinMax, Seed = 3 }).Save(minmax);
-            return [One("standard.json", File.ReadAllBytes(standard)), One("minmax.json", File.ReadAllBytes(minmax))];
+            string regression = Path.Combine(dir, "regression.json");
+            Regressor.Fit(new Dataset<float>([1, 2, 3, 4, 5, 6], 2, [0.5f, 1.5f, 9], 1), new ClassifierOptions { HiddenLayers = [2], Epochs = 2, Loss = new Huber(0.5), Seed = 3 }).Save(regression);
+            string multi = Path.Combine(dir, "multilabel.json");
+            MultiLabelClassifier.Fit(new Dataset<float>([1, 2, 3, 4, 5, 6], 2, [0f, 1, 1, 1, 0, 0], 2) { Task = LearningTask.MultiLabel },
+                new ClassifierOptions { HiddenLayers = [2], Epochs = 2, DecisionThreshold = 0.3, Seed = 3 }).Save(multi);
+            return [One("standard.json", File.ReadAllBytes(standard)), One("minmax.json", File.ReadAllBytes(minmax)),
+                One("regression.json", File.ReadAllBytes(regression)), One("multilabel.json", File.ReadAllBytes(multi))];
         }
         finally
         {
@@ -141,7 +157,21 @@ internal static class FuzzTargets
                 }
             }
         }
-        return NamesGarbage("feature names", data.FeatureNames) ?? NamesGarbage("class names", data.ClassNames);
+        else if (data.IsLabelled)
+        {
+            if (data.TargetNames.Count != data.OutputCount || data.Targets.Length != (long)data.Count * data.OutputCount)
+            {
+                return $"{data.OutputCount} targets named by {data.TargetNames.Count} names, {data.Targets.Length} target values for {data.Count} rows";
+            }
+            foreach (float t in data.Targets)
+            {
+                if (!float.IsFinite(t) || (data.Task == LearningTask.MultiLabel && t is not (0f or 1f)))
+                {
+                    return $"target value {t} in a {data.Task} set";
+                }
+            }
+        }
+        return NamesGarbage("feature names", data.FeatureNames) ?? NamesGarbage("class names", data.ClassNames) ?? NamesGarbage("target names", data.TargetNames);
     }
 
     /// <summary>Names must be non-blank, distinct, and free of U+FFFD (the mark of bytes that were not UTF-8, silently replaced).</summary>
@@ -169,16 +199,19 @@ internal static class FuzzTargets
     private static string? ModelGarbage(Model model)
     {
         string? problem = ParameterGarbage("the model", model.Network.Parameters)
-            ?? NamesGarbage("feature names", model.FeatureNames) ?? NamesGarbage("class names", model.ClassNames);
+            ?? NamesGarbage("feature names", model.FeatureNames) ?? NamesGarbage("class names", model.ClassNames) ?? NamesGarbage("label names", model.LabelNames);
         if (problem is not null)
         {
             return problem;
         }
-        if (model.FeatureNames.Count != model.Network.InputSize || model.ClassNames.Count != model.Network.OutputSize || model.Scaler.FeatureCount != model.Network.InputSize)
+        int outputs = model.Task == LearningTask.Classification ? model.ClassNames.Count : model.LabelNames.Count;
+        if (model.FeatureNames.Count != model.Network.InputSize || outputs != model.Network.OutputSize || model.Scaler.FeatureCount != model.Network.InputSize)
         {
             return "the names or the scaler disagree with the network's sizes";
         }
-        if (model.Scaler.Scale.Any(s => !(s > 0) || !double.IsFinite(s)) || model.Scaler.Offset.Any(o => !double.IsFinite(o)))
+        if (model.Scaler.Scale.Any(s => !(s > 0) || !double.IsFinite(s)) || model.Scaler.Offset.Any(o => !double.IsFinite(o))
+            || (model.TargetScaler is { } t && (t.Scale.Any(s => !(s > 0) || !double.IsFinite(s)) || t.Offset.Any(o => !double.IsFinite(o))))
+            || !(model.DecisionThreshold > 0 && model.DecisionThreshold < 1))
         {
             return "a scaler value is not finite, or a scale not positive";
         }

@@ -14,6 +14,8 @@ internal static class OnnxExporter
     public const string ProbabilitiesName = "probabilities";
     public const string ClassIndexName = "class_index";
     public const string ClassName = "class";
+    public const string ValuesName = "values";
+    public const string DecisionsName = "decisions";
 
     public static void Write(ModelParts parts, Stream stream)
     {
@@ -52,7 +54,7 @@ internal static class OnnxExporter
         model.Int(OnnxProto.Model.ModelVersion, 1);
         model.String(OnnxProto.Model.DocString,
             $"A multilayer perceptron trained with Backprop: {string.Join("-", parts.Layers.Select(l => l.Inputs).Append(parts.Layers[^1].Outputs))}, "
-            + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.ClassNames)}). Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], "
+            + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.OutputNames)}). Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], "
             + $"columns {string.Join(", ", parts.FeatureNames)}.");
         // The graph goes last: a file cut short anywhere then lacks its graph or ends inside it, and is refused as truncated.
         foreach ((string key, string value) in ModelMetadata.Write(parts))
@@ -92,8 +94,9 @@ internal static class OnnxExporter
     }
 
     /// <summary>
-    /// The output stage, one case per <see cref="ModelHead"/>. A regression head would name its last z "values"; a
-    /// multi-label head would add Sigmoid ("probabilities") and a 0.5 threshold ("decisions").
+    /// The output stage, one case per <see cref="ModelHead"/>: softmax, argmax and class names (classification); the
+    /// target scaling undone, z · scale + offset, as "values" (regression); sigmoid "probabilities" and
+    /// "decisions" = probability above the threshold, as 0/1 int64 (multi-label).
     /// </summary>
     private static Output[] AppendHead(GraphBuilder graph, ModelParts parts, string logits)
     {
@@ -113,6 +116,26 @@ internal static class OnnxExporter
                     new(ProbabilitiesName, OnnxProto.Float, ["N", k], $"Probability of each class, float [N, {k}], columns: {classes}."),
                     new(ClassIndexName, OnnxProto.Int64, ["N"], $"Index of the most probable class, int64 [N], into: {classes}."),
                     new(ClassName, OnnxProto.String, ["N"], $"Name of the most probable class ('{parts.LabelName}'), string [N]."),
+                ];
+            case ModelHead.Regression:
+                int t = parts.TargetNames.Count;
+                string targets = string.Join(", ", parts.TargetNames);
+                graph.Initializer("target_scaler.scale", [t], [.. parts.TargetScale!.Select(v => (float)v)]);
+                graph.Initializer("target_scaler.offset", [t], [.. parts.TargetOffset!.Select(v => (float)v)]);
+                graph.Node("Mul", "target_unscale_mul", [logits, "target_scaler.scale"], "values_scaled", doc: "z · scale (the model's target scaler)");
+                graph.Node("Add", "target_unscale_add", ["values_scaled", "target_scaler.offset"], ValuesName, doc: "z · scale + offset: values in the targets' units");
+                return [new(ValuesName, OnnxProto.Float, ["N", t], $"Predicted values in the targets' own units, float [N, {t}], columns: {targets}.")];
+            case ModelHead.MultiLabel:
+                int m = parts.ClassNames.Count;
+                string labels = string.Join(", ", parts.ClassNames);
+                graph.Initializer("decision_threshold", [1], [(float)parts.DecisionThreshold]);
+                graph.Node("Sigmoid", "sigmoid", [logits], ProbabilitiesName, doc: "each label's probability");
+                graph.Node("Greater", "threshold", [ProbabilitiesName, "decision_threshold"], "decided", doc: "probability above the decision threshold");
+                graph.Node("Cast", "decisions", ["decided"], DecisionsName, doc: "the decisions as 0/1", ints: [("to", OnnxProto.Int64)]);
+                return
+                [
+                    new(ProbabilitiesName, OnnxProto.Float, ["N", m], $"Probability of each label, float [N, {m}], columns: {labels}."),
+                    new(DecisionsName, OnnxProto.Int64, ["N", m], $"Each label's decision, 1 when its probability is above {parts.DecisionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}, int64 [N, {m}], columns: {labels}."),
                 ];
             default:
                 throw new NotSupportedException($"ONNX export of a {parts.Head} head is not supported");

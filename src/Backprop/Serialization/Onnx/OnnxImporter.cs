@@ -14,6 +14,11 @@ internal static class OnnxImporter
 {
     public static ModelParts Read(OnnxModelProto model, string source)
     {
+        // Backprop's own regression and multi-label exports say so in their metadata; their heads are not read back yet.
+        if (ModelMetadata.IsBackprop(model.Metadata) && model.Metadata.TryGetValue("task", out string? task) && task != "classification")
+        {
+            throw new InvalidDataException($"{source}: metadata task is '{task}'; import reads classifiers (keep the model's .json file for a {task} model)");
+        }
         OnnxGraphProto graph = model.Graph;
         List<OnnxValueInfoProto> inputs = [.. graph.Inputs.Where(i => !graph.Initializers.ContainsKey(i.Name))];
         if (inputs.Count != 1)
