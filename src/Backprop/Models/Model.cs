@@ -9,8 +9,9 @@ namespace Backprop.Models;
 /// on buffers of its own); the network's parameters must not be changed meanwhile.</remarks>
 public sealed class Model
 {
-    // Rows per pass: the rescaled rows and the activations of a chunk stay in cache between the layers.
-    private const int Chunk = 256;
+    // Rows per pass: large enough that every layer's product is split between threads (the output layer's too) and the
+    // per-pass costs vanish, small enough that a predicting thread's buffers stay a few MiB.
+    private const int Chunk = 1024;
     private readonly Dictionary<string, double> _metrics;
 
     /// <summary>Creates a model from its parts (as a training run or a model file produces them).</summary>
