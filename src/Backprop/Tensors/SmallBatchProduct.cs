@@ -19,20 +19,19 @@ internal static unsafe class SmallBatchProduct
     // Outputs per tile: four rows of W (12.5 KiB for 784 inputs) stay in L1 while every row of x passes over them.
     private const int Tile = 4;
 
-    private static bool s_wide = Vector512.IsHardwareAccelerated;
-
-    /// <summary>Whether the Vector512 kernel is used. Tests switch it off to cover the Vector256 kernel.</summary>
-    internal static bool UseVector512
-    {
-        get => s_wide;
-        set => s_wide = value && Vector512.IsHardwareAccelerated;
-    }
-
     /// <summary>
     /// z = x Wᵀ + b: x is (rows, inputs), W is (outputs, inputs), b is (outputs), z is (rows, outputs), all row-major.
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
     public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> z, int rows, int outputs, int inputs)
+        => Multiply(x, w, b, z, rows, outputs, inputs, Vector512.IsHardwareAccelerated);
+
+    /// <summary>
+    /// <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    /// on the Vector512 kernel or, with <paramref name="vector512"/> false, on the Vector256 one (the two differ in
+    /// rounding; the width is a parameter, not a setting, so that a test of one never changes another's bits).
+    /// </summary>
+    internal static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> z, int rows, int outputs, int inputs, bool vector512)
     {
         Check(x, w, b, z, rows, outputs, inputs);
         if (!Vector256.IsHardwareAccelerated)
@@ -40,7 +39,7 @@ internal static unsafe class SmallBatchProduct
             Reference(x, w, b, z, rows, outputs, inputs);
             return;
         }
-        bool wide = s_wide;
+        bool wide = vector512 && Vector512.IsHardwareAccelerated;
         fixed (float* px = x)
         fixed (float* pw = w)
         fixed (float* pb = b)
@@ -76,7 +75,7 @@ internal static unsafe class SmallBatchProduct
     }
 
     /// <summary>
-    /// The scalar twin of <see cref="Multiply"/>: z[r, o] = (Σ_p x[r, p] W[o, p], summed left to right, each product
+    /// The scalar twin of <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>: z[r, o] = (Σ_p x[r, p] W[o, p], summed left to right, each product
     /// rounded before its sum) + b[o].
     /// </summary>
     public static void Reference(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> z, int rows, int outputs, int inputs)

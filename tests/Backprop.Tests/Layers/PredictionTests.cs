@@ -5,6 +5,7 @@ namespace Backprop.Tests.Layers;
 /// version. The packed weights must follow every way the parameters change; each test below fails if one of them
 /// does not bump the version (the prediction would then use the weights packed before).
 /// </summary>
+[Collection(Backprop.Tests.Tensors.KernelSettingsCollection.Name)]
 public class PredictionTests
 {
     private const int Rows = 40; // more than SmallBatchProduct.MaxRows: the packed path

@@ -4,6 +4,7 @@ namespace Backprop.Tests.Models;
 /// A model predicts from many threads at once (no lock; each thread has its own buffers), without allocating for one
 /// row into a span, and with the same bits whether it rescales the rows itself or is given them rescaled.
 /// </summary>
+[Collection(Backprop.Tests.Tensors.KernelSettingsCollection.Name)]
 public class ModelPredictionTests
 {
     private const int Features = 5;

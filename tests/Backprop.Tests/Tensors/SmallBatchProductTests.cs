@@ -39,18 +39,9 @@ public class SmallBatchProductTests
         SmallBatchProduct.Reference(x, w, b, expected, rows, outputs, inputs);
         foreach (bool wide in Widths())
         {
-            bool saved = SmallBatchProduct.UseVector512;
-            try
-            {
-                SmallBatchProduct.UseVector512 = wide;
-                var actual = new float[rows * outputs];
-                SmallBatchProduct.Multiply(x, w, b, actual, rows, outputs, inputs);
-                AssertWithinBound($"z (Vector512 {wide})", x, w, b, expected, actual, rows, outputs, inputs);
-            }
-            finally
-            {
-                SmallBatchProduct.UseVector512 = saved;
-            }
+            var actual = new float[rows * outputs];
+            SmallBatchProduct.Multiply(x, w, b, actual, rows, outputs, inputs, vector512: wide);
+            AssertWithinBound($"z (Vector512 {wide})", x, w, b, expected, actual, rows, outputs, inputs);
         }
     }
 
