@@ -25,10 +25,18 @@ public class ModelPredictionTests
             for (int round = 0; round < 30; round++)
             {
                 int i = (round + t) % sizes.Length;
-                float[] actual = model.PredictProbabilities(inputs[i]);
-                if (!actual.AsSpan().SequenceEqual(expected[i]))
+                try
                 {
-                    failures.Enqueue($"thread {t}, {sizes[i]} rows, round {round}");
+                    float[] actual = model.PredictProbabilities(inputs[i]);
+                    if (!actual.AsSpan().SequenceEqual(expected[i]))
+                    {
+                        failures.Enqueue($"thread {t}, {sizes[i]} rows, round {round}: other values");
+                    }
+                }
+                catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+                {
+                    // Two passes sharing buffers can see each other's batch size.
+                    failures.Enqueue($"thread {t}, {sizes[i]} rows, round {round}: {e.Message}");
                 }
             }
         })).ToArray();
