@@ -252,11 +252,15 @@ def matrix_rows(args, backprop, our_env, peer_env, skip):
                 return {"error": run.error}
             values = {}
             for r in results(run.out):
-                if r["workload"].startswith(("inference", "predict")) and "seconds" in r:
-                    if r.get("rows") == 1:
-                        values["predict1_s"] = r["seconds"]
-                    elif r.get("rows") == 10000:
-                        values["predict10k_s"] = r["seconds"]
+                w = r["workload"]
+                if w == "predict1":
+                    values["predict1_s"] = r["seconds"]
+                elif w == "predict_model" and r.get("rows") == 10000:
+                    values["predict10k_model_s"] = r["seconds"]
+                elif w == "inference" and r.get("rows") == 10000:
+                    values["predict10k_s"] = r["seconds"]
+                elif w == "predict_concurrent":
+                    values["concurrent2_ratio"] = r["ratio"]
             return values
 
         def theirs(run):
@@ -265,19 +269,23 @@ def matrix_rows(args, backprop, our_env, peer_env, skip):
                 if r["workload"] == "predict1":
                     values["predict1_s"] = r["seconds"]
                 elif r["workload"] == "inference":
-                    values["predict10k_s"] = r["seconds"]
+                    # The peers have one API for both: their model called on the batch.
+                    values["predict10k_s"] = values["predict10k_model_s"] = r["seconds"]
             return values
         peer_args = ["--only", "predict1,inference", "--threads", str(args.threads), "--repeat", str(args.repeat),
                      "--predict-calls", str(args.predict_calls), "--rows", "10000"]
         tasks = [
-            Task("backprop", "bench", [backprop, "bench", "--json", "--only", "inference", "--threads", str(args.threads),
+            Task("backprop", "bench", [backprop, "bench", "--json", "--only", "inference,predict", "--threads", str(args.threads),
                                        "--rows", "10000", "--repeat", str(args.repeat)], our_env, ours, allow_failure=True),
             Task("numpy", "predict", [PYTHON, "numpy_mlp.py"] + peer_args, peer_env, theirs),
             Task("pytorch", "predict", [PYTHON, "torch_mlp.py"] + peer_args, peer_env, theirs),
         ]
         rows.append(Row("predict", "prediction, 784-128-10", [t for t in tasks if t.peer not in skip], [
-            Line("predict", "predict one row, 784-128-10 (µs, median call)", "predict1_s", missing_ours=NOT_MEASURED, fmt="{:.1f}"),
+            Line("predict", "predict one row, 784-128-10 (µs, median call; ours: through Model)", "predict1_s", missing_ours=NOT_MEASURED, fmt="{:.1f}"),
+            Line("predict", "predict 10 000 rows through Model (ms)", "predict10k_model_s", missing_ours=NOT_MEASURED, fmt="{:.3g}"),
             Line("predict", "predict 10 000 rows in one batch (ms; ours: Network.Predict in `backprop bench`)", "predict10k_s", fmt="{:.3g}"),
+            Line("predict", "one-row predictions, 2 threads ÷ 1 thread through one Model (throughput; ours only)", "concurrent2_ratio",
+                 lower_is_better=False, missing_ours=NOT_MEASURED, fmt="{:.2f}"),
         ]))
     return rows
 
@@ -332,7 +340,7 @@ def classic_rows(args, backprop, our_env, peer_env, skip):
 
     rows = {
         "train": [
-            Task("backprop", "train", [backprop, "bench", "--json", "--only", "epoch,inference"] + common_args, our_env, train),
+            Task("backprop", "train", [backprop, "bench", "--json", "--only", "epoch,inference,predict"] + common_args, our_env, train),
             Task("numpy", "train", [PYTHON, "numpy_mlp.py", "--only", "epoch,inference,predict1"] + common_args, peer_env, train),
             Task("pytorch", "train", [PYTHON, "torch_mlp.py", "--only", "epoch,inference,predict1"] + common_args, peer_env, train),
             Task("scikit-learn", "train", [PYTHON, "sklearn_mlp.py", "--only", "epoch,inference"] + common_args, peer_env, train),
@@ -634,7 +642,7 @@ def main():
     quiet_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[0]
     all_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[1]
     lines = [line for row in rows for line in row.lines] if args.matrix else classic_lines(rows, samples)
-    scale_of = lambda line: 1e6 if line.ours == "predict1_s" else 1e3 if line.ours == "predict10k_s" else 1.0
+    scale_of = lambda line: 1e6 if line.ours == "predict1_s" else 1e3 if line.ours in ("predict10k_s", "predict10k_model_s") else 1.0
     quiet_counts = ", ".join(f"{row.key} {len(quiet_of(row.key))}/{len(all_of(row.key))}" for row in rows)
     print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): {quiet_counts}.")
     table(lines, samples, quiet_of, "Medians over the quiet rounds", scale_of)

@@ -17,7 +17,7 @@ internal static class BenchCommand
         var rows = new Option<int>("--rows") { Description = "Rows of the synthetic training set (Fashion-MNIST has 60000)", DefaultValueFactory = _ => 60000 };
         var repeat = new Option<int>("--repeat") { Description = "Timed repetitions of each workload; the median is printed", DefaultValueFactory = _ => 5 };
         var size = new Option<int>("--gemm-size") { Description = "n of the n × n × n GEMM", DefaultValueFactory = _ => 1024 };
-        var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, gemm, epoch, inference, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
+        var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, gemm, epoch, inference, predict, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per result instead of text" };
         var matrix = new Option<bool>("--matrix") { Description = "Time the training matrix instead: the rows of bench/peers/compare.py --matrix (--only picks rows by key); --repeat epochs each after one warm-up" };
         var full = new Option<bool>("--full") { Description = "With --matrix: every combination of optimizer, activation, hidden layers, batch and weight decay (180 rows)" };
@@ -79,7 +79,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static readonly string[] Workloads = ["peak", "gemm", "epoch", "inference", "article"];
+    private static readonly string[] Workloads = ["peak", "gemm", "epoch", "inference", "predict", "article"];
 
     private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize, HashSet<string> only, bool json)
     {
@@ -128,7 +128,7 @@ internal static class BenchCommand
             }
 
             Engine.ThreadCount = threads;
-            if (only.Contains("epoch") || only.Contains("inference"))
+            if (only.Contains("epoch") || only.Contains("inference") || only.Contains("predict"))
             {
                 Dataset<float> data = BenchWorkloads.SyntheticImages(rows, seed: 1);
                 Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
@@ -147,6 +147,24 @@ internal static class BenchCommand
                     double gflops = BenchWorkloads.FlopsPerInferenceSample * testRows / infer / 1e9;
                     report.Line("inference", F($"{$"inference 784-128-10, {testRows} rows in one batch",-44} {infer * 1e3,8:F2} ms        {testRows / infer,10:F0} samples/s   {gflops:F1} GFLOP/s ({100 * gflops / peakN:F0}% of peak)"),
                         ("seconds", infer), ("rows", testRows), ("samples_per_s", testRows / infer), ("gflops", gflops), ("threads", threads));
+                }
+                if (only.Contains("predict"))
+                {
+                    Model model = BenchPrediction.FashionModel(network);
+                    int testRows = Math.Min(10000, rows);
+                    ReadOnlySpan<float> features = data.Features[..(testRows * BenchWorkloads.Inputs)];
+                    double one = BenchPrediction.OneRowSeconds(model, features, calls: 2000 * repeat);
+                    report.Line("predict1", F($"{"predict one row through Model, 784-128-10",-44} {one * 1e6,8:F2} us (median call)"),
+                        ("seconds", one), ("rows", 1), ("threads", threads));
+                    float[] probabilities = new float[testRows * BenchWorkloads.Classes];
+                    float[] input = features.ToArray();
+                    double bulk = Median(repeat, () => model.PredictProbabilities(input, probabilities));
+                    report.Line("predict_model", F($"{$"predict {testRows} rows through Model",-44} {bulk * 1e3,8:F2} ms        {testRows / bulk,10:F0} samples/s"),
+                        ("seconds", bulk), ("rows", testRows), ("samples_per_s", testRows / bulk), ("threads", threads));
+                    double single = BenchPrediction.OneRowThroughput(model, input, 1, 2000 * repeat, 3);
+                    double pair = BenchPrediction.OneRowThroughput(model, input, 2, 2000 * repeat, 3);
+                    report.Line("predict_concurrent", F($"{"one-row predictions, 1 vs 2 threads, one Model",-44} {single,10:F0} rows/s   {pair,10:F0} rows/s   {pair / single:F2}x"),
+                        ("rows_per_s_1", single), ("rows_per_s_2", pair), ("ratio", pair / single));
                 }
             }
 

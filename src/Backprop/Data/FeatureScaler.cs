@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Data;
 
@@ -129,6 +130,48 @@ public sealed class FeatureScaler
         {
             int j = i % d;
             features[i] = T.CreateChecked((double.CreateChecked(features[i]) - Offset[j]) / Scale[j]);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Apply{T}"/> of float rows from <paramref name="source"/> into <paramref name="destination"/>, with
+    /// the same bits (each value rescaled in double and rounded once to float), four doubles at a time: prediction
+    /// rescales each chunk of rows on the way in.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a multiple of <see cref="FeatureCount"/>, or the destination is shorter.</exception>
+    internal void Apply(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int d = FeatureCount;
+        if (source.Length % d != 0 || destination.Length < source.Length)
+        {
+            throw new ArgumentException($"{source.Length} values are not rows of {d} features, or do not fit in {destination.Length}.", nameof(source));
+        }
+        if (Kind == ScalingKind.None)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        ReadOnlySpan<double> offset = Offset is double[] o ? o : [.. Offset];
+        ReadOnlySpan<double> scale = Scale is double[] s ? s : [.. Scale];
+        for (int start = 0; start < source.Length; start += d)
+        {
+            ReadOnlySpan<float> row = source.Slice(start, d);
+            Span<float> to = destination.Slice(start, d);
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= d; j += 8)
+                {
+                    (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
+                    low = (low - Vector256.Create(offset.Slice(j, 4))) / Vector256.Create(scale.Slice(j, 4));
+                    high = (high - Vector256.Create(offset.Slice(j + 4, 4))) / Vector256.Create(scale.Slice(j + 4, 4));
+                    Vector256.Narrow(low, high).CopyTo(to.Slice(j, 8));
+                }
+            }
+            for (; j < d; j++)
+            {
+                to[j] = (float)((row[j] - offset[j]) / scale[j]);
+            }
         }
     }
 }

@@ -63,8 +63,8 @@ public sealed class BatchNorm<T> : Layer<T> where T : unmanaged, IFloatingPointI
     public override void Forward(ReadOnlySpan<T> x, Span<T> y, int batch, bool training)
     {
         int n = Inputs;
-        ReadOnlySpan<T> gamma = Parameters[..n];
-        ReadOnlySpan<T> beta = Parameters[n..];
+        ReadOnlySpan<T> gamma = ParameterValues[..n];
+        ReadOnlySpan<T> beta = ParameterValues[n..];
         T eps = T.CreateChecked(Epsilon);
         if (!training)
         {

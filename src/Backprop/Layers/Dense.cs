@@ -15,6 +15,9 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 {
     private T[] _z = [];
 
+    // Wᵀ packed for prediction, with the parameter version it was packed from; made on the first batch that needs it.
+    private PackedGemm.PackedOperand? _packedWeights;
+
     /// <summary>Creates a layer of <paramref name="outputs"/> units with activation f; its input width comes from the network.</summary>
     /// <exception cref="ArgumentOutOfRangeException">outputs is below 1.</exception>
     public Dense(int outputs, Activation activation)
@@ -53,6 +56,20 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => Network.ParameterSlice(BiasOffset, Outputs);
+    }
+
+    /// <summary>W to read, without counting as a change of the parameters.</summary>
+    internal ReadOnlySpan<T> WeightValues
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Network.ParameterValues(WeightOffset, Outputs * Inputs);
+    }
+
+    /// <summary>b to read, without counting as a change of the parameters.</summary>
+    internal ReadOnlySpan<T> BiasValues
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Network.ParameterValues(BiasOffset, Outputs);
     }
 
     /// <summary>∇W = δᵀ x of the last backward pass, (Outputs, Inputs).</summary>
@@ -111,8 +128,8 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // keepZ: false when only a is needed (prediction); z may then be left unwritten.
     internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default, bool keepZ = true)
     {
-        ReadOnlySpan<T> w = Weights;
-        ReadOnlySpan<T> b = Bias;
+        ReadOnlySpan<T> w = WeightValues;
+        ReadOnlySpan<T> b = BiasValues;
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported)
         {
             // Bias (and ReLU) are applied to each output tile of the product while it is in cache. Without z, ReLU
@@ -139,6 +156,40 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             }
         }
         ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs, logSumExp);
+    }
+
+    // Prediction: z = x Wᵀ + b and a = f(z) as Forward computes them, W only read and every buffer the caller's, so
+    // that several threads predict with the layer at once. One to SmallBatchProduct.MaxRows rows take the product over
+    // W as stored (nothing packed); more take the packed GEMM on Wᵀ packed once per parameter version and shared by
+    // every thread (the same bits as Forward). keepZ false: z may be left unwritten for ReLU. Other element types and
+    // CPUs without AVX2 run Forward.
+    internal void Infer(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, bool keepZ = false)
+    {
+        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported)
+        {
+            Forward(x, z, a, batch, default, keepZ);
+            return;
+        }
+        bool relu = Activation == Activation.Relu;
+        Span<T> product = relu && !keepZ ? a : z;
+        int count = batch * Outputs;
+        if (batch <= SmallBatchProduct.MaxRows)
+        {
+            SmallBatchProduct.Multiply(Gemm.AsFloat(x), Gemm.AsFloat(WeightValues), Gemm.AsFloat(BiasValues), Gemm.AsFloat(product), batch, Outputs, Inputs);
+            ActivationFunctions.Forward(Activation, product[..count], a[..count], Outputs);
+            return;
+        }
+        // The version is read before W: a write meanwhile bumps it again, and the next product repacks.
+        long version = Network.ParameterVersion;
+        PackedGemm.PackedOperand packed = _packedWeights ?? Interlocked.CompareExchange(ref _packedWeights, new PackedGemm.PackedOperand(), null) ?? _packedWeights;
+        using PackedGemm.Lease weights = packed.Acquire(Gemm.AsFloat(WeightValues), 1, Inputs, Inputs, Outputs, version);
+        PackedGemm.RunPrepacked(
+            Gemm.AsFloat(x), Inputs, 1, weights, Gemm.AsFloat(product), batch, relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(BiasValues),
+            relu ? Gemm.AsFloat(a) : default);
+        if (!relu)
+        {
+            ActivationFunctions.Forward(Activation, z[..count], a[..count], Outputs);
+        }
     }
 
     // delta is ∂L/∂z (batch, Outputs), x is the layer's input (batch, Inputs).

@@ -39,6 +39,13 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
         get => Network.ParameterSlice(_offset, ParameterCount);
     }
 
+    /// <summary><see cref="Parameters"/> to read, without counting as a change (<see cref="Network{T}.ParameterVersion"/>).</summary>
+    internal ReadOnlySpan<T> ParameterValues
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Network.ParameterValues(_offset, ParameterCount);
+    }
+
     /// <summary>The gradients of the last backward pass, laid out like <see cref="Parameters"/>: the layer's slice of
     /// <see cref="Network{T}.Gradients"/>.</summary>
     public Span<T> Gradients

@@ -163,11 +163,27 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int ParameterCount => _parameterCount;
 
     /// <summary>All parameters, layer by layer (Dense: W row-major, then b).</summary>
+    /// <remarks>
+    /// Every access counts as a change of the parameters (prediction then repacks the weights it keeps packed), so
+    /// write through a span taken after the last prediction, not through one kept from before it. The same holds for
+    /// <see cref="Layer{T}.Parameters"/>, <see cref="Dense{T}.Weights"/> and <see cref="Dense{T}.Bias"/>.
+    /// </remarks>
     public Span<T> Parameters
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _parameters.AsSpan(_parameterStart, _parameterCount);
+        get
+        {
+            ParameterVersion++;
+            return _parameters.AsSpan(_parameterStart, _parameterCount);
+        }
     }
+
+    /// <summary>
+    /// Stamps the parameters: it changes whenever a writable view of them is handed out (<see cref="Parameters"/>,
+    /// <see cref="ParameterSlice"/>: every optimizer step, initialisation, loading), so that a copy made from them
+    /// (prediction's packed weights) knows it is stale. Readers use <see cref="ParameterValues"/>, which leaves it.
+    /// </summary>
+    internal long ParameterVersion { get; private set; }
 
     /// <summary>Gradients of the mean batch loss, laid out like <see cref="Parameters"/>; filled by <see cref="Backward"/>.</summary>
     public Span<T> Gradients
@@ -176,9 +192,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         get => _gradients.AsSpan(_gradientStart, _parameterCount);
     }
 
-    /// <summary><see cref="Parameters"/>[offset .. offset + length].</summary>
+    /// <summary><see cref="Parameters"/>[offset .. offset + length], writable: a change (<see cref="ParameterVersion"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Span<T> ParameterSlice(int offset, int length) => _parameters.AsSpan(_parameterStart + offset, length);
+    internal Span<T> ParameterSlice(int offset, int length)
+    {
+        ParameterVersion++;
+        return _parameters.AsSpan(_parameterStart + offset, length);
+    }
+
+    /// <summary><see cref="Parameters"/>[offset .. offset + length] to read: not a change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ReadOnlySpan<T> ParameterValues(int offset, int length) => _parameters.AsSpan(_parameterStart + offset, length);
 
     /// <summary><see cref="Gradients"/>[offset .. offset + length].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -297,7 +321,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"output holds {output.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(output));
         }
-        RunForward(x, batch, training: false, keepInput: false);
+        RunForward(x, batch, training: false, keepInput: false, inference: true);
         _hasTargets = false;
         A(_layers.Length - 1).CopyTo(output);
     }
@@ -432,8 +456,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     // keepOutputZ keeps the output layer's z outside training too, for a loss that reads it.
+    // inference: prediction's dense path (Dense.Infer: no packing for a few rows, weights packed once per version).
     private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0, bool firstLayerDone = false,
-        bool keepOutputZ = false)
+        bool keepOutputZ = false, bool inference = false)
     {
         // The first layer of these rows may have been computed by the last BackwardAndStep (firstLayerDone: the caller
         // says x is the batch it was given then); any other pass discards that, and so do new buffers (below).
@@ -477,7 +502,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (layer is Dense<T> dense)
             {
                 Span<T> logSumExp = keepLogSumExp && l == _layers.Length - 1 ? _logSumExp.AsSpan(0, batch) : default;
-                if (l > 0 || !skipFirst)
+                if (inference)
+                {
+                    dense.Infer(current, dense.ZBuffer, _y[l], batch);
+                }
+                else if (l > 0 || !skipFirst)
                 {
                     dense.Forward(current, dense.ZBuffer, _y[l], batch, logSumExp, keepZ: training || (keepOutputZ && l == _layers.Length - 1));
                 }

@@ -71,7 +71,8 @@ public sealed partial class Model
     {
         Require(LearningTask.Regression);
         CheckRows(scaled.Length);
-        float[] values = Probabilities(scaled, scaled.Length / FeatureNames.Count);
+        var values = new float[scaled.Length / FeatureNames.Count * Network.OutputSize];
+        Probabilities(scaled, scaled.Length / FeatureNames.Count, raw: false, values);
         FeatureScaler t = TargetScaler!;
         int k = t.FeatureCount;
         for (int i = 0; i < values.Length; i++)

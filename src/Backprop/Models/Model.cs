@@ -6,11 +6,13 @@ namespace Backprop.Models;
 /// scaler fitted on its training data, the options it was trained with and its final metrics. It predicts, evaluates,
 /// saves and loads (<see cref="ModelFile"/>). Input features are raw: the model applies its <see cref="Scaler"/> itself.
 /// </summary>
-/// <remarks>Thread-safe: calls that run the network are serialised on one lock, because the network's buffers are shared.</remarks>
+/// <remarks>Thread-safe: any number of threads may predict and evaluate with one model at once (each runs the network
+/// on buffers of its own); the network's parameters must not be changed meanwhile.</remarks>
 public sealed partial class Model
 {
-    private const int Chunk = 256;
-    private readonly object _gate = new();
+    // Rows per pass: large enough that every layer's product is split between threads (the output layer's too) and the
+    // per-pass costs vanish, small enough that a predicting thread's buffers stay a few MiB.
+    private const int Chunk = 1024;
     private readonly Dictionary<string, double> _metrics;
 
     /// <summary>Creates a classifier from its parts (as a training run or a model file produces them).</summary>
@@ -113,9 +115,32 @@ public sealed partial class Model
         {
             throw new ArgumentException($"{features.Length} values are not rows of {d} features.", nameof(features));
         }
-        float[] scaled = features.ToArray();
-        Scaler.Apply<float>(scaled);
-        return Probabilities(scaled, features.Length / d);
+        var output = new float[features.Length / d * ClassNames.Count];
+        Probabilities(features, features.Length / d, raw: true, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Class probabilities for raw feature rows into <paramref name="probabilities"/>: x is (rows, features), the
+    /// result (rows, classes), softmax outputs. Allocates nothing once the calling thread has predicted before.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a whole number of rows, or <paramref name="probabilities"/>
+    /// holds fewer than rows × classes values.</exception>
+    /// <exception cref="InvalidOperationException">The model is a regression model.</exception>
+    public void PredictProbabilities(ReadOnlySpan<float> features, Span<float> probabilities)
+    {
+        RequireProbabilities();
+        int d = FeatureNames.Count;
+        if (features.Length % d != 0)
+        {
+            throw new ArgumentException($"{features.Length} values are not rows of {d} features.", nameof(features));
+        }
+        int rows = features.Length / d;
+        if (probabilities.Length < (long)rows * ClassNames.Count)
+        {
+            throw new ArgumentException($"{rows} rows of {ClassNames.Count} classes need {rows * (long)ClassNames.Count} values; the span holds {probabilities.Length}.", nameof(probabilities));
+        }
+        Probabilities(features, rows, raw: true, probabilities);
     }
 
     /// <summary>Class probabilities for every row of <paramref name="data"/> (raw features), (rows, classes).</summary>
@@ -135,13 +160,18 @@ public sealed partial class Model
     public int[] Predict(Dataset<float> data) => ArgMaxRows(PredictProbabilities(RequireClassifier(data)), ClassNames.Count);
 
     /// <summary>The name of the most probable class for one raw feature row.</summary>
+    /// <exception cref="InvalidOperationException">The model is not a classifier.</exception>
     public string PredictClass(ReadOnlySpan<float> row)
     {
+        Require(LearningTask.Classification);
         if (row.Length != FeatureNames.Count)
         {
             throw new ArgumentException($"a row needs {FeatureNames.Count} features; got {row.Length}.", nameof(row));
         }
-        return ClassNames[Predict(row)[0]];
+        int k = ClassNames.Count;
+        Span<float> probabilities = k <= 256 ? stackalloc float[k] : new float[k];
+        Probabilities(row, 1, raw: true, probabilities);
+        return ClassNames[ClassificationMetrics.ArgMax<float>(probabilities)];
     }
 
     /// <summary>Accuracy, log-loss, per-class precision/recall/F1 and the confusion matrix on labelled data (raw features).</summary>
@@ -182,7 +212,9 @@ public sealed partial class Model
         {
             throw new ArgumentException($"{scaled.Length} values are not rows of {d} features.", nameof(scaled));
         }
-        return Probabilities(scaled, scaled.Length / d);
+        var output = new float[scaled.Length / d * ClassNames.Count];
+        Probabilities(scaled, scaled.Length / d, raw: false, output);
+        return output;
     }
 
     /// <summary>
@@ -195,24 +227,30 @@ public sealed partial class Model
     {
         RequireClassifier(scaled);
         CheckFeatures(scaled);
-        return Evaluation.From(Probabilities(scaled.Features, scaled.Count), Labels(scaled), ClassNames);
+        var probabilities = new float[scaled.Count * ClassNames.Count];
+        Probabilities(scaled.Features, scaled.Count, raw: false, probabilities);
+        return Evaluation.From(probabilities, Labels(scaled), ClassNames);
     }
 
-    // Probabilities for scaled rows, (rows, features) → (rows, classes), in chunks.
-    private float[] Probabilities(ReadOnlySpan<float> scaled, int rows)
+    // Probabilities for rows, (rows, features) → (rows, classes), in chunks, each rescaled on the way in when raw. No
+    // lock: the pass runs on the calling thread's buffers (ConcurrentPrediction).
+    private void Probabilities(ReadOnlySpan<float> features, int rows, bool raw, Span<float> output)
     {
         int d = FeatureNames.Count;
         int k = Network.OutputSize;
-        var output = new float[rows * k];
-        lock (_gate)
+        bool rescale = raw && Scaler.Kind != ScalingKind.None;
+        for (int start = 0; start < rows; start += Chunk)
         {
-            for (int start = 0; start < rows; start += Chunk)
+            int n = Math.Min(Chunk, rows - start);
+            ReadOnlySpan<float> x = features.Slice(start * d, n * d);
+            if (rescale)
             {
-                int n = Math.Min(Chunk, rows - start);
-                Network.Predict(scaled.Slice(start * d, n * d), n, output.AsSpan(start * k, n * k));
+                Span<float> scaled = ConcurrentPrediction.InputBuffer(n * d);
+                Scaler.Apply(x, scaled);
+                x = scaled;
             }
+            ConcurrentPrediction.Predict(Network, x, n, output.Slice(start * k, n * k));
         }
-        return output;
     }
 
     private int[] Labels(Dataset<float> data)

@@ -73,6 +73,14 @@ internal static unsafe partial class PackedGemm
             (_accumulate, _epilogue) = (accumulate, epilogue);
         }
 
+        /// <summary>Uses a B packed beforehand with panels of <paramref name="nr"/> columns (<see cref="PackedOperand"/>).</summary>
+        public void UsePackedB(float* packed, int nr)
+        {
+            _packedB = packed;
+            _nr = nr;
+            _wide = nr == 32;
+        }
+
         public void SetRowSums(float* rowSums, float* rowAux)
         {
             _rowSums = rowSums;

@@ -26,6 +26,19 @@ public partial class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_times_prediction_through_the_model_as_json()
+    {
+        CliRunner.Result result = CliRunner.InProcess("bench", "--only", "predict", "--rows", "64", "--threads", "2", "--repeat", "1", "--json");
+        Assert.Equal(0, result.ExitCode);
+        string[] lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] workloads = [.. lines.Select(l => l.Split("\"workload\": \"")[1].Split('"')[0])];
+        Assert.Equal(["predict1", "predict_model", "predict_concurrent"], workloads);
+        Assert.Contains("\"rows\": 1,", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"rows\": 64,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"ratio\": ", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_workload_is_a_usage_error()
     {
         CliRunner.Result result = CliRunner.InProcess("bench", "--only", "nonsense");
