@@ -84,7 +84,7 @@ internal static unsafe partial class PackedGemm
     /// C = op(A) op(B) (+ C when <paramref name="accumulate"/>), then the epilogue. op(A)[i, p] = a[i·rsA + p·csA] is
     /// (m, k); op(B)[p, j] = b[p·rsB + j·csB] is (k, n); C is (m, n) row-major with m·n elements; bias has n
     /// elements and aux is laid out like C where the epilogue uses them. When <paramref name="rowSums"/> is not empty
-    /// it receives each row's sum Σ_p op(A)[i, p], added in order of p from zero (∇b = Σ_rows δ beside ∇W = δᵀ x), and
+    /// it receives each row's sum Σ_p op(A)[i, p], added in the order of <see cref="ColumnSums"/> (∇b = Σ_rows δ beside ∇W = δᵀ x), and
     /// with a Step or DecayedStep epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux is
     /// by C; the rows are summed by the thread that owns them.
     /// </summary>
