@@ -214,8 +214,13 @@ internal static unsafe partial class PackedGemm
 
     // The length of one chain of FMAs within a k block of kc terms (see KbMax): the same for both kernel widths, so
     // every element is summed in the same chains whichever kernel computes it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int KbStep(int kc)
     {
+        if (kc <= KbMax)
+        {
+            return kc; // no division on the common path: a tile of a short product (k = 10) is only ~160 FMAs
+        }
         int chains = Math.Max(1, (kc + KbMax - 1) / KbMax);
         return (kc + chains - 1) / chains;
     }
