@@ -18,6 +18,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Features converts the bytes once, on first use; readers take one local copy of each field.
     private T[]? _features;
     private byte[]? _pixels;
+    // With image bytes after a rescaling: the value of byte b in column j is _pixelValues[b · FeatureCount + j] (256
+    // rows of FeatureCount); null while byte b stands for b / 255.
+    private T[]? _pixelValues;
     private readonly int[]? _labels;
     private readonly T[]? _targets;
     private readonly LearningTask _task;
@@ -197,8 +200,49 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         byte[] pixels = _pixels!;
         var values = new T[pixels.Length];
-        PixelBytes.Convert<T>(pixels, values);
+        if (_pixelValues is not { } table)
+        {
+            PixelBytes.Convert<T>(pixels, values);
+        }
+        else
+        {
+            for (int row = 0; row < Count; row++)
+            {
+                PixelBytes.Lookup<T>(pixels.AsSpan(row * FeatureCount, FeatureCount), table, FeatureCount, 0, values.AsSpan(row * FeatureCount, FeatureCount));
+            }
+        }
         return Interlocked.CompareExchange(ref _features, values, null) ?? values;
+    }
+
+    /// <summary>
+    /// Columns [start, start + destination.Length) of row <paramref name="row"/>, as <see cref="Features"/> holds them,
+    /// without converting the rest of a set of image bytes.
+    /// </summary>
+    internal void RowValues(int row, int start, Span<T> destination)
+    {
+        int d = FeatureCount;
+        T[]? features = Volatile.Read(ref _features);
+        if (features is not null)
+        {
+            features.AsSpan(row * d + start, destination.Length).CopyTo(destination);
+        }
+        else
+        {
+            ConvertPixels(_pixels.AsSpan(row * d + start, destination.Length), start, destination);
+        }
+    }
+
+    // Image bytes of columns [start, start + source.Length) of one row into their values.
+    private void ConvertPixels(ReadOnlySpan<byte> source, int start, Span<T> destination)
+    {
+        if (_pixelValues is { } table)
+        {
+            PixelBytes.Lookup<T>(source, table, FeatureCount, start, destination);
+        }
+        else
+        {
+            PixelBytes.Convert(source, destination);
+        }
     }
 
     /// <summary>
@@ -279,7 +323,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             else
             {
-                PixelBytes.Convert(pixels.AsSpan(row * d, d), x.Slice(r * d, d));
+                ConvertPixels(pixels.AsSpan(row * d, d), 0, x.Slice(r * d, d));
             }
             Span<T> tr = t.Slice(r * k, k);
             if (_labels is not null)
@@ -381,7 +425,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 _targets.AsSpan(row * k, k).CopyTo(targets.AsSpan(r * k, k));
             }
         }
-        Dataset<T> subset = pixels is not null ? new Dataset<T>(null, subsetPixels, d, labels!, k, FeatureNames, ClassNames)
+        Dataset<T> subset = pixels is not null ? new Dataset<T>(null, subsetPixels, d, labels!, k, FeatureNames, ClassNames) { _pixelValues = _pixelValues }
             : labels is not null ? new Dataset<T>(x, d, labels, k, FeatureNames, ClassNames)
             : targets is not null ? new Dataset<T>(x, d, targets, k, FeatureNames)
             : new Dataset<T>(x, d, FeatureNames, ClassNames);
@@ -398,12 +442,16 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         Dataset<T> result = labels is null
             ? new Dataset<T>(Values(), FeatureCount, FeatureNames, classNames)
             : features is null
-                ? new Dataset<T>(null, _pixels, FeatureCount, labels, classNames.Count, FeatureNames, classNames)
+                ? new Dataset<T>(null, _pixels, FeatureCount, labels, classNames.Count, FeatureNames, classNames) { _pixelValues = _pixelValues }
                 : new Dataset<T>(features, FeatureCount, labels, classNames.Count, FeatureNames, classNames);
         return result.WithInfoFrom(this);
     }
 
-    /// <summary>Rescales every row's features in place with <paramref name="scaler"/>: x' = (x − Offset) / Scale.</summary>
+    /// <summary>
+    /// Rescales every row's features in place with <paramref name="scaler"/>: x' = (x − Offset) / Scale. A set of image
+    /// bytes stays bytes: it rescales the 256 values a byte can stand for in each column, and batches are gathered
+    /// through that table, with the same values as rescaling converted features.
+    /// </summary>
     /// <exception cref="ArgumentException">The scaler was fitted on a different number of features.</exception>
     public void Rescale(FeatureScaler scaler)
     {
@@ -416,8 +464,30 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             return; // image bytes stay bytes
         }
+        if (Volatile.Read(ref _features) is null)
+        {
+            // A new table (shallow copies share the old one): each byte's value in each column, rescaled.
+            int d = FeatureCount;
+            var table = new T[256 * d];
+            for (int b = 0; b < 256; b++)
+            {
+                Span<T> row = table.AsSpan(b * d, d);
+                if (_pixelValues is { } old)
+                {
+                    old.AsSpan(b * d, d).CopyTo(row);
+                }
+                else
+                {
+                    row.Fill(PixelBytes.Value<T>((byte)b));
+                }
+            }
+            scaler.Apply<T>(table);
+            _pixelValues = table;
+            return;
+        }
         scaler.Apply(Values().AsSpan());
         _pixels = null;
+        _pixelValues = null;
     }
 
     /// <summary>
@@ -453,6 +523,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         _features = Volatile.Read(ref other._features);
         _pixels = other._pixels;
+        _pixelValues = other._pixelValues;
         _labels = other._labels;
         _targets = other._targets;
         _task = other._task;

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Backprop.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace Backprop.Data;
@@ -38,34 +41,54 @@ public sealed class FeatureScaler
             throw new ArgumentException("Scaler offsets must be finite and scales finite and non-zero.", nameof(scale));
         }
         Kind = kind;
-        Offset = offset;
-        Scale = scale;
+        _offset = offset;
+        _scale = scale;
     }
+
+    private readonly double[] _offset;
+    private readonly double[] _scale;
 
     /// <summary>Which rescaling this is.</summary>
     public ScalingKind Kind { get; }
 
     /// <summary>Subtracted from each feature.</summary>
-    public IReadOnlyList<double> Offset { get; }
+    public IReadOnlyList<double> Offset => _offset;
 
     /// <summary>Each feature is divided by this after the offset.</summary>
-    public IReadOnlyList<double> Scale { get; }
+    public IReadOnlyList<double> Scale => _scale;
 
     /// <summary>Number of features.</summary>
     public int FeatureCount => Offset.Count;
 
     /// <summary>
     /// Fits the rescaling on the features of <paramref name="data"/>. With <see cref="ScalingKind.None"/> nothing is
-    /// read, so a set of image bytes stays bytes.
+    /// read, so a set of image bytes stays bytes; a set of image bytes is read row by row, never converted whole.
     /// </summary>
-    public static FeatureScaler Fit<T>(Dataset<T> data, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
-        => kind == ScalingKind.None ? Fit(ReadOnlySpan<T>.Empty, data.FeatureCount, kind) : Fit(data.Features, data.FeatureCount, kind);
+    public static unsafe FeatureScaler Fit<T>(Dataset<T> data, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (kind == ScalingKind.None || !data.KeepsPixelBytes)
+        {
+            return kind == ScalingKind.None ? Fit(ReadOnlySpan<T>.Empty, data.FeatureCount, kind) : Fit(data.Features, data.FeatureCount, kind);
+        }
+        return ColumnStatistics<T>.Fit(new ColumnStatistics<T>.Source(data, null), data.Count, data.FeatureCount, kind);
+    }
 
     /// <summary>Fits the rescaling on (rows, featureCount) row-major <paramref name="features"/>.</summary>
-    public static FeatureScaler Fit<T>(ReadOnlySpan<T> features, int featureCount, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
+    public static unsafe FeatureScaler Fit<T>(ReadOnlySpan<T> features, int featureCount, ScalingKind kind) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
-        int rows = features.Length / featureCount;
+        fixed (T* values = features)
+        {
+            return ColumnStatistics<T>.Fit(new ColumnStatistics<T>.Source(null, values), features.Length / featureCount, featureCount, kind);
+        }
+    }
+
+    // Offset and scale of each feature from its statistics: the mean and standard deviation (Standard) or the minimum
+    // and range (MinMax).
+    private static FeatureScaler FromStatistics(ScalingKind kind, double[] min, double[] max, double[] mean, double[] squares, int rows)
+    {
+        int featureCount = min.Length;
         var offset = new double[featureCount];
         var scale = new double[featureCount];
         Array.Fill(scale, 1.0);
@@ -77,37 +100,18 @@ public sealed class FeatureScaler
         {
             // Only an exactly constant feature (min = max) keeps Scale = 1: a spread tested against an absolute
             // threshold would throw away a feature whose values are all tiny (near 1e-15) yet separate the classes.
-            double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            for (int r = 0; r < rows; r++)
-            {
-                double v = double.CreateChecked(features[r * featureCount + j]);
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-            bool constant = min == max;
+            bool constant = min[j] == max[j];
             if (kind == ScalingKind.Standard)
             {
-                double mean = 0;
-                for (int r = 0; r < rows; r++)
-                {
-                    mean += double.CreateChecked(features[r * featureCount + j]);
-                }
-                mean /= rows;
-                double variance = 0;
-                for (int r = 0; r < rows; r++)
-                {
-                    double d = double.CreateChecked(features[r * featureCount + j]) - mean;
-                    variance += d * d;
-                }
-                double sd = Math.Sqrt(variance / rows);
-                offset[j] = mean;
+                double sd = Math.Sqrt(squares[j] / rows);
+                offset[j] = mean[j];
                 // Squares of values near 1e-160 underflow; the range is then the scale (it is not zero).
-                scale[j] = constant ? 1.0 : double.IsNormal(sd) ? sd : max - min;
+                scale[j] = constant ? 1.0 : double.IsNormal(sd) ? sd : max[j] - min[j];
             }
             else
             {
-                offset[j] = min;
-                scale[j] = constant ? 1.0 : max - min;
+                offset[j] = min[j];
+                scale[j] = constant ? 1.0 : max[j] - min[j];
             }
         }
         return new FeatureScaler(kind, offset, scale);
@@ -115,21 +119,168 @@ public sealed class FeatureScaler
 
     /// <summary>Rescales (rows, FeatureCount) row-major features in place.</summary>
     /// <exception cref="ArgumentException">The length is not a multiple of <see cref="FeatureCount"/>.</exception>
-    public void Apply<T>(Span<T> features) where T : unmanaged, IFloatingPointIeee754<T>
+    public unsafe void Apply<T>(Span<T> features) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = FeatureCount;
         if (features.Length % d != 0)
         {
             throw new ArgumentException($"{features.Length} values are not rows of {d} features.", nameof(features));
         }
-        if (Kind == ScalingKind.None)
+        if (Kind == ScalingKind.None || features.IsEmpty)
         {
             return;
         }
-        for (int i = 0; i < features.Length; i++)
+        int rows = features.Length / d;
+        int blocks = (long)features.Length >= ParallelValues ? Math.Min(WorkerPool.ThreadCount, rows) : 1;
+        fixed (T* values = features)
         {
-            int j = i % d;
-            features[i] = T.CreateChecked((double.CreateChecked(features[i]) - Offset[j]) / Scale[j]);
+            var job = new ApplyJob<T>(values, rows, d, _offset, _scale, blocks);
+            if (blocks == 1)
+            {
+                job.Execute(0);
+            }
+            else
+            {
+                WorkerPool.Run(job, blocks);
+            }
+        }
+    }
+
+    // From this many values on, fitting and rescaling are shared by the threads.
+    private const long ParallelValues = 1 << 16;
+
+    // Rows [first, end) of block `block`: each value x' = (x − Offset) / Scale in double, rounded once to T, as the
+    // scalar formula T((double(x) − Offset[j]) / Scale[j]) rounds it; a row at a time on the widest vectors.
+    private sealed unsafe class ApplyJob<T>(T* values, int rows, int d, double[] offset, double[] scale, int blocks) : IBlockJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Execute(int block)
+        {
+            int first = (int)((long)rows * block / blocks);
+            int end = (int)((long)rows * (block + 1) / blocks);
+            double[] buffer = typeof(T) == typeof(double) ? [] : new double[d];
+            for (int r = first; r < end; r++)
+            {
+                Span<T> row = new(values + (long)r * d, d);
+                Span<double> x = typeof(T) == typeof(double) ? MemoryMarshal.Cast<T, double>(row) : buffer;
+                if (typeof(T) != typeof(double))
+                {
+                    TensorPrimitives.ConvertTruncating<T, double>(row, x);
+                }
+                TensorPrimitives.Subtract(x, offset, x);
+                TensorPrimitives.Divide(x, scale, x);
+                if (typeof(T) != typeof(double))
+                {
+                    TensorPrimitives.ConvertTruncating<double, T>(x, row);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per-column minimum, maximum, mean and sum of squared deviations, in double, each column summed over the rows in
+    /// order from the first (the order of the plain loops, so the same bits), read row by row: a block of columns per
+    /// thread, its part of each row converted to double and added on the widest vectors.
+    /// </summary>
+    private sealed unsafe class ColumnStatistics<T> : IBlockJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Source _source;
+        private readonly int _rows;
+        private readonly int _d;
+        private readonly int _blocks;
+        private readonly bool _standard;
+        private readonly double[] _min;
+        private readonly double[] _max;
+        private readonly double[] _mean;
+        private readonly double[] _squares;
+
+        private ColumnStatistics(Source source, int rows, int d, int blocks, bool standard)
+        {
+            (_source, _rows, _d, _blocks, _standard) = (source, rows, d, blocks, standard);
+            _min = new double[d];
+            _max = new double[d];
+            _mean = new double[d];
+            _squares = new double[d];
+            Array.Fill(_min, double.PositiveInfinity);
+            Array.Fill(_max, double.NegativeInfinity);
+        }
+
+        /// <summary>Where the rows come from: a data set (image bytes, converted a row at a time) or row-major values.</summary>
+        public readonly unsafe struct Source(Dataset<T>? data, T* values)
+        {
+            public Dataset<T>? Data => data;
+
+            public T* Values => values;
+        }
+
+        public static FeatureScaler Fit(Source source, int rows, int d, ScalingKind kind)
+        {
+            int blocks = kind != ScalingKind.None && (long)rows * d >= ParallelValues ? Math.Min(WorkerPool.ThreadCount, (d + 7) / 8) : 1;
+            var statistics = new ColumnStatistics<T>(source, rows, d, blocks, kind == ScalingKind.Standard);
+            if (kind != ScalingKind.None && rows > 0)
+            {
+                if (blocks == 1)
+                {
+                    statistics.Execute(0);
+                }
+                else
+                {
+                    WorkerPool.Run(statistics, blocks);
+                }
+            }
+            return FromStatistics(kind, statistics._min, statistics._max, statistics._mean, statistics._squares, rows);
+        }
+
+        // Columns [j0, j1) of block `block`, whole runs of eight.
+        public void Execute(int block)
+        {
+            int units = (_d + 7) / 8;
+            int j0 = Math.Min(_d, units * block / _blocks * 8);
+            int j1 = Math.Min(_d, units * (block + 1) / _blocks * 8);
+            int width = j1 - j0;
+            if (width == 0)
+            {
+                return;
+            }
+            var raw = new T[width];
+            var x = new double[width];
+            var square = new double[width];
+            Span<double> min = _min.AsSpan(j0, width), max = _max.AsSpan(j0, width);
+            Span<double> mean = _mean.AsSpan(j0, width), squares = _squares.AsSpan(j0, width);
+            for (int r = 0; r < _rows; r++)
+            {
+                Read(r, j0, raw, x);
+                TensorPrimitives.Min(min, x, min);
+                TensorPrimitives.Max(max, x, max);
+                TensorPrimitives.Add(mean, x, mean);
+            }
+            TensorPrimitives.Divide(mean, _rows, mean);
+            if (!_standard)
+            {
+                return;
+            }
+            for (int r = 0; r < _rows; r++)
+            {
+                Read(r, j0, raw, x);
+                TensorPrimitives.Subtract(x, mean, x);
+                TensorPrimitives.Multiply(x, x, square);
+                TensorPrimitives.Add(squares, square, squares);
+            }
+        }
+
+        // Columns [j0, j0 + x.Length) of row r, in double.
+        private void Read(int r, int j0, Span<T> raw, Span<double> x)
+        {
+            ReadOnlySpan<T> values = raw;
+            if (_source.Data is { } data)
+            {
+                data.RowValues(r, j0, raw);
+            }
+            else
+            {
+                values = new ReadOnlySpan<T>(_source.Values + (long)r * _d + j0, raw.Length);
+            }
+            TensorPrimitives.ConvertTruncating<T, double>(values, x);
         }
     }
 

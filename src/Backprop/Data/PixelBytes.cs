@@ -68,4 +68,45 @@ internal static class PixelBytes
             Unsafe.Add(ref dst, i) = (float)(Unsafe.Add(ref src, i) * Reciprocal);
         }
     }
+
+    /// <summary>
+    /// Image bytes of one row through a per-column table of values, for a set of images rescaled by a
+    /// <see cref="FeatureScaler"/>: destination[i] = table[source[i] · width + start + i], where table holds, for each
+    /// byte b, the rescaled value of every column (256 rows of <paramref name="width"/>). source holds columns
+    /// [start, start + source.Length) of the row.
+    /// </summary>
+    public static unsafe void Lookup<T>(ReadOnlySpan<byte> source, ReadOnlySpan<T> table, int width, int start, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = source.Length;
+        destination = destination[..n];
+        if ((long)256 * width > table.Length || start + n > width)
+        {
+            throw new ArgumentException($"a table of {table.Length} values does not hold 256 rows of {width} columns from column {start + n}.", nameof(table));
+        }
+        int i = 0;
+        if (typeof(T) == typeof(float) && Avx2.IsSupported)
+        {
+            // Eight columns at a time: index b · width + column, gathered from the table (it is 256 × width floats, so
+            // every index fits an int once the table does).
+            fixed (byte* src = source)
+            fixed (T* tableStart = table)
+            fixed (T* dst = destination)
+            {
+                Vector256<int> columns = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create(start);
+                Vector256<int> w = Vector256.Create(width);
+                for (; i + 8 <= n; i += 8)
+                {
+                    Vector256<int> bytes = Avx2.ConvertToVector256Int32(src + i);
+                    Vector256<int> index = bytes * w + columns;
+                    Avx2.GatherVector256((float*)tableStart, index, 4).Store((float*)dst + i);
+                    columns += Vector256.Create(8);
+                }
+            }
+        }
+        for (; i < n; i++)
+        {
+            destination[i] = table[source[i] * width + start + i];
+        }
+    }
 }

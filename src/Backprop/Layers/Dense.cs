@@ -258,7 +258,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // tile is in cache (plain SGD: W ← ∇W · s + W, or with weight decay W ← (W · d + ∇W) · s + W, from the registers;
     // other optimizers with their state at W's offsets), b is stepped the same way by ∇b, and the method returns true;
     // W must then no longer be read by this pass (δ W is computed before).
-    private bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
+    private unsafe bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
     {
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
@@ -289,6 +289,16 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         else
         {
             Gemm.MultiplyTransposedA(delta, x, dw, Outputs, Inputs, batch);
+        }
+        if (typeof(T) == typeof(float))
+        {
+            // ∇b of float in four partial sums per output, as the fused step above sums it (ColumnSums).
+            fixed (T* d = delta)
+            fixed (T* sums = db)
+            {
+                ColumnSums.Compute((float*)d, Outputs, batch, 0, Outputs, (float*)sums);
+            }
+            return stepped;
         }
         db.Clear();
         for (int r = 0; r < batch; r++)

@@ -43,6 +43,13 @@ public static class Classifier
         {
             return data; // nothing to change, and training does not write to its data
         }
+        if (data.KeepsPixelBytes)
+        {
+            // Image bytes stay bytes: the copy shares them and rescales through a table of its own.
+            var scaled = new Dataset<float>(data);
+            scaled.Rescale(scaler);
+            return scaled;
+        }
         float[] features = data.Features.ToArray();
         scaler.Apply<float>(features);
         return new Dataset<float>(features, data.FeatureCount, data.Labels.ToArray(), data.OutputCount, data.FeatureNames, data.ClassNames);

@@ -195,36 +195,24 @@ internal static unsafe partial class PackedGemm
         /// <summary>Columns [j0, j1) of C, all rows: a column block's work, run by this thread.</summary>
         public void RunColumns(int j0, int j1) => Compute(0, _m, j0, j1);
 
-        // Row sums of op(A) for rows [i0, i1), each added in order of p from zero, and the step of rowAux by them.
+        // Row sums of op(A) for rows [i0, i1), each in the order of ColumnSums, and the step of rowAux by them.
         private void SumRows(int i0, int i1)
         {
             if (_rowSums is null || i0 >= i1)
             {
                 return;
             }
-            int i = i0;
-            if (_rsA == 1 && Vector512.IsHardwareAccelerated)
+            if (_rsA == 1)
             {
-                // Consecutive rows are consecutive in memory: sixteen rows at a time, each lane its own row's sum.
-                for (; i + 16 <= i1; i += 16)
-                {
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    float* column = _a + i;
-                    for (int p = 0; p < _k; p++)
-                    {
-                        sum += Vector512.Load(column + (long)p * _csA);
-                    }
-                    Vector512.Store(sum, _rowSums + i);
-                }
+                // Consecutive rows are consecutive in memory: the rows of op(A) are the columns of a (k, ·) matrix.
+                ColumnSums.Compute(_a, _csA, _k, i0, i1, _rowSums);
             }
-            for (; i < i1; i++)
+            else
             {
-                float sum = 0f;
-                for (int p = 0; p < _k; p++)
+                for (int i = i0; i < i1; i++)
                 {
-                    sum += _a[(long)i * _rsA + (long)p * _csA];
+                    _rowSums[i] = ColumnSums.Sum(_a + (long)i * _rsA, _csA, _k);
                 }
-                _rowSums[i] = sum;
             }
             if (_rowAux is not null && _epilogue == GemmEpilogue.Update)
             {

@@ -56,16 +56,15 @@ internal static unsafe partial class PackedGemm
 
     // The 8 × 32 micro-kernel: 16 Vector512 accumulators, per p two loads of B, eight broadcasts of A, 16 FMAs. A is a
     // packed panel or eight rows read in place; each element gets the same FMAs in the same order either way.
-    // TRow writes each finished row of the tile: into C, and for the fused SGD steps also W (w, laid out like C) while
-    // the row is still in registers.
+    // The kc terms are summed in chains of at most KbMax (see KbStep), each chain added into C when it ends; the last
+    // one is written by TRow: into C, and for the fused SGD steps also W (w, laid out like C) while the row is still in
+    // registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
         where TRow : struct, ITileRow
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        Vector512<float> c40, c41, c50, c51, c60, c61, c70, c71;
         // Element (r, p) of A is a_r[p·step]: a packed panel (lda 0) holds it at a[p·MR + r], rows read in place at
         // a[r·lda + p].
         long rs = lda == 0 ? 1 : lda;
@@ -73,93 +72,115 @@ internal static unsafe partial class PackedGemm
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
         float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
         long end = kc * step;
+        long chain = KbStep(kc) * step;
         long at = 0;
-        // Two steps of p per iteration: the loop's own instructions are then a small share of the FMAs.
         Vector512<float> b0, b1, ai;
-        for (; at + step < end; at += 2 * step)
+        while (true)
         {
-            b0 = Vector512.Load(b);
-            b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a0[at]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[at]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[at]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[at]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[at]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[at]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[at]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[at]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b0 = Vector512.Load(b + ldb);
-            b1 = Vector512.Load(b + ldb + 16);
-            ai = Vector512.Create(a0[at + step]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[at + step]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[at + step]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[at + step]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[at + step]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[at + step]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[at + step]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[at + step]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b += 2 * ldb;
-        }
-        if (at < end)
-        {
-            b0 = Vector512.Load(b);
-            b1 = Vector512.Load(b + 16);
-            ai = Vector512.Create(a0[at]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(a1[at]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(a2[at]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(a3[at]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(a4[at]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(a5[at]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(a6[at]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(a7[at]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
+            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+            long stop = Math.Min(end, at + chain);
+            // Two steps of p per iteration: the loop's own instructions are then a small share of the FMAs.
+            for (; at + step < stop; at += 2 * step)
+            {
+                b0 = Vector512.Load(b);
+                b1 = Vector512.Load(b + 16);
+                ai = Vector512.Create(a0[at]);
+                c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector512.Create(a1[at]);
+                c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector512.Create(a2[at]);
+                c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector512.Create(a3[at]);
+                c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector512.Create(a4[at]);
+                c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector512.Create(a5[at]);
+                c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector512.Create(a6[at]);
+                c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector512.Create(a7[at]);
+                c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+                b0 = Vector512.Load(b + ldb);
+                b1 = Vector512.Load(b + ldb + 16);
+                ai = Vector512.Create(a0[at + step]);
+                c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector512.Create(a1[at + step]);
+                c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector512.Create(a2[at + step]);
+                c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector512.Create(a3[at + step]);
+                c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector512.Create(a4[at + step]);
+                c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector512.Create(a5[at + step]);
+                c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector512.Create(a6[at + step]);
+                c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector512.Create(a7[at + step]);
+                c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+                b += 2 * ldb;
+            }
+            if (at < stop)
+            {
+                b0 = Vector512.Load(b);
+                b1 = Vector512.Load(b + 16);
+                ai = Vector512.Create(a0[at]);
+                c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector512.Create(a1[at]);
+                c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector512.Create(a2[at]);
+                c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector512.Create(a3[at]);
+                c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector512.Create(a4[at]);
+                c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector512.Create(a5[at]);
+                c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector512.Create(a6[at]);
+                c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector512.Create(a7[at]);
+                c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+                b += ldb;
+                at += step;
+            }
+            if (at >= end)
+            {
+                break;
+            }
+            Store512(c, ref c00, ref c01, add);
+            Store512(c + ldc, ref c10, ref c11, add);
+            Store512(c + 2 * ldc, ref c20, ref c21, add);
+            Store512(c + 3 * ldc, ref c30, ref c31, add);
+            Store512(c + 4 * ldc, ref c40, ref c41, add);
+            Store512(c + 5 * ldc, ref c50, ref c51, add);
+            Store512(c + 6 * ldc, ref c60, ref c61, add);
+            Store512(c + 7 * ldc, ref c70, ref c71, add);
+            add = true;
         }
         TRow.Store(c, w, c00, c01, add, scale, decay);
         TRow.Store(c + ldc, w + ldc, c10, c11, add, scale, decay);
@@ -184,94 +205,118 @@ internal static unsafe partial class PackedGemm
         Vector512.Store(v1, c + 16);
     }
 
+    // c = v or c += v for 16 values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> v, bool add)
+    {
+        Vector512.Store(add ? Vector512.Load(c) + v : v, c);
+    }
+
     // The left 16 columns of the 8 × 32 tile, one Vector512 accumulator per row: 8 FMAs per p instead of 16 on
-    // Vector256. A as in Kernel8x32; the same FMAs in the same order per element as the other kernels, so the same
-    // bits. Writes the tile (ldc apart), never adds.
+    // Vector256. A as in Kernel8x32; the same FMAs in the same chains per element as the other kernels, so the same
+    // bits. Writes the tile (ldc apart): the first chain stored, the others added.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x16Wide(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc)
     {
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
         long rs = lda == 0 ? 1 : lda;
         long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
         float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
         long end = kc * step;
-        for (long at = 0; at < end; at += step)
+        long chain = KbStep(kc) * step;
+        long at = 0;
+        bool add = false;
+        do
         {
-            Vector512<float> bp = Vector512.Load(b);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[at]), bp, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[at]), bp, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[at]), bp, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[at]), bp, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[at]), bp, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[at]), bp, c5);
-            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[at]), bp, c6);
-            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[at]), bp, c7);
-            b += ldb;
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+            Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+            long stop = Math.Min(end, at + chain);
+            for (; at < stop; at += step)
+            {
+                Vector512<float> bp = Vector512.Load(b);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[at]), bp, c0);
+                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[at]), bp, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[at]), bp, c2);
+                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[at]), bp, c3);
+                c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[at]), bp, c4);
+                c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[at]), bp, c5);
+                c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[at]), bp, c6);
+                c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[at]), bp, c7);
+                b += ldb;
+            }
+            Store512(c, c0, add);
+            Store512(c + ldc, c1, add);
+            Store512(c + 2 * ldc, c2, add);
+            Store512(c + 3 * ldc, c3, add);
+            Store512(c + 4 * ldc, c4, add);
+            Store512(c + 5 * ldc, c5, add);
+            Store512(c + 6 * ldc, c6, add);
+            Store512(c + 7 * ldc, c7, add);
+            add = true;
         }
-        Vector512.Store(c0, c);
-        Vector512.Store(c1, c + ldc);
-        Vector512.Store(c2, c + 2 * ldc);
-        Vector512.Store(c3, c + 3 * ldc);
-        Vector512.Store(c4, c + 4 * ldc);
-        Vector512.Store(c5, c + 5 * ldc);
-        Vector512.Store(c6, c + 6 * ldc);
-        Vector512.Store(c7, c + 7 * ldc);
+        while (at < end);
     }
 
-    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs. A as in
-    // Kernel8x32.
+    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs. A and
+    // the chains as in Kernel8x32.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
         long rs = lda == 0 ? 1 : lda;
         long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
         float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
         long end = kc * step;
-        for (long at = 0; at < end; at += step)
+        long chain = KbStep(kc) * step;
+        long at = 0;
+        do
         {
-            Vector256<float> b0 = Vector256.Load(b);
-            Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> ai = Vector256.Create(a0[at]);
-            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector256.Create(a1[at]);
-            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector256.Create(a2[at]);
-            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector256.Create(a3[at]);
-            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector256.Create(a4[at]);
-            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector256.Create(a5[at]);
-            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector256.Create(a6[at]);
-            c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector256.Create(a7[at]);
-            c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
-            b += ldb;
+            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+            Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+            Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+            Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
+            long stop = Math.Min(end, at + chain);
+            for (; at < stop; at += step)
+            {
+                Vector256<float> b0 = Vector256.Load(b);
+                Vector256<float> b1 = Vector256.Load(b + 8);
+                Vector256<float> ai = Vector256.Create(a0[at]);
+                c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector256.Create(a1[at]);
+                c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector256.Create(a2[at]);
+                c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector256.Create(a3[at]);
+                c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector256.Create(a4[at]);
+                c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector256.Create(a5[at]);
+                c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector256.Create(a6[at]);
+                c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector256.Create(a7[at]);
+                c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
+                b += ldb;
+            }
+            Store256(c, c00, c01, add);
+            Store256(c + ldc, c10, c11, add);
+            Store256(c + 2 * ldc, c20, c21, add);
+            Store256(c + 3 * ldc, c30, c31, add);
+            Store256(c + 4 * ldc, c40, c41, add);
+            Store256(c + 5 * ldc, c50, c51, add);
+            Store256(c + 6 * ldc, c60, c61, add);
+            Store256(c + 7 * ldc, c70, c71, add);
+            add = true;
         }
-        Store256(c, c00, c01, add);
-        Store256(c + ldc, c10, c11, add);
-        Store256(c + 2 * ldc, c20, c21, add);
-        Store256(c + 3 * ldc, c30, c31, add);
-        Store256(c + 4 * ldc, c40, c41, add);
-        Store256(c + 5 * ldc, c50, c51, add);
-        Store256(c + 6 * ldc, c60, c61, add);
-        Store256(c + 7 * ldc, c70, c71, add);
+        while (at < end);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,7 +10,8 @@ namespace Backprop.Tensors;
 /// float32 GEMM C (+)= op(A) op(B) on packed, cache-sized blocks with a register-tiled FMA micro-kernel
 /// (8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
 /// shapes training needs (x Wᵀ, δ W, δᵀ x) are handled by packing, without materialising a transpose.
-/// Each output element is summed over k in the same order whatever the blocking across threads, so results are
+/// Each output element is summed over k in the same order whatever the blocking across threads: in chains of FMAs of at
+/// most 256 terms (KbMax) added into C one after another, which keeps float32 sums as accurate as PyTorch's. Results are
 /// bit-identical for any <see cref="WorkerPool.ThreadCount"/>. The reference is <see cref="GemmReference"/>.
 /// This file holds the API and the planner; the job is in PackedGemm.Job.cs, the micro-kernels in PackedGemm.Kernels.cs,
 /// the epilogues in PackedGemm.Epilogue.cs, packing in PackedGemm.Packing.cs, the paired step-then-forward job in
@@ -28,6 +29,13 @@ internal static unsafe partial class PackedGemm
     // (one block of 1024, whose eight in-place A rows 4 KiB apart then collide in L1) were much slower.
     private const int KcMax = 800;
     private const int McMax = 128;
+
+    // Terms summed in one chain of FMAs: a k block is split into as few chains of at most KbMax terms as possible, of
+    // equal length (KbStep), and each chain's sum is added into C when it ends, so C = ((s₁ + s₂) + s₃) + … A single
+    // chain of 784 terms loses about twice the accuracy of PyTorch's float32 gradients on a 784-128-10 network
+    // (docs/performance.md, "float32 accuracy"); chains of ≤ 256 bring it to PyTorch's. The chains are added from the
+    // registers (C's tile is in L1), so the cost is 16 loads, adds and stores per chain of up to 256 × 16 FMAs.
+    private const int KbMax = 256;
     private const int NcMax = 512;
 
     // Below this many multiply-adds, waking a second thread costs more than it saves.
@@ -76,7 +84,7 @@ internal static unsafe partial class PackedGemm
     /// C = op(A) op(B) (+ C when <paramref name="accumulate"/>), then the epilogue. op(A)[i, p] = a[i·rsA + p·csA] is
     /// (m, k); op(B)[p, j] = b[p·rsB + j·csB] is (k, n); C is (m, n) row-major with m·n elements; bias has n
     /// elements and aux is laid out like C where the epilogue uses them. When <paramref name="rowSums"/> is not empty
-    /// it receives each row's sum Σ_p op(A)[i, p], added in order of p from zero (∇b = Σ_rows δ beside ∇W = δᵀ x), and
+    /// it receives each row's sum Σ_p op(A)[i, p], added in the order of <see cref="ColumnSums"/> (∇b = Σ_rows δ beside ∇W = δᵀ x), and
     /// with a Step, DecayedStep or Update epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux
     /// is by C; the rows are summed by the thread that owns them. The Update epilogue applies <paramref name="update"/>,
     /// with C's element (i, j) at <paramref name="updateOffset"/> + i n + j of the parameter block and row sum i at
@@ -209,6 +217,19 @@ internal static unsafe partial class PackedGemm
     {
         int blocks = Math.Max(1, (k + KcMax - 1) / KcMax);
         return k == 0 ? 0 : (k + blocks - 1) / blocks;
+    }
+
+    // The length of one chain of FMAs within a k block of kc terms (see KbMax): the same for both kernel widths, so
+    // every element is summed in the same chains whichever kernel computes it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int KbStep(int kc)
+    {
+        if (kc <= KbMax)
+        {
+            return kc; // no division on the common path: a tile of a short product (k = 10) is only ~160 FMAs
+        }
+        int chains = Math.Max(1, (kc + KbMax - 1) / KbMax);
+        return (kc + chains - 1) / chains;
     }
 
     private static void CheckLength(int length, int rows, int rowStride, int cols, int colStride, string name)

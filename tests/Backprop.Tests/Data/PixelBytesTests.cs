@@ -61,16 +61,64 @@ public class PixelBytesTests
         Assert.Equal(floats.Features.ToArray(), bytes.Features.ToArray());
     }
 
-    [Fact]
-    public void Standard_scaling_of_image_bytes_gives_the_values_of_scaling_floats()
+    [Theory]
+    [InlineData(ScalingKind.Standard)]
+    [InlineData(ScalingKind.MinMax)]
+    public void Scaling_image_bytes_keeps_the_bytes_and_gives_the_values_of_scaling_floats(ScalingKind kind)
     {
         (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 80, width: 20, seed: 5);
-        FeatureScaler scaler = FeatureScaler.Fit(floats, ScalingKind.Standard);
-        Assert.Equal(scaler.Offset, FeatureScaler.Fit(bytes, ScalingKind.Standard).Offset);
+        FeatureScaler scaler = FeatureScaler.Fit(floats, kind);
+        FeatureScaler fromBytes = FeatureScaler.Fit(bytes, kind);
+        Assert.True(bytes.KeepsPixelBytes); // fitting reads the bytes row by row
+        Assert.Equal(scaler.Offset, fromBytes.Offset);
+        Assert.Equal(scaler.Scale, fromBytes.Scale);
         bytes.Rescale(scaler);
         floats.Rescale(scaler);
-        Assert.False(bytes.KeepsPixelBytes);
+        // Scaled bytes stay bytes: a quarter of the memory of the scaled values, looked up per column as rows are gathered.
+        Assert.True(bytes.KeepsPixelBytes);
+
+        int[] rows = [79, 0, 7, 7, 63, 41, 1];
+        var xb = new float[rows.Length * 20];
+        var tb = new float[rows.Length * 4];
+        var xf = new float[xb.Length];
+        var tf = new float[tb.Length];
+        bytes.Gather(rows, xb, tb);
+        floats.Gather(rows, xf, tf);
+        Assert.Equal(xf, xb);
+        Dataset<float> subset = bytes.Subset(rows);
+        Assert.True(subset.KeepsPixelBytes);
+        Assert.Equal(floats.Subset(rows).Features.ToArray(), subset.Features.ToArray());
+
+        // A second rescaling composes with the first, as it does on the values.
+        FeatureScaler again = FeatureScaler.Fit(floats, ScalingKind.MinMax);
+        Assert.Equal(again.Offset, FeatureScaler.Fit(bytes, ScalingKind.MinMax).Offset);
+        bytes.Rescale(again);
+        floats.Rescale(again);
+        Assert.True(bytes.KeepsPixelBytes);
         Assert.Equal(floats.Features.ToArray(), bytes.Features.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Training_on_scaled_image_bytes_gives_the_bits_of_training_on_scaled_values(int threads)
+    {
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 640, width: 784, seed: 12);
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            bytes.Rescale(FeatureScaler.Fit(bytes, ScalingKind.Standard));
+            floats.Rescale(FeatureScaler.Fit(floats, ScalingKind.Standard));
+            float[] fromBytes = Train(bytes);
+            float[] fromFloats = Train(floats);
+            Assert.Equal(fromFloats, fromBytes);
+            Assert.True(bytes.KeepsPixelBytes);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
     }
 
     [Theory]
