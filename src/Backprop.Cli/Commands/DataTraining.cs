@@ -120,6 +120,10 @@ internal static class DataTraining
         if (!s.Quiet)
         {
             io.Out.WriteLine($"Data: {data.Description}");
+            if (data.ColumnTable is not null)
+            {
+                io.Out.WriteLine(data.ColumnTable);
+            }
             io.Out.WriteLine(ModelSummary.Format(run.Network));
             string resumed = resume is null ? "" : $", resuming after epoch {resume.Epoch}";
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -165,6 +169,7 @@ internal static class DataTraining
         }
 
         Model model = run.ToModel(result, data.LabelName, data.Scaler, train.FeatureNames, train.ClassNames, settings);
+        model.Preprocessing = data.Preprocessing ?? initial?.Preprocessing;
         if (result.Reason == StopReason.Cancelled)
         {
             string signal = stoppedBy == Terminated ? " (SIGTERM)" : "";

@@ -19,6 +19,7 @@ internal static class ModelData
     public static DataSchema Schema(Model model) => new(model.FeatureNames, model.LabelName, model.ClassNames, model.Scaler)
     {
         Split = RecordedSplit(model),
+        Preprocessing = model.Preprocessing,
     };
 
     /// <summary>

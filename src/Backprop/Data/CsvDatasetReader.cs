@@ -105,6 +105,9 @@ public static class CsvDatasetReader
         string[] header = ReadHeader(csv, source);
         int labelColumn = FindLabelColumn(header, options, source);
         int[]? fixedFeatures = options.FeatureColumns is null ? null : FindFeatureColumns(header, options.FeatureColumns, labelColumn, source);
+        // A table (options.Table) reads every column but the label: numbers, missing cells and text alike.
+        fixedFeatures ??= options.Table is null ? null : [.. Enumerable.Range(0, header.Length).Where(c => c != labelColumn)];
+        TableColumnsBuilder? table = options.Table is null ? null : new TableColumnsBuilder([.. fixedFeatures!.Select(c => header[c])], options.Table, numbers, source);
 
         int[] featureColumns = fixedFeatures ?? [];
         int[] ignoredColumns = [];
@@ -158,7 +161,8 @@ public static class CsvDatasetReader
             Span<T> row = x.AsSpan(rows * width, width);
             for (int j = 0; j < width; j++)
             {
-                row[j] = ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]], numbers);
+                row[j] = table is not null ? table.Cell(j, csv.GetFieldSpan(featureColumns[j]), line, x, rows, width)
+                    : ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]], numbers);
             }
             for (int j = 0; j < ignoredColumns.Length; j++)
             {
@@ -216,9 +220,10 @@ public static class CsvDatasetReader
             Array.Resize(ref x, rows * width);
         }
         string[] featureNames = [.. featureColumns.Select(c => header[c])];
+        IReadOnlyList<TableColumnInfo>? columns = table?.Finish(rows);
         if (labelColumn < 0)
         {
-            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = options.Label ?? "label", IgnoredColumns = ignored };
+            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = options.Label ?? "label", IgnoredColumns = ignored, Columns = columns };
         }
         string labelName = header[labelColumn];
         string[] texts = new string[labelTexts.Count];
@@ -234,7 +239,7 @@ public static class CsvDatasetReader
         {
             labels[i] = classOf[labelIds[i]];
         }
-        return new Dataset<T>(x, width, labels, classNames.Count, featureNames, classNames) { LabelName = labelName, IgnoredColumns = ignored };
+        return new Dataset<T>(x, width, labels, classNames.Count, featureNames, classNames) { LabelName = labelName, IgnoredColumns = ignored, Columns = columns };
     }
 
     private static string[] ReadHeader(CsvDataReader csv, string source)
@@ -358,7 +363,7 @@ public static class CsvDatasetReader
     }
 
     /// <summary>True for digits, a comma and digits (with an optional sign): a number written with a decimal comma.</summary>
-    private static bool IsDecimalComma(ReadOnlySpan<char> cell)
+    internal static bool IsDecimalComma(ReadOnlySpan<char> cell)
     {
         int comma = cell.IndexOf(',');
         if (comma < 0 || cell.LastIndexOf(',') != comma)

@@ -143,6 +143,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Columns of the source that are neither features nor the label (non-numeric text columns of a CSV file).</summary>
     public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 
+    /// <summary>
+    /// For a table read with <see cref="CsvDatasetOptions.Table"/>: what each feature column holds (numbers, or codes of
+    /// texts); null for plain numeric features. <see cref="Preprocessor"/> reads it.
+    /// </summary>
+    public IReadOnlyList<TableColumnInfo>? Columns { get; init; }
+
     /// <summary>All features, (Count, FeatureCount) row-major.</summary>
     public ReadOnlySpan<T> Features => Values();
 
@@ -392,7 +398,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         _pixels = null;
     }
 
-    private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this) { LabelName = source.LabelName, IgnoredColumns = source.IgnoredColumns };
+    private Dataset<T> WithInfoFrom(Dataset<T> source) => new(this) { LabelName = source.LabelName, IgnoredColumns = source.IgnoredColumns, Columns = source.Columns };
 
     /// <summary>A shallow copy (shares the arrays), so init-only properties can be set on it.</summary>
     internal Dataset(Dataset<T> other)

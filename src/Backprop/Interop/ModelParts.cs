@@ -31,6 +31,18 @@ internal sealed record ModelParts(
                 throw new NotSupportedException($"the {format} format cannot express layer {position} (batch_norm) yet; keep the model as .json");
             }
         }
+        // Dropped columns need nothing: the exported input is the kept features. One-hot and fills need the table's cells.
+        if (model.Preprocessing is { } pre && pre.Columns.Any(c => c.Treatment == ColumnTreatment.OneHot || (c.IsUsed && c.MissingCount > 0)))
+        {
+            string[] oneHot = [.. pre.Columns.Where(c => c.Treatment == ColumnTreatment.OneHot).Select(c => c.Name)];
+            string[] filled = [.. pre.Columns.Where(c => c.IsUsed && c.MissingCount > 0).Select(c => c.Name)];
+            string what = string.Join("; ", new[]
+            {
+                oneHot.Length > 0 ? "one-hot columns " + CsvDatasetReader.Abbreviate(oneHot) : null,
+                filled.Length > 0 ? "missing cells filled in " + CsvDatasetReader.Abbreviate(filled) : null,
+            }.Where(s => s is not null));
+            throw new NotSupportedException($"the {format} format cannot express the model's preprocessing of its columns ({what}) yet; keep the model as .json");
+        }
         var layers = new List<LayerParts>();
         foreach (Dense<float> layer in model.Network.DenseLayers)
         {

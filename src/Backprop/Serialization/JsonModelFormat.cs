@@ -5,7 +5,8 @@ namespace Backprop.Serialization;
 /// <summary>
 /// The JSON model format, version 1:
 /// {"format": "backprop-model", "version": 1, "architecture": {"loss", "dtype", "layers": [{"inputs", "outputs", "activation"}]},
-///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"},
+///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"}, "preprocessing" (optional, see
+///  <see cref="PreprocessingJson"/>),
 ///  "parameters": {"W1": [[..]] (outputs × inputs), "b1": [..], ..}, "training": {..}, "metrics": {..}}.
 /// A batch-norm layer is {"kind": "batch_norm", "features", "epsilon", "momentum"} in the layer list, and its values are
 /// "gammaN", "betaN", "running_meanN" and "running_varianceN"; N is a layer's 1-based position in the list (for a
@@ -74,6 +75,11 @@ internal sealed class JsonModelFormat : IModelFormat
         JsonValues.WriteInlineRow(w, "offset", model.Scaler.Offset);
         JsonValues.WriteInlineRow(w, "scale", model.Scaler.Scale);
         w.WriteEndObject();
+
+        if (model.Preprocessing is not null)
+        {
+            PreprocessingJson.Write(w, model.Preprocessing);
+        }
 
         w.WriteStartObject("parameters");
         for (int l = 0; l < saved.Length; l++)
@@ -241,7 +247,8 @@ internal sealed class JsonModelFormat : IModelFormat
                 metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
             }
         }
-        return new Model(network, features, label, classes, scaler, training, metrics);
+        Preprocessor? preprocessing = root.TryGetProperty(PreprocessingJson.Name, out JsonElement pre) ? PreprocessingJson.Read(pre, source, features) : null;
+        return new Model(network, features, label, classes, scaler, training, metrics) { Preprocessing = preprocessing };
     }
 
     /// <summary>A batch-norm entry's settings, as architecture.layers gives them.</summary>
