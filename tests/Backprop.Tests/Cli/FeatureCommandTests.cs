@@ -192,7 +192,7 @@ public sealed class FeatureCommandTests : IDisposable
         Assert.Equal(0, CliRunner.InProcess("train", "--data", data, "--label", "species", "--epochs", "1", "--quiet", "--out", PathOf("m.json")).ExitCode);
         CliRunner.Result r = CliRunner.InProcess("export", "--model", PathOf("m.json"), "--out", PathOf("m.onnx"));
         Assert.Equal(1, r.ExitCode);
-        Assert.StartsWith("error: the onnx format cannot express the model's preprocessing of its columns (one-hot columns island, sex;", r.Error, StringComparison.Ordinal);
+        Assert.Equal("error: the onnx format cannot express the model's preprocessing of its columns (one-hot columns island, sex) yet; keep the model as .json\n", r.Error.ReplaceLineEndings("\n"));
         Assert.False(File.Exists(PathOf("m.onnx")));
     }
 
