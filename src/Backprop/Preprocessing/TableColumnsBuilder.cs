@@ -13,7 +13,8 @@ internal sealed class TableColumnsBuilder
     private readonly string _source;
     private readonly NumberFormatInfo _numbers;
     private readonly TableReading _reading;
-    private readonly HashSet<string> _missing;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _missing;
+    private readonly bool _missingMayStartWithDigit;
     private readonly Column[] _columns;
 
     public TableColumnsBuilder(string[] names, TableReading reading, NumberFormatInfo numbers, string source)
@@ -21,7 +22,9 @@ internal sealed class TableColumnsBuilder
         _source = source;
         _numbers = numbers;
         _reading = reading;
-        _missing = new HashSet<string>(reading.MissingValues.Select(v => v.Trim()), StringComparer.OrdinalIgnoreCase);
+        var missing = new HashSet<string>(reading.MissingValues.Select(v => v.Trim()), StringComparer.OrdinalIgnoreCase);
+        _missing = missing.GetAlternateLookup<ReadOnlySpan<char>>();
+        _missingMayStartWithDigit = missing.Any(v => v.Length > 0 && char.IsAsciiDigit(v[0]));
         var categorical = new HashSet<string>(reading.Categorical, StringComparer.Ordinal);
         var numeric = new HashSet<string>(reading.Numeric, StringComparer.Ordinal);
         _columns = [.. names.Select(n => new Column(n, reading.AllCategorical || categorical.Contains(n), numeric.Contains(n)))];
@@ -108,14 +111,9 @@ internal sealed class TableColumnsBuilder
         return [.. _columns.Select(c => new TableColumnInfo(c.Name, c.IsText, c.IsText ? c.Values : [], c.Missing))];
     }
 
+    // Most cells of a large file are numbers: one that starts with a digit skips the lookup unless a missing value could.
     private bool IsMissing(ReadOnlySpan<char> text)
-    {
-        if (_missing.Count == 0)
-        {
-            return false;
-        }
-        return _missing.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text);
-    }
+        => (_missingMayStartWithDigit || text.IsEmpty || !char.IsAsciiDigit(text[0])) && _missing.Contains(text);
 
     private sealed class Column(string name, bool forcedText, bool mustBeNumeric)
     {
