@@ -168,5 +168,13 @@ public sealed class PreprocessorTests
         Assert.Equal(Column(p, "bill").Fill, Column(q, "bill").Fill);
         Assert.Equal(model.PredictProbabilities(p.Transform(table).Data), loaded.PredictProbabilities(q.Transform(table).Data));
         Assert.Throws<ArgumentException>(() => model.Preprocessing = Preprocessor.Fit(table.Subset([0, 1, 2, 4, 5])));
+
+        // A file whose preprocessing no longer gives its features is refused in one line.
+        string text = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Replace("\"Torgersen\"", "\"Mars\"", StringComparison.Ordinal);
+        var e = Assert.Throws<InvalidDataException>(() => Model.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "m.json"));
+        Assert.StartsWith("m.json: preprocessing gives the features island=Biscoe, island=Dream, island=Mars, bill", e.Message, StringComparison.Ordinal);
+        text = text.Replace("\"one_hot\"", "\"two_hot\"", StringComparison.Ordinal);
+        e = Assert.Throws<InvalidDataException>(() => Model.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "m.json"));
+        Assert.Equal("m.json: preprocessing.columns[1].treatment 'two_hot' is unknown (expected numeric, one_hot, dropped_constant or dropped_id)", e.Message);
     }
 }
