@@ -24,6 +24,12 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
 
     /// <summary>Whether --task named the task (false: chosen from the label columns' values).</summary>
     public bool TaskGiven { get; init; }
+
+    /// <summary>How a CSV table's columns became the features (to store in the model); null when its numeric cells are the features.</summary>
+    public Preprocessor? Preprocessing { get; init; }
+
+    /// <summary>The column table to print before training (a CSV table's columns and their treatments), or null.</summary>
+    public string? ColumnTable { get; init; }
 }
 
 /// <summary>What a saved model says about its data: the columns it reads, its label, its classes and its scaler.</summary>
@@ -43,6 +49,9 @@ internal sealed record DataSchema(IReadOnlyList<string> FeatureNames, string Lab
 
     /// <summary>Regression: the model's target scaler (for fine-tuning); null otherwise.</summary>
     public FeatureScaler? TargetScaler { get; init; }
+
+    /// <summary>How the model turns a table's columns into its features (<see cref="Model.Preprocessing"/>), or null.</summary>
+    public Preprocessor? Preprocessing { get; init; }
 }
 
 /// <summary>A stratified split, repeatable: the same fractions and seed on the same data give the same rows.</summary>
@@ -91,6 +100,9 @@ internal sealed class DataOptions
     /// <summary>Whether the command trains (so takes --task); evaluate and predict read the task from the model.</summary>
     public bool ForTraining { get; init; }
 
+    /// <summary>How a CSV table's columns become features (--categorical, --max-categories, --na-values, --impute).</summary>
+    public FeatureOptions Features { get; } = new();
+
     /// <summary>Where `--data -` reads from (standard input unless a test says otherwise).</summary>
     public TextReader? StandardInput { get; init; }
 
@@ -119,6 +131,10 @@ internal sealed class DataOptions
         command.Options.Add(Noise);
         command.Options.Add(DataSeed);
         command.Options.Add(DataDir);
+        foreach (Option option in Features.All)
+        {
+            command.Options.Add(option);
+        }
     }
 
     /// <summary>True when the command line names data (so `train` works on a data set, not the article's sample).</summary>
@@ -151,10 +167,12 @@ internal sealed class DataOptions
         {
             throw new UsageException($"--task {parse.GetValue(Task)} contradicts --init-model: the model it fine-tunes is {TaskName(model.Task)}");
         }
+        // A CSV file is read as a table (every column); a model's table is read in its terms.
+        TableReading? table = model is null ? Features.Reading(parse) : model.Preprocessing is { } modelPre ? Features.Reading(parse, modelPre) : NoTable(parse);
         CsvDatasetOptions? csvOptions = model is null
             ? WithLabels(new CsvDatasetOptions { Task = task }, parse.GetValue(Label), null)
             : ForModel(model, parse.GetValue(Label), labelRequired: true);
-        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet, table);
         if (!isCsv && (task ?? model?.Task ?? LearningTask.Classification) != LearningTask.Classification)
         {
             throw new UsageException($"--dataset {name} has class labels; {TaskName(task ?? model!.Task)} needs a --data file with {(task == LearningTask.MultiLabel ? "yes/no label columns" : "numeric targets")}");
@@ -186,7 +204,13 @@ internal sealed class DataOptions
             splits = StratifiedSplit.Split(all, testFraction, validationFraction, seed);
         }
 
-        FeatureScaler scaler = model?.Scaler ?? FeatureScaler.Fit(splits.Train, kind);
+        Preprocessor? preprocessing = null;
+        string? columnTable = null;
+        if (all.Columns is not null)
+        {
+            (splits, preprocessing, columnTable) = Preprocess(parse, splits, all.Count, name, model?.Preprocessing, table!.MissingValues);
+        }
+        FeatureScaler scaler = model?.Scaler ?? preprocessing?.FitScaler(splits.Train, kind) ?? FeatureScaler.Fit(splits.Train, kind);
         splits.Train.Rescale(scaler);
         splits.Validation?.Rescale(scaler);
         splits.Test?.Rescale(scaler);
@@ -206,7 +230,7 @@ internal sealed class DataOptions
             _ => $"{all.OutputCount} classes ({NameList.Abbreviate(all.ClassNames)}), label '{all.LabelName}'",
         };
         string description =
-            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {all.FeatureCount} features, {outputs}; "
+            $"{name}: {all.Count + (source.Test?.Count ?? 0)} rows, {splits.Train.FeatureCount} features, {outputs}; "
             + (all.DroppedRows > 0 ? $"{all.DroppedRows} row{(all.DroppedRows == 1 ? "" : "s")} without a label left out; " : "")
             + $"train {splits.Train.Count}, validation {splits.Validation?.Count ?? 0}, test {splits.Test?.Count ?? 0}"
             + (source.Test is not null ? " (the data set's own test set)" : $" ({(all.IsClassification ? "stratified" : "random")}, seed {seed})")
@@ -220,6 +244,8 @@ internal sealed class DataOptions
             HasOwnTestSet = source.Test is not null,
             TargetScaler = targetScaler,
             TaskGiven = task is not null,
+            Preprocessing = preprocessing,
+            ColumnTable = columnTable,
         };
     }
 
@@ -261,7 +287,7 @@ internal sealed class DataOptions
     {
         var options = new CsvDatasetOptions
         {
-            FeatureColumns = schema.FeatureNames,
+            FeatureColumns = schema.Preprocessing?.InputColumns ?? schema.FeatureNames,
             ClassNames = schema.Task == LearningTask.Classification ? schema.ClassNames : null,
             Task = schema.Task,
             LabelOptional = !labelRequired,
@@ -274,6 +300,69 @@ internal sealed class DataOptions
         }
         return options;
     }
+
+    /// <summary>
+    /// Turns the splits of a table into features: with <paramref name="fitted"/> (a model's) as it says, else with a
+    /// preprocessor fitted on the training split. A table whose numeric cells already are the features (nothing
+    /// missing, nothing dropped, no option given) is left as it is and needs no preprocessor.
+    /// </summary>
+    private (DatasetSplits<float> Splits, Preprocessor? Preprocessing, string? Table) Preprocess(ParseResult parse, DatasetSplits<float> splits, int rows, string name,
+        Preprocessor? fitted, IReadOnlyList<string> missingValues)
+    {
+        string? table = null;
+        Preprocessor preprocessing;
+        if (fitted is not null)
+        {
+            preprocessing = fitted;
+        }
+        else
+        {
+            preprocessing = Named(name, () => Preprocessor.Fit(splits.Train, Features.Options(parse), missingValues));
+            table = FeatureOptions.Table(preprocessing, rows);
+            foreach (string warning in FeatureOptions.Warnings(name, preprocessing))
+            {
+                // Said even with --quiet: a column that silently stops being a feature is how data is lost unnoticed.
+                Diagnostics?.WriteLine(Cli.OneLine(warning));
+            }
+            if (preprocessing.IsIdentity && Features.FirstGiven(parse) is null)
+            {
+                return (splits, null, table);
+            }
+        }
+        Dataset<float>? Apply(Dataset<float>? split, string rowsName)
+        {
+            if (split is null)
+            {
+                return null;
+            }
+            PreprocessedData result = Named(name, () => preprocessing.Transform(split));
+            foreach (string warning in FeatureOptions.Warnings(name, result, rowsName))
+            {
+                Diagnostics?.WriteLine(Cli.OneLine(warning));
+            }
+            return result.Data;
+        }
+        return (new DatasetSplits<float>(Apply(splits.Train, "training rows")!, Apply(splits.Validation, "validation rows"), Apply(splits.Test, "test rows")), preprocessing, table);
+    }
+
+    /// <summary>Runs a preprocessing step, naming the data in its errors.</summary>
+    private static TResult Named<TResult>(string name, Func<TResult> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}");
+        }
+    }
+
+    /// <summary>No table reading (a model without preprocessing): the table options do not apply.</summary>
+    private TableReading? NoTable(ParseResult parse)
+        => Features.FirstGiven(parse) is Option given
+            ? throw new UsageException($"{given.Name}: the model reads numeric columns as they are (it was trained without a table's preprocessing)")
+            : null;
 
     /// <summary>
     /// Loads labelled data for a saved model (evaluate): its feature columns by name, its label column
@@ -295,8 +384,9 @@ internal sealed class DataOptions
     private ModelInput Load(ParseResult parse, DataSchema schema, bool labelRequired)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        TableReading? table = schema.Preprocessing is { } pre ? Features.Reading(parse, pre) : NoTable(parse);
         CsvDatasetOptions csvOptions = ForModel(schema, parse.GetValue(Label), labelRequired);
-        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false, table);
         if (!isCsv && schema.Task != LearningTask.Classification)
         {
             throw new InvalidDataException($"{name} has class labels, but the model is a {TaskName(schema.Task)} model; give its data with --data");
@@ -316,7 +406,18 @@ internal sealed class DataOptions
                 part = $" (the test rows of the model's split, seed {split.Seed})";
             }
         }
-        if (!isCsv)
+        string filled = "";
+        if (schema.Preprocessing is { } preprocessing && data.Columns is not null)
+        {
+            PreprocessedData result = Named(name, () => preprocessing.Transform(data));
+            foreach (string warning in FeatureOptions.Warnings(name, result, "rows"))
+            {
+                Diagnostics?.WriteLine(Cli.OneLine(warning));
+            }
+            filled = FeatureOptions.Filled(result) is string line ? "; " + line : "";
+            data = result.Data;
+        }
+        else if (!isCsv)
         {
             data = AlignToModel(data, schema, name, parse.GetValue(Label), labelRequired);
         }
@@ -330,7 +431,7 @@ internal sealed class DataOptions
         }
         data.Rescale(schema.Scaler);
         string description = $"{name}{part}: {data.Count} rows, {data.FeatureCount} features" + (data.IsLabelled ? $", label '{data.LabelName}'" : ", no label column")
-            + (data.DroppedRows > 0 ? $"; {data.DroppedRows} row{(data.DroppedRows == 1 ? "" : "s")} without a label left out" : "");
+            + (data.DroppedRows > 0 ? $"; {data.DroppedRows} row{(data.DroppedRows == 1 ? "" : "s")} without a label left out" : "") + filled;
         return new ModelInput(data, data.IsLabelled, description);
     }
 
@@ -338,7 +439,7 @@ internal sealed class DataOptions
     /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
     /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
     /// </summary>
-    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet)
+    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet, TableReading? table)
     {
         string? name = parse.GetValue(Dataset);
         string? file = parse.GetValue(Data);
@@ -352,7 +453,7 @@ internal sealed class DataOptions
         }
         if (name is not null)
         {
-            foreach (Option option in new Option[] { Label, Delimiter, Encoding, DecimalSeparator })
+            foreach (Option option in (Option[])[Label, Delimiter, Encoding, DecimalSeparator, .. Features.All])
             {
                 if (parse.GetResult(option) is not null && !(option == Label && csvOptions?.FeatureColumns is not null))
                 {
@@ -381,12 +482,15 @@ internal sealed class DataOptions
             Encoding = encoding,
             DecimalSeparator = decimalSeparator,
             Progress = progress,
+            Table = table,
+            // --impute none: a missing label is an error too, not a row left out.
+            DropMissingLabels = (csvOptions?.DropMissingLabels ?? true) && table is not { MissingIsError: true },
         };
         // A named pipe or /dev/fd path (`--data <(zcat x.csv.gz)`) is read once, as it comes, like standard input.
         using FileStream? pipe = file == "-" ? null : OpenIfPipe(file!);
         if (pipe is null && file != "-" && File.Exists(file) && IdxReader.IsIdx(file!))
         {
-            Option? csvOnly = new Option[] { Delimiter, Encoding, DecimalSeparator }.FirstOrDefault(o => parse.GetResult(o) is not null);
+            Option? csvOnly = ((Option[])[Delimiter, Encoding, DecimalSeparator, .. Features.All]).FirstOrDefault(o => parse.GetResult(o) is not null);
             if (csvOnly is not null || (csvOptions?.FeatureColumns is null && parse.GetResult(Label) is not null))
             {
                 throw new UsageException($"{csvOnly?.Name ?? "--label"} applies to CSV files; {file} is an IDX file");
@@ -404,6 +508,10 @@ internal sealed class DataOptions
         finally
         {
             progress?.Finish();
+        }
+        if (table is not null && csvOptions?.FeatureColumns is null)
+        {
+            Features.CheckCategorical(parse, data, source);
         }
         return (new DatasetSplits<float>(data, null, null), source, true);
     }

@@ -132,6 +132,10 @@ internal static class DataTraining
         {
             io.Out.WriteLine($"Data: {data.Description}");
             io.Out.WriteLine(TaskLine(train, data.TaskGiven));
+            if (data.ColumnTable is not null)
+            {
+                io.Out.WriteLine(data.ColumnTable);
+            }
             io.Out.WriteLine(ModelSummary.Format(run.Network));
             string resumed = resume is null ? "" : $", resuming after epoch {resume.Epoch}";
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -192,6 +196,7 @@ internal static class DataTraining
         {
             CrossValidationRun.Record(model, crossValidation);
         }
+        model.Preprocessing = data.Preprocessing ?? initial?.Preprocessing;
         if (result.Reason == StopReason.Cancelled)
         {
             string signal = stoppedBy == Terminated ? " (SIGTERM)" : "";

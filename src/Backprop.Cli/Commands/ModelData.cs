@@ -22,6 +22,7 @@ internal static class ModelData
         Task = model.Task,
         LabelNames = model.LabelNames,
         TargetScaler = model.TargetScaler,
+        Preprocessing = model.Preprocessing,
     };
 
     /// <summary>--decision-threshold: a probability in (0, 1), or null when not given.</summary>

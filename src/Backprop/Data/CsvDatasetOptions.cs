@@ -36,6 +36,13 @@ public sealed record CsvDatasetOptions
     public IReadOnlyList<string>? FeatureColumns { get; init; }
 
     /// <summary>
+    /// When set, every column but the label is read, not only the numeric ones: numbers as they are, missing cells as
+    /// NaN and text as codes, described by <see cref="Dataset{T}.Columns"/> (see <see cref="Preprocessor"/>).
+    /// Null (default): numeric columns only, and a missing cell is an error.
+    /// </summary>
+    public TableReading? Table { get; init; }
+
+    /// <summary>
     /// A fixed class list (a trained model's): labels are mapped to these indices and a label not in it is an error.
     /// Null: the classes are the distinct labels, sorted numerically when all are numbers, else ordinally.
     /// </summary>

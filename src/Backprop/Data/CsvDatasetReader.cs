@@ -122,6 +122,9 @@ public static class CsvDatasetReader
         int[] labelColumns = labels?.Indices ?? [];
         int labelColumn = labelColumns.Length > 0 ? labelColumns[0] : -1;
         int[]? fixedFeatures = options.FeatureColumns is null ? null : FindFeatureColumns(header, options.FeatureColumns, labelColumns, source);
+        // A table (options.Table) reads every column but the labels: numbers, missing cells and text alike.
+        fixedFeatures ??= options.Table is null ? null : [.. Enumerable.Range(0, header.Length).Where(c => !labelColumns.Contains(c))];
+        TableColumnsBuilder? table = options.Table is null ? null : new TableColumnsBuilder([.. fixedFeatures!.Select(c => header[c])], options.Table, numbers, source);
 
         int[] featureColumns = fixedFeatures ?? [];
         int[] ignoredColumns = [];
@@ -144,6 +147,10 @@ public static class CsvDatasetReader
             if (csv.RowFieldCount != header.Length)
             {
                 throw new InvalidDataException($"{source}: line {line} has {csv.RowFieldCount} fields but the header has {header.Length}");
+            }
+            if (labels is not null && !labels.Add(csv, line, rows))
+            {
+                continue; // a row without its label, dropped and counted (before its features, so a table counts none of its cells)
             }
             if (rows == 0)
             {
@@ -169,7 +176,8 @@ public static class CsvDatasetReader
             Span<T> row = x.AsSpan(rows * width, width);
             for (int j = 0; j < width; j++)
             {
-                row[j] = ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]], numbers);
+                row[j] = table is not null ? table.Cell(j, csv.GetFieldSpan(featureColumns[j]), line, x, rows, width)
+                    : ParseNumber<T>(csv.GetFieldSpan(featureColumns[j]), source, line, header[featureColumns[j]], numbers);
             }
             for (int j = 0; j < ignoredColumns.Length; j++)
             {
@@ -182,10 +190,6 @@ public static class CsvDatasetReader
                 {
                     otherSeparatorInIgnored[j]++;
                 }
-            }
-            if (labels is not null && !labels.Add(csv, line, rows))
-            {
-                continue; // a row without its label, dropped and counted
             }
             rows++;
         }
@@ -218,12 +222,13 @@ public static class CsvDatasetReader
             Array.Resize(ref x, rows * width);
         }
         string[] featureNames = [.. featureColumns.Select(c => header[c])];
+        IReadOnlyList<TableColumnInfo>? columns = table?.Finish(rows);
         if (labels is null)
         {
             string label = options.Labels is { } names ? string.Join(",", names) : options.Label ?? "label";
-            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = label, IgnoredColumns = ignored };
+            return new Dataset<T>(x, width, featureNames, options.ClassNames) { LabelName = label, IgnoredColumns = ignored, Columns = columns };
         }
-        return labels.Build(x, width, rows, featureNames, ignored);
+        return labels.Build(x, width, rows, featureNames, ignored, columns);
     }
 
     private static string[] ReadHeader(CsvDataReader csv, string source)
@@ -333,7 +338,7 @@ public static class CsvDatasetReader
     }
 
     /// <summary>True for digits, a comma and digits (with an optional sign): a number written with a decimal comma.</summary>
-    private static bool IsDecimalComma(ReadOnlySpan<char> cell)
+    internal static bool IsDecimalComma(ReadOnlySpan<char> cell)
     {
         int comma = cell.IndexOf(',');
         if (comma < 0 || cell.LastIndexOf(',') != comma)

@@ -123,12 +123,12 @@ internal sealed class CsvLabels
 
     /// <summary>The data set: <paramref name="x"/> (rows, width) with these rows' labels in the form the task needs.</summary>
     /// <exception cref="InvalidDataException">A label does not fit the task (the message names the line and column).</exception>
-    public Dataset<T> Build<T>(T[] x, int width, int rows, string[] featureNames, string[] ignored) where T : unmanaged, IFloatingPointIeee754<T>
+    public Dataset<T> Build<T>(T[] x, int width, int rows, string[] featureNames, string[] ignored, IReadOnlyList<TableColumnInfo>? columns) where T : unmanaged, IFloatingPointIeee754<T>
     {
         string labelName = string.Join(",", _columns.Select(c => c.Name));
         if (_missingKept)
         {
-            return new Dataset<T>(x, width, featureNames, _options.ClassNames) { LabelName = labelName, IgnoredColumns = ignored };
+            return new Dataset<T>(x, width, featureNames, _options.ClassNames) { LabelName = labelName, IgnoredColumns = ignored, Columns = columns };
         }
         LearningTask task = _options.ClassNames is not null ? LearningTask.Classification : _options.Task ?? Choose();
         if (task == LearningTask.Classification)
@@ -152,6 +152,7 @@ internal sealed class CsvLabels
             {
                 LabelName = labelName,
                 IgnoredColumns = ignored,
+                Columns = columns,
                 DroppedRows = Dropped,
             };
         }
@@ -170,6 +171,7 @@ internal sealed class CsvLabels
         {
             LabelName = labelName,
             IgnoredColumns = ignored,
+            Columns = columns,
             Task = task,
             TargetNames = [.. _columns.Select(c => c.Name)],
             DroppedRows = Dropped,

@@ -174,6 +174,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Rows of the source left out because their label was missing (an empty cell, NA or ?).</summary>
     public int DroppedRows { get; init; }
 
+    /// <summary>
+    /// For a table read with <see cref="CsvDatasetOptions.Table"/>: what each feature column holds (numbers, or codes of
+    /// texts); null for plain numeric features. <see cref="Preprocessor"/> reads it.
+    /// </summary>
+    public IReadOnlyList<TableColumnInfo>? Columns { get; init; }
+
     /// <summary>All features, (Count, FeatureCount) row-major.</summary>
     public ReadOnlySpan<T> Features => Values();
 
@@ -516,6 +522,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         IgnoredColumns = source.IgnoredColumns,
         Task = source.Task,
         TargetNames = source.TargetNames,
+        Columns = source.Columns,
     };
 
     /// <summary>A shallow copy (shares the arrays), so init-only properties can be set on it.</summary>

@@ -49,6 +49,23 @@ internal sealed record ModelParts(
                 throw new NotSupportedException($"the {format} format cannot express layer {position} (batch_norm) yet; keep the model as .json");
             }
         }
+        // Dropped columns need nothing: the exported input is the kept features. Fills of numeric columns are one
+        // IsNaN/Where step in ONNX; one-hot columns would need the table's text cells as inputs.
+        double[]? fills = null;
+        if (model.Preprocessing is { } pre)
+        {
+            string[] oneHot = [.. pre.Columns.Where(c => c.Treatment == ColumnTreatment.OneHot).Select(c => c.Name)];
+            string[] filled = [.. pre.Columns.Where(c => c.IsUsed && c.MissingCount > 0).Select(c => c.Name)];
+            if (oneHot.Length > 0 || (filled.Length > 0 && format != "onnx"))
+            {
+                string what = oneHot.Length > 0 ? "one-hot columns " + CsvDatasetReader.Abbreviate(oneHot) : "missing cells filled in " + CsvDatasetReader.Abbreviate(filled);
+                throw new NotSupportedException($"the {format} format cannot express the model's preprocessing of its columns ({what}) yet; keep the model as .json");
+            }
+            if (format == "onnx" && pre.Columns.Any(c => c.IsUsed && !double.IsNaN(c.Fill)))
+            {
+                fills = [.. pre.Columns.Where(c => c.IsUsed).Select(c => c.Fill)];
+            }
+        }
         var layers = new List<LayerParts>();
         foreach (Dense<float> layer in model.Network.DenseLayers)
         {
@@ -69,8 +86,15 @@ internal sealed record ModelParts(
             TargetNames = model.Task == LearningTask.Regression ? model.LabelNames : [],
             DecisionThreshold = model.DecisionThreshold,
             Loss = ClassifierRun.LossName(model.Network.Loss),
+            FeatureFills = fills,
         };
     }
+
+    /// <summary>
+    /// The value that replaces a missing (NaN) raw feature, per feature, before scaling (NaN: none); null when the
+    /// model fills nothing. Only numeric fills come this far (<see cref="From"/> refuses one-hot columns).
+    /// </summary>
+    public double[]? FeatureFills { get; init; }
 
     /// <summary>Builds the model these parts describe.</summary>
     /// <exception cref="InvalidDataException">The parts do not make a model (shapes or names disagree); the message starts with <paramref name="source"/>.</exception>

@@ -14,6 +14,7 @@ public sealed partial class Model
     // per-pass costs vanish, small enough that a predicting thread's buffers stay a few MiB.
     private const int Chunk = 1024;
     private readonly Dictionary<string, double> _metrics;
+    private Preprocessor? _preprocessing;
 
     /// <summary>Creates a classifier from its parts (as a training run or a model file produces them).</summary>
     /// <exception cref="ArgumentException">The parts disagree: the loss is not cross-entropy, a layer is neither dense,
@@ -77,6 +78,25 @@ public sealed partial class Model
 
     /// <summary>The rescaling applied to raw features before the network, fitted on the training split.</summary>
     public FeatureScaler Scaler { get; }
+
+    /// <summary>
+    /// How the columns of a table become the features (<see cref="FeatureNames"/>), fitted on the training split; null
+    /// when the model reads numeric columns as they are. Its output is raw features: <see cref="Scaler"/> follows.
+    /// A training run sets it before the model is saved.
+    /// </summary>
+    /// <exception cref="ArgumentException">Its feature names differ from <see cref="FeatureNames"/>.</exception>
+    public Preprocessor? Preprocessing
+    {
+        get => _preprocessing;
+        set
+        {
+            if (value is not null && !value.FeatureNames.SequenceEqual(FeatureNames, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"The preprocessing gives {value.FeatureNames.Count} features ({CsvDatasetReader.Abbreviate(value.FeatureNames)}) but the model reads {CsvDatasetReader.Abbreviate(FeatureNames)}.", nameof(value));
+            }
+            _preprocessing = value;
+        }
+    }
 
     /// <summary>The options training ran with, as text (written into model files).</summary>
     public IReadOnlyDictionary<string, string> TrainingOptions { get; }

@@ -5,7 +5,8 @@ namespace Backprop.Serialization;
 /// <summary>
 /// The JSON model format, version 1:
 /// {"format": "backprop-model", "version": 1, "architecture": {"loss", "dtype", "layers": [{"inputs", "outputs", "activation"}]},
-///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"},
+///  "features": [..], "label": "..", "classes": [..], "scaler": {"kind", "offset", "scale"}, "preprocessing" (optional, see
+///  <see cref="PreprocessingJson"/>),
 ///  "parameters": {"W1": [[..]] (outputs × inputs), "b1": [..], ..}, "training": {..}, "metrics": {..}}.
 /// A batch-norm layer is {"kind": "batch_norm", "features", "epsilon", "momentum"} in the layer list, and its values are
 /// "gammaN", "betaN", "running_meanN" and "running_varianceN"; N is a layer's 1-based position in the list (for a
@@ -89,6 +90,11 @@ internal sealed class JsonModelFormat : IModelFormat
         if (model.TargetScaler is { } targetScaler)
         {
             WriteScaler(w, "target_scaler", targetScaler);
+        }
+
+        if (model.Preprocessing is not null)
+        {
+            PreprocessingJson.Write(w, model.Preprocessing);
         }
 
         w.WriteStartObject("parameters");
@@ -270,13 +276,14 @@ internal sealed class JsonModelFormat : IModelFormat
                 metrics[p.Name] = JsonValues.Double(p.Value, source, $"metrics.{p.Name}");
             }
         }
+        Preprocessor? preprocessing = root.TryGetProperty(PreprocessingJson.Name, out JsonElement pre) ? PreprocessingJson.Read(pre, source, features) : null;
         if (task == LearningTask.Classification)
         {
-            return new Model(network, features, label, classes, scaler, training, metrics);
+            return new Model(network, features, label, classes, scaler, training, metrics) { Preprocessing = preprocessing };
         }
         try
         {
-            return new Model(network, features, task, classes, scaler, targetScaler, threshold, label, training, metrics);
+            return new Model(network, features, task, classes, scaler, targetScaler, threshold, label, training, metrics) { Preprocessing = preprocessing };
         }
         catch (ArgumentException e)
         {

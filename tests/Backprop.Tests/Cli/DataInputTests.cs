@@ -70,12 +70,12 @@ public sealed class DataInputTests : IDisposable
     }
 
     [Fact]
-    public void A_skipped_text_column_is_warned_about_on_stderr_even_with_quiet()
+    public void A_dropped_text_column_is_warned_about_on_stderr_even_with_quiet()
     {
         string path = _dir.Write("notes.csv", Rows(i => i % 2 == 0 ? "x" : "y", ",", i => $"note {i}"));
         (int code, _, string error) = Run("train", "--data", path, "--epochs", "1", "--quiet");
         Assert.Equal(0, code);
-        Assert.Equal($"warning: {path}: 1 column is not numeric and not used as features: note\n", error.ReplaceLineEndings("\n"));
+        Assert.Equal($"warning: {path}: 1 column is dropped: note (every value distinct, an id)\n", error.ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using Backprop.Interop;
 namespace Backprop.Serialization.Onnx;
 
 /// <summary>
-/// Writes a model as one ONNX graph: the input "features" (float, [N, F], raw values in the model's feature order),
-/// the stored scaling (Sub, Div), one Gemm (transB = 1) and activation per layer, and the head's outputs. The weights are
+/// Writes a model as one ONNX graph: the input "features" (float, [N, F], raw values in the model's feature order, NaN
+/// for a missing value when the model fills them: IsNaN, Where), the stored scaling (Sub, Div), one Gemm (transB = 1) and activation per layer, and the head's outputs. The weights are
 /// initializers named like PyTorch's nn.Sequential state dict ("0.weight", "0.bias", "2.weight", …); the feature,
 /// label and class names and the scaler are in the model's metadata_props as well as in doc strings.
 /// </summary>
@@ -21,6 +21,13 @@ internal static class OnnxExporter
     {
         var graph = new GraphBuilder();
         string x = InputName;
+        if (parts.FeatureFills is { } fills)
+        {
+            graph.Initializer("imputer.fill", [fills.Length], [.. fills.Select(v => (float)v)]);
+            graph.Node("IsNaN", "impute_missing", [x], "missing", doc: "which raw features are missing (NaN)");
+            graph.Node("Where", "impute_fill", ["missing", "imputer.fill", x], "filled", doc: "a missing feature takes its fill, fitted on the training split");
+            x = "filled";
+        }
         if (parts.ScalerKind != ScalingKind.None)
         {
             graph.Initializer("scaler.offset", [parts.ScalerOffset.Length], [.. parts.ScalerOffset.Select(v => (float)v)]);
