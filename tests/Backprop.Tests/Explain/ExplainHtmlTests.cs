@@ -34,28 +34,9 @@ public class ExplainHtmlTests
         try
         {
             using IPlaywright playwright = await Playwright.CreateAsync();
-            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                ViewportSize = new ViewportSize { Width = width, Height = height },
-                Timeout = 60_000,
-            });
             var refused = new List<string>();
-            await context.RouteAsync("**/*", async route =>
-            {
-                if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal))
-                {
-                    await route.ContinueAsync();
-                }
-                else
-                {
-                    refused.Add(route.Request.Url);
-                    await route.AbortAsync();
-                }
-            });
-            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            await using IBrowserContext context = await HeadlessChromium.OpenAsync(playwright, Path.Combine(folder, "profile"), width, height, refused);
+            IPage tab = await HeadlessChromium.TabAsync(context);
             await tab.GotoAsync(new Uri(page).AbsoluteUri);
 
             int blocks = await tab.Locator("math[display=block]").CountAsync();
@@ -97,15 +78,8 @@ public class ExplainHtmlTests
         try
         {
             using IPlaywright playwright = await Playwright.CreateAsync();
-            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                ViewportSize = new ViewportSize { Width = width, Height = 844 },
-                Timeout = 60_000,
-            });
-            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            await using IBrowserContext context = await HeadlessChromium.OpenAsync(playwright, Path.Combine(folder, "profile"), width, 844);
+            IPage tab = await HeadlessChromium.TabAsync(context);
             string[][] pages = [["--check", answers], ["--steps", "3", "--track", "a3,delta2"], []];
             foreach (string[] args in pages)
             {

@@ -24,28 +24,8 @@ public class ExplainStepperTests
         try
         {
             using IPlaywright playwright = await Playwright.CreateAsync();
-            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
-            {
-                ExecutablePath = ChromiumTheoryAttribute.Path,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                ViewportSize = new ViewportSize { Width = width, Height = 900 },
-                JavaScriptEnabled = javaScript,
-                Timeout = 60_000,
-            });
-            await context.RouteAsync("**/*", async route =>
-            {
-                if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal))
-                {
-                    await route.ContinueAsync();
-                }
-                else
-                {
-                    refused.Add(route.Request.Url);
-                    await route.AbortAsync();
-                }
-            });
-            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            await using IBrowserContext context = await HeadlessChromium.OpenAsync(playwright, Path.Combine(folder, "profile"), width, 900, refused, javaScript: javaScript);
+            IPage tab = await HeadlessChromium.TabAsync(context);
             await tab.GotoAsync(new Uri(page).AbsoluteUri);
             return await use(tab);
         }

@@ -27,28 +27,9 @@ public class ReportBrowserTests
         Assert.True(run.ExitCode == 0, run.Error);
 
         using IPlaywright playwright = await Playwright.CreateAsync();
-        await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(dir.Path, "profile"), new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Timeout = 60_000,
-        });
         var refused = new List<string>();
-        await context.RouteAsync("**/*", async route =>
-        {
-            if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal))
-            {
-                await route.ContinueAsync();
-            }
-            else
-            {
-                refused.Add(route.Request.Url);
-                await route.AbortAsync();
-            }
-        });
-        IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+        await using IBrowserContext context = await HeadlessChromium.OpenAsync(playwright, Path.Combine(dir.Path, "profile"), width, height, refused);
+        IPage tab = await HeadlessChromium.TabAsync(context);
         await tab.GotoAsync(new Uri(page).AbsoluteUri);
 
         Assert.Equal(4, await tab.Locator("figure svg").CountAsync());

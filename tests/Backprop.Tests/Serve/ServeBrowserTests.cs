@@ -20,29 +20,11 @@ public class ServeBrowserTests
         try
         {
             using IPlaywright playwright = await Playwright.CreateAsync();
-            await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(Path.Combine(folder, "profile"), new()
-            {
-                ExecutablePath = ChromiumTheoryAttribute.Path,
-                Headless = true,
-                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                ViewportSize = new ViewportSize { Width = 1100, Height = 1400 },
-                Timeout = 60_000,
-            });
             string origin = serve.Url.GetLeftPart(UriPartial.Authority);
             var refused = new List<string>();
-            await context.RouteAsync("**/*", async route =>
-            {
-                if (route.Request.Url.StartsWith(origin, StringComparison.Ordinal))
-                {
-                    await route.ContinueAsync();
-                }
-                else
-                {
-                    refused.Add(route.Request.Url);
-                    await route.AbortAsync();
-                }
-            });
-            IPage tab = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            await using IBrowserContext context = await HeadlessChromium.OpenAsync(playwright, Path.Combine(folder, "profile"), 1100, 1400, refused,
+                url => url.StartsWith(origin, StringComparison.Ordinal));
+            IPage tab = await HeadlessChromium.TabAsync(context);
             var errors = new List<string>();
             tab.PageError += (_, e) => errors.Add(e);
             // A script the page's policy blocks shows as a console error, not a page error (the deliberate bad value
