@@ -20,17 +20,7 @@ public static class KFold
     public static int[] Assign<T>(Dataset<T> data, int folds, long seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(data, folds);
-        // Strata: one per class, or one for all rows of a regression set.
-        int strata = data.IsClassification ? data.OutputCount : 1;
-        var members = new List<int>[strata];
-        for (int s = 0; s < strata; s++)
-        {
-            members[s] = [];
-        }
-        for (int row = 0; row < data.Count; row++)
-        {
-            members[data.IsClassification ? data.Labels[row] : 0].Add(row);
-        }
+        List<int>[] members = StratifiedSplit.Strata(data);
         var rng = new Rng(seed);
         var fold = new int[data.Count];
         // One deal continues from class to class, so the folds' totals differ by at most one row as well.

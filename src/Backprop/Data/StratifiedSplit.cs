@@ -36,17 +36,7 @@ public static class StratifiedSplit
             return new DatasetSplits<T>(data, null, null);
         }
 
-        // Strata: one per class, or one for all rows of a regression set.
-        int strata = data.IsClassification ? data.OutputCount : 1;
-        var members = new List<int>[strata];
-        for (int s = 0; s < strata; s++)
-        {
-            members[s] = [];
-        }
-        for (int row = 0; row < data.Count; row++)
-        {
-            members[data.IsClassification ? data.Labels[row] : 0].Add(row);
-        }
+        List<int>[] members = Strata(data);
 
         var rng = new Rng(seed);
         var train = new List<int>();
@@ -86,5 +76,21 @@ public static class StratifiedSplit
         }
         rows.Sort();
         return data.Subset(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
+    }
+
+    /// <summary>The rows of each stratum, in row order: one per class, or one for all rows of a set without class labels.</summary>
+    internal static List<int>[] Strata<T>(Dataset<T> data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int strata = data.IsClassification ? data.OutputCount : 1;
+        var members = new List<int>[strata];
+        for (int s = 0; s < strata; s++)
+        {
+            members[s] = [];
+        }
+        for (int row = 0; row < data.Count; row++)
+        {
+            members[data.IsClassification ? data.Labels[row] : 0].Add(row);
+        }
+        return members;
     }
 }
