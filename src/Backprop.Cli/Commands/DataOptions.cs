@@ -22,6 +22,12 @@ internal sealed record LoadedData(Dataset<float> Train, Dataset<float>? Validati
     /// targets (the test split keeps its own units); null for the other tasks.</summary>
     public FeatureScaler? TargetScaler { get; init; }
 
+    /// <summary>
+    /// Regression: the training and validation targets as read, before <see cref="TargetScaler"/>, for what fits its own
+    /// target scaler (cross-validation's folds, search's trials); null for the other tasks.
+    /// </summary>
+    public (float[] Train, float[]? Validation)? TargetsInUnits { get; init; }
+
     /// <summary>Whether --task named the task (false: chosen from the label columns' values).</summary>
     public bool TaskGiven { get; init; }
 
@@ -216,8 +222,10 @@ internal sealed class DataOptions
         splits.Test?.Rescale(scaler);
         // Regression trains on standardised targets; the test split keeps its units, in which it is scored.
         FeatureScaler? targetScaler = null;
+        (float[], float[]?)? targetsInUnits = null;
         if (all.Task == LearningTask.Regression)
         {
+            targetsInUnits = (splits.Train.Targets.ToArray(), splits.Validation?.Targets.ToArray());
             targetScaler = model?.TargetScaler ?? FeatureScaler.Fit(splits.Train.Targets, splits.Train.OutputCount, ScalingKind.Standard);
             splits.Train.RescaleTargets(targetScaler);
             splits.Validation?.RescaleTargets(targetScaler);
@@ -243,6 +251,7 @@ internal sealed class DataOptions
             Fingerprint = read,
             HasOwnTestSet = source.Test is not null,
             TargetScaler = targetScaler,
+            TargetsInUnits = targetsInUnits,
             TaskGiven = task is not null,
             Preprocessing = preprocessing,
             ColumnTable = columnTable,

@@ -145,7 +145,7 @@ internal static class DataTraining
         CrossValidationResult? crossValidation = null;
         if (s.CrossValidation is int cvFolds)
         {
-            crossValidation = CrossValidationRun.Run(io, train, data.Validation, options with { HiddenLayers = sizes is null ? options.HiddenLayers : sizes[1..^1] }, cvFolds, out int cvExit);
+            crossValidation = CrossValidationRun.Run(io, data, options with { HiddenLayers = sizes is null ? options.HiddenLayers : sizes[1..^1] }, cvFolds, out int cvExit);
             if (crossValidation is null)
             {
                 return cvExit;
@@ -251,7 +251,7 @@ internal static class DataTraining
     }
 
     /// <summary>The loss and decision threshold that fit the data's task; a --loss that does not fit it is a usage error.</summary>
-    private static ClassifierOptions TaskOptions(ClassifierOptions options, DataTrainingSettings s, LearningTask task)
+    internal static ClassifierOptions TaskOptions(ClassifierOptions options, DataTrainingSettings s, LearningTask task)
     {
         Loss? loss = s.Loss is null ? null : OptionValues.Loss("--loss", s.Loss);
         string name = DataOptions.TaskName(task);

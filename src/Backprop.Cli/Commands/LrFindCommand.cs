@@ -5,16 +5,17 @@ using Backprop.Cli.Plots;
 namespace Backprop.Cli.Commands;
 
 /// <summary>
-/// `backprop lr-find`: the learning-rate range test (<see cref="LearningRateFinder"/>) on a classifier built from the
-/// data and the options as `train` builds it: the rate grows exponentially from --start-lr to --end-lr over --steps
-/// mini-batches, the table shows each step's rate, loss and smoothed loss, and the suggested rate is where the
-/// smoothed loss falls fastest. --plot FILE.svg draws the smoothed loss against the rate (log scale).
+/// `backprop lr-find`: the learning-rate range test (<see cref="LearningRateFinder"/>) on a network built from the
+/// data and the options as `train` builds it, for the data's task (classification, regression or multi-label) with the
+/// task's own loss (cross-entropy; mean squared error or Huber on the standardised targets; binary cross-entropy): the
+/// rate grows exponentially from --start-lr to --end-lr over --steps mini-batches, the table shows each step's rate,
+/// loss and smoothed loss, and the suggested rate is where the smoothed loss falls fastest. --plot FILE.svg draws the smoothed loss against the rate (log scale).
 /// </summary>
 internal static class LrFindCommand
 {
     public static Command Create(CliIO io)
     {
-        var dataOptions = new DataOptions { Diagnostics = io.Error };
+        var dataOptions = new DataOptions { Diagnostics = io.Error, ForTraining = true };
         var hidden = new Option<string?>("--hidden") { Description = "Hidden layer sizes, e.g. 128,64 (default 100)" };
         var activation = new Option<string?>("--activation") { Description = "Hidden activation (default relu)" };
         var optimizer = new Option<string?>("--optimizer") { Description = $"{OptimizerNames.Expected()} (default adam)" };
@@ -24,6 +25,7 @@ internal static class LrFindCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout rate on hidden layers" };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden layer" };
         var classWeights = new Option<string>("--class-weights") { Description = "none or balanced", DefaultValueFactory = _ => "none" };
+        var loss = new Option<string?>("--loss") { Description = "Regression: mse or huber[:δ] (default mse)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the split, the weights, the shuffles and dropout", DefaultValueFactory = _ => 0 };
         var startLr = new Option<double>("--start-lr") { Description = "The first step's learning rate", DefaultValueFactory = _ => 1e-7 };
         var endLr = new Option<double>("--end-lr") { Description = "The last step's learning rate", DefaultValueFactory = _ => 10 };
@@ -31,7 +33,7 @@ internal static class LrFindCommand
         var plot = new Option<string?>("--plot") { Description = "Draw the smoothed loss against the learning rate into this SVG file" };
 
         var command = new Command("lr-find", "Find a learning rate: train with a rate growing exponentially from --start-lr to --end-lr, print the loss per step, and suggest the rate where the loss falls fastest.");
-        foreach (Option option in new Option[] { hidden, activation, optimizer, momentum, weightDecay, batchSize, dropout, batchNorm, classWeights, seed, startLr, endLr, steps, plot })
+        foreach (Option option in new Option[] { hidden, activation, optimizer, momentum, weightDecay, batchSize, dropout, batchNorm, classWeights, loss, seed, startLr, endLr, steps, plot })
         {
             command.Options.Add(option);
         }
@@ -42,11 +44,17 @@ internal static class LrFindCommand
             {
                 throw new UsageException("lr-find needs data: add --dataset NAME or --data FILE");
             }
-            ClassifierOptions options = DataTraining.BuildOptions(new DataTrainingSettings(
+            var settings = new DataTrainingSettings(
                 Layers: null, Hidden: parse.GetValue(hidden), Activation: parse.GetValue(activation), Optimizer: parse.GetValue(optimizer), LearningRate: null,
                 Momentum: parse.GetValue(momentum), WeightDecay: parse.GetValue(weightDecay), Schedule: null, BatchSize: parse.GetValue(batchSize),
                 Epochs: null, Dropout: parse.GetValue(dropout), ClassWeights: parse.GetValue(classWeights)!, Patience: null, Seed: parse.GetValue(seed),
-                Threshold: null, Out: null, Metrics: null, Quiet: true, CheckpointEvery: 0, Checkpoint: null, Resume: null, BatchNorm: parse.GetValue(batchNorm)));
+                Threshold: null, Out: null, Metrics: null, Quiet: true, CheckpointEvery: 0, Checkpoint: null, Resume: null, BatchNorm: parse.GetValue(batchNorm),
+                Loss: parse.GetValue(loss));
+            ClassifierOptions options = DataTraining.BuildOptions(settings);
+            if (settings.Loss is string lossText)
+            {
+                OptionValues.Loss("--loss", lossText); // a known loss; whether it fits the task is checked with the data
+            }
             NetworkSize.CheckHidden(options.HiddenLayers);
             double start = parse.GetValue(startLr);
             double end = parse.GetValue(endLr);
@@ -64,15 +72,14 @@ internal static class LrFindCommand
                 CheckPlot(plotPath, parse.GetValue(dataOptions.Data));
             }
 
+            // A regression's training targets come standardised (as train trains on them), so its loss is in standard deviations.
             LoadedData data = dataOptions.LoadForTraining(parse, options.Seed, quiet: true);
-            if (!data.Train.IsClassification)
-            {
-                throw new InvalidDataException($"{data.Description}: lr-find needs class labels");
-            }
-            var run = new ClassifierRun(options with { Scaling = data.Scaler.Kind }, data.Train);
+            options = DataTraining.TaskOptions(options, settings, data.Train.Task) with { Scaling = data.Scaler.Kind };
+            var run = new ClassifierRun(options, data.Train);
+            string lossName = LossText(run.Network.Loss);
             io.Out.WriteLine($"Data: {data.Description}");
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Sweep: {run.Describe()["optimizer"]}, η from {Rate(start)} to {Rate(end)} over {stepCount} batches of {Math.Min(options.BatchSize, data.Train.Count)} rows (seed {options.Seed}); the run stops when the smoothed loss passes 4 × its minimum."));
+                $"Sweep: {run.Describe()["optimizer"]}, {lossName}, η from {Rate(start)} to {Rate(end)} over {stepCount} batches of {Math.Min(options.BatchSize, data.Train.Count)} rows (seed {options.Seed}); the run stops when the smoothed loss passes 4 × its minimum."));
             io.Out.WriteLine();
             var sweepOptions = new LearningRateSweepOptions { StartRate = start, EndRate = end, Steps = stepCount, BatchSize = options.BatchSize, Seed = options.Seed };
             using var interruption = new Interruption();
@@ -92,7 +99,7 @@ internal static class LrFindCommand
                 : "No suggestion: the smoothed loss never fell; try a larger --end-lr or more --steps.");
             if (plotPath is not null)
             {
-                byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(Chart(sweep));
+                byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(Chart(sweep, lossName));
                 Backprop.Serialization.AtomicFile.Write(plotPath, stream => stream.Write(bytes));
                 io.Out.WriteLine($"Saved the picture to {plotPath}");
             }
@@ -112,18 +119,30 @@ internal static class LrFindCommand
         ]));
     }
 
+    /// <summary>The loss as the sweep line and the picture name it: "cross-entropy loss", "mse on the standardised targets", ….</summary>
+    internal static string LossText(Loss loss) => loss switch
+    {
+        SoftmaxCrossEntropy => "cross-entropy loss",
+        MeanSquaredError => "mse on the standardised targets",
+        Huber huber => string.Create(CultureInfo.InvariantCulture, $"huber (δ = {huber.Threshold:R}) on the standardised targets"),
+        SigmoidBinaryCrossEntropy => "binary cross-entropy loss",
+        _ => loss.Name + " loss",
+    };
+
     /// <summary>
     /// The batch and smoothed losses against log10 η (ticks at powers of ten), with the suggested rate marked. The batch
     /// losses of the last steps can be far above the rest: they are drawn at the top of a scale set by the smoothed curve.
     /// </summary>
-    internal static string Chart(LearningRateSweep sweep)
+    /// <param name="sweep">The sweep.</param>
+    /// <param name="lossName">The y axis's label (<see cref="LossText"/>).</param>
+    internal static string Chart(LearningRateSweep sweep, string lossName)
     {
         double top = 1.25 * sweep.Steps.Select(s => s.SmoothedLoss).DefaultIfEmpty(1).Max();
         return new LineChart
         {
             Title = "Learning-rate range test",
             XLabel = "learning rate (log scale)",
-            YLabel = "cross-entropy loss",
+            YLabel = lossName,
             Series =
             [
                 new LineSeries("loss", [.. sweep.Steps.Select(s => (Math.Log10(s.LearningRate), Math.Min(s.Loss, top)))], PlotColors.Class(1), "4 3"),

@@ -40,7 +40,7 @@ internal static class TrainCommand
         var initModel = new Option<string?>("--init-model") { Description = "With data: fine-tune this model (.json, or one written by 'backprop import'): its layers, weights, columns, classes and scaler are the start" };
         var plot = new Option<string?>("--plot") { Description = "With data: write pictures (SVG) into this folder: loss and accuracy per epoch, decision boundary (two features), confusion matrix" };
         var report = new Option<string?>("--report") { Description = "With data: write one self-contained HTML page (.html) with the model summary, the pictures and the metrics" };
-        var cv = new Option<int?>("--cv") { Description = "With data: first score these settings by K-fold cross-validation on the training rows (stratified; per fold and mean ± sd), then train the model as usual" };
+        var cv = new Option<int?>("--cv") { Description = "With data: first score these settings by K-fold cross-validation on the training rows (stratified for classes; the task's metrics per fold and their mean ± sd), then train the model as usual" };
         var decisionThreshold = new Option<double?>("--decision-threshold") { Description = "With multi-label data: a label is predicted when its probability is above this (default 0.5; stored in the model)" };
         var dataOptions = new DataOptions { Diagnostics = io.Error, ForTraining = true };
 

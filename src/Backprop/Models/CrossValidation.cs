@@ -3,7 +3,8 @@ namespace Backprop.Models;
 /// <summary>
 /// K-fold cross-validation: the rows are divided into K folds (<see cref="KFold"/>: stratified for class labels), and
 /// for each fold a model is trained on the other K − 1 folds and scored on it. What is trained and how it is scored is
-/// the caller's function, so any task plugs in with its own metrics; <see cref="Classifier"/> is the classifier's.
+/// the caller's function, so any task plugs in with its own metrics; <see cref="Classifier"/>, <see cref="Regressor"/>
+/// and <see cref="MultiLabelClassifier"/> are the three tasks' runners.
 /// <code>
 /// CrossValidationResult cv = CrossValidation.Classifier(train, new ClassifierOptions { HiddenLayers = [16], Epochs = 50 }, folds: 5);
 /// double mean = cv.Mean(Metric.Accuracy), sd = cv.StandardDeviation(Metric.Accuracy);
@@ -87,6 +88,74 @@ public static class CrossValidation
         {
             Model model = Models.Classifier.Fit(train, options, validation, null, token);
             return Metric.Scores(model.Evaluate(test));
+        }, onFold, cancellation);
+    }
+
+    /// <summary>
+    /// Cross-validates a regressor: each fold's model is <see cref="Models.Regressor.Fit"/> with
+    /// <paramref name="options"/> on the other folds, so its feature scaler and its target scaler (the standardisation
+    /// it trains in) are fitted on those rows alone, and it is scored on the fold by <see cref="Metric.Regression"/>
+    /// (R², RMSE, MAE; means over the targets) in the targets' own units. The folds are shuffled rows (no strata),
+    /// seeded by the options' seed.
+    /// </summary>
+    /// <param name="data">Rows with numeric targets in their own units (<see cref="Dataset{T}.Task"/> regression);
+    /// features raw or already scaled.</param>
+    /// <param name="options">How each fold's model is trained (<see cref="ClassifierOptions.Loss"/>: MSE or Huber).</param>
+    /// <param name="folds">K, at least 2, at most the number of rows.</param>
+    /// <param name="validation">Rows outside <paramref name="data"/> (targets in their own units) for every fold's
+    /// validation loss and early stopping; null for none.</param>
+    /// <param name="onFold">Called after each fold with its scores; null for none.</param>
+    /// <param name="cancellation">Stops the fold being trained after its current batch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">The data is not a regression set, has fewer rows than folds, or the options are invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is below 2.</exception>
+    /// <exception cref="TrainingDivergedException">A fold's loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public static CrossValidationResult Regressor(Dataset<float> data, ClassifierOptions options, int folds, Dataset<float>? validation = null,
+        Action<FoldScore>? onFold = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (data.Task != LearningTask.Regression)
+        {
+            throw new ArgumentException("A regressor needs data with numeric targets (a regression set).", nameof(data));
+        }
+        return Run(data, folds, options.Seed, Metric.Regression, (train, test, token) =>
+        {
+            Model model = Models.Regressor.Fit(train, options, validation, null, token);
+            return Metric.Scores(model.EvaluateRegression(test));
+        }, onFold, cancellation);
+    }
+
+    /// <summary>
+    /// Cross-validates a multi-label classifier: each fold's model is <see cref="Models.MultiLabelClassifier.Fit"/> with
+    /// <paramref name="options"/> on the other folds (its scaler fitted on them alone), scored on the fold by
+    /// <see cref="Metric.MultiLabel"/> (subset accuracy, Hamming loss, micro and macro F1) at the options'
+    /// <see cref="ClassifierOptions.DecisionThreshold"/>. The folds are shuffled rows (no strata), seeded by the
+    /// options' seed.
+    /// </summary>
+    /// <param name="data">Rows with 0/1 label columns (<see cref="Dataset{T}.Task"/> multi-label).</param>
+    /// <param name="options">How each fold's model is trained.</param>
+    /// <param name="folds">K, at least 2, at most the number of rows.</param>
+    /// <param name="validation">Rows outside <paramref name="data"/> for every fold's validation loss and early stopping; null for none.</param>
+    /// <param name="onFold">Called after each fold with its scores; null for none.</param>
+    /// <param name="cancellation">Stops the fold being trained after its current batch and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">The data is not a multi-label set of 0/1 targets, has fewer rows than folds, or the options are invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is below 2.</exception>
+    /// <exception cref="TrainingDivergedException">A fold's loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public static CrossValidationResult MultiLabelClassifier(Dataset<float> data, ClassifierOptions options, int folds, Dataset<float>? validation = null,
+        Action<FoldScore>? onFold = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (data.Task != LearningTask.MultiLabel)
+        {
+            throw new ArgumentException("A multi-label classifier needs a multi-label set (0/1 targets, Task MultiLabel).", nameof(data));
+        }
+        return Run(data, folds, options.Seed, Metric.MultiLabel, (train, test, token) =>
+        {
+            Model model = Models.MultiLabelClassifier.Fit(train, options, validation, null, token);
+            return Metric.Scores(model.EvaluateMultiLabel(test));
         }, onFold, cancellation);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Backprop.Tests.Models;
 
 namespace Backprop.Tests.Cli;
 
@@ -142,6 +143,78 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_search_on_diabetes_ranks_by_r_squared_is_deterministic_and_its_best_command_reproduces_the_score()
+    {
+        string[] args = ["search", "--data", TaskData.DiabetesPath, "--label", "progression", "--task", "regression", "--lr", "0.00001,0.01", "--hidden", "8",
+            "--epochs", "10", "--cv", "3"];
+        CliRunner.Result r = CliRunner.InProcess(args);
+        CliRunner.Result again = CliRunner.InProcess(args);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(r.Out, again.Out);
+        Assert.Contains("Search: 2 settings (the grid), each scored by 3-fold cross-validation on the 354 training rows; ranked by r2 (higher is better).", r.Out, StringComparison.Ordinal);
+        Assert.Equal(["r2 (mean ± sd)", "rmse (mean ± sd)", "mae (mean ± sd)"], HeaderCells(r.Out)[8..]);
+        string[] table = TableRows(r.Out);
+        Assert.Equal(2, table.Length);
+        // η = 1e-5 barely moves the network from its start, which predicts about the mean: R² near 0 or below.
+        Assert.Equal(["0.01", "1E-05"], table.Select(row => Cells(row)[3]));
+        Assert.True(Mean(Cells(table[0])[8]) > Mean(Cells(table[1])[8]) + 0.2, string.Join("\n", table));
+        string command = r.Out.Split('\n').Single(l => l.StartsWith("backprop train ", StringComparison.Ordinal));
+        Assert.StartsWith($"backprop train --data {TaskData.DiabetesPath} --label progression --task regression --epochs 10 --optimizer adam --lr 0.01 ", command, StringComparison.Ordinal);
+
+        CliRunner.Result train = CliRunner.InProcess([.. command.Split(' ').Skip(1), "--quiet"]);
+        Assert.True(train.ExitCode == 0, train.Error);
+        string summary = train.Out.Split('\n').Single(l => l.StartsWith("mean ± sd", StringComparison.Ordinal));
+        Assert.Equal(string.Join(" ", Cells(table[0]).Skip(8)), string.Join(" ", Cells(summary).Skip(3)));
+    }
+
+    [Fact]
+    public void A_regression_search_on_a_validation_split_ranks_by_rmse_when_asked_lowest_first()
+    {
+        CliRunner.Result r = CliRunner.InProcess("search", "--data", TaskData.DiabetesPath, "--validation-fraction", "0.2", "--lr", "0.00001,0.01", "--hidden", "4",
+            "--epochs", "5", "--metric", "rmse", "--loss", "huber");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("ranked by rmse (lower is better)", r.Out, StringComparison.Ordinal);
+        string[] table = TableRows(r.Out);
+        // Columns r2, rmse, mae after the eight of the setting.
+        Assert.True(Mean(Cells(table[0])[9]) < Mean(Cells(table[1])[9]), string.Join("\n", table));
+        Assert.Contains(" --epochs 5 --loss huber --optimizer adam ", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_multi_label_search_ranks_by_subset_accuracy_and_its_command_keeps_the_labels_and_threshold()
+    {
+        string data = Path.Combine(_dir, "labels.csv");
+        File.WriteAllText(data, TaskData.IrisLabelsCsv());
+        CliRunner.Result r = CliRunner.InProcess("search", "--data", data, "--label", "is_setosa,long_petal,wide_sepal", "--lr", "0.01", "--hidden", "4,8",
+            "--epochs", "5", "--cv", "2", "--decision-threshold", "0.4");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("ranked by subset_accuracy (higher is better)", r.Out, StringComparison.Ordinal);
+        Assert.Equal(["subset_accuracy (mean ± sd)", "hamming_loss (mean ± sd)", "micro_f1 (mean ± sd)", "macro_f1 (mean ± sd)"], HeaderCells(r.Out)[8..]);
+        Assert.Equal(2, TableRows(r.Out).Length);
+        string command = r.Out.Split('\n').Single(l => l.StartsWith("backprop train ", StringComparison.Ordinal));
+        Assert.Contains("--label is_setosa,long_petal,wide_sepal ", command, StringComparison.Ordinal);
+        Assert.Contains("--decision-threshold 0.4 ", command, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--metric", "accuracy", "--metric accuracy: regression is scored by r2, rmse, mae")]
+    [InlineData("--class-weights", "balanced", "--class-weights applies to classification; this is regression")]
+    [InlineData("--decision-threshold", "0.3", "--decision-threshold applies to multi-label training; this is regression")]
+    [InlineData("--loss", "cross-entropy", "--loss cross-entropy: regression trains with mse or huber")]
+    public void Options_that_make_no_sense_for_regression_are_one_line_with_exit_code_2(string option, string value, string message)
+    {
+        CliRunner.Result r = CliRunner.InProcess("search", "--data", TaskData.DiabetesPath, "--epochs", "2", option, value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: " + message, r.Error, StringComparison.Ordinal);
+        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", r.Out);
+    }
+
+    [Fact]
     public void Means_that_differ_only_in_rounding_tie_and_the_next_metric_decides()
     {
         var setting = new Backprop.Cli.Commands.SearchSetting("adam", 0.01, [16], 0, null, null);
@@ -150,8 +223,8 @@ public sealed class SearchCommandTests : IDisposable
         // Accuracies 1e-13 apart, as the same fold accuracies summed in another order can be.
         var trials = new[] { Trial(1, 0.9416666666666667 + 1e-13, 0.9398, 0.15), Trial(2, 0.9416666666666667, 0.9402, 0.16), Trial(3, double.NaN, double.NaN, double.NaN), Trial(4, 0.95, 0.5, 9) };
 
-        Assert.Equal([4, 2, 1, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.Accuracy).Select(t => t.Number));
-        Assert.Equal([1, 2, 4, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.LogLoss).Select(t => t.Number));
+        Assert.Equal([4, 2, 1, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.Accuracy, Metric.Classification).Select(t => t.Number));
+        Assert.Equal([1, 2, 4, 3], Backprop.Cli.Commands.SearchCommand.Rank(trials, Metric.LogLoss, Metric.Classification).Select(t => t.Number));
     }
 
     // The table's data rows: from the line after the header to the first empty line.
@@ -163,6 +236,10 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    // The table's header cells, which are separated by two spaces or more.
+    private static string[] HeaderCells(string output)
+        => [.. System.Text.RegularExpressions.Regex.Split(output.Split('\n').Single(l => l.StartsWith("rank  trial", StringComparison.Ordinal)).TrimEnd(), " {2,}")];
 
     private static double Mean(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
 }

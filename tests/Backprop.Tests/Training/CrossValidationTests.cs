@@ -1,3 +1,5 @@
+using Backprop.Tests.Models;
+
 namespace Backprop.Tests.Training;
 
 public class CrossValidationTests
@@ -68,6 +70,76 @@ public class CrossValidationTests
                 cancel.Cancel();
             }, cancellation: cancel.Token));
         Assert.Equal(1, folds);
+    }
+
+    [Fact]
+    public void Each_regression_fold_is_the_regressor_fitted_on_that_folds_training_rows_and_scored_in_the_targets_units()
+    {
+        Dataset<float> diabetes = TaskData.Diabetes();
+        var options = new ClassifierOptions { HiddenLayers = [8], LearningRate = 0.01, Epochs = 15, Seed = 3 };
+
+        CrossValidationResult cv = CrossValidation.Regressor(diabetes, options, folds: 3);
+
+        Assert.Equal(Metric.Regression, cv.Metrics);
+        FeatureScaler all = FeatureScaler.Fit(diabetes.Targets, 1, ScalingKind.Standard);
+        int f = 0;
+        foreach (DatasetSplits<float> fold in KFold.Split(diabetes, 3, options.Seed))
+        {
+            // The fold's model sees only the fold's training rows, so its target scaler is theirs, not all rows'.
+            Model model = Regressor.Fit(fold.Train, options);
+            FeatureScaler own = FeatureScaler.Fit(fold.Train.Targets, 1, ScalingKind.Standard);
+            Assert.Equal(own.Offset, model.TargetScaler!.Offset);
+            Assert.Equal(own.Scale, model.TargetScaler.Scale);
+            Assert.NotEqual(all.Offset[0], own.Offset[0]);
+            RegressionEvaluation e = model.EvaluateRegression(fold.Test!);
+            FoldScore score = cv.Folds[f++];
+            Assert.Equal((fold.Train.Count, fold.Test!.Count), (score.TrainRows, score.TestRows));
+            Assert.Equal(e.AverageRSquared, score.Scores["r2"]);
+            Assert.Equal(e.AverageRootMeanSquaredError, score.Scores["rmse"]);
+            Assert.Equal(e.AverageMeanAbsoluteError, score.Scores["mae"]);
+        }
+        // Progression runs from 25 to 346 (standard deviation 77): errors in its units, not in standard deviations.
+        Assert.InRange(cv.Mean(Metric.RootMeanSquaredError), 40, 90);
+        Assert.InRange(cv.Mean(Metric.MeanAbsoluteError), 30, 75);
+        Assert.InRange(cv.Mean(Metric.RSquared), 0.2, 0.7);
+    }
+
+    [Fact]
+    public void Multi_label_rows_cross_validate_with_the_multi_label_metrics()
+    {
+        Dataset<float> labels = TaskData.IrisLabels();
+        var options = new ClassifierOptions { HiddenLayers = [16], LearningRate = 0.01, Epochs = 40, Seed = 1, DecisionThreshold = 0.4 };
+
+        CrossValidationResult cv = CrossValidation.MultiLabelClassifier(labels, options, folds: 3);
+
+        Assert.Equal(Metric.MultiLabel, cv.Metrics);
+        Assert.All(cv.Folds, fold => Assert.Equal((100, 50), (fold.TrainRows, fold.TestRows)));
+        Assert.InRange(cv.Mean(Metric.MicroF1), 0.85, 1.0);
+        Assert.InRange(cv.Mean(Metric.HammingLoss), 0, 0.15);
+        DatasetSplits<float> first = KFold.Split(labels, 3, options.Seed).First();
+        MultiLabelEvaluation e = MultiLabelClassifier.Fit(first.Train, options).EvaluateMultiLabel(first.Test!);
+        Assert.Equal(0.4, e.Threshold);
+        Assert.Equal(Metric.Scores(e), cv.Folds[0].Scores);
+    }
+
+    [Fact]
+    public void A_task_runner_refuses_data_of_another_task()
+    {
+        var options = new ClassifierOptions { HiddenLayers = [2], Epochs = 1 };
+        Assert.Contains("numeric targets", Assert.Throws<ArgumentException>(() => CrossValidation.Regressor(TestData.Blobs(10), options, 2)).Message);
+        Assert.Contains("multi-label", Assert.Throws<ArgumentException>(() => CrossValidation.MultiLabelClassifier(TaskData.Diabetes(), options, 2)).Message);
+        Assert.Contains("class labels", Assert.Throws<ArgumentException>(() => CrossValidation.Classifier(TaskData.Diabetes(), options, 2)).Message);
+    }
+
+    [Fact]
+    public void Every_task_has_its_metrics_and_directions()
+    {
+        Assert.Equal(Metric.Classification, Metric.ForTask(LearningTask.Classification));
+        Assert.Equal(["r2", "rmse", "mae"], Metric.ForTask(LearningTask.Regression).Select(m => m.Name));
+        Assert.Equal([true, false, false], Metric.Regression.Select(m => m.HigherIsBetter));
+        Assert.Equal(["subset_accuracy", "hamming_loss", "micro_f1", "macro_f1"], Metric.ForTask(LearningTask.MultiLabel).Select(m => m.Name));
+        Assert.Equal([true, false, true, true], Metric.MultiLabel.Select(m => m.HigherIsBetter));
+        Assert.Equal(new Metric("rmse", HigherIsBetter: false), Metric.RootMeanSquaredError);
     }
 
     [Fact]
