@@ -65,7 +65,7 @@ public sealed class OnnxPreprocessingExportTests : IDisposable
     private static string ColourTable()
     {
         var rng = new Random(11);
-        var text = new StringBuilder("id,colour,x (cm),size,constant,y,t\n");
+        var text = new StringBuilder("id,colour,x (cm),size,constant,y,t,big\n");
         for (int i = 0; i < 240; i++)
         {
             double u = rng.NextDouble();
@@ -76,30 +76,37 @@ public sealed class OnnxPreprocessingExportTests : IDisposable
             double t = x + (size == "L" ? 2 : 0) + (colour == "blue" ? -1 : 0);
             string Missing(string cell, double p, string marker) => rng.NextDouble() < p ? marker : cell;
             text.Append(CultureInfo.InvariantCulture,
-                $"r{i},{Missing(colour, 0.05, "NA")},{Missing(x.ToString("R", CultureInfo.InvariantCulture), 0.1, "NA")},{Missing(size, 0.08, "")},1,{(yes ? "yes" : "no")},{t:R}\n");
+                $"r{i},{Missing(colour, 0.05, "NA")},{Missing(x.ToString("R", CultureInfo.InvariantCulture), 0.1, "NA")},{Missing(size, 0.08, "")},1,{(yes ? "yes" : "no")},{t:R},{(size == "L" ^ x < 0 ? "yes" : "no")}\n");
         }
         return text.ToString();
     }
 
     /// <summary>New rows: a rare colour (black), an unseen one (pink, folded into "(other)"), an unseen size (XL, all zeros), missing cells spelled NA, na, "" and ?.</summary>
     private const string NewRows = """
-        id,colour,x (cm),size,constant,y,t
-        n1,red,0.5,S,1,yes,0
-        n2,black,-1.25,M,1,no,0
-        n3,pink,1.5,L,1,yes,0
-        n4,green,NA,XL,1,no,0
-        n5,NA,0.25,na,1,yes,0
-        n6,,-0.75,,1,no,0
-        n7,violet,?,M,1,yes,0
-        n8,blue,1.75,L,1,no,0
+        id,colour,x (cm),size,constant,y,t,big
+        n1,red,0.5,S,1,yes,0,no
+        n2,black,-1.25,M,1,no,0,yes
+        n3,pink,1.5,L,1,yes,0,no
+        n4,green,NA,XL,1,no,0,yes
+        n5,NA,0.25,na,1,yes,0,no
+        n6,,-0.75,,1,no,0,yes
+        n7,violet,?,M,1,yes,0,no
+        n8,blue,1.75,L,1,no,0,yes
         """;
 
-    private static (Preprocessor Pre, Dataset<float> Features) Fit(string label)
+    private static LearningTask TaskOf(string labels) => labels switch
+    {
+        "t" => LearningTask.Regression,
+        "y,big" => LearningTask.MultiLabel,
+        _ => LearningTask.Classification,
+    };
+
+    private static (Preprocessor Pre, Dataset<float> Features) Fit(string labels)
     {
         Dataset<float> table = CsvDatasetReader.Read<float>(new StringReader(ColourTable()), "t.csv", new CsvDatasetOptions
         {
-            Label = label,
-            Task = label == "t" ? LearningTask.Regression : LearningTask.Classification,
+            Labels = labels.Split(','),
+            Task = TaskOf(labels),
             FeatureColumns = ["id", "colour", "x (cm)", "size", "constant"],
             Table = new TableReading(),
         });
@@ -109,10 +116,10 @@ public sealed class OnnxPreprocessingExportTests : IDisposable
     }
 
     /// <summary>The new rows as Backprop reads them (the features), and as ONNX Runtime takes them: one [N, 1] tensor per column, the text as written.</summary>
-    private static (Dataset<float> Features, NamedOnnxValue[] Inputs) NewData(Preprocessor pre, string label)
+    private static (Dataset<float> Features, NamedOnnxValue[] Inputs) NewData(Preprocessor pre, string labels)
     {
         Dataset<float> table = CsvDatasetReader.Read<float>(new StringReader(NewRows), "new.csv",
-            new CsvDatasetOptions { Label = label, Task = label == "t" ? LearningTask.Regression : LearningTask.Classification, Table = pre.Reading });
+            new CsvDatasetOptions { Labels = labels.Split(','), Task = TaskOf(labels), Table = pre.Reading });
         PreprocessedData data = pre.Transform(table);
         // pink is folded into colour=(other), as black and violet are; XL is unseen: all zeros.
         Assert.Equal(new Dictionary<string, int> { ["size"] = 1 }, data.UnseenCategories);
@@ -170,6 +177,28 @@ public sealed class OnnxPreprocessingExportTests : IDisposable
         {
             Assert.True(Math.Abs(expected[i] - values[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"row {i}: Backprop {expected[i]:R}, ONNX Runtime {values[i]:R}");
         }
+    }
+
+    [Fact]
+    public void One_hot_columns_give_a_multi_label_models_probabilities_and_decisions_like_backprop()
+    {
+        (Preprocessor pre, Dataset<float> features) = Fit("y,big");
+        Model model = MultiLabelClassifier.Fit(features, new ClassifierOptions { HiddenLayers = [8], Epochs = 30, Seed = 1 });
+        model.Preprocessing = pre;
+        string path = Path.Combine(_dir.Path, "l.onnx");
+        OnnxFile.Export(model, path);
+
+        (Dataset<float> rows, NamedOnnxValue[] inputs) = NewData(pre, "y,big");
+        float[] expected = model.PredictProbabilities(rows);
+        using var session = new InferenceSession(path);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(inputs);
+        float[] probabilities = [.. results.Single(r => r.Name == "probabilities").AsTensor<float>()];
+        Assert.Equal(expected.Length, probabilities.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - probabilities[i]) <= 1e-5, $"row {i / 2}, label {i % 2}: Backprop {expected[i]:R}, ONNX Runtime {probabilities[i]:R}");
+        }
+        Assert.Equal(model.PredictLabels(rows.Features).Select(b => b ? 1L : 0L), results.Single(r => r.Name == "decisions").AsTensor<long>());
     }
 
     [Fact]
