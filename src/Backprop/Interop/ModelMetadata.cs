@@ -226,7 +226,8 @@ internal static class ModelMetadata
         w.WriteEndArray();
     }
 
-    private static string Json(Action<Utf8JsonWriter> write)
+    /// <summary>JSON text written by <paramref name="write"/>.</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))

@@ -49,21 +49,27 @@ internal sealed record ModelParts(
                 throw new NotSupportedException($"the {format} format cannot express layer {position} (batch_norm) yet; keep the model as .json");
             }
         }
-        // Dropped columns need nothing: the exported input is the kept features. Fills of numeric columns are one
-        // IsNaN/Where step in ONNX; one-hot columns would need the table's text cells as inputs.
+        // Dropped columns need nothing: the exported input is the kept columns. Fills of numeric columns are one
+        // IsNaN/Where step in ONNX; one-hot columns make the graph take the table's columns, text as strings.
         double[]? fills = null;
+        PreprocessedColumn[]? tableColumns = null;
         if (model.Preprocessing is { } pre)
         {
             string[] oneHot = [.. pre.Columns.Where(c => c.Treatment == ColumnTreatment.OneHot).Select(c => c.Name)];
             string[] filled = [.. pre.Columns.Where(c => c.IsUsed && c.MissingCount > 0).Select(c => c.Name)];
-            if (oneHot.Length > 0 || (filled.Length > 0 && format != "onnx"))
+            if (format != "onnx" && (oneHot.Length > 0 || filled.Length > 0))
             {
                 string what = oneHot.Length > 0 ? "one-hot columns " + CsvDatasetReader.Abbreviate(oneHot) : "missing cells filled in " + CsvDatasetReader.Abbreviate(filled);
                 throw new NotSupportedException($"the {format} format cannot express the model's preprocessing of its columns ({what}) yet; keep the model as .json");
             }
-            if (format == "onnx" && pre.Columns.Any(c => c.IsUsed && !double.IsNaN(c.Fill)))
+            if (format == "onnx" && pre.Columns.Any(c => c.Treatment == ColumnTreatment.Numeric && !double.IsNaN(c.Fill)))
             {
-                fills = [.. pre.Columns.Where(c => c.IsUsed).Select(c => c.Fill)];
+                // One fill per feature: a one-hot feature is never NaN, so its (NaN) fill is never taken.
+                fills = [.. pre.Columns.SelectMany(c => c.FeatureNames.Select(_ => c.Fill))];
+            }
+            if (oneHot.Length > 0)
+            {
+                tableColumns = [.. pre.Columns.Where(c => c.IsUsed)];
             }
         }
         var layers = new List<LayerParts>();
@@ -87,14 +93,25 @@ internal sealed record ModelParts(
             DecisionThreshold = model.DecisionThreshold,
             Loss = ClassifierRun.LossName(model.Network.Loss),
             FeatureFills = fills,
+            TableColumns = tableColumns,
+            MissingValues = model.Preprocessing?.MissingValues ?? [],
         };
     }
 
     /// <summary>
     /// The value that replaces a missing (NaN) raw feature, per feature, before scaling (NaN: none); null when the
-    /// model fills nothing. Only numeric fills come this far (<see cref="From"/> refuses one-hot columns).
+    /// model fills nothing. Only numeric features have fills; a one-hot feature's is NaN.
     /// </summary>
     public double[]? FeatureFills { get; init; }
+
+    /// <summary>
+    /// A model with one-hot columns (ONNX only): the table's columns it reads, dropped ones left out, in table order;
+    /// the graph takes one input per column and encodes the text ones itself. Null when the input is the feature rows.
+    /// </summary>
+    public IReadOnlyList<PreprocessedColumn>? TableColumns { get; init; }
+
+    /// <summary>The cells the model's table read as missing (see <see cref="Preprocessor.MissingValues"/>); empty without preprocessing.</summary>
+    public IReadOnlyList<string> MissingValues { get; init; } = [];
 
     /// <summary>Builds the model these parts describe.</summary>
     /// <exception cref="InvalidDataException">The parts do not make a model (shapes or names disagree); the message starts with <paramref name="source"/>.</exception>

@@ -241,14 +241,32 @@ public sealed class FeatureCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_refuses_a_model_with_one_hot_columns_in_one_line()
+    public void Export_writes_a_model_with_one_hot_columns_that_takes_the_tables_columns()
     {
         string data = WritePenguins();
-        Assert.Equal(0, CliRunner.InProcess("train", "--data", data, "--label", "species", "--epochs", "1", "--quiet", "--out", PathOf("m.json")).ExitCode);
+        Assert.Equal(0, CliRunner.InProcess("train", "--data", data, "--label", "species", "--epochs", "40", "--seed", "1", "--quiet", "--out", PathOf("m.json")).ExitCode);
         CliRunner.Result r = CliRunner.InProcess("export", "--model", PathOf("m.json"), "--out", PathOf("m.onnx"));
-        Assert.Equal(1, r.ExitCode);
-        Assert.Equal("error: the onnx format cannot express the model's preprocessing of its columns (one-hot columns island, sex) yet; keep the model as .json\n", r.Error.ReplaceLineEndings("\n"));
-        Assert.False(File.Exists(PathOf("m.onnx")));
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(PathOf("m.onnx"));
+        Assert.Equal(["island", "bill_length_mm", "flipper_length_mm", "sex"], session.InputMetadata.Keys);
+        Assert.Equal([typeof(string), typeof(float), typeof(float), typeof(string)], session.InputMetadata.Values.Select(m => m.ElementType));
+
+        // New rows, one with an unseen island and missing cells: the graph names the class predict names.
+        File.WriteAllLines(PathOf("fresh.csv"), ["sex,flipper_length_mm,island,bill_length_mm", "male,215,Biscoe,47", "NA,,Atlantis,NA", "female,190,Torgersen,39"]);
+        CliRunner.Result predict = CliRunner.InProcess("predict", "--model", PathOf("m.json"), "--data", PathOf("fresh.csv"));
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        string[] expected = [.. predict.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[0])];
+        Assert.Equal(["Gentoo", "Adelie"], new[] { expected[0], expected[2] });
+        Microsoft.ML.OnnxRuntime.NamedOnnxValue Text(string name, params string[] cells)
+            => Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(name, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(cells, [cells.Length, 1]));
+        Microsoft.ML.OnnxRuntime.NamedOnnxValue Number(string name, params float[] cells)
+            => Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(name, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(cells, [cells.Length, 1]));
+        using var results = session.Run(
+        [
+            Text("island", "Biscoe", "Atlantis", "Torgersen"), Number("bill_length_mm", 47, float.NaN, 39),
+            Number("flipper_length_mm", 215, float.NaN, 190), Text("sex", "male", "NA", "female"),
+        ]);
+        Assert.Equal(expected, results.Single(v => v.Name == "class").AsTensor<string>());
     }
 
     private static double TestAccuracy(string output)

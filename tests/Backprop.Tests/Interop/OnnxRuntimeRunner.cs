@@ -11,10 +11,13 @@ internal static class OnnxRuntimeRunner
     public static Scores Run(string path, Dataset<float> data) => Run(path, data.Features.ToArray(), data.Count, data.FeatureCount);
 
     public static Scores Run(string path, float[] features, int rows, int featureCount)
+        => Run(path, [NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(features, [rows, featureCount]))]);
+
+    /// <summary>Runs the model at <paramref name="path"/> on named inputs (a table model's columns).</summary>
+    public static Scores Run(string path, IReadOnlyCollection<NamedOnnxValue> inputs)
     {
         using var session = new InferenceSession(path);
-        var input = new DenseTensor<float>(features, [rows, featureCount]);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor("features", input)]);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(inputs);
         float[] probabilities = [.. results.Single(r => r.Name == "probabilities").AsTensor<float>()];
         long[] index = [.. results.Single(r => r.Name == "class_index").AsTensor<long>()];
         string[] names = [.. results.Single(r => r.Name == "class").AsTensor<string>()];

@@ -1,10 +1,12 @@
+using System.Text;
 using Backprop.Interop;
 
 namespace Backprop.Serialization.Onnx;
 
 /// <summary>
 /// Writes a model as one ONNX graph: the input "features" (float, [N, F], raw values in the model's feature order, NaN
-/// for a missing value when the model fills them: IsNaN, Where), the stored scaling (Sub, Div), one Gemm (transB = 1) and activation per layer, and the head's outputs. The weights are
+/// for a missing value when the model fills them: IsNaN, Where) or, for a model with one-hot columns, one input per
+/// table column (float or string [N, 1]) encoded in the graph, the stored scaling (Sub, Div), one Gemm (transB = 1) and activation per layer, and the head's outputs. The weights are
 /// initializers named like PyTorch's nn.Sequential state dict ("0.weight", "0.bias", "2.weight", …); the feature,
 /// label and class names and the scaler are in the model's metadata_props as well as in doc strings.
 /// </summary>
@@ -17,10 +19,22 @@ internal static class OnnxExporter
     public const string ValuesName = "values";
     public const string DecisionsName = "decisions";
 
+    /// <summary>Values the graph names itself; an input named like one of them takes a suffix.</summary>
+    private static readonly HashSet<string> GraphValueNames = new(StringComparer.Ordinal)
+    {
+        InputName, "missing", "filled", "centred", "scaled", ProbabilitiesName, ClassIndexName, ClassName, ValuesName, "values_scaled",
+        "decided", DecisionsName, "decision_threshold",
+    };
+
     public static void Write(ModelParts parts, Stream stream)
     {
         var graph = new GraphBuilder();
         string x = InputName;
+        TableInput[]? table = parts.TableColumns is { } columns ? TableInputs(columns) : null;
+        if (table is not null)
+        {
+            x = AppendColumns(graph, parts, table);
+        }
         if (parts.FeatureFills is { } fills)
         {
             graph.Initializer("imputer.fill", [fills.Length], [.. fills.Select(v => (float)v)]);
@@ -61,10 +75,17 @@ internal static class OnnxExporter
         model.Int(OnnxProto.Model.ModelVersion, 1);
         model.String(OnnxProto.Model.DocString,
             $"A multilayer perceptron trained with Backprop: {string.Join("-", parts.Layers.Select(l => l.Inputs).Append(parts.Layers[^1].Outputs))}, "
-            + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.OutputNames)}). Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], "
-            + $"columns {string.Join(", ", parts.FeatureNames)}.");
+            + $"predicting '{parts.LabelName}' ({string.Join(", ", parts.OutputNames)}). "
+            + (table is null
+                ? $"Input '{InputName}': raw float rows [N, {parts.FeatureNames.Count}], columns {string.Join(", ", parts.FeatureNames)}."
+                : $"Inputs, one per table column, [N, 1] each: {string.Join(", ", table.Select(t => $"'{t.Name}' ({t.ElementName})"))}."));
         // The graph goes last: a file cut short anywhere then lacks its graph or ends inside it, and is refused as truncated.
-        foreach ((string key, string value) in ModelMetadata.Write(parts))
+        Dictionary<string, string> metadata = ModelMetadata.Write(parts);
+        if (table is not null)
+        {
+            metadata["inputs"] = InputsMetadata(table);
+        }
+        foreach ((string key, string value) in metadata)
         {
             model.Message(OnnxProto.Model.MetadataProps, e =>
             {
@@ -76,10 +97,18 @@ internal static class OnnxExporter
         {
             graph.WriteNodesAndInitializers(g);
             g.String(OnnxProto.Graph.Name, "backprop");
-            g.String(OnnxProto.Graph.DocString, "features → scaler → dense layers → " + string.Join(", ", outputs.Select(o => o.Name)));
-            ValueInfo(g, OnnxProto.Graph.Input, InputName, OnnxProto.Float, ["N", parts.FeatureNames.Count],
-                $"Raw feature rows, float [N, {parts.FeatureNames.Count}], columns in this order: {string.Join(", ", parts.FeatureNames)}. "
-                + "The model scales them itself.");
+            g.String(OnnxProto.Graph.DocString, (table is null ? "features" : "columns → one-hot → features")
+                + " → scaler → dense layers → " + string.Join(", ", outputs.Select(o => o.Name)));
+            if (table is null)
+            {
+                ValueInfo(g, OnnxProto.Graph.Input, InputName, OnnxProto.Float, ["N", parts.FeatureNames.Count],
+                    $"Raw feature rows, float [N, {parts.FeatureNames.Count}], columns in this order: {string.Join(", ", parts.FeatureNames)}. "
+                    + "The model scales them itself.");
+            }
+            foreach (TableInput input in table ?? [])
+            {
+                ValueInfo(g, OnnxProto.Graph.Input, input.Name, input.IsText ? OnnxProto.String : OnnxProto.Float, ["N", 1], input.Doc);
+            }
             foreach (Output output in outputs)
             {
                 ValueInfo(g, OnnxProto.Graph.Output, output.Name, output.ElementType, output.Shape, output.Doc);
@@ -99,6 +128,111 @@ internal static class OnnxExporter
             return (version ?? assembly.GetName().Version?.ToString() ?? "0").Split('+')[0];
         }
     }
+
+    /// <summary>
+    /// A table model's columns to its feature rows, "features": a numeric column's input as it is (NaN where a cell is
+    /// missing: the fills follow), a text column's cells to category indices (ai.onnx.ml LabelEncoder: a category to
+    /// its position, a missing cell to its fill category's, anything else to "(other)" when rare categories were folded,
+    /// else −1), then to one-hot (Equal against 0 … width − 1, Cast; −1 gives all zeros), all concatenated in feature order.
+    /// </summary>
+    private static string AppendColumns(GraphBuilder graph, ModelParts parts, TableInput[] inputs)
+    {
+        var pieces = new List<string>();
+        foreach (TableInput input in inputs)
+        {
+            PreprocessedColumn column = input.Column;
+            if (!input.IsText)
+            {
+                pieces.Add(input.Name);
+                continue;
+            }
+            int width = column.FeatureNames.Count;
+            long other = column.HasOther ? column.Categories.Count : -1;
+            var keys = new List<string>(column.Categories);
+            var values = new List<long>(Enumerable.Range(0, column.Categories.Count).Select(c => (long)c));
+            var known = new HashSet<string>(keys, StringComparer.Ordinal);
+            // Without a fill category Backprop refuses a missing cell; a graph cannot refuse a row, so it gives all zeros.
+            int fill = column.FillCategory is { } f ? keys.IndexOf(f) : -1;
+            long missing = column.FillCategory is null ? -1 : fill >= 0 ? fill : other;
+            foreach (string marker in MissingSpellings(parts.MissingValues).Where(known.Add))
+            {
+                keys.Add(marker);
+                values.Add(missing);
+            }
+            string index = input.Name + ".index";
+            string range = input.Name + ".features";
+            string equal = input.Name + ".is";
+            string oneHot = input.Name + ".one_hot";
+            graph.Node("LabelEncoder", input.Name + "_categories", [input.Name], index, domain: OnnxProto.MlDomain,
+                doc: $"column '{column.Name}': its text to the index of its one-hot feature ({(column.HasOther ? $"{other} for any other text" : "−1, all zeros, for an unseen text")})",
+                stringLists: [("keys_strings", keys)], intLists: [("values_int64s", [.. values])], ints: [("default_int64", other)]);
+            graph.Int64Initializer(range, [width], [.. Enumerable.Range(0, width).Select(i => (long)i)]);
+            graph.Node("Equal", input.Name + "_equal", [index, range], equal, doc: $"column '{column.Name}': index = 0 … {width - 1}");
+            graph.Node("Cast", input.Name + "_one_hot", [equal], oneHot, doc: $"column '{column.Name}': one-hot features {string.Join(", ", column.FeatureNames)}",
+                ints: [("to", OnnxProto.Float)]);
+            pieces.Add(oneHot);
+        }
+        graph.Node("Concat", "columns", [.. pieces], InputName, doc: "the columns' features side by side, in the model's feature order", ints: [("axis", 1)]);
+        return InputName;
+    }
+
+    /// <summary>
+    /// The texts a missing cell may arrive as: each of the model's missing values trimmed, as listed, in lower and in
+    /// upper case (Backprop compares them ignoring case; the graph compares exactly).
+    /// </summary>
+    private static IEnumerable<string> MissingSpellings(IReadOnlyList<string> missingValues)
+        => missingValues.Select(v => v.Trim()).SelectMany(v => new[] { v, v.ToLowerInvariant(), v.ToUpperInvariant() }).Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A table model's inputs, one per column it reads, in table order: the column's name as a C identifier (other
+    /// characters become '_', a leading digit gets a '_' before it), with "_column" after a name the graph uses itself
+    /// and "_2", "_3", … after a name already taken.
+    /// </summary>
+    internal static TableInput[] TableInputs(IReadOnlyList<PreprocessedColumn> columns)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var inputs = new TableInput[columns.Count];
+        for (int i = 0; i < columns.Count; i++)
+        {
+            var name = new StringBuilder(columns[i].Name.Length + 1);
+            foreach (char c in columns[i].Name)
+            {
+                name.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
+            }
+            if (name.Length == 0 || char.IsAsciiDigit(name[0]))
+            {
+                name.Insert(0, '_');
+            }
+            string identifier = name.ToString();
+            bool layerValue = identifier.Length > 1 && identifier[0] is 'z' or 'a' && !identifier.AsSpan(1).ContainsAnyExcept("0123456789");
+            if (GraphValueNames.Contains(identifier) || layerValue)
+            {
+                identifier += "_column";
+            }
+            string unique = identifier;
+            for (int k = 2; !taken.Add(unique); k++)
+            {
+                unique = $"{identifier}_{k}";
+            }
+            inputs[i] = new TableInput(unique, columns[i]);
+        }
+        return inputs;
+    }
+
+    /// <summary>The "inputs" metadata: a JSON array of {name, column, type} in input order.</summary>
+    private static string InputsMetadata(TableInput[] inputs) => ModelMetadata.Json(w =>
+    {
+        w.WriteStartArray();
+        foreach (TableInput input in inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", input.Name);
+            w.WriteString("column", input.Column.Name);
+            w.WriteString("type", input.ElementName);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
 
     /// <summary>
     /// The output stage, one case per <see cref="ModelHead"/>: softmax, argmax and class names (classification); the
@@ -204,6 +338,19 @@ internal static class OnnxExporter
 
     private sealed record Output(string Name, int ElementType, object[] Shape, string Doc);
 
+    /// <summary>One input of a table model's graph: a column of the table, float (numeric) or string (one-hot) [N, 1].</summary>
+    internal sealed record TableInput(string Name, PreprocessedColumn Column)
+    {
+        public bool IsText => Column.Treatment == ColumnTreatment.OneHot;
+
+        public string ElementName => IsText ? "string" : "float";
+
+        public string Doc => IsText
+            ? $"Column '{Column.Name}', string [N, 1]: the cell's text as in the table, trimmed (a missing value such as \"\" or \"NA\" for a missing cell); "
+                + $"categories {string.Join(", ", Column.Categories)}{(Column.HasOther ? ", any other → (other)" : ", any other → all zeros")}."
+            : $"Column '{Column.Name}', float [N, 1]: the raw number{(double.IsNaN(Column.Fill) ? "" : ", NaN for a missing cell")}. The model scales it itself.";
+    }
+
     /// <summary>Collects nodes and initializers in graph order.</summary>
     private sealed class GraphBuilder
     {
@@ -218,6 +365,17 @@ internal static class OnnxExporter
                 t.Int(OnnxProto.Tensor.DataType, OnnxProto.Float);
                 t.String(OnnxProto.Tensor.Name, name);
                 t.RawFloats(OnnxProto.Tensor.RawData, values);
+            });
+        }
+
+        public void Int64Initializer(string name, long[] dims, long[] values)
+        {
+            _initializers.Add(t =>
+            {
+                t.PackedInts(OnnxProto.Tensor.Dims, dims);
+                t.Int(OnnxProto.Tensor.DataType, OnnxProto.Int64);
+                t.String(OnnxProto.Tensor.Name, name);
+                t.PackedInts(OnnxProto.Tensor.Int64Data, values);
             });
         }
 

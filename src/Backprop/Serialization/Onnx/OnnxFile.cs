@@ -9,7 +9,10 @@ namespace Backprop.Serialization.Onnx;
 /// </summary>
 public static class OnnxFile
 {
-    /// <summary>The input's name: float [N, features], raw values in <see cref="Model.FeatureNames"/> order.</summary>
+    /// <summary>
+    /// The input's name: float [N, features], raw values in <see cref="Model.FeatureNames"/> order. A model with one-hot
+    /// columns takes one [N, 1] input per table column instead (float or string), listed in metadata_props["inputs"].
+    /// </summary>
     public const string InputName = OnnxExporter.InputName;
 
     /// <summary>The output holding class probabilities, float [N, classes] in <see cref="Model.ClassNames"/> order.</summary>
