@@ -12,14 +12,8 @@ public sealed class InterruptTests : IDisposable
     [Fact]
     public void Ctrl_c_stops_after_the_current_batch_and_still_saves_the_model_and_metrics()
     {
-        string cli = typeof(Backprop.Cli.Cli).Assembly.Location;
         string model = Path.Combine(_dir, "m.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { cli, "train", "--dataset", "xor", "--hidden", "16", "--epochs", "100000000", "--out", model })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(start)!;
+        using Process process = CliRunner.StartInterruptible("train", "--dataset", "xor", "--hidden", "16", "--epochs", "100000000", "--out", model);
         string? line;
         do
         {
@@ -42,14 +36,8 @@ public sealed class InterruptTests : IDisposable
     [Fact]
     public void Sigterm_is_handled_like_ctrl_c_and_exits_with_143()
     {
-        string cli = typeof(Backprop.Cli.Cli).Assembly.Location;
         string model = Path.Combine(_dir, "t.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { cli, "train", "--dataset", "xor", "--hidden", "16", "--epochs", "100000000", "--out", model })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(start)!;
+        using Process process = CliRunner.StartInterruptible("train", "--dataset", "xor", "--hidden", "16", "--epochs", "100000000", "--out", model);
         string? line;
         do
         {

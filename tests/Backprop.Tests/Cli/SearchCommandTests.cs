@@ -113,15 +113,9 @@ public sealed class SearchCommandTests : IDisposable
     [Fact]
     public void Ctrl_c_prints_the_finished_trials_and_exits_with_130()
     {
-        string cli = typeof(Backprop.Cli.Cli).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The second trial is long (about 10¹² multiply-adds, a minute or more), so the signal reaches it while it trains
         // even on a busy machine; it stops after its current batch.
-        foreach (string arg in new[] { cli, "search", "--dataset", "iris", "--hidden", "2,2048x2048x2048", "--epochs", "300", "--cv", "2" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(start)!;
+        using Process process = CliRunner.StartInterruptible("search", "--dataset", "iris", "--hidden", "2,2048x2048x2048", "--epochs", "300", "--cv", "2");
         string? line;
         do
         {

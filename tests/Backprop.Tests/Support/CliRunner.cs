@@ -15,6 +15,23 @@ internal static class CliRunner
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>
+    /// Starts the command as a real process for a test that signals it (Ctrl+C is SIGINT): through
+    /// <c>env --default-signal=INT</c>, because a process started in the background by a non-interactive shell (a CI
+    /// job, nohup) inherits SIGINT ignored, and the runtime rightly leaves an ignored SIGINT ignored. Output is
+    /// redirected; the process's id is the command's (env executes it in place).
+    /// </summary>
+    public static Process StartInterruptible(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll");
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])["--default-signal=INT", "dotnet", dll, .. args])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return Process.Start(info)!;
+    }
+
     public static Result AsProcess(string? stdin, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Backprop.Cli.dll");
