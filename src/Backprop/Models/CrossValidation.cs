@@ -79,16 +79,9 @@ public static class CrossValidation
         Action<FoldScore>? onFold = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        if (!data.IsClassification)
-        {
-            throw new ArgumentException("A classifier needs data with class labels.", nameof(data));
-        }
-        return Run(data, folds, options.Seed, Metric.Classification, (train, test, token) =>
-        {
-            Model model = Models.Classifier.Fit(train, options, validation, null, token);
-            return Metric.Scores(model.Evaluate(test));
-        }, onFold, cancellation);
+        return Fitted(data, data.IsClassification, "A classifier needs data with class labels.", options, folds, Metric.Classification,
+            (train, token) => Models.Classifier.Fit(train, options, validation, null, token), (model, test) => Metric.Scores(model.Evaluate(test)),
+            onFold, cancellation);
     }
 
     /// <summary>
@@ -114,16 +107,9 @@ public static class CrossValidation
         Action<FoldScore>? onFold = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        if (data.Task != LearningTask.Regression)
-        {
-            throw new ArgumentException("A regressor needs data with numeric targets (a regression set).", nameof(data));
-        }
-        return Run(data, folds, options.Seed, Metric.Regression, (train, test, token) =>
-        {
-            Model model = Models.Regressor.Fit(train, options, validation, null, token);
-            return Metric.Scores(model.EvaluateRegression(test));
-        }, onFold, cancellation);
+        return Fitted(data, data.Task == LearningTask.Regression, "A regressor needs data with numeric targets (a regression set).", options, folds,
+            Metric.Regression, (train, token) => Models.Regressor.Fit(train, options, validation, null, token),
+            (model, test) => Metric.Scores(model.EvaluateRegression(test)), onFold, cancellation);
     }
 
     /// <summary>
@@ -147,15 +133,22 @@ public static class CrossValidation
         Action<FoldScore>? onFold = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Fitted(data, data.Task == LearningTask.MultiLabel, "A multi-label classifier needs a multi-label set (0/1 targets, Task MultiLabel).",
+            options, folds, Metric.MultiLabel, (train, token) => Models.MultiLabelClassifier.Fit(train, options, validation, null, token),
+            (model, test) => Metric.Scores(model.EvaluateMultiLabel(test)), onFold, cancellation);
+    }
+
+    // The three task runners: the data checked for the task, then each fold's model fitted on the other folds and scored
+    // on the fold.
+    private static CrossValidationResult Fitted(Dataset<float> data, bool fitsTask, string wrongTask, ClassifierOptions options, int folds,
+        IReadOnlyList<Metric> metrics, Func<Dataset<float>, CancellationToken, Model> fit, Func<Model, Dataset<float>, IReadOnlyDictionary<string, double>> score,
+        Action<FoldScore>? onFold, CancellationToken cancellation)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        if (data.Task != LearningTask.MultiLabel)
+        if (!fitsTask)
         {
-            throw new ArgumentException("A multi-label classifier needs a multi-label set (0/1 targets, Task MultiLabel).", nameof(data));
+            throw new ArgumentException(wrongTask, nameof(data));
         }
-        return Run(data, folds, options.Seed, Metric.MultiLabel, (train, test, token) =>
-        {
-            Model model = Models.MultiLabelClassifier.Fit(train, options, validation, null, token);
-            return Metric.Scores(model.EvaluateMultiLabel(test));
-        }, onFold, cancellation);
+        return Run(data, folds, options.Seed, metrics, (train, test, token) => score(fit(train, token), test), onFold, cancellation);
     }
 }
