@@ -5,6 +5,8 @@ prints a markdown table of medians and ratios, with the BLAS kernels each peer u
     /usr/bin/python3 bench/peers/compare.py [--rounds 5] [--threads 2] [--fashion-mnist]   # kernels, epoch, inference
     /usr/bin/python3 bench/peers/compare.py --matrix [--rounds 5] [--epochs 5] [--raw FILE] # the training matrix
     /usr/bin/python3 bench/peers/compare.py --matrix --quick --rounds 1 --only adam,sgd    # a smoke run
+    /usr/bin/python3 bench/peers/compare.py --matrix --full --rounds 3 --resume full.jsonl  # all 180 combinations
+    /usr/bin/python3 bench/peers/compare.py --matrix --full --sample 20 --list              # which rows, and how long
 
 Backprop is published once (ReadyToRun) into artifacts/bench/backprop. Our side is what a user runs: `backprop train
 --dataset fashion-mnist ... --metrics FILE` (the per-epoch seconds it logs) and `backprop bench --json`. The peers run
@@ -22,6 +24,11 @@ Honesty measures:
   core). Medians are printed over the quiet rounds and over all rounds, with the count of quiet ones.
 - Ratios: Backprop ÷ the faster of numpy and PyTorch (scikit-learn is shown, not compared), as the ratio of the medians
   and as the median of the per-round ratios (which cancels spells that slow every program of a round).
+
+--full runs the cross product of `backprop bench --matrix --full` (same keys) against numpy and PyTorch only, timing
+the median epoch after the first (--epochs defaults to 2). A full run is hours on 2 cores: --sample N measures a
+reproducible random subset, and --resume FILE runs only the (row, program, round) samples FILE lacks, appending to it,
+so a run can be split over invocations (same settings and build; the tables cover all of FILE).
 """
 import argparse
 import json
@@ -110,9 +117,10 @@ def results(text):
 class Task:
     """One process of a row: who runs it, the command, and how its output becomes named measurements."""
 
-    def __init__(self, peer, name, command, env, parse, allow_failure=False, before=None):
+    def __init__(self, peer, name, command, env, parse, allow_failure=False, before=None, config=None, epochs=None):
         self.peer, self.name, self.command, self.env, self.parse = peer, name, command, env, parse
         self.allow_failure, self.before = allow_failure, before
+        self.config, self.epochs = config, epochs      # a training run's configuration, for the time estimate
 
 
 class Line:
@@ -124,8 +132,12 @@ class Line:
 
 
 class Row:
-    def __init__(self, key, title, tasks, lines):
-        self.key, self.title, self.tasks, self.lines = key, title, tasks, lines
+    def __init__(self, key, title, tasks, lines, config=None):
+        self.key, self.title, self.tasks, self.lines, self.config = key, title, tasks, lines, config
+
+    @property
+    def training(self):
+        return self.config is not None
 
 
 # The matrix: a base row varied one factor at a time, plus the SGD headline (and it with weight decay).
@@ -149,12 +161,52 @@ MATRIX_ROWS = [key for key, _, _ in TRAINING_ROWS] + OTHER_ROWS
 # Weight decay on ÷ off: (row with decay, the same row without)
 DECAY_PAIRS = [("wd", "adam", "Adam, L2 1e-4 ÷ 0"), ("sgd-wd", "sgd", "SGD, L2 1e-4 ÷ 0"), ("adamw", "adam", "AdamW 1e-4 ÷ Adam")]
 
+# --full: every combination the speed targets name, in the order and under the keys of BenchMatrix.Full() in
+# src/Backprop.Cli/Commands/BenchMatrix.cs (a test checks `--matrix --full --list` against it).
+FULL_OPTIMIZERS = [("sgd", 0.1), ("momentum", 0.01), ("nesterov", 0.01), ("adam", 0.001), ("adamw", 0.001)]
+FULL_ACTIVATIONS = ["relu", "sigmoid", "tanh"]
+FULL_HIDDEN = ["128", "512,256"]
+FULL_BATCHES = [16, 64, 256]
+FULL_DECAYS = [0.0, 1e-4]
+FULL_DEFAULT_EPOCHS = 2     # the first epoch and one after it: the table times the epochs after the first
+TARGET = 0.6                # every training row ≤ 0.6× the faster of numpy and PyTorch
+DECAY_TARGET = 1.05         # weight decay on ≤ 5 % over off
+
+
+def _number(value):
+    """A number as C#'s invariant ToString() writes the matrix's values: 0 as "0", 0.0001 as "0.0001"."""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def full_rows():
+    """(key, title, config) of every combination, keyed optimizer-activation-hidden-bBATCH-wdλ."""
+    rows = []
+    for optimizer, lr in FULL_OPTIMIZERS:
+        for activation in FULL_ACTIVATIONS:
+            for hidden in FULL_HIDDEN:
+                for batch in FULL_BATCHES:
+                    for wd in FULL_DECAYS:
+                        key = f"{optimizer}-{activation}-{hidden.replace(',', '-')}-b{batch}-wd{_number(wd)}"
+                        title = f"784-{hidden.replace(',', '-')}-10 {activation}, {optimizer} {_number(lr)}, batch {batch}, wd {_number(wd)}"
+                        rows.append((key, title, {"hidden": hidden, "activation": activation, "optimizer": optimizer,
+                                                  "lr": lr, "batch": batch, "wd": wd}))
+    return rows
+
+
+def full_decay_pairs(keys):
+    """Every (row with λ = 10⁻⁴, the same row with λ = 0, label) of the product among `keys`."""
+    on_suffix, off_suffix = f"-wd{_number(FULL_DECAYS[1])}", f"-wd{_number(FULL_DECAYS[0])}"
+    return [(key, key[:-len(on_suffix)] + off_suffix, key[:-len(on_suffix)]) for key in keys
+            if key.endswith(on_suffix) and key[:-len(on_suffix)] + off_suffix in keys]
+
 
 def _epoch_metrics(epoch_seconds, accuracy):
     median = statistics.median(epoch_seconds)
     values = {"epoch_s": median}
     if len(epoch_seconds) > 1:      # with one epoch the ratio is 1 by definition
         values["first_over_median"] = epoch_seconds[0] / median
+        values["after_first_s"] = statistics.median(epoch_seconds[1:])
+        values["first_over_rest"] = epoch_seconds[0] / values["after_first_s"]
     if accuracy is not None:
         values["accuracy"] = accuracy
     return values
@@ -212,23 +264,38 @@ def peer_command(script, config, epochs, threads, data_dir):
             "--weight-decay", repr(config["wd"]), "--momentum", "0.9"]
 
 
+def training_specs(full):
+    """(key, title, config) of every training row: --full's product, or the base row varied one factor at a time."""
+    return full_rows() if full else [(key, title, BASE | change) for key, title, change in TRAINING_ROWS]
+
+
+def epoch_metric(args):
+    """The training rows' time: with --full the median of the epochs after the first (where there are any), the base
+    matrix's the median of all N epochs."""
+    return "after_first_s" if args.full and args.epochs > 1 else "epoch_s"
+
+
 def matrix_rows(args, backprop, our_env, peer_env, skip):
+    """Every row of the matrix (all 180 with --full, whatever --only and --sample pick: the tables cover every row
+    with samples, which a resumed run may have from earlier invocations)."""
     work = os.path.join(ROOT, "artifacts", "bench", "matrix")
     os.makedirs(work, exist_ok=True)
     rows = []
-    for key, title, change in TRAINING_ROWS:
-        if key not in args.only:
-            continue
-        config = BASE | change
+    for key, title, config in training_specs(args.full):
         metrics_path = os.path.join(work, key + ".metrics.csv")
         tasks = [Task("backprop", "train", training_command(backprop, config, args.epochs, args.data_dir, metrics_path),
                       our_env, _backprop_epochs(metrics_path), before=_remover(metrics_path))]
         tasks.append(Task("numpy", "train", peer_command("numpy_mlp.py", config, args.epochs, args.threads, args.data_dir), peer_env, _peer_epochs))
         tasks.append(Task("pytorch", "train", peer_command("torch_mlp.py", config, args.epochs, args.threads, args.data_dir), peer_env, _peer_epochs))
-        if config["optimizer"] != "adamw":      # scikit-learn has no AdamW
+        # scikit-learn has no AdamW; --full leaves it out: it is shown, never compared, and as slow as the rest together.
+        if config["optimizer"] != "adamw" and not args.full:
             tasks.append(Task("scikit-learn", "train", peer_command("sklearn_mlp.py", config, args.epochs, args.threads, args.data_dir), peer_env, _peer_epochs))
-        rows.append(Row(key, title, [t for t in tasks if t.peer not in skip],
-                        [Line(key, f"{title}: epoch (s)", "epoch_s")]))
+        for task in tasks:
+            task.config, task.epochs = config, args.epochs
+        label = key if args.full else f"{title}: epoch (s)"
+        rows.append(Row(key, title, [t for t in tasks if t.peer not in skip], [Line(key, label, epoch_metric(args))], config=config))
+    if args.full:
+        return rows
     if "process" in args.only:
         # The headline as a user types it, with the CLI's default scaling (standardise), whole process including
         # start-up and loading, against numpy's whole program (which divides the pixels by 255).
@@ -380,6 +447,64 @@ def classic_lines(rows, samples):
     return lines
 
 
+# ---------------------------------------------------------------------------------------------------- the estimate
+
+# What a run costs on the 2-vCPU Xeon of docs/performance.md (its matrix's medians): a process's start-up and loading,
+# an epoch of 784-128-10 at batch 64 per optimizer, the factor for 512,256 and for batch 16 and 256, and what the first
+# epoch costs in epochs. Rough: the estimate printed before a run, rescaled by the runs measured so far.
+ESTIMATE = {
+    "backprop": {"start": 0.4, "epoch": {"sgd": 0.155, "momentum": 0.16, "nesterov": 0.17, "adam": 0.2, "adamw": 0.21},
+                 "wide": 7.4, "batch": {16: 3.4, 64: 1.0, 256: 0.74}, "first": 2.2},
+    "numpy": {"start": 0.7, "epoch": {"sgd": 0.32, "momentum": 0.38, "nesterov": 0.4, "adam": 0.61, "adamw": 0.63},
+              "wide": 5.6, "batch": {16: 4.0, 64: 1.0, 256: 0.43}, "first": 1.0},
+    "pytorch": {"start": 1.5, "epoch": {"sgd": 0.43, "momentum": 0.45, "nesterov": 0.49, "adam": 0.66, "adamw": 0.71},
+                "wide": 3.7, "batch": {16: 3.9, 64: 1.0, 256: 0.45}, "first": 1.0},
+    "scikit-learn": {"start": 1.5, "epoch": {"sgd": 0.7, "momentum": 0.69, "nesterov": 0.75, "adam": 1.26, "adamw": 1.26},
+                     "wide": 4.5, "batch": {16: 3.8, 64: 1.0, 256: 0.32}, "first": 1.0},
+}
+OTHER_TASK_SECONDS = 3.0    # a process or predict run
+
+
+def predicted_seconds(task):
+    """The wall time ESTIMATE gives a task."""
+    if task.config is None or task.peer not in ESTIMATE:
+        return OTHER_TASK_SECONDS
+    model, config = ESTIMATE[task.peer], task.config
+    epoch = model["epoch"][config["optimizer"]] * model["batch"].get(config["batch"], 1.0)
+    if config["hidden"] != "128":
+        epoch *= model["wide"]
+    return model["start"] + epoch * (task.epochs - 1 + model["first"])
+
+
+def duration(seconds):
+    minutes = round(seconds / 60)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+class Estimate:
+    """The time left: the runs still to do as ESTIMATE predicts them, times measured ÷ predicted over the runs done."""
+
+    def __init__(self, pending):
+        self.left = sum(predicted_seconds(task) for task in pending)
+        self.measured = self.predicted = 0.0
+
+    def done(self, task, wall, pending=True):
+        predicted = predicted_seconds(task)
+        self.measured += wall
+        self.predicted += predicted
+        if pending:
+            self.left -= predicted
+
+    @property
+    def scale(self):
+        return self.measured / self.predicted if self.predicted > 0 else 1.0
+
+    def remaining(self):
+        return max(0.0, self.left) * self.scale
+
+
 # ---------------------------------------------------------------------------------------------------- the kernels
 
 def openblas_probe(env):
@@ -393,10 +518,7 @@ def kernel_check(args, forced_env, free_env, skip, coretype, free_kernel, raw):
     """Trains each peer one epoch (the SGD headline) with the forced kernel and with OpenBLAS's own choice and prints
     both test accuracies and epoch times: forcing a kernel must change speed, not results."""
     config = BASE | {"optimizer": "sgd", "lr": 0.1}
-    print(f"\nKernel check: each peer trains the SGD headline {args.kernel_check_epochs} epoch(s) with "
-          f"OPENBLAS_CORETYPE={coretype} and with OpenBLAS's own choice ({free_kernel}), same seeds:\n")
-    print("| peer | test accuracy, forced | test accuracy, own choice | difference | epoch (s), forced | epoch (s), own choice |")
-    print("|---|---|---|---|---|---|")
+    _kernel_check_header(args.kernel_check_epochs, coretype, free_kernel)
     for peer, script in (("numpy", "numpy_mlp.py"), ("pytorch", "torch_mlp.py"), ("scikit-learn", "sklearn_mlp.py")):
         if peer in skip:
             continue
@@ -405,21 +527,39 @@ def kernel_check(args, forced_env, free_env, skip, coretype, free_kernel, raw):
         for env in (forced_env, free_env):
             both.append(_peer_epochs(run_measured(command, env=env, cwd=HERE)))
             print(f"kernel check: {peer} done", file=sys.stderr, flush=True)
-        difference = both[0]["accuracy"] - both[1]["accuracy"]
-        verdict = "unchanged" if difference == 0 else (f"{difference:+.4f} (rounding: within 0.005)" if abs(difference) <= 0.005 else f"**{difference:+.4f}, changed**")
-        print(f"| {PEER_TITLES[peer]} | {both[0]['accuracy']:.4f} | {both[1]['accuracy']:.4f} | {verdict} | {both[0]['epoch_s']:.3f} | {both[1]['epoch_s']:.3f} |")
+        _kernel_check_line(peer, both[0], both[1])
         raw.write({"type": "kernel_check", "peer": peer, "coretype": coretype, "own_choice": free_kernel,
-                   "forced": both[0], "own": both[1]})
+                   "forced": both[0], "own": both[1], "epochs": args.kernel_check_epochs})
+
+
+def _kernel_check_header(epochs, coretype, free_kernel, source=None):
+    print(f"\nKernel check{' (' + source + ')' if source else ''}: each peer trains the SGD headline {epochs} epoch(s) with "
+          f"OPENBLAS_CORETYPE={coretype} and with OpenBLAS's own choice ({free_kernel}), same seeds:\n")
+    print("| peer | test accuracy, forced | test accuracy, own choice | difference | epoch (s), forced | epoch (s), own choice |")
+    print("|---|---|---|---|---|---|")
+
+
+def _kernel_check_line(peer, forced, own):
+    difference = forced["accuracy"] - own["accuracy"]
+    verdict = "unchanged" if difference == 0 else (f"{difference:+.4f} (rounding: within 0.005)" if abs(difference) <= 0.005 else f"**{difference:+.4f}, changed**")
+    print(f"| {PEER_TITLES[peer]} | {forced['accuracy']:.4f} | {own['accuracy']:.4f} | {verdict} | {forced['epoch_s']:.3f} | {own['epoch_s']:.3f} |")
 
 
 # ---------------------------------------------------------------------------------------------------- reporting
 
 class RawLog:
-    """JSON lines of every sample, written to FILE.partial as they come and renamed to FILE at the end."""
+    """JSON lines of every sample, written to FILE.partial as they come and renamed to FILE at the end; or, to resume,
+    appended to FILE itself as they come, so that an interrupted run leaves every sample it finished there."""
 
-    def __init__(self, path):
-        self.path = path
-        self.file = open(path + ".partial", "w") if path else None
+    def __init__(self, path, append=False):
+        self.path, self.append = path, append
+        if path and append:
+            torn = os.path.exists(path) and os.path.getsize(path) > 0 and not _ends_with_newline(path)
+            self.file = open(path, "a")
+            if torn:            # a run killed while writing a line: start on a fresh line
+                self.file.write("\n")
+        else:
+            self.file = open(path + ".partial", "w") if path else None
 
     def write(self, record):
         if self.file:
@@ -429,7 +569,39 @@ class RawLog:
     def close(self):
         if self.file:
             self.file.close()
-            os.replace(self.path + ".partial", self.path)
+            if not self.append:
+                os.replace(self.path + ".partial", self.path)
+
+
+def _ends_with_newline(path):
+    with open(path, "rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) == b"\n"
+
+
+def read_raw(path):
+    """The records of a raw file, and how many of its lines were not JSON (a line cut short by a killed run)."""
+    records, unreadable = [], 0
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    unreadable += 1
+    return records, unreadable
+
+
+# What must be the same for samples of two invocations to go into one table.
+RESUME_FIELDS = ("mode", "full", "epochs", "threads", "quick", "data", "machine", "coretype", "openblas_kernel", "build")
+
+
+def check_resume(path, previous, setup, fields=RESUME_FIELDS):
+    """Ends the script when the file's first set-up differs from this invocation's in one of `fields`."""
+    for field in fields:
+        if previous.get(field) != setup.get(field):
+            sys.exit(f"error: --resume {path}: its samples were taken with {field} {previous.get(field)!r}, this invocation "
+                     f"has {setup.get(field)!r}; resume with the same settings and build, or start another file")
 
 
 def quiet_rounds(samples, row, threshold):
@@ -458,68 +630,144 @@ def table(lines, samples, rounds_of, title, scale_of):
     for line in lines:
         rounds = rounds_of(line.row)
         scale = scale_of(line)
-        cells, medians, per_round = [], {}, {}
+        c = compare(samples, line, rounds)
+        cells = []
         for p in peers:
-            metric = line.ours if p == "backprop" else line.theirs
-            values = {r: v for r, v in values_by_round(samples, line.row, p, metric).items() if r in rounds}
-            per_round[p] = values
-            if values:
-                medians[p] = statistics.median(values.values())
-                cells.append(line.fmt.format(medians[p] * scale))
+            if p in c.medians:
+                cells.append(line.fmt.format(c.medians[p] * scale))
             elif p == "backprop" and line.missing_ours:
                 ran = [s for s in samples if s["row"] == line.row and s["peer"] == "backprop" and s["round"] in rounds]
                 cells.append("–" if not ran else "failed (see the note)" if all(s["error"] for s in ran) else line.missing_ours)
             else:
                 cells.append("–")
-        best = min if line.lower_is_better else max
-        compared = {p: medians[p] for p in COMPARED if p in medians}
-        ratio = round_ratio = "–"
-        if "backprop" in medians and compared:
-            faster = best(compared, key=compared.get)
-            ratio = f"{medians['backprop'] / compared[faster]:.3g}× {PEER_TITLES[faster]}"
-            ratios = []
-            for r, ours in per_round["backprop"].items():
-                theirs = [per_round[p][r] for p in COMPARED if r in per_round.get(p, {})]
-                if theirs:
-                    ratios.append(ours / best(theirs))
-            if ratios:
-                round_ratio = f"{statistics.median(ratios):.3g}×"
+        ratio = f"{c.ratio:.3g}× {PEER_TITLES[c.faster]}" if c.ratio is not None else "–"
+        round_ratio = f"{c.round_ratio:.3g}×" if c.round_ratio is not None else "–"
         print(f"| {line.label} | " + " | ".join(cells) + f" | {ratio} | {round_ratio} | {len(rounds)} |")
 
 
-def matrix_extras(rows, samples, quiet_of, all_of):
+class Comparison:
+    """A line over some rounds: each program's median, the faster of numpy and PyTorch, Backprop ÷ it as the ratio of
+    the medians and as the median of the per-round ratios (None where a side is missing)."""
+
+    def __init__(self, medians, faster, ratio, round_ratio):
+        self.medians, self.faster, self.ratio, self.round_ratio = medians, faster, ratio, round_ratio
+
+
+def compare(samples, line, rounds):
+    medians, per_round = {}, {}
+    for p in PEERS:
+        metric = line.ours if p == "backprop" else line.theirs
+        values = {r: v for r, v in values_by_round(samples, line.row, p, metric).items() if r in rounds}
+        per_round[p] = values
+        if values:
+            medians[p] = statistics.median(values.values())
+    best = min if line.lower_is_better else max
+    compared = {p: medians[p] for p in COMPARED if p in medians}
+    if "backprop" not in medians or not compared:
+        return Comparison(medians, None, None, None)
+    faster = best(compared, key=compared.get)
+    ratios = []
+    for r, ours in per_round["backprop"].items():
+        theirs = [per_round[p][r] for p in COMPARED if r in per_round[p]]
+        if theirs:
+            ratios.append(ours / best(theirs))
+    return Comparison(medians, faster, medians["backprop"] / compared[faster], statistics.median(ratios) if ratios else None)
+
+
+def matrix_extras(rows, samples, quiet_of, all_of, args):
     """Accuracy and first ÷ median epoch of every training row, and weight decay on ÷ off per peer."""
-    training = [r for r in rows if r.key in {k for k, _, _ in TRAINING_ROWS}]
+    training = [r for r in rows if r.training]
     peers = [p for p in PEERS if any(s["peer"] == p for s in samples)]
+    # With --full's few epochs the median of all would include the first: there it is first ÷ median of the rest.
+    first, first_title, column = (("first_over_rest", "first epoch ÷ median of the epochs after it", "first ÷ rest") if args.full
+                                  else ("first_over_median", "first epoch ÷ median epoch", "first ÷ median"))
     if training:
-        print("\nTest accuracy after the run and first epoch ÷ median epoch (medians over all rounds):\n")
+        print(f"\nTest accuracy after the run and {first_title} (medians over all rounds):\n")
         print("| row | " + " | ".join(f"accuracy {PEER_TITLES[p]}" for p in peers) + " | "
-              + " | ".join(f"first ÷ median {PEER_TITLES[p]}" for p in peers) + " |")
+              + " | ".join(f"{column} {PEER_TITLES[p]}" for p in peers) + " |")
         print("|---|" + "---|" * (2 * len(peers)))
         for row in training:
             cells = []
-            for metric, fmt in (("accuracy", "{:.4f}"), ("first_over_median", "{:.2f}")):
+            for metric, fmt in (("accuracy", "{:.4f}"), (first, "{:.2f}")):
                 for p in peers:
                     values = list(values_by_round(samples, row.key, p, metric).values())
                     cells.append(fmt.format(statistics.median(values)) if values else "–")
-            print(f"| {row.title} | " + " | ".join(cells) + " |")
+            print(f"| {row.key if args.full else row.title} | " + " | ".join(cells) + " |")
     keys = {r.key for r in rows}
-    pairs = [(on, off, label) for on, off, label in DECAY_PAIRS if on in keys and off in keys]
-    if pairs:
-        print("\nWeight decay on ÷ off, each program against itself (median of per-round ratios; quiet rounds, all rounds):\n")
-        print("| pair | " + " | ".join(PEER_TITLES[p] for p in peers) + " |")
-        print("|---|" + "---|" * len(peers))
-        for on, off, label in pairs:
-            cells = []
-            for p in peers:
-                texts = []
-                for rounds in (quiet_of(on) & quiet_of(off), all_of(on) & all_of(off)):
-                    a = values_by_round(samples, on, p, "epoch_s")
-                    b = values_by_round(samples, off, p, "epoch_s")
-                    ratios = [a[r] / b[r] for r in rounds if r in a and r in b]
-                    texts.append(f"{statistics.median(ratios):.3f}" if ratios else "–")
-                cells.append(" / ".join(texts))
-            print(f"| {label} | " + " | ".join(cells) + " |")
+    if args.full:
+        pairs = full_decay_pairs([r.key for r in training])
+    else:
+        pairs = [(on, off, label) for on, off, label in DECAY_PAIRS if on in keys and off in keys]
+    if not pairs:
+        return
+    metric = epoch_metric(args)
+    print("\nWeight decay on ÷ off, each program against itself (median of per-round ratios; quiet rounds, all rounds):\n")
+    print("| pair | " + " | ".join(PEER_TITLES[p] for p in peers) + " |")
+    print("|---|" + "---|" * len(peers))
+    overall = {p: [] for p in peers}    # (quiet ratio or, without quiet rounds, all rounds' ratio, pair)
+    for on, off, label in pairs:
+        cells = []
+        for p in peers:
+            a = values_by_round(samples, on, p, metric)
+            b = values_by_round(samples, off, p, metric)
+            texts, found = [], []
+            for rounds in (quiet_of(on) & quiet_of(off), all_of(on) & all_of(off)):
+                ratios = [a[r] / b[r] for r in rounds if r in a and r in b]
+                found.append(statistics.median(ratios) if ratios else None)
+                texts.append(f"{found[-1]:.3f}" if ratios else "–")
+            cells.append(" / ".join(texts))
+            if found[0] is not None or found[1] is not None:
+                overall[p].append((found[0] if found[0] is not None else found[1], label))
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    if args.full:
+        print(f"\nWeight decay on ÷ off over the product (each pair's quiet rounds, all rounds where it has none quiet; "
+              f"the target: on ≤ {DECAY_TARGET:g}× off):\n")
+        print(f"| program | pairs | median | worst | pairs ≤ {DECAY_TARGET:g} |")
+        print("|---|---|---|---|---|")
+        for p in peers:
+            values = sorted(overall[p])
+            if values:
+                within = sum(1 for v, _ in values if v <= DECAY_TARGET)
+                print(f"| {PEER_TITLES[p]} | {len(values)} | {statistics.median(v for v, _ in values):.3f} | "
+                      f"{values[-1][0]:.3f} ({values[-1][1]}) | {within} of {len(values)} |")
+
+
+def full_summary(rows, samples, quiet_of, all_of, args):
+    """--full against the target: every training row's Backprop ÷ the faster of numpy and PyTorch, how many rows are
+    at most --target, and the worst rows, sorted."""
+    found = []
+    for row in rows:
+        if row.training:
+            line = row.lines[0]
+            quiet, every = compare(samples, line, quiet_of(row.key)), compare(samples, line, all_of(row.key))
+            if every.ratio is not None:
+                found.append((row, quiet, every))
+    total = len(full_rows())
+    print(f"\nAgainst the target, every training row ≤ {args.target:g}× the faster of numpy and PyTorch "
+          f"({len(found)} of the {total} rows measured):\n")
+    print("| rounds | rows with a ratio | ≤ target: ratio of medians | ≤ target: median of per-round ratios | ≤ target: both |")
+    print("|---|---|---|---|---|")
+    for name, pick in (("quiet", lambda q, e: q), ("all", lambda q, e: e)):
+        compared = [pick(q, e) for _, q, e in found if pick(q, e).ratio is not None]
+        by_medians = sum(1 for c in compared if c.ratio <= args.target)
+        by_rounds = sum(1 for c in compared if c.round_ratio is not None and c.round_ratio <= args.target)
+        both = sum(1 for c in compared if c.ratio <= args.target and c.round_ratio is not None and c.round_ratio <= args.target)
+        print(f"| {name} | {len(compared)} | {by_medians} | {by_rounds} | {both} |")
+    if not found:
+        return
+    # Sorted by the quiet rounds' ratio of medians, or the ratio over all rounds for a row without quiet rounds.
+    key = lambda item: item[1].ratio if item[1].ratio is not None else item[2].ratio
+    ranked = sorted(found, key=key, reverse=True)
+    above = sum(1 for item in ranked if key(item) > args.target)
+    shown = ranked[:max(args.worst, above)]
+    print(f"\nThe worst rows ({len(shown)} of {len(found)}, {above} above {args.target:g}×), sorted by the ratio of medians over "
+          f"the quiet rounds (over all rounds where a row has none):\n")
+    print("| row | ratio of medians, quiet | per-round ratios, quiet | ratio of medians, all | per-round ratios, all | faster peer | rounds quiet / all |")
+    print("|---|---|---|---|---|---|---|")
+    fmt = lambda v: f"{v:.3g}×" if v is not None else "–"
+    for row, q, e in shown:
+        print(f"| {row.key} | {fmt(q.ratio)} | {fmt(q.round_ratio)} | {fmt(e.ratio)} | {fmt(e.round_ratio)} | "
+              f"{PEER_TITLES[(q.faster or e.faster)]} | {len(quiet_of(row.key))} / {len(all_of(row.key))} |")
 
 
 # ---------------------------------------------------------------------------------------------------- main
@@ -537,8 +785,18 @@ def main():
     parser.add_argument("--matrix", action="store_true",
                         help="the training matrix on Fashion-MNIST (a base row, 784-128-10 ReLU Adam 0.001 batch 64, varied "
                              "one factor at a time), the default command's whole process, and prediction")
-    parser.add_argument("--only", default=",".join(MATRIX_ROWS), help="with --matrix, comma-separated rows: " + ", ".join(MATRIX_ROWS))
-    parser.add_argument("--epochs", type=int, default=5, help="with --matrix: epochs per training run (the table shows each run's median epoch)")
+    parser.add_argument("--full", action="store_true",
+                        help="with --matrix: every combination of optimizer, activation, hidden layers, batch and weight decay "
+                             "(180 training rows, the keys of `backprop bench --matrix --full`), against numpy and PyTorch")
+    parser.add_argument("--only", help="with --matrix, comma-separated rows: " + ", ".join(MATRIX_ROWS)
+                                       + "; with --full, keys such as adam-relu-128-b64-wd0 (--list names them)")
+    parser.add_argument("--sample", type=int, help="with --matrix: measure N of the rows, picked at random by --sample-seed "
+                                                   "(a smaller N with the same seed picks a subset of a larger one)")
+    parser.add_argument("--sample-seed", type=int, default=1)
+    parser.add_argument("--list", action="store_true", help="with --matrix: print the rows that would run, one JSON line each, and stop")
+    parser.add_argument("--epochs", type=int,
+                        help=f"with --matrix: epochs per training run (default 5; with --full {FULL_DEFAULT_EPOCHS}, and the "
+                             "table times the epochs after the first)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 epoch per training run, --repeat 1, 200 one-row predictions")
     parser.add_argument("--predict-calls", type=int, default=2000, help="one-row predictions each peer times")
     parser.add_argument("--skip", default="", help="comma-separated peers to leave out: numpy, pytorch, scikit-learn")
@@ -552,12 +810,31 @@ def main():
     parser.add_argument("--data-dir", default=common.FASHION_MNIST_DIR,
                         help="Fashion-MNIST IDX files; when they are missing a synthetic stand-in of the same shape is written to artifacts/bench/")
     parser.add_argument("--raw", help="write every sample as JSON lines to this file")
+    parser.add_argument("--resume", metavar="FILE",
+                        help="with --matrix: the raw samples of earlier invocations (same settings and build); runs only the "
+                             "(row, program, round) samples FILE lacks, appends them to FILE as they come, and prints the "
+                             "tables from all of FILE")
+    parser.add_argument("--target", type=float, default=TARGET, help=f"with --full: the ratio every row should meet (default {TARGET:g})")
+    parser.add_argument("--worst", type=int, default=15, help="with --full: the rows the worst-rows table shows at least (default 15)")
     args = parser.parse_args()
+    for option, given in (("--full", args.full), ("--only", args.only is not None), ("--sample", args.sample is not None),
+                          ("--list", args.list), ("--resume", args.resume), ("--epochs", args.epochs is not None)):
+        if given and not args.matrix:
+            parser.error(f"{option} needs --matrix")
+    if args.raw and args.resume:
+        parser.error("--resume writes its samples to its own FILE; leave out --raw")
+    if args.epochs is None:
+        args.epochs = FULL_DEFAULT_EPOCHS if args.full else 5
     if args.rounds < 1 or args.epochs < 1 or args.threads < 1 or args.repeat < 1 or args.kernel_check_epochs < 1:
         parser.error("--rounds, --epochs, --threads, --repeat and --kernel-check-epochs must be at least 1")
-    args.only = set(filter(None, args.only.split(",")))
-    if args.only - set(MATRIX_ROWS):
-        parser.error("--only: unknown row(s) " + ", ".join(sorted(args.only - set(MATRIX_ROWS))) + "; use " + ", ".join(MATRIX_ROWS))
+    if args.sample is not None and args.sample < 1:
+        parser.error("--sample must be at least 1")
+    all_keys = [key for key, _, _ in training_specs(args.full)] + ([] if args.full else OTHER_ROWS)
+    args.only = set(all_keys if args.only is None else filter(None, args.only.split(",")))
+    if args.only - set(all_keys):
+        unknown = ", ".join(sorted(args.only - set(all_keys)))
+        parser.error(f"--only: unknown row(s) {unknown}; use " + (", ".join(all_keys) if not args.full else
+                                                                   "keys such as adam-relu-128-b64-wd0 (--matrix --full --list names all 180)"))
     skip = set(filter(None, args.skip.split(",")))
     if skip - set(PEERS[1:]):
         parser.error("--skip: unknown peer(s) " + ", ".join(sorted(skip - set(PEERS[1:]))))
@@ -565,6 +842,63 @@ def main():
         args.epochs, args.repeat, args.predict_calls = 1, 1, 200
     if args.raw:
         args.raw = os.path.abspath(args.raw)
+    if args.resume:
+        args.resume = os.path.abspath(args.resume)
+
+    # The rows this invocation measures: --only's, then --sample's random but reproducible pick among them.
+    chosen = [key for key in all_keys if key in args.only]
+    if args.sample is not None:
+        import random
+        shuffled = list(chosen)
+        random.Random(args.sample_seed).shuffle(shuffled)
+        picked = set(shuffled[:args.sample])
+        chosen = [key for key in chosen if key in picked]
+
+    # Samples of earlier invocations (--resume): what they measured is not measured again.
+    mode = "matrix" if args.matrix else "classic"
+    previous, previous_setup, previous_checks = [], None, {}
+    if args.resume and os.path.exists(args.resume):
+        records, unreadable = read_raw(args.resume)
+        if unreadable:
+            print(f"note: {args.resume}: {unreadable} line(s) that are not JSON (a run killed while writing) left out", file=sys.stderr)
+        setups = [r for r in records if r.get("type") == "setup"]
+        previous_setup = setups[0] if setups else None
+        previous = [r for r in records if r.get("type") == "sample"]
+        previous_checks = {r["peer"]: r for r in records if r.get("type") == "kernel_check"}
+        if previous_setup is None and previous:
+            sys.exit(f"error: --resume {args.resume}: samples without a set-up line; it is not a file compare.py wrote")
+    arguments = {"mode": mode, "full": args.full, "epochs": args.epochs, "threads": args.threads, "quick": args.quick}
+    if previous_setup:
+        check_resume(args.resume, previous_setup, arguments, fields=arguments.keys())
+    done = {(s["row"], s["peer"], s["task"], s["round"]) for s in previous}
+
+    publish = os.path.join(ROOT, "artifacts", "bench", "backprop")
+    backprop = os.path.join(publish, "Backprop.Cli")
+    free_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    free_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    coretype = common.coretype_for_cpu() if args.coretype == "auto" else None if args.coretype == "unset" else args.coretype
+    peer_env = dict(free_env)
+    if coretype:
+        peer_env["OPENBLAS_CORETYPE"] = coretype
+    our_env = dict(os.environ)
+    if args.threads != os.cpu_count():
+        our_env["DOTNET_PROCESSOR_COUNT"] = str(args.threads)   # `backprop train` uses every processor it is given
+
+    def pending_of(rows):
+        return [(row, task, r) for r in range(args.rounds) for row in rows if row.key in chosen
+                for task in row.tasks if (row.key, task.peer, task.name, r) not in done]
+
+    if args.list:
+        rows = matrix_rows(args, backprop, our_env, peer_env, skip)
+        pending = pending_of(rows)
+        for row in rows:
+            if row.key in chosen:
+                runs = sum(1 for r, _, _ in pending if r is row)
+                print(json.dumps({"key": row.key, "title": row.title} | (row.config or {})
+                                 | {"runs": runs, "done": len(row.tasks) * args.rounds - runs}))
+        print(f"{len(chosen)} row(s), {len(pending)} process run(s) to do; estimate "
+              f"{duration(Estimate([task for _, task, _ in pending]).remaining())} (the 2-vCPU Xeon's times)", file=sys.stderr)
+        return
 
     # The data: the real files, or a synthetic stand-in of the same shape that both sides read.
     data_note = f"Fashion-MNIST from {args.data_dir}"
@@ -576,53 +910,72 @@ def main():
         data_note = f"no Fashion-MNIST in {args.data_dir}: a SYNTHETIC stand-in of the same shape ({stand_in}); accuracies mean nothing"
         args.data_dir = stand_in
 
-    publish = os.path.join(ROOT, "artifacts", "bench", "backprop")
-    if not args.no_publish:
+    rows = matrix_rows(args, backprop, our_env, peer_env, skip) if args.matrix else classic_rows(args, backprop, our_env, peer_env, skip)
+    pending = pending_of(rows) if args.matrix else [(row, task, r) for r in range(args.rounds) for row in rows for task in row.tasks]
+    free_kernel = openblas_probe(free_env)
+    peer_kernel = openblas_probe(peer_env)
+    setup = arguments | {"type": "setup", "machine": _cpu(), "rounds": args.rounds, "data": data_note,
+                         "coretype": coretype, "openblas_kernel": peer_kernel, "openblas_own_choice": free_kernel,
+                         "quiet_threshold_cores": args.quiet_threshold, "build": _build_id(), "argv": sys.argv[1:]}
+    if not args.matrix:
+        setup["epochs"] = None
+    if previous_setup:
+        check_resume(args.resume, previous_setup, setup)
+
+    if pending and not args.no_publish:
         subprocess.run(["dotnet", "publish", os.path.join(ROOT, "src", "Backprop.Cli"), "-c", "Release", "-o", publish,
                         "-r", _rid(), "--self-contained", "false", "--nologo", "-v", "q"],
                        check=True, stdout=subprocess.DEVNULL)
-    backprop = os.path.join(publish, "Backprop.Cli")
 
-    # The peers' kernels.
-    free_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    free_env["PYTHONDONTWRITEBYTECODE"] = "1"
-    coretype = common.coretype_for_cpu() if args.coretype == "auto" else None if args.coretype == "unset" else args.coretype
-    peer_env = dict(free_env)
-    if coretype:
-        peer_env["OPENBLAS_CORETYPE"] = coretype
-    our_env = dict(os.environ)
-    if args.threads != os.cpu_count():
-        our_env["DOTNET_PROCESSOR_COUNT"] = str(args.threads)   # `backprop train` uses every processor it is given
-    free_kernel = openblas_probe(free_env)
-    peer_kernel = openblas_probe(peer_env)
-
-    raw = RawLog(args.raw)
-    mode = "matrix" if args.matrix else "classic"
-    setup = {"type": "setup", "mode": mode, "machine": _cpu(), "threads": args.threads, "rounds": args.rounds,
-             "epochs": args.epochs if args.matrix else None, "quick": args.quick, "data": data_note,
-             "coretype": coretype, "openblas_kernel": peer_kernel, "openblas_own_choice": free_kernel,
-             "quiet_threshold_cores": args.quiet_threshold, "argv": sys.argv[1:]}
+    raw = RawLog(args.resume or args.raw, append=bool(args.resume))
     raw.write(setup)
 
-    print(f"# compare.py {mode}{' (quick)' if args.quick else ''}: {args.rounds} round(s), {args.threads} threads")
+    print(f"# compare.py {mode}{' --full' if args.full else ''}{' (quick)' if args.quick else ''}: {args.rounds} round(s), "
+          f"{args.threads} threads" + (f", {args.epochs} epoch(s) per training run" if args.matrix else ""))
     print(f"\nmachine: {_cpu()}; data: {data_note}")
     how = {"auto": "chosen from the CPU flags", "unset": "unset"}.get(args.coretype, "given by --coretype")
     print(f"OpenBLAS for the peers: OPENBLAS_CORETYPE={coretype or '(unset)'} ({how}); OpenBLAS reports {peer_kernel} kernels "
           f"(left to itself: {free_kernel})")
+    checked = [p for p in ("numpy", "pytorch", "scikit-learn") if p not in skip]
     if not coretype:
         print("Kernel check: none, no kernel is forced.")
     elif args.no_kernel_check:
         print("Kernel check: skipped (--no-kernel-check); the peers' accuracy with the forced kernel is not checked in this invocation.")
-    elif skip != set(PEERS[1:]):
+    elif checked and all(p in previous_checks for p in checked):
+        first = previous_checks[checked[0]]
+        _kernel_check_header(first.get("epochs", args.kernel_check_epochs), coretype, first["own_choice"], source=f"from {args.resume}")
+        for p in checked:
+            _kernel_check_line(p, previous_checks[p]["forced"], previous_checks[p]["own"])
+    elif checked:
         kernel_check(args, peer_env, free_env, skip, coretype, free_kernel, raw)
 
-    rows = matrix_rows(args, backprop, our_env, peer_env, skip) if args.matrix else classic_rows(args, backprop, our_env, peer_env, skip)
-    samples = []
+    estimate = Estimate([task for _, task, _ in pending])
+    tasks_of = {(row.key, task.peer, task.name): task for row in rows for task in row.tasks}
+    for s in previous:
+        if (s["row"], s["peer"], s["task"]) in tasks_of:
+            estimate.done(tasks_of[(s["row"], s["peer"], s["task"])], s["wall_s"], pending=False)
+    if args.matrix:
+        print(f"\n{len(chosen)} row(s) × {args.rounds} round(s){' (--sample ' + str(args.sample) + ', --sample-seed ' + str(args.sample_seed) + ')' if args.sample else ''}: "
+              f"{len(pending)} process run(s) to do" + (f", {len(previous)} already in {args.resume}" if args.resume else "")
+              + f"; estimate {duration(estimate.remaining())}"
+              + (f" (the 2-vCPU Xeon's times × {estimate.scale:.2f}, measured ÷ predicted over the runs in {args.resume})"
+                 if estimate.predicted else " (from the 2-vCPU Xeon's times in docs/performance.md)"), flush=True)
+
+    samples = list(previous)
+    by_row = {}
+    for row, task, round_index in pending:
+        by_row.setdefault(round_index, {}).setdefault(row.key, []).append(task)
+    count = 0
     for round_index in range(args.rounds):
-        shift = round_index % len(rows)
-        for row in rows[shift:] + rows[:shift]:
+        todo = [row for row in rows if row.key in by_row.get(round_index, {})]
+        if not todo:
+            continue
+        shift = round_index % len(todo)
+        for row in todo[shift:] + todo[:shift]:
             inner = round_index % max(1, len(row.tasks))
             for task in row.tasks[inner:] + row.tasks[:inner]:
+                if task not in by_row[round_index][row.key]:
+                    continue
                 if task.before:
                     task.before()
                 run = run_measured(task.command, env=task.env, cwd=HERE, allow_failure=task.allow_failure)
@@ -635,20 +988,37 @@ def main():
                           "error": run.error, "command": task.command}
                 samples.append(sample)
                 raw.write(sample)
+                count += 1
+                estimate.done(task, run.wall)
                 print(f"round {round_index + 1}/{args.rounds}: {row.key} {task.peer} {task.name} {run.wall:.1f} s, "
-                      f"other processes {run.other_cores:.2f} cores{' (failed: ' + run.error + ')' if run.error else ''}",
+                      f"other processes {run.other_cores:.2f} cores{' (failed: ' + run.error + ')' if run.error else ''}"
+                      + (f" [{count}/{len(pending)}, about {duration(estimate.remaining())} left]" if args.matrix else ""),
                       file=sys.stderr, flush=True)
 
+    # The tables cover every row with samples: this invocation's and, resumed, the earlier ones'.
+    rows = [row for row in rows if any(s["row"] == row.key for s in samples)]
     quiet_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[0]
     all_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[1]
     lines = [line for row in rows for line in row.lines] if args.matrix else classic_lines(rows, samples)
     scale_of = lambda line: 1e6 if line.ours == "predict1_s" else 1e3 if line.ours in ("predict10k_s", "predict10k_model_s") else 1.0
-    quiet_counts = ", ".join(f"{row.key} {len(quiet_of(row.key))}/{len(all_of(row.key))}" for row in rows)
-    print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): {quiet_counts}.")
+    if args.full:
+        counts = [(len(quiet_of(row.key)), len(all_of(row.key))) for row in rows]
+        none = [row.key for row, (q, _) in zip(rows, counts) if q == 0]
+        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): "
+              f"{sum(q for q, _ in counts)} of {sum(a for _, a in counts)} rounds of {len(rows)} rows; "
+              + (f"rows without a quiet round: {', '.join(none)}." if none else "every row has a quiet round."))
+    else:
+        quiet_counts = ", ".join(f"{row.key} {len(quiet_of(row.key))}/{len(all_of(row.key))}" for row in rows)
+        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): {quiet_counts}.")
+    if args.full:
+        what = "the median epoch after the first (s)" if args.epochs > 1 else "the one epoch (s)"
+        print(f"\nEvery training row: {what}, keyed optimizer-activation-hidden-bBATCH-wdλ.")
     table(lines, samples, quiet_of, "Medians over the quiet rounds", scale_of)
     table(lines, samples, all_of, "Medians over all rounds", scale_of)
+    if args.full:
+        full_summary(rows, samples, quiet_of, all_of, args)
     if args.matrix:
-        matrix_extras(rows, samples, quiet_of, all_of)
+        matrix_extras(rows, samples, quiet_of, all_of, args)
     blas = {}
     for s in samples:
         if s["blas"]:
@@ -663,9 +1033,24 @@ def main():
     steal = sum(s["steal_s"] for s in samples)
     if steal > 0:
         print(f"\nhypervisor steal during the runs: {steal:.1f} CPU seconds in all (not counted as other processes)")
-    if args.raw:
-        raw.close()
-        print(f"\nraw samples: {args.raw}")
+    raw.close()
+    if args.raw or args.resume:
+        print(f"\nraw samples: {args.raw or args.resume}")
+
+
+def _build_id():
+    """The source the CLI is built from: the git tree of src/ at HEAD, and a hash of uncommitted changes under src/;
+    None outside a git checkout."""
+    try:
+        git = lambda *a: subprocess.run(["git", "-C", ROOT, *a], capture_output=True, text=True, check=True).stdout
+        tree = git("rev-parse", "HEAD:src").strip()
+        changes = git("status", "--porcelain", "--untracked-files=all", "--", "src")
+        if changes:
+            import hashlib
+            tree += "+" + hashlib.sha1((changes + git("diff", "HEAD", "--", "src")).encode()).hexdigest()[:12]
+        return tree
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def _rid():

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backprop.Cli.Commands;
 
@@ -89,8 +91,7 @@ public partial class BenchCommandTests
     [GeneratedRegex(@"""(?<name>\w+)"": (?:""(?<text>[^""]*)""|(?<number>[0-9.e-]+))")]
     private static partial Regex Field();
 
-    [Fact]
-    public void The_matrix_rows_are_those_of_the_peers_script_with_its_settings()
+    private static string RepositoryRoot()
     {
         string? dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "Directory.Build.props")))
@@ -98,7 +99,13 @@ public partial class BenchCommandTests
             dir = Path.GetDirectoryName(dir);
         }
         Assert.NotNull(dir);
-        string script = File.ReadAllText(Path.Combine(dir, "bench", "peers", "compare.py"));
+        return dir;
+    }
+
+    [Fact]
+    public void The_matrix_rows_are_those_of_the_peers_script_with_its_settings()
+    {
+        string script = File.ReadAllText(Path.Combine(RepositoryRoot(), "bench", "peers", "compare.py"));
         Dictionary<string, string> Fields(string text) => Field().Matches(text).ToDictionary(
             m => m.Groups["name"].Value, m => m.Groups["text"].Success ? m.Groups["text"].Value : m.Groups["number"].Value);
         Dictionary<string, string> settings = Fields(BaseRow().Match(script).Groups["fields"].Value);
@@ -115,6 +122,105 @@ public partial class BenchCommandTests
             Assert.Equal(double.Parse(row["lr"], CultureInfo.InvariantCulture), ours.LearningRate);
             Assert.Equal(int.Parse(row["batch"], CultureInfo.InvariantCulture), ours.BatchSize);
             Assert.Equal(double.Parse(row["wd"], CultureInfo.InvariantCulture), ours.WeightDecay);
+        }
+    }
+
+    /// <summary>
+    /// A fact that runs bench/peers/compare.py: only where /usr/bin/python3 has numpy (the script's shared module
+    /// imports it); elsewhere skipped with the packages to install, unless BACKPROP_REQUIRE_PEERS=1.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    private sealed class PeerScriptFactAttribute : FactAttribute
+    {
+        public PeerScriptFactAttribute()
+        {
+            Skip = Requirement.SkipReason(File.Exists(Python) && Directory.Exists("/usr/lib/python3/dist-packages/numpy"),
+                "BACKPROP_REQUIRE_PEERS", $"bench/peers/compare.py needs {Python} with numpy (apt-get install python3-numpy)");
+        }
+    }
+
+    private const string Python = "/usr/bin/python3";
+
+    private static (int ExitCode, string Out, string Error) ComparePy(params string[] args)
+    {
+        string root = RepositoryRoot();
+        var start = new ProcessStartInfo(Python, [Path.Combine(root, "bench", "peers", "compare.py"), .. args])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process python = Process.Start(start)!;
+        Task<string> output = python.StandardOutput.ReadToEndAsync();
+        Task<string> error = python.StandardError.ReadToEndAsync();
+        Assert.True(python.WaitForExit(60_000), "compare.py did not finish within a minute");
+        return (python.ExitCode, output.Result, error.Result);
+    }
+
+    private static JsonElement[] ListedRows(params string[] args)
+    {
+        var (exitCode, output, error) = ComparePy(["--matrix", "--list", .. args]);
+        Assert.True(exitCode == 0, error);
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+    }
+
+    [PeerScriptFact]
+    public void The_peers_script_lists_the_full_matrix_with_the_keys_and_settings_of_bench()
+    {
+        JsonElement[] rows = ListedRows("--full");
+        BenchMatrix.Config[] full = [.. BenchMatrix.Full()];
+        Assert.Equal(full.Select(c => c.Key), rows.Select(r => r.GetProperty("key").GetString()));
+        foreach (var (ours, row) in full.Zip(rows))
+        {
+            Assert.Equal(ours.Optimizer, row.GetProperty("optimizer").GetString());
+            Assert.Equal(ours.Activation.ToString().ToLowerInvariant(), row.GetProperty("activation").GetString());
+            Assert.Equal(ours.Hidden, row.GetProperty("hidden").GetString());
+            Assert.Equal(ours.LearningRate, row.GetProperty("lr").GetDouble());
+            Assert.Equal(ours.BatchSize, row.GetProperty("batch").GetInt32());
+            Assert.Equal(ours.WeightDecay, row.GetProperty("wd").GetDouble());
+            Assert.Equal(ours.Describe(), row.GetProperty("title").GetString());
+        }
+    }
+
+    [PeerScriptFact]
+    public void The_peers_script_samples_reproducible_rows_of_the_full_matrix()
+    {
+        string[] Keys(params string[] args) => [.. ListedRows(["--full", .. args]).Select(r => r.GetProperty("key").GetString()!)];
+        string[] five = Keys("--sample", "5", "--sample-seed", "7");
+        Assert.Equal(five, Keys("--sample", "5", "--sample-seed", "7"));
+        Assert.Equal(5, five.Distinct().Count());
+        Assert.Subset(BenchMatrix.Full().Select(c => c.Key).ToHashSet(), five.ToHashSet());
+        Assert.Subset(five.ToHashSet(), Keys("--sample", "3", "--sample-seed", "7").ToHashSet());
+        Assert.NotEqual(five, Keys("--sample", "5", "--sample-seed", "8"));
+    }
+
+    [PeerScriptFact]
+    public void The_peers_script_resumes_with_the_samples_a_raw_file_lacks()
+    {
+        string raw = Path.Combine(Path.GetTempPath(), $"matrix-{Guid.NewGuid():N}.jsonl");
+        const string Row = "adam-relu-128-b64-wd0";
+        const string Other = "sgd-tanh-512-256-b16-wd0.0001";
+        string Sample(string peer, int round) =>
+            $$"""{"type": "sample", "round": {{round}}, "row": "{{Row}}", "peer": "{{peer}}", "task": "train", "metrics": {}, "wall_s": 1.0}""";
+        try
+        {
+            // An earlier invocation's set-up and three of its samples; the last line cut short, as by a killed run.
+            File.WriteAllLines(raw, [
+                """{"type": "setup", "mode": "matrix", "full": true, "epochs": 2, "threads": 1, "quick": false}""",
+                Sample("backprop", 0), Sample("numpy", 0), Sample("pytorch", 1), """{"type": "sample", "rou""",
+            ]);
+            JsonElement[] rows = ListedRows("--full", "--only", $"{Row},{Other}", "--rounds", "2", "--threads", "1", "--resume", raw);
+            Assert.Equal([Other, Row], rows.Select(r => r.GetProperty("key").GetString()));   // the product's order
+            Assert.Equal([0, 3], rows.Select(r => r.GetProperty("done").GetInt32()));
+            Assert.Equal([6, 3], rows.Select(r => r.GetProperty("runs").GetInt32()));
+
+            var (exitCode, _, error) = ComparePy("--matrix", "--full", "--list", "--rounds", "2", "--threads", "1", "--epochs", "3", "--resume", raw);
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"error: --resume {raw}: its samples were taken with epochs 2, this invocation has 3", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(raw);
         }
     }
 }
