@@ -946,6 +946,8 @@ def main():
         _kernel_check_header(first.get("epochs", args.kernel_check_epochs), coretype, first["own_choice"], source=f"from {args.resume}")
         for p in checked:
             _kernel_check_line(p, previous_checks[p]["forced"], previous_checks[p]["own"])
+    elif checked and not pending:
+        print("Kernel check: not run, nothing is left to measure in this invocation.")
     elif checked:
         kernel_check(args, peer_env, free_env, skip, coretype, free_kernel, raw)
 
