@@ -267,18 +267,20 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         int inputs = Inputs;
         int outputs = Outputs;
-        ReadOnlySpan<T> w = WeightValues;
+        ReadOnlySpan<T> w = WeightValues[..(outputs * inputs)];
         delta = delta[..outputs];
         inputDelta = inputDelta[..inputs];
+        ref T w0 = ref MemoryMarshal.GetReference(w);
+        ref T d0 = ref MemoryMarshal.GetReference(delta);
         for (int i = 0; i < inputDelta.Length; i++)
         {
             T sum = T.Zero;
-            for (int o = 0; o < delta.Length; o++)
+            for (int o = 0; o < outputs; o++)
             {
-                T d = delta[o];
+                T d = Unsafe.Add(ref d0, o);
                 if (d != T.Zero)
                 {
-                    sum = w[o * inputs + i] * d + sum;
+                    sum = Unsafe.Add(ref w0, o * inputs + i) * d + sum;
                 }
             }
             inputDelta[i] = sum;
@@ -358,10 +360,29 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         {
             // One row (online learning, the article's loop): ∇W = δ xᵀ is an outer product and ∇b = δ, written
             // directly rather than accumulated into cleared memory.
-            for (int o = 0; o < Outputs; o++)
+            int inputs = Inputs;
+            int outputs = Outputs;
+            if (inputs < ShortRow)
+            {
+                // Narrow rows: the products δ_o x_i straight into ∇W, through references checked once.
+                ReadOnlySpan<T> xr = x[..inputs];
+                ref T x0 = ref MemoryMarshal.GetReference(xr);
+                ref T dw0 = ref MemoryMarshal.GetReference(dw[..(outputs * inputs)]);
+                for (int o = 0; o < outputs; o++)
+                {
+                    T d = delta[o];
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        Unsafe.Add(ref dw0, o * inputs + i) = Unsafe.Add(ref x0, i) * d;
+                    }
+                    db[o] = d;
+                }
+                return false;
+            }
+            for (int o = 0; o < outputs; o++)
             {
                 T d = delta[o];
-                Gemm.Scale(x[..Inputs], d, dw.Slice(o * Inputs, Inputs));
+                Gemm.Scale(x[..inputs], d, dw.Slice(o * inputs, inputs));
                 db[o] = d;
             }
             return false;

@@ -539,6 +539,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // The output layer's z and a, the targets, and the softmax pass's log Σ e^z, as the loss reads them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OutputBatch<T> OutputValues()
     {
         int last = _layers.Length - 1;

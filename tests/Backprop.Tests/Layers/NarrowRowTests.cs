@@ -49,6 +49,14 @@ public class NarrowRowTests
         dense.Backward(row, delta, dx1, 1);
         dense.Backward(twice, [.. delta, .. delta], dx2, 2);
         Assert.Equal(Bits(dx2[..inputs]), Bits(dx1));
+
+        // ∇W = δᵀ x and ∇b = Σ_rows δ (a δ without zeros, whose sign the batch's cleared sums would lose): two equal
+        // rows sum to exactly twice one row's.
+        double[] d = TestData.RandomValues(outputs, 6);
+        dense.Backward(twice, [.. d, .. d], dx2, 2);
+        double[] g2 = dense.Gradients.ToArray();
+        dense.Backward(row, d, dx1, 1);
+        Assert.Equal(Bits(g2), Bits([.. dense.Gradients.ToArray().Select(g => 2 * g)]));
     }
 
     private static long[] Bits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
