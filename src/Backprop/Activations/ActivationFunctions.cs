@@ -36,12 +36,12 @@ public static class ActivationFunctions
                     MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(a), width, MemoryMarshal.Cast<T, float>(logSumExp));
                 break;
             case Activation.Softmax:
-                for (int r = 0; r < z.Length; r += width)
+                for (int r = 0, row = 0; r < z.Length; r += width, row++)
                 {
                     Softmax.Forward(z.Slice(r, width), a.Slice(r, width), out _, out T sum);
                     if (!logSumExp.IsEmpty)
                     {
-                        logSumExp[r / width] = Softmax.LogShiftedSum<T>(a.Slice(r, width), sum);
+                        logSumExp[row] = Softmax.LogShiftedSum<T>(a.Slice(r, width), sum);
                     }
                 }
                 break;

@@ -145,6 +145,11 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             }
             return;
         }
+        if (typeof(T) == typeof(double) && batch == 1 && Inputs < Gemm.ShortDot)
+        {
+            ForwardRow(x, z, a, logSumExp);
+            return;
+        }
         // z[r, o] = x_r · W_o + b_o: the dot product, then the bias, in one pass.
         for (int r = 0; r < batch; r++)
         {
@@ -156,6 +161,45 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             }
         }
         ActivationFunctions.Forward(Activation, z[..(batch * Outputs)], a[..(batch * Outputs)], Outputs, logSumExp);
+    }
+
+    // One row of double through a narrow layer (the article's loop): z_o = x · W_o + b_o summed as Gemm.Dot's short
+    // path sums it (left to right from +0, each product rounded before its sum) and then the bias, and a sigmoid
+    // applied as each z is made, a = 1 / (1 + e^(−z)) as Sigmoid.Forward computes it: the same bits as the loop in
+    // Forward, read through references checked once instead of a slice and a bounds check per element.
+    private void ForwardRow(ReadOnlySpan<T> x, Span<T> z, Span<T> a, Span<T> logSumExp)
+    {
+        int inputs = Inputs;
+        int outputs = Outputs;
+        ReadOnlySpan<double> w = MemoryMarshal.Cast<T, double>(WeightValues);
+        ReadOnlySpan<double> b = MemoryMarshal.Cast<T, double>(BiasValues);
+        ReadOnlySpan<double> xd = MemoryMarshal.Cast<T, double>(x)[..inputs];
+        Span<double> zd = MemoryMarshal.Cast<T, double>(z)[..outputs];
+        Span<double> ad = MemoryMarshal.Cast<T, double>(a)[..outputs];
+        w = w[..(outputs * inputs)];
+        b = b[..outputs];
+        ref double wo = ref MemoryMarshal.GetReference(w);
+        ref double x0 = ref MemoryMarshal.GetReference(xd);
+        bool sigmoid = Activation == Activation.Sigmoid;
+        for (int o = 0; o < outputs; o++)
+        {
+            double sum = 0;
+            for (int p = 0; p < inputs; p++)
+            {
+                sum += Unsafe.Add(ref x0, p) * Unsafe.Add(ref wo, p);
+            }
+            double zo = sum + b[o];
+            zd[o] = zo;
+            if (sigmoid)
+            {
+                ad[o] = 1.0 / (1.0 + Math.Exp(-zo));
+            }
+            wo = ref Unsafe.Add(ref wo, inputs);
+        }
+        if (!sigmoid)
+        {
+            ActivationFunctions.Forward(Activation, z[..outputs], a[..outputs], outputs, logSumExp);
+        }
     }
 
     // Prediction: z = x Wᵀ + b and a = f(z) as Forward computes them, W only read and every buffer the caller's, so
@@ -198,11 +242,49 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // Returns whether W was also stepped (see ComputeWeightGradients).
     internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, ElementwiseUpdate<T>? update = null)
     {
-        if (!inputDelta.IsEmpty)
+        if (inputDelta.IsEmpty)
+        {
+        }
+        else if (typeof(T) == typeof(double) && batch == 1 && Inputs < ShortRow)
+        {
+            InputDeltaOfRow(delta, inputDelta);
+        }
+        else
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
         }
         return ComputeWeightGradients(x, delta, batch, update);
+    }
+
+    // Rows shorter than this take Gemm's scalar loops (below one vector's worth of set-up).
+    private const int ShortRow = 16;
+
+    // One row of a narrow layer (the article's loop): δ_prev = δ W summed as Gemm.Multiply sums it (over the outputs in
+    // order, from +0, each product rounded before its sum, outputs whose δ is 0 skipped), the same bits without the
+    // call, the clearing of the row and its bounds checks.
+    // delta is (1, Outputs), W is (Outputs, Inputs), inputDelta is (1, Inputs).
+    private void InputDeltaOfRow(ReadOnlySpan<T> delta, Span<T> inputDelta)
+    {
+        int inputs = Inputs;
+        int outputs = Outputs;
+        ReadOnlySpan<T> w = WeightValues[..(outputs * inputs)];
+        delta = delta[..outputs];
+        inputDelta = inputDelta[..inputs];
+        ref T w0 = ref MemoryMarshal.GetReference(w);
+        ref T d0 = ref MemoryMarshal.GetReference(delta);
+        for (int i = 0; i < inputDelta.Length; i++)
+        {
+            T sum = T.Zero;
+            for (int o = 0; o < outputs; o++)
+            {
+                T d = Unsafe.Add(ref d0, o);
+                if (d != T.Zero)
+                {
+                    sum = Unsafe.Add(ref w0, o * inputs + i) * d + sum;
+                }
+            }
+            inputDelta[i] = sum;
+        }
     }
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
@@ -278,10 +360,29 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         {
             // One row (online learning, the article's loop): ∇W = δ xᵀ is an outer product and ∇b = δ, written
             // directly rather than accumulated into cleared memory.
-            for (int o = 0; o < Outputs; o++)
+            int inputs = Inputs;
+            int outputs = Outputs;
+            if (inputs < ShortRow)
+            {
+                // Narrow rows: the products δ_o x_i straight into ∇W, through references checked once.
+                ReadOnlySpan<T> xr = x[..inputs];
+                ref T x0 = ref MemoryMarshal.GetReference(xr);
+                ref T dw0 = ref MemoryMarshal.GetReference(dw[..(outputs * inputs)]);
+                for (int o = 0; o < outputs; o++)
+                {
+                    T d = delta[o];
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        Unsafe.Add(ref dw0, o * inputs + i) = Unsafe.Add(ref x0, i) * d;
+                    }
+                    db[o] = d;
+                }
+                return false;
+            }
+            for (int o = 0; o < outputs; o++)
             {
                 T d = delta[o];
-                Gemm.Scale(x[..Inputs], d, dw.Slice(o * Inputs, Inputs));
+                Gemm.Scale(x[..inputs], d, dw.Slice(o * inputs, inputs));
                 db[o] = d;
             }
             return false;

@@ -18,6 +18,8 @@ namespace Backprop.Layers;
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Layer<T>[] _layers;
+    // Each layer's Outputs, read once: the passes take it per layer, where Layer.Outputs is a virtual call.
+    private readonly int[] _widths;
     private readonly Dense<T>[] _dense;
     private readonly Dense<T> _output;
     private readonly int _inputs;
@@ -27,6 +29,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly int _parameterStart;
     private readonly int _gradientStart;
     private readonly int _parameterCount;
+    // The loss when it is cross-entropy, called without the generic virtual dispatch of Loss.Value and Loss.Delta.
+    private readonly SoftmaxCrossEntropy? _crossEntropy;
     // Per layer: its output y (a for Dense) and the gradient flowing into it (δ = ∂L/∂z for Dense after backward).
     private T[][] _y = [];
     private T[][] _delta = [];
@@ -105,6 +109,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         // layers without weights keep their input's width, so the dense layers' sizes give the count.
         NetworkShape.CheckSize([inputs, .. _dense.Select(d => d.Outputs)], Unsafe.SizeOf<T>());
         Loss = loss;
+        _crossEntropy = loss as SoftmaxCrossEntropy;
         int offset = 0;
         int width = inputs;
         for (int l = 0; l < _layers.Length; l++)
@@ -113,6 +118,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             offset += _layers[l].ParameterCount;
             width = _layers[l].Outputs;
         }
+        _widths = [.. _layers.Select(l => l.Outputs)];
         // Parameters and gradients start on a cache line: the rows of W (784 floats) then all do, and the fused step's
         // vector loads and stores of W and ∇W never straddle two lines.
         _parameterCount = offset;
@@ -272,21 +278,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>z of dense layer <paramref name="layer"/> (an index into <see cref="Layers"/>) in the last forward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ReadOnlySpan<T> Z(int layer) => ((Dense<T>)_layers[layer]).ZBuffer[..(_batch * _layers[layer].Outputs)];
+    internal ReadOnlySpan<T> Z(int layer) => ((Dense<T>)_layers[layer]).ZBuffer[..(_batch * _widths[layer])];
 
     /// <summary>The output y of layer <paramref name="layer"/> (a = f(z) for dense) in the last forward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ReadOnlySpan<T> A(int layer) => _y[layer].AsSpan(0, _batch * _layers[layer].Outputs);
+    internal ReadOnlySpan<T> A(int layer) => _y[layer].AsSpan(0, _batch * _widths[layer]);
 
     /// <summary>δ = ∂L/∂z of dense layer <paramref name="layer"/> (∂L/∂y for other layers) in the last backward pass, (batch, Outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ReadOnlySpan<T> Delta(int layer) => _delta[layer].AsSpan(0, _batch * _layers[layer].Outputs);
+    internal ReadOnlySpan<T> Delta(int layer) => _delta[layer].AsSpan(0, _batch * _widths[layer]);
 
     /// <summary>
     /// Runs the batch forward and returns its loss, the mean over rows: x is (batch, InputSize) and t is
     /// (batch, OutputSize), one-hot rows for cross-entropy. Keeps what <see cref="Backward"/> needs.
     /// </summary>
     /// <exception cref="ArgumentException">The spans are shorter than batch rows.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public T Forward(ReadOnlySpan<T> x, ReadOnlySpan<T> t, int batch) => Forward(x, t, batch, null, 0);
 
     /// <summary>
@@ -308,7 +315,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             targets.CopyTo(_target);
         }
         _hasTargets = true;
-        return Loss.Value(OutputValues());
+        return _crossEntropy is { } crossEntropy ? crossEntropy.BatchValue(OutputValues()) : Loss.Value(OutputValues());
     }
 
     /// <summary>
@@ -405,14 +412,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new InvalidOperationException("Backward needs a Forward with targets first.");
         }
         int last = _layers.Length - 1;
-        Loss.Delta(OutputValues(), _delta[last].AsSpan(0, _batch * OutputSize));
+        Span<T> outputDelta = _delta[last].AsSpan(0, _batch * OutputSize);
+        if (_crossEntropy is { } crossEntropy)
+        {
+            crossEntropy.BatchDelta(OutputValues(), outputDelta);
+        }
+        else
+        {
+            Loss.Delta(OutputValues(), outputDelta);
+        }
         // Whether _delta[l] already holds δ = ∂L/∂z (the loss's δ, or a fused f' below) rather than ∂L/∂y.
         bool isDelta = true;
         for (int l = last; l >= 0; l--)
         {
             Layer<T> layer = _layers[l];
             ReadOnlySpan<T> x = LayerInput(l);
-            Span<T> dy = _delta[l].AsSpan(0, _batch * layer.Outputs);
+            Span<T> dy = _delta[l].AsSpan(0, _batch * _widths[l]);
             Span<T> dx = l == 0 ? [] : _delta[l - 1].AsSpan(0, _batch * layer.Inputs);
             if (layer is not Dense<T> dense)
             {
@@ -524,11 +539,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // The output layer's z and a, the targets, and the softmax pass's log Σ e^z, as the loss reads them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OutputBatch<T> OutputValues()
     {
         int last = _layers.Length - 1;
         ReadOnlySpan<T> logSumExp = _output.Activation == Activation.Softmax ? _logSumExp.AsSpan(0, _batch) : default;
-        return new OutputBatch<T>(Z(last), A(last), Target, _batch, OutputSize, _output.Activation, logSumExp);
+        int count = _batch * OutputSize;
+        return new OutputBatch<T>(_output.ZBuffer[..count], _y[last].AsSpan(0, count), Target, _batch, OutputSize, _output.Activation, logSumExp);
     }
 
     // The check is inlined into every pass; growing is not.

@@ -91,6 +91,9 @@ internal static class Gemm
         }
     }
 
+    /// <summary>Dot products shorter than this are summed left to right (see <see cref="Dot{T}"/>).</summary>
+    internal const int ShortDot = 8;
+
     // c += x · s element-wise, the product rounded before the sum. Short rows (the article's network) skip the
     // call overhead of the vector path; both give the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,7 +117,7 @@ internal static class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length < 8)
+        if (x.Length < ShortDot)
         {
             y = y[..x.Length];
             T sum = T.Zero;

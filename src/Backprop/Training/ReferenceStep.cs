@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Training;
 
@@ -9,6 +10,7 @@ namespace Backprop.Training;
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class ReferenceStep<T>(Trainer<T> trainer) : StepExecution<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override EpochPass RunEpoch(Dataset<T> data, int[] order, int batchSize, int epoch, CancellationToken cancellation)
     {
         int batches = (data.Count + batchSize - 1) / batchSize;
