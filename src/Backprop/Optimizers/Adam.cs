@@ -129,19 +129,8 @@ public sealed class Adam<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : u
         }
     }
 
-    // η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
-    private AdamKernel.Coefficients<T> CoefficientsOfStep(long step) => new(
-        Beta1: T.CreateChecked(Beta1),
-        Beta2: T.CreateChecked(Beta2),
-        OneMinusBeta1: T.CreateChecked(1 - Beta1),
-        OneMinusBeta2: T.CreateChecked(1 - Beta2),
-        StepSize: T.CreateChecked(LearningRate / (1 - Math.Pow(Beta1, step))),
-        RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, step))),
-        Epsilon: T.CreateChecked(Epsilon),
-        Lambda: T.CreateChecked(WeightDecay),
-        Decay: T.CreateChecked(LearningRate * WeightDecay),
-        Coupled: !DecoupledWeightDecay && WeightDecay != 0,
-        Decoupled: DecoupledWeightDecay);
+    private AdamKernel.Coefficients<T> CoefficientsOfStep(long step)
+        => AdamKernel.CoefficientsOfStep<T>(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, DecoupledWeightDecay, step);
 
     // Adam's step on a run of the block, rounded as AdamKernel.StepReference.
     private sealed class FusedAdamUpdate(Adam<T> owner) : ElementwiseUpdate<T>

@@ -12,31 +12,95 @@ namespace Backprop.Optimizers;
 /// </summary>
 internal static class AdamKernel
 {
-    /// <summary>Adam's per-step constants (η / (1 − β₁ᵗ), √(1 − β₂ᵗ), …) in the element type.</summary>
+    /// <summary>
+    /// Adam's per-step constants (η / (1 − β₁ᵗ), √(1 − β₂ᵗ), …) in the element type, and for each product c·x the
+    /// <see cref="Subnormals.Limit{T}"/> below which x is taken as 0.
+    /// </summary>
     internal readonly record struct Coefficients<T>(
         T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2, T StepSize, T RootCorrection, T Epsilon, T Lambda, T Decay,
         bool Coupled, bool Decoupled)
-        where T : unmanaged, IFloatingPointIeee754<T>;
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>Of θ in λθ.</summary>
+        public T LambdaLimit { get; init; }
+
+        /// <summary>Of m in β₁ m.</summary>
+        public T MLimit { get; init; }
+
+        /// <summary>Of g in (1 − β₁) g.</summary>
+        public T GLimit { get; init; }
+
+        /// <summary>Of v in β₂ v.</summary>
+        public T VLimit { get; init; }
+
+        /// <summary>Of g in (1 − β₂) g g.</summary>
+        public T GSquareLimit { get; init; }
+
+        /// <summary>Of θ in ηλθ (AdamW).</summary>
+        public T DecayLimit { get; init; }
+
+        /// <summary>Of m in η / (1 − β₁ᵗ) · m.</summary>
+        public T StepLimit { get; init; }
+    }
+
+    /// <summary>
+    /// The constants of step <paramref name="step"/> (1 for the first): η m̂ / (√v̂ + ε) = η / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε),
+    /// with each product's limit taken from its factor as rounded to <typeparamref name="T"/>.
+    /// </summary>
+    public static Coefficients<T> CoefficientsOfStep<T>(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled, long step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T b1 = T.CreateChecked(beta1);
+        T b2 = T.CreateChecked(beta2);
+        T oneMinusB1 = T.CreateChecked(1 - beta1);
+        T oneMinusB2 = T.CreateChecked(1 - beta2);
+        T stepSize = T.CreateChecked(learningRate / (1 - Math.Pow(beta1, step)));
+        T lambda = T.CreateChecked(weightDecay);
+        T decay = T.CreateChecked(learningRate * weightDecay);
+        return new(b1, b2, oneMinusB1, oneMinusB2, stepSize,
+            RootCorrection: T.CreateChecked(Math.Sqrt(1 - Math.Pow(beta2, step))),
+            Epsilon: T.CreateChecked(epsilon),
+            Lambda: lambda,
+            Decay: decay,
+            Coupled: !decoupled && weightDecay != 0,
+            Decoupled: decoupled)
+        {
+            LambdaLimit = Subnormals.Limit<T>(double.CreateChecked(lambda)),
+            MLimit = Subnormals.Limit<T>(double.CreateChecked(b1)),
+            GLimit = Subnormals.Limit<T>(double.CreateChecked(oneMinusB1)),
+            VLimit = Subnormals.Limit<T>(double.CreateChecked(b2)),
+            GSquareLimit = Subnormals.SquareLimit<T>(double.CreateChecked(oneMinusB2)),
+            DecayLimit = Subnormals.Limit<T>(double.CreateChecked(decay)),
+            StepLimit = Subnormals.Limit<T>(double.CreateChecked(stepSize)),
+        };
+    }
 
     /// <summary>
     /// The scalar reference: for each i, g = ∇θ (+ λθ when coupled); m = β₁ m + (1 − β₁) g; v = β₂ v + (1 − β₂) g g;
-    /// θ −= ηλ θ when decoupled; θ −= (η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε).
+    /// θ −= ηλ θ when decoupled; θ −= (η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε). Each product's variable operand is
+    /// flushed to 0 below its limit (<see cref="Subnormals"/>), so that no multiplication reads or makes a subnormal:
+    /// moments of units without gradient decay to 0 instead of through the subnormal range, and weights that weight
+    /// decay drives to 0 stop feeding λθ. The square root reads a sum of two such products (0 or normal); the quotient
+    /// can still underflow where √v̂ + ε &gt; 1 and m is within a factor of it of the smallest normal, for a step or two.
     /// </summary>
     public static void StepReference<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < parameters.Length; i++)
         {
-            T g = c.Coupled ? gradients[i] + c.Lambda * parameters[i] : gradients[i];
-            T mi = c.Beta1 * m[i] + c.OneMinusBeta1 * g;
-            T vi = c.Beta2 * v[i] + c.OneMinusBeta2 * g * g;
+            T theta = parameters[i];
+            T g = c.Coupled ? gradients[i] + c.Lambda * Subnormals.Flush(theta, c.LambdaLimit) : gradients[i];
+            T mi = c.Beta1 * Subnormals.Flush(m[i], c.MLimit) + c.OneMinusBeta1 * Subnormals.Flush(g, c.GLimit);
+            T g2 = Subnormals.Flush(g, c.GSquareLimit);
+            T vi = c.Beta2 * Subnormals.Flush(v[i], c.VLimit) + c.OneMinusBeta2 * g2 * g2;
             m[i] = mi;
             v[i] = vi;
             if (c.Decoupled)
             {
-                parameters[i] -= c.Decay * parameters[i];
+                theta -= c.Decay * Subnormals.Flush(theta, c.DecayLimit);
             }
-            parameters[i] -= c.StepSize * mi / (T.Sqrt(vi) / c.RootCorrection + c.Epsilon);
+            theta -= c.StepSize * Subnormals.Flush(mi, c.StepLimit) / (T.Sqrt(vi) / c.RootCorrection + c.Epsilon);
+            parameters[i] = theta;
         }
     }
 
@@ -76,23 +140,31 @@ internal static class AdamKernel
             var epsilon = new Vector<T>(c.Epsilon);
             var lambda = new Vector<T>(c.Lambda);
             var decay = new Vector<T>(c.Decay);
+            var lambdaLimit = new Vector<T>(c.LambdaLimit);
+            var mLimit = new Vector<T>(c.MLimit);
+            var gLimit = new Vector<T>(c.GLimit);
+            var vLimit = new Vector<T>(c.VLimit);
+            var gSquareLimit = new Vector<T>(c.GSquareLimit);
+            var decayLimit = new Vector<T>(c.DecayLimit);
+            var stepLimit = new Vector<T>(c.StepLimit);
             for (; i <= parameters.Length - width; i += width)
             {
                 var theta = new Vector<T>(parameters[i..]);
                 var g = new Vector<T>(gradients[i..]);
                 if (c.Coupled)
                 {
-                    g += lambda * theta;
+                    g += lambda * Subnormals.Flush(theta, lambdaLimit);
                 }
-                Vector<T> mi = beta1 * new Vector<T>(m[i..]) + oneMinusBeta1 * g;
-                Vector<T> vi = beta2 * new Vector<T>(v[i..]) + oneMinusBeta2 * g * g;
+                Vector<T> mi = beta1 * Subnormals.Flush(new Vector<T>(m[i..]), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
+                Vector<T> g2 = Subnormals.Flush(g, gSquareLimit);
+                Vector<T> vi = beta2 * Subnormals.Flush(new Vector<T>(v[i..]), vLimit) + oneMinusBeta2 * g2 * g2;
                 mi.CopyTo(m[i..]);
                 vi.CopyTo(v[i..]);
                 if (c.Decoupled)
                 {
-                    theta -= decay * theta;
+                    theta -= decay * Subnormals.Flush(theta, decayLimit);
                 }
-                theta -= stepSize * mi / (Vector.SquareRoot(vi) / rootCorrection + epsilon);
+                theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector.SquareRoot(vi) / rootCorrection + epsilon);
                 theta.CopyTo(parameters[i..]);
             }
         }
@@ -118,6 +190,13 @@ internal static class AdamKernel
         var epsilon = Vector512.Create(c.Epsilon);
         var lambda = Vector512.Create(c.Lambda);
         var decay = Vector512.Create(c.Decay);
+        var lambdaLimit = Vector512.Create(c.LambdaLimit);
+        var mLimit = Vector512.Create(c.MLimit);
+        var gLimit = Vector512.Create(c.GLimit);
+        var vLimit = Vector512.Create(c.VLimit);
+        var gSquareLimit = Vector512.Create(c.GSquareLimit);
+        var decayLimit = Vector512.Create(c.DecayLimit);
+        var stepLimit = Vector512.Create(c.StepLimit);
         for (int r = 0; r < rows; r++)
         {
             long row = (long)r * stride;
@@ -132,17 +211,18 @@ internal static class AdamKernel
                 Vector512<T> g = Vector512.Load(pg + j);
                 if (c.Coupled)
                 {
-                    g += lambda * theta;
+                    g += lambda * Subnormals.Flush(theta, lambdaLimit);
                 }
-                Vector512<T> mi = beta1 * Vector512.Load(pm + j) + oneMinusBeta1 * g;
-                Vector512<T> vi = beta2 * Vector512.Load(pv + j) + oneMinusBeta2 * g * g;
+                Vector512<T> mi = beta1 * Subnormals.Flush(Vector512.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
+                Vector512<T> g2 = Subnormals.Flush(g, gSquareLimit);
+                Vector512<T> vi = beta2 * Subnormals.Flush(Vector512.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
                 mi.Store(pm + j);
                 vi.Store(pv + j);
                 if (c.Decoupled)
                 {
-                    theta -= decay * theta;
+                    theta -= decay * Subnormals.Flush(theta, decayLimit);
                 }
-                theta -= stepSize * mi / (Vector512.Sqrt(vi) / rootCorrection + epsilon);
+                theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector512.Sqrt(vi) / rootCorrection + epsilon);
                 theta.Store(pt + j);
             }
             if (j < columns)

@@ -11,17 +11,23 @@ namespace Backprop.Optimizers;
 internal static class MomentumKernel
 {
     /// <summary>
-    /// The scalar reference: g = ∇θ + λθ; v = μ v + g; θ −= η v (heavy ball) or θ −= η (g + μ v) (Nesterov).
+    /// The scalar reference: g = ∇θ + λθ; v = μ v + g; θ −= η v (heavy ball) or θ −= η (g + μ v) (Nesterov), each
+    /// product's variable operand flushed to 0 below its limit (<see cref="Subnormals"/>): the velocity of a unit
+    /// without gradient decays to 0 instead of through the subnormal range.
     /// </summary>
     public static void StepReference<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => StepReferenceWithLimits(parameters, gradients, velocity, eta, lambda, mu, nesterov, Limits<T>.Of(eta, lambda, mu));
+
+    private static void StepReferenceWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < parameters.Length; i++)
         {
-            T g = gradients[i] + lambda * parameters[i];
-            T vi = mu * velocity[i] + g;
+            T g = gradients[i] + lambda * Subnormals.Flush(parameters[i], limits.Lambda);
+            T vi = mu * Subnormals.Flush(velocity[i], limits.Mu) + g;
             velocity[i] = vi;
-            parameters[i] -= eta * (nesterov ? g + mu * vi : vi);
+            parameters[i] -= eta * Subnormals.Flush(nesterov ? g + mu * Subnormals.Flush(vi, limits.Mu) : vi, limits.Eta);
         }
     }
 
@@ -42,8 +48,12 @@ internal static class MomentumKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => StepRangeWithLimits(parameters, gradients, velocity, eta, lambda, mu, nesterov, Limits<T>.Of(eta, lambda, mu));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -53,17 +63,20 @@ internal static class MomentumKernel
             var vEta = new Vector<T>(eta);
             var vLambda = new Vector<T>(lambda);
             var vMu = new Vector<T>(mu);
+            var lambdaLimit = new Vector<T>(limits.Lambda);
+            var muLimit = new Vector<T>(limits.Mu);
+            var etaLimit = new Vector<T>(limits.Eta);
             for (; i <= parameters.Length - width; i += width)
             {
                 var theta = new Vector<T>(parameters[i..]);
-                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * theta;
-                Vector<T> vi = vMu * new Vector<T>(velocity[i..]) + g;
+                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+                Vector<T> vi = vMu * Subnormals.Flush(new Vector<T>(velocity[i..]), muLimit) + g;
                 vi.CopyTo(velocity[i..]);
-                theta -= vEta * (nesterov ? g + vMu * vi : vi);
+                theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
                 theta.CopyTo(parameters[i..]);
             }
         }
-        StepReference(parameters[i..], gradients[i..], velocity[i..], eta, lambda, mu, nesterov);
+        StepReferenceWithLimits(parameters[i..], gradients[i..], velocity[i..], eta, lambda, mu, nesterov, limits);
     }
 
     /// <summary>
@@ -79,6 +92,10 @@ internal static class MomentumKernel
         var vEta = Vector512.Create(eta);
         var vLambda = Vector512.Create(lambda);
         var vMu = Vector512.Create(mu);
+        var limits = Limits<T>.Of(eta, lambda, mu);
+        var lambdaLimit = Vector512.Create(limits.Lambda);
+        var muLimit = Vector512.Create(limits.Mu);
+        var etaLimit = Vector512.Create(limits.Eta);
         for (int r = 0; r < rows; r++)
         {
             long row = (long)r * stride;
@@ -89,18 +106,25 @@ internal static class MomentumKernel
             for (; j < wide; j += width)
             {
                 Vector512<T> theta = Vector512.Load(pt + j);
-                Vector512<T> g = Vector512.Load(pg + j) + vLambda * theta;
-                Vector512<T> vi = vMu * Vector512.Load(pv + j) + g;
+                Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+                Vector512<T> vi = vMu * Subnormals.Flush(Vector512.Load(pv + j), muLimit) + g;
                 vi.Store(pv + j);
-                theta -= vEta * (nesterov ? g + vMu * vi : vi);
+                theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
                 theta.Store(pt + j);
             }
             if (j < columns)
             {
                 int rest = columns - j;
-                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pv + j, rest), eta, lambda, mu, nesterov);
+                StepRangeWithLimits(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pv + j, rest), eta, lambda, mu, nesterov, limits);
             }
         }
+    }
+
+    // The limits (Subnormals.Limit) of θ in λθ, of v in μv and of the step in η·step.
+    private readonly record struct Limits<T>(T Lambda, T Mu, T Eta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Limits<T> Of(T eta, T lambda, T mu) => new(
+            Subnormals.Limit<T>(double.CreateChecked(lambda)), Subnormals.Limit<T>(double.CreateChecked(mu)), Subnormals.Limit<T>(double.CreateChecked(eta)));
     }
 
     private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>

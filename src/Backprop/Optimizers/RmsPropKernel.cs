@@ -10,16 +10,25 @@ namespace Backprop.Optimizers;
 /// </summary>
 internal static class RmsPropKernel
 {
-    /// <summary>The scalar reference: g = ∇θ + λθ; s = ρ s + (1 − ρ) g g; θ −= η g / (√s + ε).</summary>
+    /// <summary>
+    /// The scalar reference: g = ∇θ + λθ; s = ρ s + (1 − ρ) g g; θ −= η g / (√s + ε), each product's variable operand
+    /// flushed to 0 below its limit (<see cref="Subnormals"/>): the mean square of a unit without gradient decays to 0
+    /// instead of through the subnormal range.
+    /// </summary>
     public static void StepReference<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => StepReferenceWithLimits(parameters, gradients, meanSquare, eta, lambda, rho, oneMinusRho, eps, Limits<T>.Of(eta, lambda, rho, oneMinusRho));
+
+    private static void StepReferenceWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < parameters.Length; i++)
         {
-            T g = gradients[i] + lambda * parameters[i];
-            T si = rho * meanSquare[i] + oneMinusRho * g * g;
+            T g = gradients[i] + lambda * Subnormals.Flush(parameters[i], limits.Lambda);
+            T g2 = Subnormals.Flush(g, limits.Square);
+            T si = rho * Subnormals.Flush(meanSquare[i], limits.Rho) + oneMinusRho * g2 * g2;
             meanSquare[i] = si;
-            parameters[i] -= eta * g / (T.Sqrt(si) + eps);
+            parameters[i] -= eta * Subnormals.Flush(g, limits.Eta) / (T.Sqrt(si) + eps);
         }
     }
 
@@ -40,8 +49,12 @@ internal static class RmsPropKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => StepRangeWithLimits(parameters, gradients, meanSquare, eta, lambda, rho, oneMinusRho, eps, Limits<T>.Of(eta, lambda, rho, oneMinusRho));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
@@ -53,17 +66,22 @@ internal static class RmsPropKernel
             var vRho = new Vector<T>(rho);
             var vOneMinusRho = new Vector<T>(oneMinusRho);
             var vEps = new Vector<T>(eps);
+            var lambdaLimit = new Vector<T>(limits.Lambda);
+            var rhoLimit = new Vector<T>(limits.Rho);
+            var squareLimit = new Vector<T>(limits.Square);
+            var etaLimit = new Vector<T>(limits.Eta);
             for (; i <= parameters.Length - width; i += width)
             {
                 var theta = new Vector<T>(parameters[i..]);
-                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * theta;
-                Vector<T> si = vRho * new Vector<T>(meanSquare[i..]) + vOneMinusRho * g * g;
+                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+                Vector<T> g2 = Subnormals.Flush(g, squareLimit);
+                Vector<T> si = vRho * Subnormals.Flush(new Vector<T>(meanSquare[i..]), rhoLimit) + vOneMinusRho * g2 * g2;
                 si.CopyTo(meanSquare[i..]);
-                theta -= vEta * g / (Vector.SquareRoot(si) + vEps);
+                theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector.SquareRoot(si) + vEps);
                 theta.CopyTo(parameters[i..]);
             }
         }
-        StepReference(parameters[i..], gradients[i..], meanSquare[i..], eta, lambda, rho, oneMinusRho, eps);
+        StepReferenceWithLimits(parameters[i..], gradients[i..], meanSquare[i..], eta, lambda, rho, oneMinusRho, eps, limits);
     }
 
     /// <summary>
@@ -81,6 +99,11 @@ internal static class RmsPropKernel
         var vRho = Vector512.Create(rho);
         var vOneMinusRho = Vector512.Create(oneMinusRho);
         var vEps = Vector512.Create(eps);
+        var limits = Limits<T>.Of(eta, lambda, rho, oneMinusRho);
+        var lambdaLimit = Vector512.Create(limits.Lambda);
+        var rhoLimit = Vector512.Create(limits.Rho);
+        var squareLimit = Vector512.Create(limits.Square);
+        var etaLimit = Vector512.Create(limits.Eta);
         for (int r = 0; r < rows; r++)
         {
             long row = (long)r * stride;
@@ -91,18 +114,27 @@ internal static class RmsPropKernel
             for (; j < wide; j += width)
             {
                 Vector512<T> theta = Vector512.Load(pt + j);
-                Vector512<T> g = Vector512.Load(pg + j) + vLambda * theta;
-                Vector512<T> si = vRho * Vector512.Load(ps + j) + vOneMinusRho * g * g;
+                Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+                Vector512<T> g2 = Subnormals.Flush(g, squareLimit);
+                Vector512<T> si = vRho * Subnormals.Flush(Vector512.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
                 si.Store(ps + j);
-                theta -= vEta * g / (Vector512.Sqrt(si) + vEps);
+                theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector512.Sqrt(si) + vEps);
                 theta.Store(pt + j);
             }
             if (j < columns)
             {
                 int rest = columns - j;
-                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(ps + j, rest), eta, lambda, rho, oneMinusRho, eps);
+                StepRangeWithLimits(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(ps + j, rest), eta, lambda, rho, oneMinusRho, eps, limits);
             }
         }
+    }
+
+    // The limits (Subnormals.Limit) of θ in λθ, of s in ρs, of g in (1 − ρ) g g and in η g.
+    private readonly record struct Limits<T>(T Lambda, T Rho, T Square, T Eta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Limits<T> Of(T eta, T lambda, T rho, T oneMinusRho) => new(
+            Subnormals.Limit<T>(double.CreateChecked(lambda)), Subnormals.Limit<T>(double.CreateChecked(rho)),
+            Subnormals.SquareLimit<T>(double.CreateChecked(oneMinusRho)), Subnormals.Limit<T>(double.CreateChecked(eta)));
     }
 
     private sealed unsafe class Job<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>
