@@ -155,10 +155,18 @@ public sealed class FeatureScaler
     private sealed unsafe class ApplyJob<T>(T* values, int rows, int d, double[] offset, double[] scale, int blocks) : IBlockJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             int first = (int)((long)rows * block / blocks);
             int end = (int)((long)rows * (block + 1) / blocks);
+            if (typeof(T) == typeof(float))
+            {
+                // Float rows in place, eight at a time (the same bits as the loop below: see RescaleRows).
+                var block32 = new Span<float>((float*)values + (long)first * d, (end - first) * d);
+                RescaleRows(block32, block32, d, offset, scale);
+                return;
+            }
             double[] buffer = typeof(T) == typeof(double) ? [] : new double[d];
             for (int r = first; r < end; r++)
             {
@@ -351,8 +359,14 @@ public sealed class FeatureScaler
             source.CopyTo(destination);
             return;
         }
-        ReadOnlySpan<double> offset = Offset is double[] o ? o : [.. Offset];
-        ReadOnlySpan<double> scale = Scale is double[] s ? s : [.. Scale];
+        RescaleRows(source, destination, d, _offset, _scale);
+    }
+
+    // Rows of d floats from source into destination (which may be the same span): each value rescaled in double and
+    // rounded once to float, as T((double(x) − Offset[j]) / Scale[j]), eight at a time on Vector256.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RescaleRows(ReadOnlySpan<float> source, Span<float> destination, int d, ReadOnlySpan<double> offset, ReadOnlySpan<double> scale)
+    {
         for (int start = 0; start < source.Length; start += d)
         {
             ReadOnlySpan<float> row = source.Slice(start, d);
