@@ -39,22 +39,9 @@ public static class FashionMnist
                 $"Fashion-MNIST not found: {Path.Combine(dir, Files[i])}(.gz) is missing; install it with 'apt-get install dataset-fashion-mnist' or give the folder that holds the four IDX files (--data-dir)",
                 Path.Combine(dir, Files[i]));
         }
-        // The test files (a seventh of the bytes) are decompressed on another thread while this one reads the training
-        // files, whose decompression is most of the loading time. An error in the training files is the one reported,
-        // as when the files were read one after the other.
-        Task<Dataset<T>> readTest = Task.Run(() => Read<T>(paths[2], paths[3]));
-        Dataset<T> train;
-        try
-        {
-            train = Read<T>(paths[0], paths[1]);
-        }
-        catch
-        {
-            Task.WaitAny(readTest);
-            _ = readTest.Exception;
-            throw;
-        }
-        return new DatasetSplits<T>(train, null, readTest.GetAwaiter().GetResult());
+        Dataset<T> train = Read<T>(paths[0], paths[1]);
+        Dataset<T> test = Read<T>(paths[2], paths[3]);
+        return new DatasetSplits<T>(train, null, test);
     }
 
     private static readonly string[] Files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];

@@ -78,7 +78,7 @@ public class FashionMnistTests
     }
 
     [Fact]
-    public void A_bad_test_file_is_reported_by_name_though_it_is_read_beside_the_training_files()
+    public void A_bad_test_file_is_reported_by_name()
     {
         using var dir = new TempDirectory();
         dir.Write("train-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(3, 28, 28, i => (byte)i)));
