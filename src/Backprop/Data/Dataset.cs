@@ -195,6 +195,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Whether the features are still image bytes, converted as batches are gathered.</summary>
     internal bool KeepsPixelBytes => Volatile.Read(ref _features) is null;
 
+    /// <summary>The image bytes while each byte b stands for b / 255 (not converted, not rescaled); else null.</summary>
+    internal byte[]? PlainPixels => Volatile.Read(ref _features) is null && _pixelValues is null ? _pixels : null;
+
     // The feature values, converting image bytes on first use (once: a second thread converting at the same time
     // produces the same values and one of the two arrays is kept).
     private T[] Values()

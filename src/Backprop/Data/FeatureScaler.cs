@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backprop.Tensors;
 using System.Runtime.Intrinsics;
@@ -154,10 +155,18 @@ public sealed class FeatureScaler
     private sealed unsafe class ApplyJob<T>(T* values, int rows, int d, double[] offset, double[] scale, int blocks) : IBlockJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             int first = (int)((long)rows * block / blocks);
             int end = (int)((long)rows * (block + 1) / blocks);
+            if (typeof(T) == typeof(float))
+            {
+                // Float rows in place, eight at a time (the same bits as the loop below: see RescaleRows).
+                var block32 = new Span<float>((float*)values + (long)first * d, (end - first) * d);
+                RescaleRows(block32, block32, d, offset, scale);
+                return;
+            }
             double[] buffer = typeof(T) == typeof(double) ? [] : new double[d];
             for (int r = first; r < end; r++)
             {
@@ -180,7 +189,8 @@ public sealed class FeatureScaler
     /// <summary>
     /// Per-column minimum, maximum, mean and sum of squared deviations, in double, each column summed over the rows in
     /// order from the first (the order of the plain loops, so the same bits), read row by row: a block of columns per
-    /// thread, its part of each row converted to double and added on the widest vectors.
+    /// thread, its part of each row added on the widest vectors (<see cref="ColumnMoments"/>). Image bytes standing for
+    /// b / 255 in float are read as bytes; image bytes through a table of rescaled values are looked up a row at a time.
     /// </summary>
     private sealed unsafe class ColumnStatistics<T> : IBlockJob where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -205,7 +215,7 @@ public sealed class FeatureScaler
             Array.Fill(_max, double.NegativeInfinity);
         }
 
-        /// <summary>Where the rows come from: a data set (image bytes, converted a row at a time) or row-major values.</summary>
+        /// <summary>Where the rows come from: a set of image bytes, or row-major values.</summary>
         public readonly unsafe struct Source(Dataset<T>? data, T* values)
         {
             public Dataset<T>? Data => data;
@@ -237,50 +247,97 @@ public sealed class FeatureScaler
             int units = (_d + 7) / 8;
             int j0 = Math.Min(_d, units * block / _blocks * 8);
             int j1 = Math.Min(_d, units * (block + 1) / _blocks * 8);
-            int width = j1 - j0;
-            if (width == 0)
+            if (j1 > j0)
             {
-                return;
-            }
-            var raw = new T[width];
-            var x = new double[width];
-            var square = new double[width];
-            Span<double> min = _min.AsSpan(j0, width), max = _max.AsSpan(j0, width);
-            Span<double> mean = _mean.AsSpan(j0, width), squares = _squares.AsSpan(j0, width);
-            for (int r = 0; r < _rows; r++)
-            {
-                Read(r, j0, raw, x);
-                TensorPrimitives.Min(min, x, min);
-                TensorPrimitives.Max(max, x, max);
-                TensorPrimitives.Add(mean, x, mean);
-            }
-            TensorPrimitives.Divide(mean, _rows, mean);
-            if (!_standard)
-            {
-                return;
-            }
-            for (int r = 0; r < _rows; r++)
-            {
-                Read(r, j0, raw, x);
-                TensorPrimitives.Subtract(x, mean, x);
-                TensorPrimitives.Multiply(x, x, square);
-                TensorPrimitives.Add(squares, square, squares);
+                if (typeof(T) == typeof(float) && _source.Data?.PlainPixels is { } pixels)
+                {
+                    FitPixels(pixels, j0, j1 - j0);
+                }
+                else
+                {
+                    FitValues(j0, j1 - j0);
+                }
             }
         }
 
-        // Columns [j0, j0 + x.Length) of row r, in double.
-        private void Read(int r, int j0, Span<T> raw, Span<double> x)
+        // Rows of values: in place, or (image bytes through a table) looked up a row at a time into a buffer.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void FitValues(int j0, int width)
         {
-            ReadOnlySpan<T> values = raw;
-            if (_source.Data is { } data)
+            Dataset<T>? data = _source.Data;
+            T[] buffer = data is null ? [] : new T[width];
+            var min = new T[width];
+            var max = new T[width];
+            Array.Fill(min, T.PositiveInfinity);
+            Array.Fill(max, T.NegativeInfinity);
+            fixed (T* row = buffer)
+            fixed (T* pMin = min)
+            fixed (T* pMax = max)
+            fixed (double* mean = &_mean[j0])
+            fixed (double* squares = &_squares[j0])
             {
-                data.RowValues(r, j0, raw);
+                for (int r = 0; r < _rows; r++)
+                {
+                    ColumnMoments.AddRow(Read(data, r, j0, row, width), width, pMin, pMax, mean);
+                }
+                for (int j = 0; j < width; j++)
+                {
+                    _min[j0 + j] = double.CreateTruncating(min[j]);
+                    _max[j0 + j] = double.CreateTruncating(max[j]);
+                    mean[j] /= _rows;
+                }
+                if (_standard)
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        ColumnMoments.AddSquares(Read(data, r, j0, row, width), width, mean, squares);
+                    }
+                }
             }
-            else
+        }
+
+        // Columns [j0, j0 + width) of row r: in place, or looked up into the buffer.
+        private T* Read(Dataset<T>? data, int r, int j0, T* buffer, int width)
+        {
+            if (data is null)
             {
-                values = new ReadOnlySpan<T>(_source.Values + (long)r * _d + j0, raw.Length);
+                return _source.Values + (long)r * _d + j0;
             }
-            TensorPrimitives.ConvertTruncating<T, double>(values, x);
+            data.RowValues(r, j0, new Span<T>(buffer, width));
+            return buffer;
+        }
+
+        // Image bytes b standing for b / 255 in float, read as bytes.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void FitPixels(byte[] pixels, int j0, int width)
+        {
+            var min = new byte[width];
+            var max = new byte[width];
+            Array.Fill(min, byte.MaxValue);
+            fixed (byte* start = pixels)
+            fixed (byte* pMin = min)
+            fixed (byte* pMax = max)
+            fixed (double* mean = &_mean[j0])
+            fixed (double* squares = &_squares[j0])
+            {
+                for (int r = 0; r < _rows; r++)
+                {
+                    ColumnMoments.AddPixelRow(start + (long)r * _d + j0, width, pMin, pMax, mean);
+                }
+                for (int j = 0; j < width; j++)
+                {
+                    _min[j0 + j] = PixelBytes.Value<float>(min[j]);
+                    _max[j0 + j] = PixelBytes.Value<float>(max[j]);
+                    mean[j] /= _rows;
+                }
+                if (_standard)
+                {
+                    for (int r = 0; r < _rows; r++)
+                    {
+                        ColumnMoments.AddPixelSquares(start + (long)r * _d + j0, width, mean, squares);
+                    }
+                }
+            }
         }
     }
 
@@ -302,8 +359,14 @@ public sealed class FeatureScaler
             source.CopyTo(destination);
             return;
         }
-        ReadOnlySpan<double> offset = Offset is double[] o ? o : [.. Offset];
-        ReadOnlySpan<double> scale = Scale is double[] s ? s : [.. Scale];
+        RescaleRows(source, destination, d, _offset, _scale);
+    }
+
+    // Rows of d floats from source into destination (which may be the same span): each value rescaled in double and
+    // rounded once to float, as T((double(x) − Offset[j]) / Scale[j]), eight at a time on Vector256.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RescaleRows(ReadOnlySpan<float> source, Span<float> destination, int d, ReadOnlySpan<double> offset, ReadOnlySpan<double> scale)
+    {
         for (int start = 0; start < source.Length; start += d)
         {
             ReadOnlySpan<float> row = source.Slice(start, d);

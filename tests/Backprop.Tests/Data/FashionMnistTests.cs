@@ -76,4 +76,31 @@ public class FashionMnistTests
         var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load<float>(dir.Path));
         Assert.Contains("wrong dimensions: Fashion-MNIST images are 28×28 but these have 64 pixels", e.Message);
     }
+
+    [Fact]
+    public void A_bad_test_file_is_reported_by_name()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(3, 28, 28, i => (byte)i)));
+        dir.Write("train-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Labels(9, 0, 4)));
+        byte[] test = IdxFiles.Gzip(IdxFiles.Images(2, 28, 28, _ => 255));
+        dir.Write("t10k-images-idx3-ubyte.gz", test[..(test.Length / 2)]);
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(1, 2));
+
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load<float>(dir.Path));
+        Assert.StartsWith(Path.Combine(dir.Path, "t10k-images-idx3-ubyte.gz") + ": ", e.Message);
+    }
+
+    [Fact]
+    public void When_training_and_test_files_are_both_bad_the_training_file_is_reported()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte", IdxFiles.Images(1, 28, 28, _ => 0)[..100]);
+        dir.Write("train-labels-idx1-ubyte", IdxFiles.Labels(0));
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(1, 8, 8, _ => 0));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(0));
+
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load<float>(dir.Path));
+        Assert.StartsWith(Path.Combine(dir.Path, "train-images-idx3-ubyte") + ": truncated", e.Message);
+    }
 }

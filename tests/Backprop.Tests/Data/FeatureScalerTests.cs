@@ -81,6 +81,50 @@ public class FeatureScalerTests
         }
     }
 
+    [Theory]
+    [InlineData(ScalingKind.Standard, 1, 300, 37)]
+    [InlineData(ScalingKind.Standard, 2, 700, 130)]
+    [InlineData(ScalingKind.MinMax, 2, 700, 130)]
+    [InlineData(ScalingKind.Standard, 2, 100, 784)]
+    public void Fitting_image_bytes_gives_the_bits_of_the_scalar_twin_over_b_over_255(ScalingKind kind, int threads, int rows, int width)
+    {
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            var rng = new Rng(rows + width);
+            var pixels = new byte[rows * width];
+            for (int i = 0; i < pixels.Length; i++)
+            {
+                // Column 0 constant, column 1 only 0 or 1, the others over a range of their own.
+                int j = i % width;
+                pixels[i] = (byte)(j == 0 ? 17 : j == 1 ? rng.Next(2) : j % 5 * 40 + rng.Next(j % 7 * 8 + 1));
+            }
+            var labels = new int[rows];
+            Dataset<float> bytes = Dataset<float>.FromPixels(pixels, width, labels, 1);
+            float[] values = [.. pixels.Select(b => b / 255f)];
+
+            FeatureScaler scaler = FeatureScaler.Fit(bytes, kind);
+            Assert.True(bytes.KeepsPixelBytes);
+            (double[] offset, double[] scale) = Twin(values, width, kind);
+            Assert.Equal(offset, scaler.Offset);
+            Assert.Equal(scale, scaler.Scale);
+
+            // Rescaled bytes are looked up through their table, a row at a time: fitting them again reads those values.
+            bytes.Rescale(scaler);
+            scaler.Apply<float>(values);
+            FeatureScaler again = FeatureScaler.Fit(bytes, kind);
+            Assert.True(bytes.KeepsPixelBytes);
+            (offset, scale) = Twin(values, width, kind);
+            Assert.Equal(offset, again.Offset);
+            Assert.Equal(scale, again.Scale);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
     private static void Check<T>(ScalingKind kind, int rows, int width) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Rng(rows * 31 + width);
