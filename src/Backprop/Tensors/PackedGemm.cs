@@ -8,7 +8,7 @@ namespace Backprop.Tensors;
 
 /// <summary>
 /// float32 GEMM C (+)= op(A) op(B) on packed, cache-sized blocks with a register-tiled FMA micro-kernel
-/// (8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
+/// (12 × 32 or 8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
 /// shapes training needs (x Wᵀ, δ W, δᵀ x) are handled by packing, without materialising a transpose.
 /// Each output element is summed over k in the same order whatever the blocking across threads: in chains of FMAs of at
 /// most 256 terms (KbMax) added into C one after another, which keeps float32 sums as accurate as PyTorch's. Results are
