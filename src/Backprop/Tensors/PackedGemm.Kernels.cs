@@ -213,18 +213,106 @@ internal static unsafe partial class PackedGemm
         int chain = KbStep(kc);
         int p = 0;
         long ahead = PrefetchRowsOfB * ldb;
+        Vector512<float> b0, b1, ai;
         while (true)
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector512<float>.Zero;
             c60 = c61 = c70 = c71 = c80 = c81 = c90 = c91 = c100 = c101 = c110 = c111 = Vector512<float>.Zero;
             int stop = Math.Min(kc, p + chain);
-            for (; p < stop; p++)
+            // Two steps of p per iteration while two are left: the loop's own instructions are then a small share.
+            for (; p + 1 < stop; p += 2)
             {
                 Sse.Prefetch0(b + ahead);
                 Sse.Prefetch0(b + ahead + 16);
-                Vector512<float> b0 = Vector512.Load(b);
-                Vector512<float> b1 = Vector512.Load(b + 16);
-                Vector512<float> ai;
+                b0 = Vector512.Load(b);
+                b1 = Vector512.Load(b + 16);
+                ai = Vector512.Create(q0[0]);
+                c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector512.Create(q0[rs]);
+                c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector512.Create(q0[rs2]);
+                c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector512.Create(q0[rs3]);
+                c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector512.Create(q4[0]);
+                c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector512.Create(q4[rs]);
+                c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector512.Create(q4[rs2]);
+                c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector512.Create(q4[rs3]);
+                c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+                ai = Vector512.Create(q8[0]);
+                c80 = Vector512.FusedMultiplyAdd(ai, b0, c80);
+                c81 = Vector512.FusedMultiplyAdd(ai, b1, c81);
+                ai = Vector512.Create(q8[rs]);
+                c90 = Vector512.FusedMultiplyAdd(ai, b0, c90);
+                c91 = Vector512.FusedMultiplyAdd(ai, b1, c91);
+                ai = Vector512.Create(q8[rs2]);
+                c100 = Vector512.FusedMultiplyAdd(ai, b0, c100);
+                c101 = Vector512.FusedMultiplyAdd(ai, b1, c101);
+                ai = Vector512.Create(q8[rs3]);
+                c110 = Vector512.FusedMultiplyAdd(ai, b0, c110);
+                c111 = Vector512.FusedMultiplyAdd(ai, b1, c111);
+                Sse.Prefetch0(b + ldb + ahead);
+                Sse.Prefetch0(b + ldb + ahead + 16);
+                b0 = Vector512.Load(b + ldb);
+                b1 = Vector512.Load(b + ldb + 16);
+                ai = Vector512.Create(q0[1]);
+                c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+                ai = Vector512.Create(q0[rs + 1]);
+                c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+                ai = Vector512.Create(q0[rs2 + 1]);
+                c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+                ai = Vector512.Create(q0[rs3 + 1]);
+                c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+                ai = Vector512.Create(q4[1]);
+                c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+                ai = Vector512.Create(q4[rs + 1]);
+                c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+                ai = Vector512.Create(q4[rs2 + 1]);
+                c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+                ai = Vector512.Create(q4[rs3 + 1]);
+                c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+                ai = Vector512.Create(q8[1]);
+                c80 = Vector512.FusedMultiplyAdd(ai, b0, c80);
+                c81 = Vector512.FusedMultiplyAdd(ai, b1, c81);
+                ai = Vector512.Create(q8[rs + 1]);
+                c90 = Vector512.FusedMultiplyAdd(ai, b0, c90);
+                c91 = Vector512.FusedMultiplyAdd(ai, b1, c91);
+                ai = Vector512.Create(q8[rs2 + 1]);
+                c100 = Vector512.FusedMultiplyAdd(ai, b0, c100);
+                c101 = Vector512.FusedMultiplyAdd(ai, b1, c101);
+                ai = Vector512.Create(q8[rs3 + 1]);
+                c110 = Vector512.FusedMultiplyAdd(ai, b0, c110);
+                c111 = Vector512.FusedMultiplyAdd(ai, b1, c111);
+                q0 += 2;
+                q4 += 2;
+                q8 += 2;
+                b += 2 * ldb;
+            }
+            if (p < stop)
+            {
+                Sse.Prefetch0(b + ahead);
+                Sse.Prefetch0(b + ahead + 16);
+                b0 = Vector512.Load(b);
+                b1 = Vector512.Load(b + 16);
                 ai = Vector512.Create(q0[0]);
                 c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
                 c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
@@ -265,6 +353,7 @@ internal static unsafe partial class PackedGemm
                 q4++;
                 q8++;
                 b += ldb;
+                p++;
             }
             if (p >= kc)
             {
