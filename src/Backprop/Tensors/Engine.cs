@@ -28,7 +28,7 @@ public static class Engine
     /// <summary>The float32 matrix-multiply kernel in use, in words (e.g. "packed GEMM, 8x16 Vector256 FMA micro-kernel").</summary>
     public static string KernelDescription => !IsAccelerated
         ? "plain loops (no AVX2/FMA)"
-        : UsesVector512 ? "packed GEMM, 8x32 Vector512 FMA micro-kernel" : "packed GEMM, 8x16 Vector256 FMA micro-kernel";
+        : UsesVector512 ? "packed GEMM, 12x32 and 8x32 Vector512 FMA micro-kernels" : "packed GEMM, 8x16 Vector256 FMA micro-kernel";
 
     /// <summary>
     /// Computes one of the products training runs, C = op(A) op(B) with C (m, n) row-major, on the same kernel the

@@ -319,6 +319,30 @@ internal static unsafe partial class PackedGemm
             {
                 PackA(_a, _rsA, _csA, ic + fullRows, mc - fullRows, pc, kc, s.EdgeA);
             }
+            // Rows of an A read in place go 12 at a time through the 12 × 32 kernel (not for the fused SGD steps, which
+            // are 8 × 32 only), in an even number of such tiles so that the 8-row tiles after them end where the
+            // packed edge panel begins. With all of B packed, each 12-row panel of A (12 × 512 floats for GEMM 1024³)
+            // stays in L1 while it meets every panel of B, which streams from L2 with prefetching: GEMM 1024³ 4–6 %
+            // faster than walking the rows of A inside each panel of B. Every element is summed as by the 8-row kernels.
+            int tallRows = wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
+                ? fullRows / (2 * TallMR) * (2 * TallMR) : 0;
+            bool rowsOuter = tallRows > 0 && packedB is not null;
+            if (rowsOuter)
+            {
+                int fullCols = nc / nrMax * nrMax;
+                for (int ir = 0; ir < tallRows; ir += TallMR)
+                {
+                    float* rows = _a + (long)(ic + ir) * _rsA + pc;
+                    for (int jr = 0; jr < fullCols; jr += nrMax)
+                    {
+                        Kernel12x32(kc, rows, _rsA, packedB + jr * kc, nrMax, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
+                    }
+                    if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                    {
+                        FinishTile(ic + ir, TallMR, jc, fullCols);
+                    }
+                }
+            }
             for (int jr = 0; jr < nc; jr += nrMax)
             {
                 int nr = Math.Min(nrMax, nc - jr);
@@ -338,7 +362,24 @@ internal static unsafe partial class PackedGemm
                         panelB = s.B;
                     }
                 }
-                for (int ir = 0; ir < mc; ir += MR)
+                int ir = 0;
+                if (nr == nrMax && rowsOuter)
+                {
+                    ir = tallRows;
+                }
+                else if (nr == nrMax && tallRows > 0)
+                {
+                    for (; ir < tallRows; ir += TallMR)
+                    {
+                        float* rows = _a + (long)(ic + ir) * _rsA + pc;
+                        Kernel12x32(kc, rows, _rsA, panelB, ldb, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
+                        if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                        {
+                            FinishTile(ic + ir, TallMR, jc + jr, nr);
+                        }
+                    }
+                }
+                for (; ir < mc; ir += MR)
                 {
                     int mr = Math.Min(MR, mc - ir);
                     // lda 0: a packed panel; otherwise the distance between the rows of A read in place.

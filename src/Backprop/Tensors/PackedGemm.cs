@@ -8,7 +8,7 @@ namespace Backprop.Tensors;
 
 /// <summary>
 /// float32 GEMM C (+)= op(A) op(B) on packed, cache-sized blocks with a register-tiled FMA micro-kernel
-/// (8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
+/// (12 × 32 or 8 × 32 on Vector512, 8 × 16 on Vector256). op(A) and op(B) are read through row and column strides, so the three
 /// shapes training needs (x Wᵀ, δ W, δᵀ x) are handled by packing, without materialising a transpose.
 /// Each output element is summed over k in the same order whatever the blocking across threads: in chains of FMAs of at
 /// most 256 terms (KbMax) added into C one after another, which keeps float32 sums as accurate as PyTorch's. Results are
@@ -21,6 +21,9 @@ internal static unsafe partial class PackedGemm
 {
     /// <summary>Rows of the micro-tile.</summary>
     public const int MR = 8;
+
+    /// <summary>Rows of the taller Vector512 micro-tile (12 × 32) used for rows of A read in place.</summary>
+    private const int TallMR = 12;
 
     // Block sizes: MC × KC of A and KC × NC of B stay in L2. KC is larger than an L1-sized B panel would allow: with
     // k ≤ 800 in one block (a 784-pixel image row) C is written once instead of accumulated over several passes, and

@@ -84,7 +84,8 @@ public class GemmTests
         foreach (bool wide in Widths())
         {
             // (16, 64, 1601) and (9, 40, 1000): several k blocks, so the last block adds to C before the epilogue.
-            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (9, 33, 17), (64, 128, 784), (65, 10, 128), (64, 300, 10), (3, 0, 5), (7, 5, 0), (16, 64, 1601), (9, 40, 1000) })
+            // (150, 70, 900): B packed whole, 12-row tiles of A walking its panels, a narrow last panel, two k blocks.
+            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (9, 33, 17), (64, 128, 784), (65, 10, 128), (64, 300, 10), (3, 0, 5), (7, 5, 0), (16, 64, 1601), (9, 40, 1000), (150, 70, 900) })
             {
                 var rng = new Rng(m * 7919 + n * 31 + k);
                 float[] a = Random(rng, m * k, 1.0);
@@ -152,6 +153,8 @@ public class GemmTests
     [InlineData(Shape.Plain, 7, 33, 9)]
     [InlineData(Shape.TransposedB, 137, 45, 300)]
     [InlineData(Shape.Plain, 45, 70, 1700)]
+    [InlineData(Shape.Plain, 150, 70, 900)]
+    [InlineData(Shape.TransposedB, 52, 96, 300)]
     public void Reading_A_in_place_gives_the_bits_of_packing_it(Shape shape, int m, int n, int k)
     {
         var rng = new Rng(7);
