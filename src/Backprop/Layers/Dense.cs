@@ -196,10 +196,20 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             }
             wo = ref Unsafe.Add(ref wo, inputs);
         }
-        if (!sigmoid)
+        if (sigmoid)
         {
-            ActivationFunctions.Forward(Activation, z[..outputs], a[..outputs], outputs, logSumExp);
+            return;
         }
+        if (Activation == Activation.Softmax)
+        {
+            double shifted = Softmax.ForwardRow(zd, ad);
+            if (!logSumExp.IsEmpty)
+            {
+                MemoryMarshal.Cast<T, double>(logSumExp)[0] = shifted;
+            }
+            return;
+        }
+        ActivationFunctions.Forward(Activation, z[..outputs], a[..outputs], outputs, logSumExp);
     }
 
     // Prediction: z = x Wᵀ + b and a = f(z) as Forward computes them, W only read and every buffer the caller's, so

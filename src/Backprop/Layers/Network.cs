@@ -221,6 +221,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal Span<T> InputBuffer(int batch)
     {
         EnsureCapacity(batch);
+        BufferVersion++;
         return _input.AsSpan(0, batch * InputSize);
     }
 
@@ -228,6 +229,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal Span<T> TargetBuffer(int batch)
     {
         EnsureCapacity(batch);
+        BufferVersion++;
         return _target.AsSpan(0, batch * OutputSize);
     }
 
@@ -239,6 +241,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal (T[] X, T[] T) NextBuffers(int batch)
     {
         EnsureCapacity(batch);
+        BufferVersion++;
         if (_nextInput.Length < _input.Length)
         {
             _nextInput = new T[_input.Length];
@@ -253,6 +256,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     internal void SwapBuffers()
     {
+        BufferVersion++;
         if (_nextInput.Length == _input.Length && _nextTarget.Length == _target.Length)
         {
             (_input, _nextInput) = (_nextInput, _input);
@@ -262,6 +266,19 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         _nextInput.AsSpan(0, Math.Min(_nextInput.Length, _input.Length)).CopyTo(_input);
         _nextTarget.AsSpan(0, Math.Min(_nextTarget.Length, _target.Length)).CopyTo(_target);
     }
+
+    /// <summary>
+    /// Stamps the input and target buffers: it changes whenever their contents may change (a writable view handed out
+    /// by <see cref="InputBuffer"/>, <see cref="TargetBuffer"/> or <see cref="NextBuffers"/>, a swap, new buffers, a
+    /// forward pass that copies its rows in), so that a caller that filled them can tell that they still hold its rows.
+    /// </summary>
+    internal long BufferVersion { get; private set; }
+
+    /// <summary>The first <paramref name="batch"/> rows of the input buffer, to read: not a change (see <see cref="BufferVersion"/>).</summary>
+    internal ReadOnlySpan<T> HeldInput(int batch) => _input.AsSpan(0, batch * InputSize);
+
+    /// <summary>The first <paramref name="batch"/> rows of the target buffer, to read: not a change.</summary>
+    internal ReadOnlySpan<T> HeldTargets(int batch) => _target.AsSpan(0, batch * OutputSize);
 
     /// <summary>Rows of the last forward pass.</summary>
     internal int BatchSize => _batch;
@@ -313,6 +330,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
         {
             targets.CopyTo(_target);
+            BufferVersion++;
         }
         _hasTargets = true;
         return _crossEntropy is { } crossEntropy ? crossEntropy.BatchValue(OutputValues()) : Loss.Value(OutputValues());
@@ -502,6 +520,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetArrayDataReference(_input)))
             {
                 current.CopyTo(_input);
+                BufferVersion++;
             }
             current = Input;
         }
@@ -575,5 +594,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         _logSumExp = new T[batch];
         _capacity = batch;
         _grown++;
+        BufferVersion++;
     }
 }

@@ -108,6 +108,11 @@ public sealed class SoftmaxCrossEntropy : Loss
         {
             return WeightedLoss(output.Z, output.Targets, Weights<T>(), output.Width, output.LogSumExp);
         }
+        if (typeof(T) == typeof(double) && output.Rows == 1 && !output.LogSumExp.IsEmpty)
+        {
+            double row = RowLoss(MemoryMarshal.Cast<T, double>(output.Z), MemoryMarshal.Cast<T, double>(output.Targets), double.CreateTruncating(output.LogSumExp[0]));
+            return T.CreateTruncating(row);
+        }
         return output.LogSumExp.IsEmpty
             ? MeanLoss(output.Z, output.Targets, output.Width)
             : MeanLoss(output.Z, output.Targets, output.Width, output.LogSumExp);
@@ -187,6 +192,31 @@ public sealed class SoftmaxCrossEntropy : Loss
             if (t[i] != T.Zero)
             {
                 sample += t[i] * ((max - z[i]) + shiftedLse); // −t_i (z_i − logsumexp z)
+            }
+        }
+        return sample;
+    }
+
+    // One row of double (the article's loop): SampleLoss given log Σ e^(z − max z), in its operations and order, read
+    // through references checked once. MeanLoss of one row is that row's loss (0 + ℓ is ℓ, and one row is not divided).
+    private static double RowLoss(ReadOnlySpan<double> z, ReadOnlySpan<double> t, double shiftedLse)
+    {
+        int n = z.Length;
+        t = t[..n];
+        ref double z0 = ref MemoryMarshal.GetReference(z);
+        ref double t0 = ref MemoryMarshal.GetReference(t);
+        double max = z0;
+        for (int i = 1; i < n; i++)
+        {
+            max = double.Max(max, Unsafe.Add(ref z0, i));
+        }
+        double sample = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double ti = Unsafe.Add(ref t0, i);
+            if (ti != 0)
+            {
+                sample += ti * ((max - Unsafe.Add(ref z0, i)) + shiftedLse);
             }
         }
         return sample;

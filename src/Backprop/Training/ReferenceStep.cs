@@ -10,6 +10,13 @@ namespace Backprop.Training;
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class ReferenceStep<T>(Trainer<T> trainer) : StepExecution<T>(trainer) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // The set whose single batch the network's buffers hold, at their BufferVersion then; null: none.
+    private Dataset<T>? _gathered;
+    private long _gatheredVersion;
+
+    /// <inheritdoc/>
+    public override void InputsMayHaveChanged() => _gathered = null;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     public override EpochPass RunEpoch(Dataset<T> data, int[] order, int batchSize, int epoch, CancellationToken cancellation)
     {
@@ -19,18 +26,27 @@ internal sealed class ReferenceStep<T>(Trainer<T> trainer) : StepExecution<T>(tr
         {
             int start = b * batchSize;
             int rows = Math.Min(batchSize, data.Count - start);
-            // Straight into the network's own input and target buffers: Forward then copies nothing.
-            Span<T> x = Network.InputBuffer(rows);
-            Span<T> t = Network.TargetBuffer(rows);
-            data.Gather(order.AsSpan(start, rows), x, t);
-            lossSum += Checked(Network.Forward(x, t, rows), epoch) * rows;
+            // Straight into the network's own input and target buffers: Forward then copies nothing. The whole set as
+            // one batch (always in the order of its rows) is gathered once, and again only when the buffers may have
+            // changed since (BufferVersion) or code outside the trainer ran (callbacks: InputsMayHaveChanged).
+            if (batches > 1 || !ReferenceEquals(_gathered, data) || Network.BufferVersion != _gatheredVersion)
+            {
+                data.Gather(order.AsSpan(start, rows), Network.InputBuffer(rows), Network.TargetBuffer(rows));
+                _gathered = batches == 1 ? data : null;
+                _gatheredVersion = Network.BufferVersion;
+            }
+            lossSum += Checked(Network.Forward(Network.HeldInput(rows), Network.HeldTargets(rows), rows), epoch) * rows;
             if (StopsBeforeLastUpdate(b, batches, lossSum, data.Count))
             {
                 return EpochPass.BelowThreshold(lossSum, data.Count);
             }
             Network.Backward();
             Trainer.Optimizer.Step(Network.Parameters, Network.Gradients);
-            Report(epoch, b, batches, start + rows, lossSum);
+            if (Trainer.BatchCompleted is not null)
+            {
+                InputsMayHaveChanged();
+                Report(epoch, b, batches, start + rows, lossSum);
+            }
             if (cancellation.IsCancellationRequested)
             {
                 return EpochPass.Cancelled(lossSum, start + rows, b == batches - 1);

@@ -33,6 +33,14 @@ internal abstract class StepExecution<T> where T : unmanaged, IFloatingPointIeee
     /// <exception cref="TrainingDivergedException">A batch loss became NaN or infinite.</exception>
     public abstract EpochPass RunEpoch(Dataset<T> data, int[] order, int batchSize, int epoch, CancellationToken cancellation);
 
+    /// <summary>
+    /// Code outside the trainer ran (a callback, a schedule): the data set's rows may have changed, so rows gathered
+    /// before must be gathered again.
+    /// </summary>
+    public virtual void InputsMayHaveChanged()
+    {
+    }
+
     /// <summary>The forward pass's loss as a double, or the divergence it signals.</summary>
     protected static double Checked(T loss, int epoch)
     {

@@ -146,6 +146,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 if (Options.Schedule is not null)
                 {
+                    step.InputsMayHaveChanged();
                     Optimizer.LearningRate = Options.Schedule.RateAt(epoch, Options.MaxEpochs, _baseRate);
                 }
                 double rate = Optimizer.LearningRate;
@@ -181,6 +182,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (onEpoch is not null)
                 {
                     onEpoch(report);
+                    step.InputsMayHaveChanged();
                     epochStart = Stopwatch.GetTimestamp();
                 }
             }

@@ -59,5 +59,31 @@ public class NarrowRowTests
         Assert.Equal(Bits(g2), Bits([.. dense.Gradients.ToArray().Select(g => 2 * g)]));
     }
 
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    [InlineData(10, false)]
+    [InlineData(10, true)]
+    public void One_rows_cross_entropy_gives_the_bits_of_the_same_row_in_a_batch(int outputs, bool ties)
+    {
+        // The softmax of one row, its log Σ e^(z − max z) and the loss take their own loops: the loss of two equal
+        // rows, (ℓ + ℓ) / 2, is exactly one row's ℓ from the general loops. Ties (all weights 0, equal biases) test
+        // which of equal probabilities the logarithm leaves out; a soft target tests more than one non-zero term.
+        const int inputs = 3;
+        var network = new Network<double>(inputs, [new Dense<double>(outputs, Activation.Softmax)], Loss.CrossEntropy);
+        double[] parameters = ties ? new double[network.ParameterCount] : TestData.RandomValues(network.ParameterCount, 7);
+        parameters.CopyTo(network.Parameters);
+        double[] row = TestData.RandomValues(inputs, 8);
+        double[] target = new double[outputs];
+        target[1] = 0.25;
+        target[outputs - 1] = 0.75;
+        double one = network.Forward(row, target, 1);
+        double[] a = network.A(0).ToArray();
+        double two = network.Forward([.. row, .. row], [.. target, .. target], 2);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(two), BitConverter.DoubleToInt64Bits(one));
+        Assert.Equal(Bits(network.A(0)[..outputs].ToArray()), Bits(a));
+    }
+
     private static long[] Bits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
 }
