@@ -736,7 +736,7 @@ internal sealed class DataOptions
         _ => throw new UsageException($"--decimal-separator: '{text}' is not a decimal separator (expected '.' or ',')"),
     };
 
-    private static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch
+    internal static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch
     {
         "standard" => ScalingKind.Standard,
         "minmax" or "min-max" => ScalingKind.MinMax,
