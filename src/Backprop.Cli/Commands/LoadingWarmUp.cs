@@ -40,11 +40,17 @@ internal sealed class LoadingWarmUp : IDisposable
         return new LoadingWarmUp(sizes is null ? options : options with { HiddenLayers = sizes[1..^1] }, Features, classes);
     }
 
-    /// <summary>Stops the warm-up after its current batch and waits for it, so that training has every core.</summary>
-    public void Dispose()
+    /// <summary>Stops the warm-up after its current batch and waits for it, so that what follows has every core.</summary>
+    public void Stop()
     {
         _stop.Cancel();
         _task?.Wait();
+    }
+
+    /// <summary>Stops the warm-up (<see cref="Stop"/>), if it still runs.</summary>
+    public void Dispose()
+    {
+        Stop();
         _stop.Dispose();
     }
 

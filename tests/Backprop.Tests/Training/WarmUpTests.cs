@@ -119,6 +119,7 @@ public class WarmUpTests
             using (LoadingWarmUp images = LoadingWarmUp.Start("Fashion-MNIST", options, [784, 16, 10]))
             {
                 Assert.True(images.Started);
+                images.Stop(); // where the rows are read; the dispose after it finds nothing left to stop
             }
             Engine.ThreadCount = 1;
             using LoadingWarmUp oneThread = LoadingWarmUp.Start("fashion-mnist", options, null);
