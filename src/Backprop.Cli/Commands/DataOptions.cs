@@ -160,8 +160,9 @@ internal sealed class DataOptions
     /// <param name="model">A model to fine-tune (train --init-model), or null: the data is then read in the model's
     /// terms as for <see cref="LoadForModel"/> (its feature columns by name, its label column, its classes) and scaled
     /// with the model's scaler, which is not refitted.</param>
+    /// <param name="rowsRead">Called once the rows are read, before they are split and scaled (train stops its warm-up there).</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false, DataSchema? model = null)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false, DataSchema? model = null, Action? rowsRead = null)
     {
         ScalingKind kind = model?.Scaler.Kind ?? ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
@@ -179,6 +180,7 @@ internal sealed class DataOptions
             ? WithLabels(new CsvDatasetOptions { Task = task }, parse.GetValue(Label), null)
             : ForModel(model, parse.GetValue(Label), labelRequired: true);
         (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet, table);
+        rowsRead?.Invoke();
         if (!isCsv && (task ?? model?.Task ?? LearningTask.Classification) != LearningTask.Classification)
         {
             throw new UsageException($"--dataset {name} has class labels; {TaskName(task ?? model!.Task)} needs a --data file with {(task == LearningTask.MultiLabel ? "yes/no label columns" : "numeric targets")}");
@@ -736,7 +738,7 @@ internal sealed class DataOptions
         _ => throw new UsageException($"--decimal-separator: '{text}' is not a decimal separator (expected '.' or ',')"),
     };
 
-    private static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch
+    internal static ScalingKind ParseScaling(string text) => text.Trim().ToLowerInvariant() switch
     {
         "standard" => ScalingKind.Standard,
         "minmax" or "min-max" => ScalingKind.MinMax,

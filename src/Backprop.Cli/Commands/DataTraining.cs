@@ -58,8 +58,16 @@ internal static class DataTraining
         // Fine-tuning: the model gives the architecture, the starting parameters, the columns, the classes and the scaler.
         Model? initial = s.InitModel is null ? null : ModelFile.Load(s.InitModel);
 
-        LoadedData data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
-            model: initial is null ? null : ModelData.Schema(initial));
+        LoadedData data;
+        // Fashion-MNIST takes a while to read: the training code is compiled meanwhile, on the other core, until the
+        // rows are in (scaling them then uses both cores).
+        using (LoadingWarmUp warmUp = LoadingWarmUp.Start(initial is null ? parse.GetValue(dataOptions.Dataset) : null,
+                   options with { Scaling = DataOptions.ParseScaling(parse.GetValue(dataOptions.Scale)!) },
+                   s.Layers is null ? null : OptionValues.Sizes("--layers", s.Layers)))
+        {
+            data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
+                model: initial is null ? null : ModelData.Schema(initial), rowsRead: warmUp.Stop);
+        }
         Dataset<float> train = data.Train;
         LearningTask task = train.Task;
         options = TaskOptions(options, s, task);

@@ -111,6 +111,33 @@ public sealed class ClassifierRun
         Trainer = new Trainer<float>(Network, Optimizer, TrainingOptions);
     }
 
+    /// <summary>
+    /// Runs a short throwaway classifier run of <paramref name="options"/> (its hidden layers, activations, optimizer,
+    /// batch size, dropout, batch norm, scaling) on a few synthetic rows of <paramref name="featureCount"/> features and
+    /// <paramref name="classCount"/> classes, so that the runtime compiles the code a real run of these options takes
+    /// before that run starts: its first epoch then runs at the speed of the others. Meant for a background thread while
+    /// the real data loads (what `backprop train --dataset fashion-mnist` does); too slow to be worth it where loading is
+    /// quick. It changes no result of any other run: its kernels run on the calling thread alone, apart from the worker
+    /// threads and their state, with its own network, optimizer and seed. Stops after the current batch when
+    /// <paramref name="cancellation"/> is requested.
+    /// </summary>
+    /// <param name="options">The real run's options; its schedule, patience, epochs, seed and initial model are not used.</param>
+    /// <param name="featureCount">Features of the real data.</param>
+    /// <param name="classCount">Classes of the real data.</param>
+    /// <param name="imageBytes">Whether the real data is images kept as bytes (Fashion-MNIST, IDX files): batches are
+    /// then gathered from bytes, as they will be.</param>
+    /// <param name="cancellation">Stops the warm-up early, e.g. when the data has loaded.</param>
+    /// <exception cref="ArgumentException">The options do not describe a network for this data (as the constructor).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is below 1 (classes: 2), or the batch size is.</exception>
+    public static void WarmUp(ClassifierOptions options, int featureCount, int classCount, bool imageBytes = false, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+        TrainingWarmUp.Run(options, featureCount, classCount, imageBytes, cancellation);
+    }
+
     // The task's loss: cross-entropy (class-weighted when asked), the options' regression loss (mean squared error by
     // default), or binary cross-entropy for yes/no labels.
     private static Loss TaskLoss(ClassifierOptions options, Dataset<float> train)

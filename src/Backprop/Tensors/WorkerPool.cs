@@ -81,6 +81,20 @@ internal sealed class WorkerPool
     [ThreadStatic]
     private static int t_backgroundBlocks;
 
+    [ThreadStatic]
+    private static bool t_callerOnly;
+
+    /// <summary>
+    /// Whether this thread runs every job's blocks itself, as with one thread, without the worker threads (default
+    /// false). The blocks, and so the results, stay those of <see cref="ThreadCount"/>; a warm-up run on a background
+    /// thread sets it, so that it neither competes for the workers nor feeds the straggler rule with its slow first calls.
+    /// </summary>
+    public static bool CallerOnly
+    {
+        get => t_callerOnly;
+        set => t_callerOnly = value;
+    }
+
     /// <summary>
     /// Runs blocks 0 … <paramref name="blocks"/> − 1 of <paramref name="job"/> and returns when all are done.
     /// A job this thread started with <see cref="RunInBackground"/> is finished first.
@@ -88,7 +102,7 @@ internal sealed class WorkerPool
     public static void Run(IBlockJob job, int blocks)
     {
         int threads = Math.Min(s_threadCount, blocks);
-        if (threads > 1)
+        if (threads > 1 && !t_callerOnly)
         {
             WaitForBackground();
             WorkerPool pool = Shared(threads - 1);
@@ -126,7 +140,7 @@ internal sealed class WorkerPool
         {
             return;
         }
-        if (s_threadCount > 1)
+        if (s_threadCount > 1 && !t_callerOnly)
         {
             WorkerPool pool = Shared(s_threadCount - 1);
             if (Stopwatch.GetTimestamp() >= Volatile.Read(ref pool._soloUntil) && Monitor.TryEnter(pool._gate))
@@ -165,6 +179,18 @@ internal sealed class WorkerPool
         finally
         {
             Monitor.Exit(pool._gate);
+        }
+    }
+
+    /// <summary>
+    /// Starts the worker threads for <see cref="ThreadCount"/> now (they are otherwise started by the first parallel
+    /// job), so that a run does not pay for starting them. Touches nothing else of the pool's state.
+    /// </summary>
+    public static void Start()
+    {
+        if (s_threadCount > 1)
+        {
+            Shared(s_threadCount - 1);
         }
     }
 

@@ -1,0 +1,133 @@
+using Backprop.Cli.Commands;
+using Backprop.Tests.Tensors;
+
+namespace Backprop.Tests.Training;
+
+/// <summary>
+/// ClassifierRun.WarmUp, which `train --dataset fashion-mnist` runs on a second thread while the data loads: it must
+/// leave every other run's results alone, keep off the worker threads, and run only where loading takes a while.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class WarmUpTests
+{
+    // Wide enough that the products split over the threads (m·n·k of at least 2^20) and the batches are gathered ahead.
+    private static readonly ClassifierOptions Options = new()
+    {
+        HiddenLayers = [256, 32],
+        Optimizer = "momentum",
+        LearningRate = 0.01,
+        BatchSize = 64,
+        Epochs = 3,
+        Seed = 5,
+    };
+
+    private static float[] Train(Dataset<float> data)
+    {
+        var run = new ClassifierRun(Options, data);
+        run.Trainer.BatchCompletedUsesNetwork = false;
+        run.Trainer.BatchCompleted = _ => { };
+        run.Trainer.Fit(data);
+        return run.Network.Parameters.ToArray();
+    }
+
+    [Fact]
+    public void A_warm_up_beside_a_training_run_or_before_it_leaves_its_parameters_bit_identical()
+    {
+        int saved = Engine.ThreadCount;
+        try
+        {
+            Engine.ThreadCount = 2;
+            Dataset<float> data = TestData.Blobs(100, classes: 4, features: 64, seed: 9);
+            float[] alone = Train(data);
+
+            using var stop = new CancellationTokenSource();
+            var warmUp = new Thread(() => ClassifierRun.WarmUp(Options, 64, 4, imageBytes: true, stop.Token));
+            warmUp.Start();
+            float[] beside = Train(data);
+            stop.Cancel();
+            warmUp.Join();
+            ClassifierRun.WarmUp(Options with { Optimizer = "adam", Dropout = 0.2, BatchNorm = true }, 64, 4);
+            float[] after = Train(data);
+
+            Assert.Equal(alone, beside);
+            Assert.Equal(alone, after);
+        }
+        finally
+        {
+            Engine.ThreadCount = saved;
+        }
+    }
+
+    private sealed class ThreadRecordingJob(int blocks) : IBlockJob
+    {
+        public int[] Threads { get; } = new int[blocks];
+
+        public void Execute(int block)
+        {
+            Thread.SpinWait(2000); // long enough that a polling worker would claim blocks of its own
+            Threads[block] = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    [Fact]
+    public void A_thread_that_runs_jobs_alone_keeps_every_block_to_itself_and_the_warm_up_gives_the_setting_back()
+    {
+        int saved = Engine.ThreadCount;
+        try
+        {
+            Engine.ThreadCount = 2;
+            ClassifierRun.WarmUp(Options with { Epochs = 1 }, 8, 2, cancellation: new CancellationToken(true));
+            Assert.False(WorkerPool.CallerOnly);
+            WorkerPool.CallerOnly = true;
+            try
+            {
+                var job = new ThreadRecordingJob(16);
+                WorkerPool.Run(job, 16);
+                var background = new ThreadRecordingJob(4);
+                WorkerPool.RunInBackground(background, 4);
+                Assert.All(background.Threads, thread => Assert.Equal(Environment.CurrentManagedThreadId, thread)); // before any wait
+                Assert.All(job.Threads, thread => Assert.Equal(Environment.CurrentManagedThreadId, thread));
+            }
+            finally
+            {
+                WorkerPool.CallerOnly = false;
+            }
+        }
+        finally
+        {
+            Engine.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void The_command_line_warms_up_only_while_fashion_mnist_loads_and_only_with_a_second_thread()
+    {
+        int saved = Engine.ThreadCount;
+        var options = new ClassifierOptions { HiddenLayers = [16], BatchSize = 32 };
+        try
+        {
+            Engine.ThreadCount = 2;
+            foreach (string? small in new[] { null, "iris", "digits", "moons" })
+            {
+                using LoadingWarmUp quick = LoadingWarmUp.Start(small, options, null);
+                Assert.False(quick.Started, small);
+            }
+            using (LoadingWarmUp wrongLayers = LoadingWarmUp.Start("fashion-mnist", options, [784, 16, 3]))
+            {
+                Assert.False(wrongLayers.Started); // the run itself reports the mismatch
+            }
+            using (LoadingWarmUp images = LoadingWarmUp.Start("Fashion-MNIST", options, [784, 16, 10]))
+            {
+                Assert.True(images.Started);
+                images.Stop(); // where the rows are read; the dispose after it finds nothing left to stop
+            }
+            Engine.ThreadCount = 1;
+            using LoadingWarmUp oneThread = LoadingWarmUp.Start("fashion-mnist", options, null);
+            Assert.False(oneThread.Started);
+        }
+        finally
+        {
+            Engine.ThreadCount = saved;
+        }
+    }
+}
