@@ -5,7 +5,7 @@ using Backprop.Benchmarks;
 // Run from bench/Backprop.Benchmarks (BenchmarkDotNet looks for the project there), e.g.
 // dotnet run -c Release -- --filter '*' [--job short] [--inProcess]   all benchmarks
 // dotnet run -c Release -- --filter '*Gemm*'                        one group
-// dotnet run -c Release -- breakdown [threads]                      where one training step's time goes
+// dotnet run -c Release -- breakdown [threads] [batch]              where one training step's time goes
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
@@ -18,7 +18,7 @@ if (args.Length > 0 && args[0] == "breakdown")
     {
         WorkerPool.ThreadCount = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     }
-    StepBreakdown.Run(Console.Out);
+    StepBreakdown.Run(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64);
     return 0;
 }
 if (args.Length > 0 && args[0] == "article-breakdown")

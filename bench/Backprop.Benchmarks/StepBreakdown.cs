@@ -3,29 +3,29 @@ using Backprop.Cli.Commands;
 
 namespace Backprop.Benchmarks;
 
-/// <summary>Times the phases of one 784-128-10 training step (batch 64) separately, medians over many steps.</summary>
+/// <summary>Times the phases of one 784-128-10 training step (batch 64 unless given) separately, medians over many steps.</summary>
 internal static class StepBreakdown
 {
-    public static void Run(TextWriter output)
+    public static void Run(TextWriter output, int batch = 64)
     {
         Dataset<float> data = BenchWorkloads.SyntheticImages(60000, seed: 1);
         Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
         var sgd = new Sgd<float>(0.1);
-        var x = new float[64 * BenchWorkloads.Inputs];
-        var t = new float[64 * BenchWorkloads.Classes];
+        var x = new float[batch * BenchWorkloads.Inputs];
+        var t = new float[batch * BenchWorkloads.Classes];
         int[] order = [.. Enumerable.Range(0, data.Count)];
         new Rng(3).Shuffle(order.AsSpan());
-        var phases = new[] { "gather", "forward", "backward", "sgd", "layer1 fwd", "layer2 fwd", "loss", "delta+layer2 bwd", "layer1 bwd" };
+        var phases = new[] { "gather", "forward", "backward", "sgd", "layer1 fwd", "layer2 fwd", "loss", "delta+layer2 bwd", "layer1 bwd", "fused bwd+step" };
         var times = phases.Select(_ => new List<double>()).ToArray();
-        float[] z1 = new float[64 * 128], a1 = new float[64 * 128], z2 = new float[640], a2 = new float[640];
-        float[] d2 = new float[640], d1 = new float[64 * 128];
+        float[] z1 = new float[batch * 128], a1 = new float[batch * 128], z2 = new float[batch * 10], a2 = new float[batch * 10];
+        float[] d2 = new float[batch * 10], d1 = new float[batch * 128];
         for (int step = 0; step < 2000; step++)
         {
-            int start = step * 64 % (data.Count - 64);
+            int start = step * batch % (data.Count - batch);
             long t0 = Stopwatch.GetTimestamp();
-            data.Gather(order.AsSpan(start, 64), x, t);
+            data.Gather(order.AsSpan(start, batch), x, t);
             long t1 = Stopwatch.GetTimestamp();
-            network.Forward(x, t, 64);
+            network.Forward(x, t, batch);
             long t2 = Stopwatch.GetTimestamp();
             network.Backward();
             long t3 = Stopwatch.GetTimestamp();
@@ -39,17 +39,20 @@ internal static class StepBreakdown
                 times[3].Add(Stopwatch.GetElapsedTime(t3, t4).TotalMicroseconds);
                 Dense<float> l1 = network.DenseLayers[0], l2 = network.DenseLayers[1];
                 long u0 = Stopwatch.GetTimestamp();
-                l1.Forward(x, z1, a1, 64);
+                l1.Forward(x, z1, a1, batch);
                 long u1 = Stopwatch.GetTimestamp();
-                l2.Forward(a1, z2, a2, 64);
+                l2.Forward(a1, z2, a2, batch);
                 long u2 = Stopwatch.GetTimestamp();
                 SoftmaxCrossEntropy.MeanLoss<float>(z2, t, 10);
                 long u3 = Stopwatch.GetTimestamp();
-                SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, 64);
-                l2.Backward(a1, d2, d1, 64, Activation.Relu, a1);
+                SoftmaxCrossEntropy.MeanDelta<float>(a2, t, d2, batch);
+                l2.Backward(a1, d2, d1, batch, Activation.Relu, a1);
                 long u4 = Stopwatch.GetTimestamp();
-                l1.Backward(x, d1, [], 64);
+                l1.Backward(x, d1, [], batch);
                 long u5 = Stopwatch.GetTimestamp();
+                network.BackwardAndStep(sgd);
+                long u6 = Stopwatch.GetTimestamp();
+                times[9].Add(Stopwatch.GetElapsedTime(u5, u6).TotalMicroseconds);
                 times[4].Add(Stopwatch.GetElapsedTime(u0, u1).TotalMicroseconds);
                 times[5].Add(Stopwatch.GetElapsedTime(u1, u2).TotalMicroseconds);
                 times[6].Add(Stopwatch.GetElapsedTime(u2, u3).TotalMicroseconds);
@@ -62,7 +65,7 @@ internal static class StepBreakdown
         for (int step = 0; step < 2000; step++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            network.Forward(x, t, 64);
+            network.Forward(x, t, batch);
             network.Backward();
             sgd.Step(network.Parameters, network.Gradients);
             fixedStep.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);

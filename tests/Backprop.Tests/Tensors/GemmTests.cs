@@ -117,6 +117,7 @@ public class GemmTests
     [InlineData(Shape.TransposedB, 64, 128, 784)]
     [InlineData(Shape.Plain, 64, 784, 128)]
     [InlineData(Shape.TransposedA, 128, 784, 64)]
+    [InlineData(Shape.TransposedA, 128, 784, 256)]
     [InlineData(Shape.TransposedB, 300, 257, 513)]
     [InlineData(Shape.Plain, 130, 300, 1700)]
     public void Float_gemm_is_bit_identical_with_one_and_two_threads(Shape shape, int m, int n, int k)
@@ -196,6 +197,7 @@ public class GemmTests
     // block (small), rows split between threads (k in one block), columns split with one thread summing (k > 800).
     [PackedKernelTheory]
     [InlineData(128, 784, 64, "Step")]
+    [InlineData(128, 784, 256, "DecayedStep")]
     [InlineData(10, 128, 64, "DecayedStep")]
     [InlineData(37, 45, 1601, "Step")]
     [InlineData(33, 40, 1000, "DecayedStep")]
