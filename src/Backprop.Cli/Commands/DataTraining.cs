@@ -60,10 +60,12 @@ internal static class DataTraining
 
         LoadedData data;
         // Fashion-MNIST takes a while to read: the training code is compiled meanwhile, on the other core, until the
-        // rows are in (scaling them then uses both cores).
-        using (LoadingWarmUp warmUp = LoadingWarmUp.Start(initial is null ? parse.GetValue(dataOptions.Dataset) : null,
-                   options with { Scaling = DataOptions.ParseScaling(parse.GetValue(dataOptions.Scale)!) },
-                   s.Layers is null ? null : OptionValues.Sizes("--layers", s.Layers)))
+        // rows are in (scaling them then uses both cores). Fine-tuning keeps the model's scaler and starts none.
+        using (LoadingWarmUp warmUp = initial is not null
+                   ? LoadingWarmUp.None
+                   : LoadingWarmUp.Start(parse.GetValue(dataOptions.Dataset),
+                       options with { Scaling = DataOptions.ParseScaling(parse.GetValue(dataOptions.Scale)!) },
+                       s.Layers is null ? null : OptionValues.Sizes("--layers", s.Layers)))
         {
             data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
                 model: initial is null ? null : ModelData.Schema(initial), rowsRead: warmUp.Stop);

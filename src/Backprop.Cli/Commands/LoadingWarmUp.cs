@@ -20,6 +20,9 @@ internal sealed class LoadingWarmUp : IDisposable
         }
     }
 
+    /// <summary>No warm-up (a run whose data is small or that fine-tunes a model).</summary>
+    public static LoadingWarmUp None => new(null, 0, 0);
+
     /// <summary>Whether a warm-up was started.</summary>
     public bool Started => _task is not null;
 
@@ -35,7 +38,7 @@ internal sealed class LoadingWarmUp : IDisposable
         bool fits = sizes is null || (sizes.Length >= 2 && sizes[0] == Features && sizes[^1] == classes);
         if (!large || !fits || Engine.ThreadCount < 2)
         {
-            return new LoadingWarmUp(null, 0, 0);
+            return None;
         }
         return new LoadingWarmUp(sizes is null ? options : options with { HiddenLayers = sizes[1..^1] }, Features, classes);
     }
@@ -60,9 +63,10 @@ internal sealed class LoadingWarmUp : IDisposable
         {
             ClassifierRun.WarmUp(options, features, classes, imageBytes: true, stop);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception)
         {
-            // Options the real run rejects: it reports them itself. A warm-up that fails costs only speed.
+            // Options the real run rejects (it reports them itself), or anything else: a warm-up that fails costs only
+            // speed, and must not turn into an error of the run (Stop would rethrow it from Wait).
         }
     }
 }
