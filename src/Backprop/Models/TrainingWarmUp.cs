@@ -24,6 +24,16 @@ internal static class TrainingWarmUp
     /// </summary>
     public const int MaxSteps = 600;
 
+    /// <summary>
+    /// The steps run where the runtime compiles each method once, optimised, at its first call (tiered compilation
+    /// off, as in the backprop command): two epochs of three batches reach every per-step method, and more steps would
+    /// only take the core from the loading thread.
+    /// </summary>
+    public const int UntieredSteps = 6;
+
+    /// <summary>Whether the runtime compiles methods in tiers (the default; the backprop command turns it off).</summary>
+    internal static bool Tiered => !AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out bool tiered) || tiered;
+
     /// <summary>Runs the warm-up; returns the steps run (fewer when cancelled).</summary>
     public static int Run(ClassifierOptions options, int featureCount, int classCount, bool imageBytes, CancellationToken cancellation)
     {
@@ -42,7 +52,7 @@ internal static class TrainingWarmUp
             validation.Rescale(scaler);
             ClassifierOptions warmUp = options with
             {
-                Epochs = MaxSteps / 3,
+                Epochs = (Tiered ? MaxSteps : UntieredSteps) / 3,
                 Seed = 0,
                 Schedule = null,
                 Patience = null,

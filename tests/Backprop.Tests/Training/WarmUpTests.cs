@@ -58,6 +58,24 @@ public class WarmUpTests
         }
     }
 
+    [Fact]
+    public void Without_tiered_compilation_the_warm_up_runs_only_the_steps_that_reach_every_method()
+    {
+        // The backprop command turns tiered compilation off (its runtimeconfig.json), and then every method is
+        // compiled at its first call: a longer warm-up would only take the core from the thread that loads the data.
+        try
+        {
+            AppContext.SetSwitch("System.Runtime.TieredCompilation", false);
+            Assert.Equal(TrainingWarmUp.UntieredSteps, TrainingWarmUp.Run(Options with { HiddenLayers = [16] }, 8, 2, imageBytes: true, CancellationToken.None));
+            AppContext.SetSwitch("System.Runtime.TieredCompilation", true);
+            Assert.Equal(TrainingWarmUp.MaxSteps, TrainingWarmUp.Run(Options with { HiddenLayers = [16] }, 8, 2, imageBytes: true, CancellationToken.None));
+        }
+        finally
+        {
+            AppContext.SetSwitch("System.Runtime.TieredCompilation", true);
+        }
+    }
+
     private sealed class ThreadRecordingJob(int blocks) : IBlockJob
     {
         public int[] Threads { get; } = new int[blocks];
