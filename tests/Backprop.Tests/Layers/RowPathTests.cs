@@ -77,6 +77,28 @@ public class RowPathTests
         }
     }
 
+    [Fact]
+    public void One_row_passes_and_steps_allocate_nothing()
+    {
+        Network<double> network = ArticleExample.CreateNetwork<double>();
+        var sgd = new Sgd<double>(ArticleExample.LearningRate);
+        double[] x = [.. ArticleExample.Input];
+        double[] t = [.. ArticleExample.Target];
+        void Step()
+        {
+            network.Forward(x, t, 1);
+            network.Backward();
+            sgd.Step(network.Parameters, network.Gradients);
+        }
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            Step();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     // One-hot rows for cross-entropy, values in (0, 1) for binary cross-entropy, any values for regression.
     private static double[] Targets(int outputs, string loss, int step)
     {
