@@ -167,7 +167,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // path sums it (left to right from +0, each product rounded before its sum) and then the bias, and a sigmoid
     // applied as each z is made, a = 1 / (1 + e^(−z)) as Sigmoid.Forward computes it: the same bits as the loop in
     // Forward, read through references checked once instead of a slice and a bounds check per element.
-    private void ForwardRow(ReadOnlySpan<T> x, Span<T> z, Span<T> a, Span<T> logSumExp)
+    internal void ForwardRow(ReadOnlySpan<T> x, Span<T> z, Span<T> a, Span<T> logSumExp)
     {
         int inputs = Inputs;
         int outputs = Outputs;
@@ -273,7 +273,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // order, from +0, each product rounded before its sum, outputs whose δ is 0 skipped), the same bits without the
     // call, the clearing of the row and its bounds checks.
     // delta is (1, Outputs), W is (Outputs, Inputs), inputDelta is (1, Inputs).
-    private void InputDeltaOfRow(ReadOnlySpan<T> delta, Span<T> inputDelta)
+    internal void InputDeltaOfRow(ReadOnlySpan<T> delta, Span<T> inputDelta)
     {
         int inputs = Inputs;
         int outputs = Outputs;
@@ -346,6 +346,29 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             ? (sgd.WeightDecay == T.Zero ? GemmEpilogue.Step : GemmEpilogue.DecayedStep, float.CreateTruncating(-sgd.LearningRate), float.CreateTruncating(sgd.WeightDecay), null)
             : (GemmEpilogue.Update, 0f, 0f, (ElementwiseUpdate<float>)(object)update);
 
+    // One row of a narrow layer (Inputs < ShortRow): ∇W = δ xᵀ, the products δ_o x_i straight into ∇W through
+    // references checked once, and ∇b = δ.
+    internal void GradientsOfRow(ReadOnlySpan<T> x, ReadOnlySpan<T> delta)
+    {
+        int inputs = Inputs;
+        int outputs = Outputs;
+        Span<T> dw = Network.GradientSlice(WeightOffset, outputs * inputs);
+        Span<T> db = Network.GradientSlice(BiasOffset, outputs);
+        ReadOnlySpan<T> xr = x[..inputs];
+        delta = delta[..outputs];
+        ref T x0 = ref MemoryMarshal.GetReference(xr);
+        ref T dw0 = ref MemoryMarshal.GetReference(dw);
+        for (int o = 0; o < outputs; o++)
+        {
+            T d = delta[o];
+            for (int i = 0; i < inputs; i++)
+            {
+                Unsafe.Add(ref dw0, o * inputs + i) = Unsafe.Add(ref x0, i) * d;
+            }
+            db[o] = d;
+        }
+    }
+
     // ∇W = δᵀ x and ∇b = Σ_rows δ. With an update on the float path, each tile of ∇W also steps W by it while the
     // tile is in cache (plain SGD: W ← ∇W · s + W, or with weight decay W ← (W · d + ∇W) · s + W, from the registers;
     // other optimizers with their state at W's offsets), b is stepped the same way by ∇b, and the method returns true;
@@ -374,19 +397,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             int outputs = Outputs;
             if (inputs < ShortRow)
             {
-                // Narrow rows: the products δ_o x_i straight into ∇W, through references checked once.
-                ReadOnlySpan<T> xr = x[..inputs];
-                ref T x0 = ref MemoryMarshal.GetReference(xr);
-                ref T dw0 = ref MemoryMarshal.GetReference(dw[..(outputs * inputs)]);
-                for (int o = 0; o < outputs; o++)
-                {
-                    T d = delta[o];
-                    for (int i = 0; i < inputs; i++)
-                    {
-                        Unsafe.Add(ref dw0, o * inputs + i) = Unsafe.Add(ref x0, i) * d;
-                    }
-                    db[o] = d;
-                }
+                GradientsOfRow(x, delta);
                 return false;
             }
             for (int o = 0; o < outputs; o++)

@@ -24,6 +24,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Dense<T> _output;
     private readonly int _inputs;
     private readonly bool _allDense;
+    // double, every layer dense with fewer than Gemm.ShortDot inputs (the article's network, and any as small): a
+    // training pass of one row takes ForwardRow and BackwardRow. Tests turn it off (UseGeneralPasses).
+    private bool _narrowRows;
     private readonly T[] _parameters;
     private readonly T[] _gradients;
     private readonly int _parameterStart;
@@ -119,6 +122,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             width = _layers[l].Outputs;
         }
         _widths = [.. _layers.Select(l => l.Outputs)];
+        _narrowRows = typeof(T) == typeof(double) && _allDense && _dense.All(d => d.Inputs < Gemm.ShortDot);
         // Parameters and gradients start on a cache line: the rows of W (784 floats) then all do, and the fused step's
         // vector loads and stores of W and ∇W never straddle two lines.
         _parameterCount = offset;
@@ -152,6 +156,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _output.Outputs;
     }
+
+    /// <summary>Makes every pass take the general loops, also for one row of a small network (tests compare the two).</summary>
+    internal void UseGeneralPasses() => _narrowRows = false;
 
     /// <summary>Sizes of the dense layers, input first: [in, hidden…, out].</summary>
     public int[] Sizes => [InputSize, .. _dense.Select(l => l.Outputs)];
@@ -325,6 +332,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"targets hold {t.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(t));
         }
+        if (batch == 1 && _narrowRows && background is null && !firstLayerDone)
+        {
+            return ForwardRow(x, t);
+        }
         RunForward(x, batch, training: true, background: background, backgroundBlocks: backgroundBlocks, firstLayerDone: firstLayerDone);
         ReadOnlySpan<T> targets = t[..(batch * OutputSize)];
         if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
@@ -421,6 +432,70 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    // One row through narrow layers of double (_narrowRows; the article's network): RunForward's training pass and the
+    // loss, with the same kernels in the same order (Dense.ForwardRow), without the general pass's dispatch.
+    private T ForwardRow(ReadOnlySpan<T> x, ReadOnlySpan<T> t)
+    {
+        _firstLayerReady = 0;
+        if (x.Length < InputSize)
+        {
+            throw new ArgumentException($"inputs hold {x.Length} values; 1 rows of {InputSize} need {InputSize}.", nameof(x));
+        }
+        EnsureCapacity(1);
+        _batch = 1;
+        ReadOnlySpan<T> current = x[..InputSize];
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetArrayDataReference(_input)))
+        {
+            current.CopyTo(_input);
+            BufferVersion++;
+        }
+        current = _input.AsSpan(0, InputSize);
+        int last = _dense.Length - 1;
+        for (int l = 0; l < last; l++)
+        {
+            Dense<T> dense = _dense[l];
+            Span<T> a = _y[l].AsSpan(0, _widths[l]);
+            dense.ForwardRow(current, dense.ZBuffer, a, default);
+            current = a;
+        }
+        _output.ForwardRow(current, _output.ZBuffer, _y[last].AsSpan(0, OutputSize), _output.Activation == Activation.Softmax ? _logSumExp.AsSpan(0, 1) : default);
+        ReadOnlySpan<T> targets = t[..OutputSize];
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
+        {
+            targets.CopyTo(_target);
+            BufferVersion++;
+        }
+        _hasTargets = true;
+        return _crossEntropy is { } crossEntropy ? crossEntropy.BatchValue(OutputValues()) : Loss.Value(OutputValues());
+    }
+
+    // One row back through narrow layers of double: RunBackward's dense steps (δ W, ∇W and ∇b, then f' of the layer
+    // below) with the same kernels in the same order.
+    private void BackwardRow()
+    {
+        int last = _dense.Length - 1;
+        Span<T> outputDelta = _delta[last].AsSpan(0, OutputSize);
+        if (_crossEntropy is { } crossEntropy)
+        {
+            crossEntropy.BatchDelta(OutputValues(), outputDelta);
+        }
+        else
+        {
+            Loss.Delta(OutputValues(), outputDelta);
+        }
+        for (int l = last; l > 0; l--)
+        {
+            Dense<T> dense = _dense[l];
+            ReadOnlySpan<T> delta = _delta[l].AsSpan(0, _widths[l]);
+            Span<T> below = _delta[l - 1].AsSpan(0, dense.Inputs);
+            ReadOnlySpan<T> x = _y[l - 1].AsSpan(0, dense.Inputs);
+            dense.InputDeltaOfRow(delta, below);
+            dense.GradientsOfRow(x, delta);
+            ActivationFunctions.MultiplyByDerivative(_dense[l - 1].Activation, x, below);
+        }
+        _dense[0].GradientsOfRow(_input.AsSpan(0, InputSize), _delta[0].AsSpan(0, _widths[0]));
+    }
+
     // An update asks dense layers to step their weights and biases by it while producing ∇W and ∇b; stepped records
     // which did.
     private void RunBackward(ElementwiseUpdate<T>? update, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
@@ -428,6 +503,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!_hasTargets)
         {
             throw new InvalidOperationException("Backward needs a Forward with targets first.");
+        }
+        if (update is null && _batch == 1 && _narrowRows)
+        {
+            BackwardRow();
+            return;
         }
         int last = _layers.Length - 1;
         Span<T> outputDelta = _delta[last].AsSpan(0, _batch * OutputSize);
