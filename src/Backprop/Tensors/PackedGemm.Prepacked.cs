@@ -121,11 +121,12 @@ internal static unsafe partial class PackedGemm
     /// <summary>
     /// C = op(A) op(B) with op(B) packed (<see cref="PackedOperand"/>), then the epilogue: the same bits as
     /// <see cref="Run"/> of the same operands. op(A)[i, p] = a[i·rsA + p·csA] is (m, k); C is (m, n) row-major; bias
-    /// has n elements and aux is laid out like C where the epilogue uses them.
+    /// has n elements and aux is laid out like C where the epilogue uses them. <paramref name="split"/> false keeps the
+    /// whole product on the calling thread (a block of rows of a job already shared between threads).
     /// </summary>
     public static void RunPrepacked(
         ReadOnlySpan<float> a, int rsA, int csA, in Lease b, Span<float> c, int m,
-        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default)
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, bool split = true)
     {
         Packed packed = b.Packed;
         int n = packed.N;
@@ -155,7 +156,7 @@ internal static unsafe partial class PackedGemm
             job.DirectA = csA == 1 && s_readAInPlace;
             job.DirectB = false;
             job.SplitColumns = false;
-            int threads = WorkerPool.ThreadCount;
+            int threads = split ? WorkerPool.ThreadCount : 1;
             int blocks = 1;
             if (threads > 1 && (long)m * n * k >= ParallelThreshold)
             {
