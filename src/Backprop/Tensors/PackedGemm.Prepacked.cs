@@ -154,6 +154,8 @@ internal static unsafe partial class PackedGemm
             // B is packed already: rows are split between threads (each reads all of B, from its own cache), in more
             // blocks than threads for tall products, as the planner does when it prepacks B.
             job.DirectA = csA == 1 && s_readAInPlace;
+            // Prediction's rows are read once, from memory: the kernel asks for them ahead.
+            job.StreamA = job.DirectA;
             job.DirectB = false;
             job.SplitColumns = false;
             int threads = split ? WorkerPool.ThreadCount : 1;
