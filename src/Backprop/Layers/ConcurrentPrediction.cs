@@ -134,7 +134,6 @@ internal static class ConcurrentPrediction
         private float* _x;
         private float* _output;
         private int _rows;
-        private int _fullChunks;
         private int _blocksPerChunk;
 
         public static BlockJob ForThisThread() => t_job ??= new BlockJob();
@@ -162,10 +161,9 @@ internal static class ConcurrentPrediction
                     (_network, _scaler, _rows) = (network, scaler, rows);
                     _x = px;
                     _output = po;
-                    _fullChunks = rows / Chunk;
                     _blocksPerChunk = Blocks(Chunk);
                     int last = rows % Chunk;
-                    WorkerPool.Run(this, _fullChunks * _blocksPerChunk + (last > 0 ? Blocks(last) : 0));
+                    WorkerPool.Run(this, rows / Chunk * _blocksPerChunk + (last > 0 ? Blocks(last) : 0));
                 }
             }
             finally
