@@ -54,12 +54,195 @@ internal static class ConcurrentPrediction
     }
 
     /// <summary>
-    /// <paramref name="count"/> floats of this thread's own, for the caller's input rows (rescaled features); they
-    /// stay valid until this thread's next call of this method.
+    /// a = network(x') for <paramref name="rows"/> rows x (rows, InputSize), x' = x rescaled by
+    /// <paramref name="scaler"/> (null: x as it is), into <paramref name="output"/> (rows, OutputSize); the same bits
+    /// as <see cref="Predict"/> of x' in passes of <see cref="Chunk"/> rows. Where the packed GEMM runs, the rows go
+    /// in blocks of <see cref="BlockRows"/>, each block through every layer on one thread (rescaled into that
+    /// thread's buffer, its hidden activations kept in its cache), the blocks shared between the threads: they meet
+    /// once per call instead of once per layer and pass. A last pass of up to <see cref="SmallBatchProduct.MaxRows"/>
+    /// rows takes <see cref="Predict"/>'s few-row product, as before.
     /// </summary>
-    public static Span<float> InputBuffer(int count) => ForThisThread().Input(count);
+    /// <exception cref="ArgumentException">A span is shorter than its rows, or rows is below 1.</exception>
+    public static void PredictRows(Network<float> network, ReadOnlySpan<float> x, int rows, FeatureScaler? scaler, Span<float> output)
+    {
+        int d = network.InputSize;
+        int k = network.OutputSize;
+        if (rows < 1 || x.Length < (long)rows * d || output.Length < (long)rows * k)
+        {
+            throw new ArgumentException($"{rows} rows need {rows * (long)d} inputs and room for {rows * (long)k} outputs; got {x.Length} and {output.Length}.", nameof(x));
+        }
+        // The rows of a last pass of a few rows, whose product (SmallBatchProduct) sums in another order than the GEMM.
+        int tail = rows % Chunk <= SmallBatchProduct.MaxRows ? rows % Chunk : 0;
+        int head = rows - tail;
+        if (head > 0 && PackedGemm.IsSupported)
+        {
+            BlockJob job = BlockJob.ForThisThread();
+            job.Run(network, x[..(head * d)], head, scaler, output[..(head * k)]);
+        }
+        else
+        {
+            for (int start = 0; start < head; start += Chunk)
+            {
+                int n = Math.Min(Chunk, head - start);
+                Pass(network, x.Slice(start * d, n * d), n, scaler, output.Slice(start * k, n * k));
+            }
+        }
+        if (tail > 0)
+        {
+            Pass(network, x.Slice(head * d, tail * d), tail, scaler, output.Slice(head * k, tail * k));
+        }
+    }
+
+    // Rows per pass of the chunked path (and per chunk of the blocks): large enough that every layer's product is
+    // split between threads and the per-pass costs vanish, small enough that a thread's buffers stay a few MiB.
+    private const int Chunk = 1024;
+
+    // Rows per block of the block path: ten 12-row panels of the 12 × 32 kernel (McMax rows would leave eight rows to
+    // the 8 × 32 one). The first layer's product then reads its 120 rows from this thread's L2 (rescaled) or from
+    // memory once, its packed Wᵀ (400 KiB for 784-128) and the block's activations (60 KiB) staying in L2.
+    private const int BlockRows = 120;
+
+    // A block is never shorter than this, so that the activations of every block run on the same vector path as those
+    // of a whole chunk (TensorPrimitives handles spans shorter than one Vector512 differently); a chunk's remainder
+    // shorter than this joins the block before it.
+    private const int MinimumBlockRows = 16;
+
+    // One pass of the chunked path: n rows, rescaled into this thread's buffer when there is a scaler.
+    private static void Pass(Network<float> network, ReadOnlySpan<float> x, int n, FeatureScaler? scaler, Span<float> output)
+    {
+        if (scaler is not null)
+        {
+            Span<float> scaled = ForThisThread().Input(x.Length);
+            scaler.Apply(x, scaled);
+            x = scaled;
+        }
+        Predict(network, x, n, output);
+    }
 
     private static Buffers ForThisThread() => t_buffers ??= new Buffers();
+
+    // The block path of PredictRows: block b of a chunk is rows [b·BlockRows, …) of that chunk, through every layer on
+    // the thread that claims it, with the packed weights leased once for the whole call.
+    private sealed unsafe class BlockJob : IBlockJob
+    {
+        [ThreadStatic]
+        private static BlockJob? t_job;
+
+        private PackedGemm.Lease[] _weights = [];
+        private Network<float>? _network;
+        private FeatureScaler? _scaler;
+        private float* _x;
+        private float* _output;
+        private int _rows;
+        private int _blocksPerChunk;
+
+        public static BlockJob ForThisThread() => t_job ??= new BlockJob();
+
+        public void Run(Network<float> network, ReadOnlySpan<float> x, int rows, FeatureScaler? scaler, Span<float> output)
+        {
+            IReadOnlyList<Layer<float>> layers = network.Layers;
+            if (_weights.Length < layers.Count)
+            {
+                _weights = new PackedGemm.Lease[layers.Count];
+            }
+            int leased = 0;
+            try
+            {
+                for (; leased < layers.Count; leased++)
+                {
+                    if (layers[leased] is Dense<float> dense)
+                    {
+                        _weights[leased] = dense.AcquirePackedWeights();
+                    }
+                }
+                fixed (float* px = x)
+                fixed (float* po = output)
+                {
+                    (_network, _scaler, _rows) = (network, scaler, rows);
+                    _x = px;
+                    _output = po;
+                    _blocksPerChunk = Blocks(Chunk);
+                    int last = rows % Chunk;
+                    WorkerPool.Run(this, rows / Chunk * _blocksPerChunk + (last > 0 ? Blocks(last) : 0));
+                }
+            }
+            finally
+            {
+                for (int l = 0; l < leased; l++)
+                {
+                    if (_weights[l].Packed is not null)
+                    {
+                        _weights[l].Dispose();
+                        _weights[l] = default;
+                    }
+                }
+                (_network, _scaler) = (null, null);
+                _x = _output = null;
+            }
+        }
+
+        // Blocks of a chunk of n rows: BlockRows each, a remainder of fewer than MinimumBlockRows joined to the last.
+        private static int Blocks(int n) => Math.Max(1, n / BlockRows + (n % BlockRows >= MinimumBlockRows ? 1 : 0));
+
+        public void Execute(int block)
+        {
+            int chunk = block / _blocksPerChunk;
+            int index = block - chunk * _blocksPerChunk;
+            int chunkStart = chunk * Chunk;
+            int chunkRows = Math.Min(Chunk, _rows - chunkStart);
+            int first = chunkStart + index * BlockRows;
+            int end = index == Blocks(chunkRows) - 1 ? chunkStart + chunkRows : first + BlockRows;
+            // Nothing inside a block shares it further: a product or softmax that would split runs its parts here.
+            bool callerOnly = WorkerPool.CallerOnly;
+            WorkerPool.CallerOnly = true;
+            try
+            {
+                Forward(first, end - first);
+            }
+            finally
+            {
+                WorkerPool.CallerOnly = callerOnly;
+            }
+        }
+
+        // Rows [first, first + n) through the layers, on this thread's buffers, as Predict runs them.
+        private void Forward(int first, int n)
+        {
+            Network<float> network = _network!;
+            Buffers buffers = ConcurrentPrediction.ForThisThread();
+            int d = network.InputSize;
+            ReadOnlySpan<float> current = new(_x + (long)first * d, n * d);
+            if (_scaler is { } scaler)
+            {
+                Span<float> scaled = buffers.Input(n * d);
+                scaler.Apply(current, scaled);
+                current = scaled;
+            }
+            IReadOnlyList<Layer<float>> layers = network.Layers;
+            int last = layers.Count - 1;
+            bool second = false;
+            for (int l = 0; l <= last; l++)
+            {
+                Layer<float> layer = layers[l];
+                if (layer.IsIdentityInEvaluation && l < last)
+                {
+                    continue;
+                }
+                int count = n * layer.Outputs;
+                Span<float> y = l == last ? new Span<float>(_output + (long)first * network.OutputSize, count) : buffers.Activations(second, count);
+                second = !second;
+                if (layer is Dense<float> dense)
+                {
+                    dense.InferPacked(current, buffers.Z(count), y, n, _weights[l], split: false);
+                }
+                else
+                {
+                    layer.Forward(current, y, n, training: false);
+                }
+                current = y;
+            }
+        }
+    }
 
     // One thread's buffers; each grows to the largest request and stays.
     private sealed class Buffers

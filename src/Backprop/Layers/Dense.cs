@@ -224,22 +224,41 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             Forward(x, z, a, batch, default, keepZ);
             return;
         }
-        bool relu = Activation == Activation.Relu;
-        Span<T> product = relu && !keepZ ? a : z;
-        int count = batch * Outputs;
         if (batch <= SmallBatchProduct.MaxRows)
         {
+            bool relu = Activation == Activation.Relu;
+            Span<T> product = relu && !keepZ ? a : z;
+            int count = batch * Outputs;
             SmallBatchProduct.Multiply(Gemm.AsFloat(x), Gemm.AsFloat(WeightValues), Gemm.AsFloat(BiasValues), Gemm.AsFloat(product), batch, Outputs, Inputs);
             ActivationFunctions.Forward(Activation, product[..count], a[..count], Outputs);
             return;
         }
+        using PackedGemm.Lease weights = AcquirePackedWeights();
+        InferPacked(x, z, a, batch, weights, split: true, keepZ);
+    }
+
+    /// <summary>
+    /// Wᵀ packed for prediction's GEMM from the current parameters, shared by every thread and held until the lease is
+    /// disposed (float on CPUs with AVX2 only).
+    /// </summary>
+    internal PackedGemm.Lease AcquirePackedWeights()
+    {
         // The version is read before W: a write meanwhile bumps it again, and the next product repacks.
         long version = Network.ParameterVersion;
         PackedGemm.PackedOperand packed = _packedWeights ?? Interlocked.CompareExchange(ref _packedWeights, new PackedGemm.PackedOperand(), null) ?? _packedWeights;
-        using PackedGemm.Lease weights = packed.Acquire(Gemm.AsFloat(WeightValues), 1, Inputs, Inputs, Outputs, version);
+        return packed.Acquire(Gemm.AsFloat(WeightValues), 1, Inputs, Inputs, Outputs, version);
+    }
+
+    // Infer's GEMM path for more than SmallBatchProduct.MaxRows rows on weights from AcquirePackedWeights; split false
+    // keeps the product on the calling thread (a block of rows of a job the threads already share).
+    internal void InferPacked(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, in PackedGemm.Lease weights, bool split, bool keepZ = false)
+    {
+        bool relu = Activation == Activation.Relu;
+        Span<T> product = relu && !keepZ ? a : z;
+        int count = batch * Outputs;
         PackedGemm.RunPrepacked(
             Gemm.AsFloat(x), Inputs, 1, weights, Gemm.AsFloat(product), batch, relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(BiasValues),
-            relu ? Gemm.AsFloat(a) : default);
+            relu ? Gemm.AsFloat(a) : default, split);
         if (!relu)
         {
             ActivationFunctions.Forward(Activation, z[..count], a[..count], Outputs);

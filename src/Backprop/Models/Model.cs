@@ -10,9 +10,6 @@ namespace Backprop.Models;
 /// on buffers of its own); the network's parameters must not be changed meanwhile.</remarks>
 public sealed partial class Model
 {
-    // Rows per pass: large enough that every layer's product is split between threads (the output layer's too) and the
-    // per-pass costs vanish, small enough that a predicting thread's buffers stay a few MiB.
-    private const int Chunk = 1024;
     private readonly Dictionary<string, double> _metrics;
     private Preprocessor? _preprocessing;
 
@@ -252,26 +249,10 @@ public sealed partial class Model
         return Evaluation.From(probabilities, Labels(scaled), ClassNames);
     }
 
-    // Probabilities for rows, (rows, features) → (rows, classes), in chunks, each rescaled on the way in when raw. No
-    // lock: the pass runs on the calling thread's buffers (ConcurrentPrediction).
+    // Probabilities for rows, (rows, features) → (rows, classes), each rescaled on the way in when raw. No lock: the
+    // pass runs on the buffers of the threads that take part (ConcurrentPrediction).
     private void Probabilities(ReadOnlySpan<float> features, int rows, bool raw, Span<float> output)
-    {
-        int d = FeatureNames.Count;
-        int k = Network.OutputSize;
-        bool rescale = raw && Scaler.Kind != ScalingKind.None;
-        for (int start = 0; start < rows; start += Chunk)
-        {
-            int n = Math.Min(Chunk, rows - start);
-            ReadOnlySpan<float> x = features.Slice(start * d, n * d);
-            if (rescale)
-            {
-                Span<float> scaled = ConcurrentPrediction.InputBuffer(n * d);
-                Scaler.Apply(x, scaled);
-                x = scaled;
-            }
-            ConcurrentPrediction.Predict(Network, x, n, output.Slice(start * k, n * k));
-        }
-    }
+        => ConcurrentPrediction.PredictRows(Network, features, rows, raw && Scaler.Kind != ScalingKind.None ? Scaler : null, output);
 
     private int[] Labels(Dataset<float> data)
     {

@@ -48,6 +48,12 @@ internal static unsafe partial class PackedGemm
         /// <summary>Whether A's rows are read in place instead of packed (set by Run for row-major A).</summary>
         public bool DirectA { get; set; }
 
+        /// <summary>
+        /// Whether the rows of an A read in place come from memory (prediction's rows, each read once): the 12 × 32
+        /// kernel then asks for them ahead on their first panel of B. Set per product; Set clears it.
+        /// </summary>
+        public bool StreamA { get; set; }
+
         /// <summary>Columns of the micro-tile for this product.</summary>
         public int NR => _nr;
 
@@ -71,6 +77,7 @@ internal static unsafe partial class PackedGemm
             _nr = _wide ? 32 : 16;
             (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
             (_accumulate, _epilogue) = (accumulate, epilogue);
+            StreamA = false;
         }
 
         /// <summary>Uses a B packed beforehand with panels of <paramref name="nr"/> columns (<see cref="PackedOperand"/>).</summary>
@@ -335,7 +342,7 @@ internal static unsafe partial class PackedGemm
                     float* rows = _a + (long)(ic + ir) * _rsA + pc;
                     for (int jr = 0; jr < fullCols; jr += nrMax)
                     {
-                        Kernel12x32(kc, rows, _rsA, packedB + jr * kc, nrMax, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
+                        Kernel12x32(kc, rows, _rsA, packedB + jr * kc, nrMax, _c + (long)(ic + ir) * _n + jc + jr, _n, add, StreamA && jr == 0);
                     }
                     if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
                     {

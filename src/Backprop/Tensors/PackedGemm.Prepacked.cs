@@ -121,11 +121,12 @@ internal static unsafe partial class PackedGemm
     /// <summary>
     /// C = op(A) op(B) with op(B) packed (<see cref="PackedOperand"/>), then the epilogue: the same bits as
     /// <see cref="Run"/> of the same operands. op(A)[i, p] = a[i·rsA + p·csA] is (m, k); C is (m, n) row-major; bias
-    /// has n elements and aux is laid out like C where the epilogue uses them.
+    /// has n elements and aux is laid out like C where the epilogue uses them. <paramref name="split"/> false keeps the
+    /// whole product on the calling thread (a block of rows of a job already shared between threads).
     /// </summary>
     public static void RunPrepacked(
         ReadOnlySpan<float> a, int rsA, int csA, in Lease b, Span<float> c, int m,
-        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default)
+        GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, bool split = true)
     {
         Packed packed = b.Packed;
         int n = packed.N;
@@ -153,9 +154,11 @@ internal static unsafe partial class PackedGemm
             // B is packed already: rows are split between threads (each reads all of B, from its own cache), in more
             // blocks than threads for tall products, as the planner does when it prepacks B.
             job.DirectA = csA == 1 && s_readAInPlace;
+            // Prediction's rows are read once, from memory: the kernel asks for them ahead.
+            job.StreamA = job.DirectA;
             job.DirectB = false;
             job.SplitColumns = false;
-            int threads = WorkerPool.ThreadCount;
+            int threads = split ? WorkerPool.ThreadCount : 1;
             int blocks = 1;
             if (threads > 1 && (long)m * n * k >= ParallelThreshold)
             {

@@ -13,8 +13,9 @@ public class ModelPredictionTests
     public void Four_threads_predicting_at_once_get_what_one_thread_gets()
     {
         Model model = CreateModel();
-        // One row, a few (no packing), more (packed weights), and more than one chunk of 256.
-        int[] sizes = [1, 3, 8, 9, 40, 300, 700];
+        // One row, a few (no packing), more (packed weights, one block and several), and passes of 1024 ending in a
+        // few rows (the few-row product) and in a short block.
+        int[] sizes = [1, 3, 8, 9, 40, 300, 700, 1030, 2100];
         float[][] inputs = [.. sizes.Select((rows, i) => Raw(rows, seed: 20 + i))];
         float[][] expected = [.. inputs.Select(x => model.PredictProbabilities(x))];
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
