@@ -462,8 +462,10 @@ internal static unsafe partial class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void PrefetchNextStepTile(int ir, int mc, int jr, int nc, float* w, float* tile, bool wide)
         {
-            if (!Sse.IsSupported)
+            if (!Sse.IsSupported || _k <= DirectBMaxK)
             {
+                // A batch of up to 128 rows: W and ∇W are still in L2, and the prefetches would cost a tile of a
+                // short product (batch 16: 128 cycles of FMAs) more than they save.
                 return;
             }
             int nrMax = _nr;
