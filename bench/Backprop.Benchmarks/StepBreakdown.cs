@@ -76,6 +76,7 @@ internal static class StepBreakdown
         // The trainer's step on one thread: gather the next shuffled batch into the network's own input buffers, forward,
         // then backward with the SGD step fused (FusedStep without a worker thread).
         var trainerStep = new List<double>();
+        var trainerPhases = new[] { new List<double>(), new List<double>(), new List<double>() };
         for (int step = 0; step < 2000; step++)
         {
             int start = step * batch % (data.Count - batch);
@@ -83,12 +84,24 @@ internal static class StepBreakdown
             Span<float> input = network.InputBuffer(batch);
             Span<float> target = network.TargetBuffer(batch);
             data.Gather(order.AsSpan(start, batch), input, target);
+            double t1 = ThreadTime.Microseconds();
             network.Forward(input, target, batch);
+            double t2 = ThreadTime.Microseconds();
             network.BackwardAndStep(sgd);
-            trainerStep.Add(ThreadTime.Microseconds() - t0);
+            double t3 = ThreadTime.Microseconds();
+            trainerStep.Add(t3 - t0);
+            trainerPhases[0].Add(t1 - t0);
+            trainerPhases[1].Add(t2 - t1);
+            trainerPhases[2].Add(t3 - t2);
         }
         trainerStep.Sort();
         output.WriteLine($"{"trainer step (gather+forward+fused backward and step)",-10} {trainerStep[1000],8:F1} us CPU (median)");
+        string[] names = ["trainer: gather", "trainer: forward", "trainer: fused backward and step"];
+        for (int p = 0; p < 3; p++)
+        {
+            trainerPhases[p].Sort();
+            output.WriteLine($"{names[p],-10} {trainerPhases[p][1000],8:F1} us CPU (median)");
+        }
         fixedStep.Sort();
         output.WriteLine($"{"fixed-batch step (forward+backward+sgd)",-10} {fixedStep[1000],8:F1} us CPU (median)");
         double total = 0;
