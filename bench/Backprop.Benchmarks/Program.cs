@@ -5,20 +5,32 @@ using Backprop.Benchmarks;
 // Run from bench/Backprop.Benchmarks (BenchmarkDotNet looks for the project there), e.g.
 // dotnet run -c Release -- --filter '*' [--job short] [--inProcess]   all benchmarks
 // dotnet run -c Release -- --filter '*Gemm*'                        one group
-// dotnet run -c Release -- breakdown [threads] [batch]              where one training step's time goes
+// dotnet run -c Release -- breakdown [threads] [batch] [fashion]    where one training step's time goes (thread CPU time)
+// dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
 // dotnet run -c Release -- l2-probe                                 the pieces of the small second layer of a step
-// dotnet run -c Release -- gather-probe [dir]                      gathering shuffled Fashion-MNIST batches, bytes vs floats
+// dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches, bytes vs floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
+// BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
+if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
+{
+    PackedGemm.UseVector512 = false;
+    PixelBytes.UseVector512 = false;
+}
 if (args.Length > 0 && args[0] == "breakdown")
 {
     if (args.Length > 1)
     {
         WorkerPool.ThreadCount = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     }
-    StepBreakdown.Run(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64);
+    StepBreakdown.Run(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64, args.Length > 3 && args[3] == "fashion");
+    return 0;
+}
+if (args.Length > 0 && args[0] == "epoch-cpu")
+{
+    EpochCpu.Run(Console.Out, args[1..]);
     return 0;
 }
 if (args.Length > 0 && args[0] == "article-breakdown")
@@ -34,7 +46,7 @@ if (args.Length > 0 && args[0] == "l2-probe")
 }
 if (args.Length > 0 && args[0] == "gather-probe")
 {
-    GatherProbe.Run(Console.Out, args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist");
+    GatherProbe.Run(Console.Out, args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64);
     return 0;
 }
 if (args.Length > 0 && args[0] == "article-spin")

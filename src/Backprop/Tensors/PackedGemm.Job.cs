@@ -411,6 +411,7 @@ internal static unsafe partial class PackedGemm
                         // The fused SGD step of a full tile: W is stepped row by row from the registers (same bits
                         // as the epilogue below).
                         float* w = _aux + (long)(ic + ir) * _n + jc + jr;
+                        PrefetchNextStepTile(ir, mc, jr, nc, w, tile, true);
                         if (_epilogue == GemmEpilogue.Step)
                         {
                             Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
@@ -423,6 +424,10 @@ internal static unsafe partial class PackedGemm
                     }
                     if (mr == MR && nr == nrMax)
                     {
+                        if (!wide && last && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep)
+                        {
+                            PrefetchNextStepTile(ir, mc, jr, nc, _aux + (long)(ic + ir) * _n + jc + jr, tile, false);
+                        }
                         Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add);
                     }
                     else if (wide && nr <= 16)
@@ -453,6 +458,29 @@ internal static unsafe partial class PackedGemm
                 // state at the same offsets as W: stepping each tile as it left the registers streamed W and the
                 // state through L1 between the tiles and evicted the panels of A and B the next tiles read.
                 FinishTile(ic, mc, jc, nc);
+            }
+        }
+
+        // The fused SGD step of a full tile at (ir, jr) of this block, W's rows at w and ∇W's at tile: asks for the next
+        // tile's rows of W and ∇W (below this one, or the top of the next panel) while this one is computed. Past a
+        // batch of about 128 the step's working set (the batch, its packed copy, W, ∇W) outgrows L2, and a tile's eight
+        // rows, 3 136 bytes apart, are no pattern the hardware prefetchers follow: at batch 256 the fused step then
+        // cost more than ∇W and a separate SGD pass.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void PrefetchNextStepTile(int ir, int mc, int jr, int nc, float* w, float* tile, bool wide)
+        {
+            if (!Sse.IsSupported || _k <= DirectBMaxK)
+            {
+                // A batch of up to 128 rows: W and ∇W are still in L2, and the prefetches would cost a tile of a
+                // short product (batch 16: 128 cycles of FMAs) more than they save.
+                return;
+            }
+            int nrMax = _nr;
+            long next = ir + 2 * MR <= mc ? (long)MR * _n : jr + 2 * nrMax <= nc ? nrMax - (long)ir * _n : 0;
+            if (next != 0)
+            {
+                PrefetchTile(w + next, _n, wide);
+                PrefetchTile(tile + next, _n, wide);
             }
         }
 

@@ -39,6 +39,20 @@ internal static unsafe partial class PackedGemm
         }
     }
 
+    // Asks for the MR rows (ld apart) of a tile of C or W: two cache lines a row for 32 columns (wide), one for 16.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* tile, long ld, bool wide)
+    {
+        for (int r = 0; r < MR; r++)
+        {
+            Sse.Prefetch0(tile + r * ld);
+            if (wide)
+            {
+                Sse.Prefetch0(tile + r * ld + 16);
+            }
+        }
+    }
+
     // Copies (or adds) the valid rows × cols of a micro-tile computed into scratch, for tiles at the edges of C.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool add)

@@ -9,8 +9,24 @@ public class PixelBytesTests
 {
     private static readonly byte[] AllBytes = [.. Enumerable.Range(0, 256).Select(b => (byte)b)];
 
-    [Fact]
-    public void Every_byte_converts_to_the_bits_of_b_over_255_in_float_and_double()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Every_byte_converts_to_the_bits_of_b_over_255_in_float_and_double(bool vector512)
+    {
+        bool saved = PixelBytes.UseVector512;
+        PixelBytes.UseVector512 = vector512 && saved;
+        try
+        {
+            EveryByteConverts();
+        }
+        finally
+        {
+            PixelBytes.UseVector512 = saved;
+        }
+    }
+
+    private static void EveryByteConverts()
     {
         for (int length = 0; length <= AllBytes.Length; length += length < 40 ? 1 : 31)
         {
