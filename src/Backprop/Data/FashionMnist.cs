@@ -39,20 +39,9 @@ public static class FashionMnist
                 $"Fashion-MNIST not found: {Path.Combine(dir, Files[i])}(.gz) is missing; install it with 'apt-get install dataset-fashion-mnist' or give the folder that holds the four IDX files (--data-dir)",
                 Path.Combine(dir, Files[i]));
         }
-        // The test images decompress on a second thread while the training images do (some 0.03 s of 0.2 s on one
-        // core); a failure of either is reported as it would be reading them one after the other, training set first.
-        Task<Dataset<T>> test = Task.Run(() => Read<T>(paths[2], paths[3]));
-        Dataset<T> train;
-        try
-        {
-            train = Read<T>(paths[0], paths[1]);
-        }
-        catch
-        {
-            test.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-            throw;
-        }
-        return new DatasetSplits<T>(train, null, test.GetAwaiter().GetResult());
+        Dataset<T> train = Read<T>(paths[0], paths[1]);
+        Dataset<T> test = Read<T>(paths[2], paths[3]);
+        return new DatasetSplits<T>(train, null, test);
     }
 
     private static readonly string[] Files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
