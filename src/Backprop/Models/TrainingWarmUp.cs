@@ -26,13 +26,29 @@ internal static class TrainingWarmUp
 
     /// <summary>
     /// The steps run where the runtime compiles each method once, optimised, at its first call (tiered compilation
-    /// off, as in the backprop command): two epochs of three batches reach every per-step method, and more steps would
+    /// off): two epochs of three batches reach every per-step method, and more steps would
     /// only take the core from the loading thread.
     /// </summary>
     public const int UntieredSteps = 6;
 
-    /// <summary>Whether the runtime compiles methods in tiers (the default; the backprop command turns it off).</summary>
-    internal static bool Tiered => !AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out bool tiered) || tiered;
+    /// <summary>
+    /// Whether the runtime compiles methods in tiers: the default, unless DOTNET_TieredCompilation=0 (or the older
+    /// COMPlus_ prefix) in the environment, or an application's runtimeconfig.json, turns it off.
+    /// </summary>
+    internal static bool Tiered
+    {
+        get
+        {
+            foreach (string name in (ReadOnlySpan<string>)["DOTNET_TieredCompilation", "COMPlus_TieredCompilation"])
+            {
+                if (Environment.GetEnvironmentVariable(name)?.Trim() is { Length: > 0 } value)
+                {
+                    return value != "0";
+                }
+            }
+            return !AppContext.TryGetSwitch("System.Runtime.TieredCompilation", out bool tiered) || tiered;
+        }
+    }
 
     /// <summary>Runs the warm-up; returns the steps run (fewer when cancelled).</summary>
     public static int Run(ClassifierOptions options, int featureCount, int classCount, bool imageBytes, CancellationToken cancellation)

@@ -61,17 +61,24 @@ public class WarmUpTests
     [Fact]
     public void Without_tiered_compilation_the_warm_up_runs_only_the_steps_that_reach_every_method()
     {
-        // The backprop command turns tiered compilation off (its runtimeconfig.json), and then every method is
-        // compiled at its first call: a longer warm-up would only take the core from the thread that loads the data.
+        // An application's runtimeconfig.json or DOTNET_TieredCompilation=0 (which wins) turns tiered compilation off,
+        // and then every method is compiled at its first call: a longer warm-up would only take the core from the
+        // thread that loads the data.
+        ClassifierOptions small = Options with { HiddenLayers = [16] };
+        string? saved = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation");
         try
         {
+            Environment.SetEnvironmentVariable("DOTNET_TieredCompilation", null);
             AppContext.SetSwitch("System.Runtime.TieredCompilation", false);
-            Assert.Equal(TrainingWarmUp.UntieredSteps, TrainingWarmUp.Run(Options with { HiddenLayers = [16] }, 8, 2, imageBytes: true, CancellationToken.None));
+            Assert.Equal(TrainingWarmUp.UntieredSteps, TrainingWarmUp.Run(small, 8, 2, imageBytes: true, CancellationToken.None));
             AppContext.SetSwitch("System.Runtime.TieredCompilation", true);
-            Assert.Equal(TrainingWarmUp.MaxSteps, TrainingWarmUp.Run(Options with { HiddenLayers = [16] }, 8, 2, imageBytes: true, CancellationToken.None));
+            Assert.Equal(TrainingWarmUp.MaxSteps, TrainingWarmUp.Run(small, 8, 2, imageBytes: true, CancellationToken.None));
+            Environment.SetEnvironmentVariable("DOTNET_TieredCompilation", "0");
+            Assert.Equal(TrainingWarmUp.UntieredSteps, TrainingWarmUp.Run(small, 8, 2, imageBytes: true, CancellationToken.None));
         }
         finally
         {
+            Environment.SetEnvironmentVariable("DOTNET_TieredCompilation", saved);
             AppContext.SetSwitch("System.Runtime.TieredCompilation", true);
         }
     }
