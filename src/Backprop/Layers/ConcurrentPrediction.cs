@@ -24,9 +24,17 @@ internal static class ConcurrentPrediction
         {
             throw new ArgumentException($"{rows} rows need {rows * (long)network.InputSize} inputs and room for {rows * (long)network.OutputSize} outputs; got {x.Length} and {output.Length}.", nameof(x));
         }
-        Buffers buffers = ForThisThread();
+        Forward(network, x[..(rows * network.InputSize)], rows, output[..(rows * network.OutputSize)], ForThisThread(), null);
+    }
+
+    // Rows of x through every layer on this thread's buffers into output. Layers write alternately into the two
+    // buffers, so that a layer never reads what it writes; the last writes straight into output. Dense layers read
+    // their weights leased in packed (the block path, whose blocks run alone on their thread), or pack them as
+    // Dense.Infer does when packed is null.
+    private static void Forward(Network<float> network, ReadOnlySpan<float> x, int rows, Span<float> output, Buffers buffers, PackedGemm.Lease[]? packed)
+    {
         IReadOnlyList<Layer<float>> layers = network.Layers;
-        ReadOnlySpan<float> current = x[..(rows * network.InputSize)];
+        ReadOnlySpan<float> current = x;
         int last = layers.Count - 1;
         bool second = false;
         for (int l = 0; l <= last; l++)
@@ -37,13 +45,15 @@ internal static class ConcurrentPrediction
                 continue;
             }
             int count = rows * layer.Outputs;
-            // Layers write alternately into the two buffers, so that a layer never reads what it writes; the last
-            // writes straight into the caller's output.
             Span<float> y = l == last ? output[..count] : buffers.Activations(second, count);
             second = !second;
-            if (layer is Dense<float> dense)
+            if (layer is Dense<float> dense && packed is not null)
             {
-                dense.Infer(current, buffers.Z(count), y, rows);
+                dense.InferPacked(current, buffers.Z(count), y, rows, packed[l], split: false);
+            }
+            else if (layer is Dense<float> plain)
+            {
+                plain.Infer(current, buffers.Z(count), y, rows);
             }
             else
             {
@@ -218,29 +228,7 @@ internal static class ConcurrentPrediction
                 scaler.Apply(current, scaled);
                 current = scaled;
             }
-            IReadOnlyList<Layer<float>> layers = network.Layers;
-            int last = layers.Count - 1;
-            bool second = false;
-            for (int l = 0; l <= last; l++)
-            {
-                Layer<float> layer = layers[l];
-                if (layer.IsIdentityInEvaluation && l < last)
-                {
-                    continue;
-                }
-                int count = n * layer.Outputs;
-                Span<float> y = l == last ? new Span<float>(_output + (long)first * network.OutputSize, count) : buffers.Activations(second, count);
-                second = !second;
-                if (layer is Dense<float> dense)
-                {
-                    dense.InferPacked(current, buffers.Z(count), y, n, _weights[l], split: false);
-                }
-                else
-                {
-                    layer.Forward(current, y, n, training: false);
-                }
-                current = y;
-            }
+            ConcurrentPrediction.Forward(network, current, n, new Span<float>(_output + (long)first * network.OutputSize, n * network.OutputSize), buffers, _weights);
         }
     }
 
