@@ -379,6 +379,10 @@ def classic_rows(args, backprop, our_env, peer_env, skip):
                 if "peak_1" in r:
                     values["FMA peak f32, 1 thread (GFLOP/s)"] = r["peak_1"]
                     values[f"FMA peak f32, {args.threads} threads (GFLOP/s)"] = r["peak_n"]
+                if "share_1" in r:
+                    # Measured in alternation with peak slices (bench's ShareOfPeak): the median of the rounds' ratios.
+                    values["GEMM 1024^3 f32, 1 thread, share of the FMA peak"] = r["share_1"]
+                    values[f"GEMM 1024^3 f32, {args.threads} threads, share of the FMA peak"] = r["share_n"]
             elif w == "accuracy":
                 values["Fashion-MNIST epoch, median of 5 (s)"] = r["median_epoch_seconds"]
                 values["Fashion-MNIST test accuracy after 5 epochs"] = r["test_accuracy"]

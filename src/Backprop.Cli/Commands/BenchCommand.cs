@@ -122,8 +122,12 @@ internal static class BenchCommand
                     double one = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
                     Engine.ThreadCount = threads;
                     double many = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
-                    report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * one / peak1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * many / peakN:F0}% of peak, {many / one:F2}x)"),
-                        ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN), ("threads", threads));
+                    (double share1, double slicePeak1) = ShareOfPeak(1, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
+                    (double shareN, double slicePeakN) = ShareOfPeak(threads, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
+                    Engine.ThreadCount = threads;
+                    report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * share1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * shareN:F0}% of peak, {many / one:F2}x)"),
+                        ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN),
+                        ("share_1", share1), ("share_n", shareN), ("slice_peak_1", slicePeak1), ("slice_peak_n", slicePeakN), ("threads", threads));
                 }
             }
 
@@ -229,6 +233,36 @@ internal static class BenchCommand
             fields.AddRange(values.Select(v => F($"\"{v.Key}\": {v.Value:R}")));
             output.WriteLine("{" + string.Join(", ", fields) + "}");
         }
+    }
+
+    // A product's rate as a share of the FMA peak, measured in alternation: this machine's cores change speed by 10–20 %
+    // over seconds (the peak measured 188–215 GFLOP/s on one thread in eight runs a few seconds apart), so a product
+    // timed now against a peak timed earlier is off by as much. Each of at least 7 rounds times a 50 ms peak slice (the
+    // best of its runs, as the peak line) and then the product (the median of 3 runs), right after each other; the
+    // share is the median of the rounds' ratios, and the peak returned the median of the slices. The work must have
+    // been warmed up (Median does it).
+    private static (double Share, double Peak) ShareOfPeak(int threads, int repeat, double flops, Action work)
+    {
+        int rounds = Math.Max(7, repeat);
+        var shares = new double[rounds];
+        var peaks = new double[rounds];
+        var runs = new double[3];
+        for (int round = 0; round < rounds; round++)
+        {
+            peaks[round] = BenchWorkloads.MeasureFmaPeak(threads, 0.05);
+            Engine.ThreadCount = threads;
+            for (int run = 0; run < runs.Length; run++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                work();
+                runs[run] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+            Array.Sort(runs);
+            shares[round] = flops / runs[1] / 1e9 / peaks[round];
+        }
+        Array.Sort(shares);
+        Array.Sort(peaks);
+        return (shares[rounds / 2], peaks[rounds / 2]);
     }
 
     // Seconds of the median run. Warm-up runs first until the JIT's optimised code is in place: at least 3 calls and

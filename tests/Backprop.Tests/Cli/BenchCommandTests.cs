@@ -25,6 +25,15 @@ public partial class BenchCommandTests
         Assert.Equal(0, result.ExitCode);
         string[] workloads = [.. result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split("\"workload\": \"")[1].Split('"')[0])];
         Assert.Equal(["peak", "gemm", "gemm_xwt", "gemm_dtx", "gemm_dw"], workloads);
+        foreach (string line in result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+        {
+            // Each product's share of the peak comes from alternating rounds with peak slices of their own.
+            using JsonDocument document = JsonDocument.Parse(line);
+            double share = document.RootElement.GetProperty("share_1").GetDouble();
+            double slicePeak = document.RootElement.GetProperty("slice_peak_1").GetDouble();
+            Assert.InRange(share, 1e-6, 2.0);
+            Assert.InRange(slicePeak, 1.0, 1e5);
+        }
     }
 
     [Fact]
