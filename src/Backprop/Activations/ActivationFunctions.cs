@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -17,6 +18,7 @@ public static class ActivationFunctions
     /// a = f(z), element-wise. Softmax is applied row by row over <paramref name="width"/> columns, and then
     /// <paramref name="logSumExp"/>, when not empty, receives each row's log Σ_j e^(z_j − max z) (for the loss).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Forward<T>(Activation activation, ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -86,6 +86,7 @@ internal static class Softmax
     /// Used for float; double keeps the scalar loop, the exact path. When <paramref name="logSumExp"/> is not empty it
     /// receives each row's log Σ_j e^(z_j − max z) (<see cref="LogShiftedSum{T}"/>), from the same exponentials.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardRows<T>(ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < z.Length; r += width)
@@ -133,6 +134,7 @@ internal static class Softmax
     private const int MinimumBlockRows = 256;
 
     /// <summary><see cref="ForwardRows{T}"/> for float, with large batches split into row blocks over the threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ForwardRowsParallel(ReadOnlySpan<float> z, Span<float> a, int width, Span<float> logSumExp = default)
     {
         int rows = z.Length / width;
@@ -175,6 +177,7 @@ internal static class Softmax
             (_rows, _width, _blocks) = (rows, width, blocks);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             int first = (int)((long)_rows * block / _blocks);

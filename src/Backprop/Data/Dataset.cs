@@ -262,6 +262,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// copies (see CopyRows). (Prefetching a whole next batch at once was measured too: it stalls the core that
     /// issues it as long as the copy would, and gained nothing.)
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Gather(ReadOnlySpan<int> indices, Span<T> x, Span<T> t)
     {
         if (!IsLabelled)
@@ -353,6 +354,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // Every cache line of one row. A prefetch is only a hint and never faults, so the address of an array the GC
     // might move (it does not move large arrays in practice) is harmless.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Prefetch(T[]? features, byte[]? pixels, int row, int d, int rowBytes)
     {
         ref byte start = ref features is not null
@@ -373,6 +375,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         internal static GatherJobBox? Pooled;
 
         // Rows [first, end) of block `block`: fixed by the counts alone.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             int first = (int)((long)count * block / blocks);

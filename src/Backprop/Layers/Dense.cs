@@ -126,6 +126,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // x is (batch, Inputs), W is (Outputs, Inputs), b is (Outputs); z = x Wᵀ + b is (batch, Outputs), a = f(z).
     // With softmax, logSumExp (when not empty) receives each row's log Σ e^(z − max z) for the loss.
     // keepZ: false when only a is needed (prediction); z may then be left unwritten.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Forward(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, Span<T> logSumExp = default, bool keepZ = true)
     {
         ReadOnlySpan<T> w = WeightValues;
@@ -217,6 +218,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // W as stored (nothing packed); more take the packed GEMM on Wᵀ packed once per parameter version and shared by
     // every thread (the same bits as Forward). keepZ false: z may be left unwritten for ReLU. Other element types and
     // CPUs without AVX2 run Forward.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Infer(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, bool keepZ = false)
     {
         if (typeof(T) != typeof(float) || !PackedGemm.IsSupported)
@@ -251,6 +253,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 
     // Infer's GEMM path for more than SmallBatchProduct.MaxRows rows on weights from AcquirePackedWeights; split false
     // keeps the product on the calling thread (a block of rows of a job the threads already share).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void InferPacked(ReadOnlySpan<T> x, Span<T> z, Span<T> a, int batch, in PackedGemm.Lease weights, bool split, bool keepZ = false)
     {
         bool relu = Activation == Activation.Relu;
@@ -318,6 +321,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
     // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, ElementwiseUpdate<T>? update = null)
     {
         if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
@@ -342,6 +346,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. The same bits
     // as the two passes. Returns false, having done nothing, where that job does not apply (double, other activations,
     // one thread, batches over 800 rows); the caller then runs the two passes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T> update, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
     {
         if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || Activation != Activation.Relu)
@@ -392,6 +397,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // tile is in cache (plain SGD: W ← ∇W · s + W, or with weight decay W ← (W · d + ∇W) · s + W, from the registers;
     // other optimizers with their state at W's offsets), b is stepped the same way by ∇b, and the method returns true;
     // W must then no longer be read by this pass (δ W is computed before).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
     {
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);

@@ -261,6 +261,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Makes the rows in the pair of <see cref="NextBuffers"/> the network's input and targets: the two pairs are
     /// exchanged, or, if the network grew since (a larger batch in between), the rows are copied over.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void SwapBuffers()
     {
         BufferVersion++;
@@ -411,6 +412,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>As <see cref="BackwardAndStep(IFusedUpdate{T}, ReadOnlySpan{T}, int)"/>, for a step already begun.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void BackwardAndStep(ElementwiseUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
         Span<bool> stepped = stackalloc bool[_layers.Length];

@@ -15,6 +15,7 @@ internal static unsafe class ColumnSums
     /// <summary>
     /// sums[j] = Σ_p x[p·rowStride + j] for columns j in [j0, j1), over rows p in [0, rows), in the order above.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(float* x, long rowStride, int rows, int j0, int j1, float* sums)
     {
         int j = j0;

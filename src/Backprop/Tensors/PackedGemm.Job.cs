@@ -163,6 +163,7 @@ internal static unsafe partial class PackedGemm
             while (pc < _k);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             int nr = _nr;
@@ -203,6 +204,7 @@ internal static unsafe partial class PackedGemm
         public void RunColumns(int j0, int j1) => Compute(0, _m, j0, j1);
 
         // Row sums of op(A) for rows [i0, i1), each in the order of ColumnSums, and the step of rowAux by them.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SumRows(int i0, int i1)
         {
             if (_rowSums is null || i0 >= i1)
@@ -484,6 +486,7 @@ internal static unsafe partial class PackedGemm
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void FinishTile(int row, int rows, int col, int cols)
         {
             long offset = (long)row * _n + col;

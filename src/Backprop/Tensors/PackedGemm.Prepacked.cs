@@ -124,6 +124,7 @@ internal static unsafe partial class PackedGemm
     /// has n elements and aux is laid out like C where the epilogue uses them. <paramref name="split"/> false keeps the
     /// whole product on the calling thread (a block of rows of a job already shared between threads).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPrepacked(
         ReadOnlySpan<float> a, int rsA, int csA, in Lease b, Span<float> c, int m,
         GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, bool split = true)

@@ -18,6 +18,7 @@ internal static unsafe partial class PackedGemm
     /// value is computed as the two <see cref="Run"/> calls compute it, so the bits are the same. Returns false, having
     /// done nothing, where the products do not have these shapes or one thread runs; the caller then makes the two calls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool RunStepThenForward(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> gradient, int m, int n, int k,
         GemmEpilogue step, Span<float> weights, float scale, float decay, Span<float> biasSums, Span<float> bias,
@@ -94,6 +95,7 @@ internal static unsafe partial class PackedGemm
         public void Set(GemmJob? first, GemmJob? second, int rows, int units, int blocks)
             => (_first, _second, _rows, _units, _blocks) = (first, second, rows, units, blocks);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
         {
             (int r0, int r1) = BlockRange(block, _blocks, _units, _first!.NR, _rows);

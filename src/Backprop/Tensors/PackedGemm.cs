@@ -100,6 +100,7 @@ internal static unsafe partial class PackedGemm
     /// with C's element (i, j) at <paramref name="updateOffset"/> + i n + j of the parameter block and row sum i at
     /// <paramref name="rowUpdateOffset"/> + i.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
         ReadOnlySpan<float> a, int rsA, int csA,
         ReadOnlySpan<float> b, int rsB, int csB,
@@ -163,6 +164,7 @@ internal static unsafe partial class PackedGemm
 
     // Chooses how the product is split and packed (A or B read in place, rows or columns per block, prepacking) and
     // returns the number of blocks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Plan(GemmJob job, int m, int n, int k, int rsA, int csA, int rsB, int csB)
     {
         // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace Backprop.Tensors;
@@ -99,6 +100,7 @@ internal sealed class WorkerPool
     /// Runs blocks 0 … <paramref name="blocks"/> − 1 of <paramref name="job"/> and returns when all are done.
     /// A job this thread started with <see cref="RunInBackground"/> is finished first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(IBlockJob job, int blocks)
     {
         int threads = Math.Min(s_threadCount, blocks);
@@ -133,6 +135,7 @@ internal sealed class WorkerPool
     /// next parallel <see cref="Run"/> from this thread. Where no worker is free (one thread, or the pool busy) the
     /// blocks run here before this returns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunInBackground(IBlockJob job, int blocks)
     {
         WaitForBackground();
@@ -158,6 +161,7 @@ internal sealed class WorkerPool
     }
 
     /// <summary>Returns when the job this thread started with <see cref="RunInBackground"/> is done (at once if none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WaitForBackground()
     {
         WorkerPool? pool = t_backgroundPool;
@@ -214,6 +218,7 @@ internal sealed class WorkerPool
     }
 
     // Makes `job` the pool's current job, open to `workers` workers, and returns its generation. The caller holds _gate.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Publish(IBlockJob job, int blocks, int workers)
     {
         // Close first: the new generation with no block to claim. A worker still inside ClaimBlocks for the previous
@@ -237,6 +242,7 @@ internal sealed class WorkerPool
         return generation;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunParallel(IBlockJob job, int blocks, int workers)
     {
         long generation = Publish(job, blocks, workers);
@@ -270,6 +276,7 @@ internal sealed class WorkerPool
 
     // Claims and runs blocks of the job of `generation` until none is left. The job is read after a successful claim:
     // while one of its blocks is claimed and unfinished, the dispatcher keeps it published.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClaimBlocks(long generation)
     {
         var spin = new SpinWait();
@@ -313,6 +320,7 @@ internal sealed class WorkerPool
     }
 
     // Returns the first job generation after `seen`: polls for a short while, then sleeps on the worker's semaphore.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long WaitForGeneration(int index, long seen)
     {
         long start = Stopwatch.GetTimestamp();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Training;
@@ -28,6 +29,7 @@ internal sealed class BatchPrefetcher<T> : IBlockJob where T : unmanaged, IFloat
     /// </summary>
     /// <exception cref="InvalidOperationException">The set has no labels or targets.</exception>
     /// <exception cref="ArgumentException">The buffers are too short, or an index is outside [0, Count).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Prepare(Dataset<T> data, int[] order, int start, int count, T[] x, T[] t)
     {
         if (!data.IsLabelled)
@@ -52,6 +54,7 @@ internal sealed class BatchPrefetcher<T> : IBlockJob where T : unmanaged, IFloat
     }
 
     // Rows [first, end) of block `block`: fixed by the counts alone, so the rows land where they would on one thread.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int block)
     {
         int first = (int)((long)_count * block / _blocks);

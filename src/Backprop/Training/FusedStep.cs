@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Backprop.Training;
@@ -20,6 +21,12 @@ internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExec
 {
     private readonly BatchPrefetcher<T> _prefetcher = new();
 
+    // This method and the per-step methods below it (the layers' float passes, PackedGemm's jobs, the gather, the
+    // prefetcher, the worker pool, softmax) are compiled once, optimised, at their first call: tiered, each would be
+    // compiled three times (unoptimised, instrumented for PGO, optimised) and the last versions arrived during the
+    // first epoch. Their code does not gain from PGO (epochs measure the same with tiered compilation off); the
+    // article's one-row path, which does, is left tiered. docs/performance.md, "The first epoch".
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override EpochPass RunEpoch(Dataset<T> data, int[] order, int batchSize, int epoch, CancellationToken cancellation)
     {
         int batches = (data.Count + batchSize - 1) / batchSize;
