@@ -122,12 +122,12 @@ internal static class BenchCommand
                     double one = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
                     Engine.ThreadCount = threads;
                     double many = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
-                    (double share1, double slicePeak1) = ShareOfPeak(1, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
-                    (double shareN, double slicePeakN) = ShareOfPeak(threads, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
+                    (double share1, double slicePeak1, double sliceRate1) = ShareOfPeak(1, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
+                    (double shareN, double slicePeakN, double sliceRateN) = ShareOfPeak(threads, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
                     Engine.ThreadCount = threads;
-                    report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * share1:F0}% of 1-thread peak)   {many,8:F1} GFLOP/s ({threads} threads, {100 * shareN:F0}% of peak, {many / one:F2}x)"),
+                    report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * share1:F0}% of 1-thread peak: {sliceRate1:F0} of {slicePeak1:F0})   {many,8:F1} GFLOP/s ({threads} threads, {100 * shareN:F0}% of peak: {sliceRateN:F0} of {slicePeakN:F0}, {many / one:F2}x)"),
                         ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN),
-                        ("share_1", share1), ("share_n", shareN), ("slice_peak_1", slicePeak1), ("slice_peak_n", slicePeakN), ("threads", threads));
+                        ("share_1", share1), ("share_n", shareN), ("slice_peak_1", slicePeak1), ("slice_peak_n", slicePeakN), ("slice_gflops_1", sliceRate1), ("slice_gflops_n", sliceRateN), ("threads", threads));
                 }
             }
 
@@ -239,13 +239,14 @@ internal static class BenchCommand
     // over seconds (the peak measured 188–215 GFLOP/s on one thread in eight runs a few seconds apart), so a product
     // timed now against a peak timed earlier is off by as much. Each of at least 7 rounds times a 50 ms peak slice (the
     // best of its runs, as the peak line) and then the product (the median of 3 runs), right after each other; the
-    // share is the median of the rounds' ratios, and the peak returned the median of the slices. The work must have
-    // been warmed up (Median does it).
-    private static (double Share, double Peak) ShareOfPeak(int threads, int repeat, double flops, Action work)
+    // share is the median of the rounds' ratios, the peak and the rate returned the medians of the slices and of the
+    // products. The work must have been warmed up (Median does it).
+    private static (double Share, double Peak, double Rate) ShareOfPeak(int threads, int repeat, double flops, Action work)
     {
         int rounds = Math.Max(7, repeat);
         var shares = new double[rounds];
         var peaks = new double[rounds];
+        var rates = new double[rounds];
         var runs = new double[3];
         for (int round = 0; round < rounds; round++)
         {
@@ -258,11 +259,13 @@ internal static class BenchCommand
                 runs[run] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
             Array.Sort(runs);
-            shares[round] = flops / runs[1] / 1e9 / peaks[round];
+            rates[round] = flops / runs[1] / 1e9;
+            shares[round] = rates[round] / peaks[round];
         }
         Array.Sort(shares);
         Array.Sort(peaks);
-        return (shares[rounds / 2], peaks[rounds / 2]);
+        Array.Sort(rates);
+        return (shares[rounds / 2], peaks[rounds / 2], rates[rounds / 2]);
     }
 
     // Seconds of the median run. Warm-up runs first until the JIT's optimised code is in place: at least 3 calls and
