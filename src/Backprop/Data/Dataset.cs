@@ -262,7 +262,6 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// copies (see CopyRows). (Prefetching a whole next batch at once was measured too: it stalls the core that
     /// issues it as long as the copy would, and gained nothing.)
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Gather(ReadOnlySpan<int> indices, Span<T> x, Span<T> t)
     {
         if (!IsLabelled)

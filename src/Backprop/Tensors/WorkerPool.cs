@@ -161,7 +161,6 @@ internal sealed class WorkerPool
     }
 
     /// <summary>Returns when the job this thread started with <see cref="RunInBackground"/> is done (at once if none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WaitForBackground()
     {
         WorkerPool? pool = t_backgroundPool;

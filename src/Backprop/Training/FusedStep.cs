@@ -21,7 +21,7 @@ internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExec
 {
     private readonly BatchPrefetcher<T> _prefetcher = new();
 
-    // This method and the per-step methods below it (the layers' float passes, PackedGemm's jobs, the gather, the
+    // This method and the per-step methods below it (the layers' float passes, PackedGemm's jobs, the gather's job, the
     // prefetcher, the worker pool, softmax) are compiled once, optimised, at their first call: tiered, each would be
     // compiled three times (unoptimised, instrumented for PGO, optimised) and the last versions arrived during the
     // first epoch. Their code does not gain from PGO (epochs measure the same with tiered compilation off); the
