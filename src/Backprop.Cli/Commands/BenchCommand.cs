@@ -124,7 +124,6 @@ internal static class BenchCommand
                     double many = flops / Median(repeat, () => Engine.Multiply<float>(operation, a, b, c, m, n, k)) / 1e9;
                     (double share1, double slicePeak1, double sliceRate1) = ShareOfPeak(1, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
                     (double shareN, double slicePeakN, double sliceRateN) = ShareOfPeak(threads, repeat, flops, () => Engine.Multiply<float>(operation, a, b, c, m, n, k));
-                    Engine.ThreadCount = threads;
                     report.Line(key, F($"{name,-44} {one,8:F1} GFLOP/s ({100 * share1:F0}% of 1-thread peak: {sliceRate1:F0} of {slicePeak1:F0})   {many,8:F1} GFLOP/s ({threads} threads, {100 * shareN:F0}% of peak: {sliceRateN:F0} of {slicePeakN:F0}, {many / one:F2}x)"),
                         ("m", m), ("n", n), ("k", k), ("gflops_1", one), ("gflops_n", many), ("peak_1", peak1), ("peak_n", peakN),
                         ("share_1", share1), ("share_n", shareN), ("slice_peak_1", slicePeak1), ("slice_peak_n", slicePeakN), ("slice_gflops_1", sliceRate1), ("slice_gflops_n", sliceRateN), ("threads", threads));
