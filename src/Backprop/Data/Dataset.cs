@@ -241,6 +241,16 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>Rows [first, first + count) into destination (count, FeatureCount), as <see cref="Features"/> holds them.</summary>
+    internal void ReadRows(int first, int count, Span<T> destination)
+    {
+        int d = FeatureCount;
+        for (int r = 0; r < count; r++)
+        {
+            RowValues(first + r, 0, destination.Slice(r * d, d));
+        }
+    }
+
     // Image bytes of columns [start, start + source.Length) of one row into their values.
     private void ConvertPixels(ReadOnlySpan<byte> source, int start, Span<T> destination)
     {

@@ -165,7 +165,10 @@ public sealed partial class Model
     public float[] PredictProbabilities(Dataset<float> data)
     {
         CheckFeatures(data);
-        return PredictProbabilities(data.Features);
+        RequireProbabilities();
+        var output = new float[data.Count * ClassNames.Count];
+        Probabilities(data, raw: true, output);
+        return output;
     }
 
     /// <summary>The most probable class index for each raw feature row of x (rows, features).</summary>
@@ -198,7 +201,8 @@ public sealed partial class Model
     {
         RequireClassifier(data);
         CheckFeatures(data);
-        float[] probabilities = PredictProbabilities(data.Features);
+        var probabilities = new float[data.Count * ClassNames.Count];
+        Probabilities(data, raw: true, probabilities);
         return Evaluation.From(probabilities, Labels(data), ClassNames);
     }
 
@@ -245,7 +249,7 @@ public sealed partial class Model
         RequireClassifier(scaled);
         CheckFeatures(scaled);
         var probabilities = new float[scaled.Count * ClassNames.Count];
-        Probabilities(scaled.Features, scaled.Count, raw: false, probabilities);
+        Probabilities(scaled, raw: false, probabilities);
         return Evaluation.From(probabilities, Labels(scaled), ClassNames);
     }
 
@@ -253,6 +257,10 @@ public sealed partial class Model
     // pass runs on the buffers of the threads that take part (ConcurrentPrediction).
     private void Probabilities(ReadOnlySpan<float> features, int rows, bool raw, Span<float> output)
         => ConcurrentPrediction.PredictRows(Network, features, rows, raw && Scaler.Kind != ScalingKind.None ? Scaler : null, output);
+
+    // The same for every row of a set; a set of image bytes is read a block at a time, never converted whole.
+    private void Probabilities(Dataset<float> data, bool raw, Span<float> output)
+        => ConcurrentPrediction.PredictRows(Network, data, raw && Scaler.Kind != ScalingKind.None ? Scaler : null, output);
 
     private int[] Labels(Dataset<float> data)
     {

@@ -159,6 +159,41 @@ public class PixelBytesTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 2100)] // two chunks of 1024 rows and a remainder the blocks take
+    [InlineData(2, 2100)]
+    [InlineData(2, 2051)] // a remainder of three rows: the few-row product
+    [InlineData(2, 5)]
+    public void Predicting_from_image_bytes_reads_blocks_of_rows_with_the_bits_of_their_values(int threads, int rows)
+    {
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows, width: 40, seed: 21);
+        var network = new Network<float>([40, 24, 4], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+        Initializer.Randomize(network, 3);
+        FeatureScaler scaler = FeatureScaler.Fit(floats, ScalingKind.Standard);
+        var model = new Model(network, [.. Enumerable.Range(0, 40).Select(j => $"p{j}")], "label", ["a", "b", "c", "d"], scaler);
+        int saved = WorkerPool.ThreadCount;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            // Raw rows, rescaled by the model on the way in.
+            Assert.Equal(model.PredictProbabilities(floats), model.PredictProbabilities(bytes));
+            Assert.Equal(model.Evaluate(floats).LogLoss, model.Evaluate(bytes).LogLoss);
+            // Rows rescaled beforehand, as a training run's own test split: the bytes go through the rescaled table.
+            bytes.Rescale(scaler);
+            floats.Rescale(scaler);
+            Evaluation fromFloats = model.EvaluateScaled(floats);
+            Evaluation fromBytes = model.EvaluateScaled(bytes);
+            Assert.Equal(fromFloats.LogLoss, fromBytes.LogLoss);
+            Assert.Equal(fromFloats.Accuracy, fromBytes.Accuracy);
+            // Never converted whole.
+            Assert.True(bytes.KeepsPixelBytes);
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = saved;
+        }
+    }
+
     private static float[] Train(Dataset<float> data)
     {
         var network = new Network<float>([data.FeatureCount, 16, data.OutputCount], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
