@@ -276,11 +276,14 @@ public sealed class FeatureScaler
             var max = new T[width];
             Array.Fill(min, T.PositiveInfinity);
             Array.Fill(max, T.NegativeInfinity);
+            // Sums in arrays of this block's own (see Local), copied out at the end.
+            double[] sums = Local(width);
+            double[] squareSums = Local(width);
             fixed (T* row = buffer)
             fixed (T* pMin = min)
             fixed (T* pMax = max)
-            fixed (double* mean = &_mean[j0])
-            fixed (double* squares = &_squares[j0])
+            fixed (double* mean = &sums[Pad])
+            fixed (double* squares = &squareSums[Pad])
             {
                 for (int r = 0; r < _rows; r++)
                 {
@@ -300,6 +303,7 @@ public sealed class FeatureScaler
                     }
                 }
             }
+            CopyOut(sums, squareSums, j0, width);
         }
 
         // Columns [j0, j0 + width) of row r: in place, or looked up into the buffer.
@@ -320,11 +324,13 @@ public sealed class FeatureScaler
             var min = new byte[width];
             var max = new byte[width];
             Array.Fill(min, byte.MaxValue);
+            double[] sums = Local(width);
+            double[] squareSums = Local(width);
             fixed (byte* start = pixels)
             fixed (byte* pMin = min)
             fixed (byte* pMax = max)
-            fixed (double* mean = &_mean[j0])
-            fixed (double* squares = &_squares[j0])
+            fixed (double* mean = &sums[Pad])
+            fixed (double* squares = &squareSums[Pad])
             {
                 for (int r = 0; r < _rows; r++)
                 {
@@ -344,6 +350,20 @@ public sealed class FeatureScaler
                     }
                 }
             }
+            CopyOut(sums, squareSums, j0, width);
+        }
+
+        // A block's sums live in arrays of its own while the rows are added, padded by a cache line on each side:
+        // they are written once a row, and in one array shared by the blocks the edge columns of two blocks would
+        // share a cache line that two cores then pass back and forth every row.
+        private const int Pad = 8;
+
+        private static double[] Local(int width) => new double[width + 2 * Pad];
+
+        private void CopyOut(double[] sums, double[] squareSums, int j0, int width)
+        {
+            sums.AsSpan(Pad, width).CopyTo(_mean.AsSpan(j0, width));
+            squareSums.AsSpan(Pad, width).CopyTo(_squares.AsSpan(j0, width));
         }
     }
 
