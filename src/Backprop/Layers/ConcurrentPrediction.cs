@@ -81,26 +81,7 @@ internal static class ConcurrentPrediction
         {
             throw new ArgumentException($"{rows} rows need {rows * (long)d} inputs and room for {rows * (long)k} outputs; got {x.Length} and {output.Length}.", nameof(x));
         }
-        // The rows of a last pass of a few rows, whose product (SmallBatchProduct) sums in another order than the GEMM.
-        int tail = rows % Chunk <= SmallBatchProduct.MaxRows ? rows % Chunk : 0;
-        int head = rows - tail;
-        if (head > 0 && PackedGemm.IsSupported)
-        {
-            BlockJob job = BlockJob.ForThisThread();
-            job.Run(network, x[..(head * d)], null, head, scaler, output[..(head * k)]);
-        }
-        else
-        {
-            for (int start = 0; start < head; start += Chunk)
-            {
-                int n = Math.Min(Chunk, head - start);
-                Pass(network, x.Slice(start * d, n * d), n, scaler, output.Slice(start * k, n * k));
-            }
-        }
-        if (tail > 0)
-        {
-            Pass(network, x.Slice(head * d, tail * d), tail, scaler, output.Slice(head * k, tail * k));
-        }
+        Rows(network, x[..(rows * d)], null, rows, scaler, output);
     }
 
     /// <summary>
@@ -126,23 +107,32 @@ internal static class ConcurrentPrediction
         {
             throw new ArgumentException($"{rows} rows of {data.FeatureCount} features need {d} features and room for {rows * (long)k} outputs; got {output.Length}.", nameof(data));
         }
+        Rows(network, [], data, rows, scaler, output);
+    }
+
+    // The passes and blocks of PredictRows over rows read from x, or (x empty) from data.
+    private static void Rows(Network<float> network, ReadOnlySpan<float> x, Dataset<float>? data, int rows, FeatureScaler? scaler, Span<float> output)
+    {
+        int d = network.InputSize;
+        int k = network.OutputSize;
+        // The rows of a last pass of a few rows, whose product (SmallBatchProduct) sums in another order than the GEMM.
         int tail = rows % Chunk <= SmallBatchProduct.MaxRows ? rows % Chunk : 0;
         int head = rows - tail;
         if (head > 0 && PackedGemm.IsSupported)
         {
-            BlockJob.ForThisThread().Run(network, [], data, head, scaler, output[..(head * k)]);
+            BlockJob.ForThisThread().Run(network, data is null ? x[..(head * d)] : x, data, head, scaler, output[..(head * k)]);
         }
         else
         {
             for (int start = 0; start < head; start += Chunk)
             {
                 int n = Math.Min(Chunk, head - start);
-                Pass(network, data, start, n, scaler, output.Slice(start * k, n * k));
+                Pass(network, x, data, start, n, scaler, output.Slice(start * k, n * k));
             }
         }
         if (tail > 0)
         {
-            Pass(network, data, head, tail, scaler, output.Slice(head * k, tail * k));
+            Pass(network, x, data, head, tail, scaler, output.Slice(head * k, tail * k));
         }
     }
 
@@ -160,26 +150,29 @@ internal static class ConcurrentPrediction
     // shorter than this joins the block before it.
     private const int MinimumBlockRows = 16;
 
-    // One pass of the chunked path: n rows, rescaled into this thread's buffer when there is a scaler.
-    private static void Pass(Network<float> network, ReadOnlySpan<float> x, int n, FeatureScaler? scaler, Span<float> output)
+    // One pass of the chunked path: rows [first, first + n) of x or data.
+    private static void Pass(Network<float> network, ReadOnlySpan<float> x, Dataset<float>? data, int first, int n, FeatureScaler? scaler, Span<float> output)
     {
-        if (scaler is not null)
-        {
-            Span<float> scaled = ForThisThread().Input(x.Length);
-            scaler.Apply(x, scaled);
-            x = scaled;
-        }
-        Predict(network, x, n, output);
+        int d = network.InputSize;
+        Predict(network, Input(data is null ? x.Slice(first * d, n * d) : [], data, first, n, d, scaler, ForThisThread()), n, output);
     }
 
-    // One pass of the chunked path over rows [first, first + n) of a set that keeps image bytes, read into this
-    // thread's buffer and rescaled there.
-    private static void Pass(Network<float> network, Dataset<float> data, int first, int n, FeatureScaler? scaler, Span<float> output)
+    // Rows [first, first + n) as the first layer reads them: rows, which holds them, as they are; else read from data
+    // into this thread's input buffer (converted, or looked up in its rescaled table), rescaled there by scaler.
+    private static ReadOnlySpan<float> Input(ReadOnlySpan<float> rows, Dataset<float>? data, int first, int n, int d, FeatureScaler? scaler, Buffers buffers)
     {
-        Span<float> x = ForThisThread().Input(n * network.InputSize);
-        data.ReadRows(first, n, x);
-        scaler?.Apply(x, x);
-        Predict(network, x, n, output);
+        if (data is null && scaler is null)
+        {
+            return rows;
+        }
+        Span<float> input = buffers.Input(n * d);
+        if (data is not null)
+        {
+            data.ReadRows(first, n, input);
+            rows = input;
+        }
+        scaler?.Apply(rows, input);
+        return input;
     }
 
     private static Buffers ForThisThread() => t_buffers ??= new Buffers();
@@ -276,20 +269,7 @@ internal static class ConcurrentPrediction
             Network<float> network = _network!;
             Buffers buffers = ConcurrentPrediction.ForThisThread();
             int d = network.InputSize;
-            ReadOnlySpan<float> current = new(_x + (long)first * d, n * d);
-            if (_data is { } data)
-            {
-                Span<float> input = buffers.Input(n * d);
-                data.ReadRows(first, n, input);
-                _scaler?.Apply(input, input);
-                current = input;
-            }
-            else if (_scaler is { } scaler)
-            {
-                Span<float> scaled = buffers.Input(n * d);
-                scaler.Apply(current, scaled);
-                current = scaled;
-            }
+            ReadOnlySpan<float> current = Input(_data is null ? new(_x + (long)first * d, n * d) : [], _data, first, n, d, _scaler, buffers);
             ConcurrentPrediction.Forward(network, current, n, new Span<float>(_output + (long)first * network.OutputSize, n * network.OutputSize), buffers, _weights);
         }
     }

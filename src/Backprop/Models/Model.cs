@@ -201,8 +201,7 @@ public sealed partial class Model
     {
         RequireClassifier(data);
         CheckFeatures(data);
-        var probabilities = new float[data.Count * ClassNames.Count];
-        Probabilities(data, raw: true, probabilities);
+        float[] probabilities = PredictProbabilities(data);
         return Evaluation.From(probabilities, Labels(data), ClassNames);
     }
 
