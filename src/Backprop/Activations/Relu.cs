@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Activations;
 
@@ -9,8 +11,27 @@ internal static class Relu
     public static void Forward<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IFloatingPointIeee754<T>
         => TensorPrimitives.Max(z, T.Zero, a);
 
-    // Inverts a = max(0, z): the gradient passes where a > 0 and stops elsewhere.
+    // Inverts a = max(0, z): the gradient passes where a > 0 and stops elsewhere (a NaN stops it too), on Vector<T>
+    // lanes, the tail by the scalar twin.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
+            ref T d0 = ref MemoryMarshal.GetReference(delta);
+            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> passes = Vector.GreaterThan(Vector.LoadUnsafe(ref a0, (nuint)i), Vector<T>.Zero);
+                (Vector.LoadUnsafe(ref d0, (nuint)i) & passes).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        BackwardReference(a[i..], delta[i..]);
+    }
+
+    // The scalar twin of Backward.
+    internal static void BackwardReference<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < delta.Length; i++)
         {

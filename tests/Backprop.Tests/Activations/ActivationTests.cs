@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Backprop.Tests.Activations;
 
 /// <summary>Each activation's vector path against its scalar twin, for every length up to a few hundred.</summary>
@@ -44,6 +46,51 @@ public class ActivationTests
             }
         }
     }
+
+    public static TheoryData<string> DerivativeKernels() => ["sigmoid", "tanh", "relu", "leaky-relu"];
+
+    [Theory]
+    [MemberData(nameof(DerivativeKernels))]
+    public void Derivative_kernels_give_the_bits_of_their_scalar_twins(string name)
+    {
+        AssertSameBits<float>(name, x => (float)x, x => BitConverter.SingleToInt32Bits(x));
+        AssertSameBits<double>(name, x => x, x => BitConverter.DoubleToInt64Bits(x));
+    }
+
+    // δ ⊙= f'(a) by the vector kernel and by its scalar twin, every length up to a few vectors and a few hundred, from
+    // odd offsets, with zeros of both signs, NaN and infinities among a and δ.
+    private static void AssertSameBits<T>(string name, Func<double, T> make, Func<T, long> bits) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (Action<T[], T[], int> kernel, Action<T[], T[], int> twin) = name switch
+        {
+            "sigmoid" => (Kernel<T>(Sigmoid.Backward), Kernel<T>(Sigmoid.BackwardReference)),
+            "tanh" => (Kernel<T>(Tanh.Backward), Kernel<T>(Tanh.BackwardReference)),
+            "relu" => (Kernel<T>(Relu.Backward), Kernel<T>(Relu.BackwardReference)),
+            _ => (Kernel<T>(LeakyRelu.Backward), Kernel<T>(LeakyRelu.BackwardReference)),
+        };
+        var rng = new Rng(13);
+        double[] special = [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.0, -1.0];
+        for (int n = 0; n <= 300; n += n < 40 ? 1 : 29)
+        {
+            for (int offset = 0; offset <= 1; offset++)
+            {
+                T Draw() => make(rng.Next(8) == 0 ? special[rng.Next(special.Length)] : 4 * rng.NextDouble() - 2);
+                T[] a = [.. Enumerable.Range(0, n + offset).Select(_ => Draw())];
+                T[] delta = [.. Enumerable.Range(0, n + offset).Select(_ => Draw())];
+                T[] expected = [.. delta];
+                kernel(a, delta, offset);
+                twin(a, expected, offset);
+                for (int i = 0; i < delta.Length; i++)
+                {
+                    Assert.True(bits(expected[i]) == bits(delta[i]), $"{name} {typeof(T).Name} n={n} offset={offset} i={i}: {delta[i]} vs {expected[i]}");
+                }
+            }
+        }
+    }
+
+    private delegate void Backward<T>(ReadOnlySpan<T> a, Span<T> delta);
+
+    private static Action<T[], T[], int> Kernel<T>(Backward<T> backward) => (a, delta, offset) => backward(a.AsSpan(offset), delta.AsSpan(offset));
 
     [Fact]
     public void Derivatives_agree_with_central_differences_away_from_kinks()
