@@ -245,8 +245,27 @@ public sealed class SoftmaxCrossEntropy : Loss
             }
             return;
         }
-        T scale = T.One / T.CreateChecked(batch);
-        for (int i = 0; i < delta.Length; i++)
+        ScaledDifference(a, t, delta, T.One / T.CreateChecked(batch));
+    }
+
+    // δ = (a − t) · scale on Vector<T> lanes with the scalar loop's operations (the same bits), compiled once,
+    // optimised: a batch's δ at every training step (64 × 10 values for Fashion-MNIST).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaledDifference<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> t, Span<T> delta, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
+            ref T t0 = ref MemoryMarshal.GetReference(t[..delta.Length]);
+            ref T d0 = ref MemoryMarshal.GetReference(delta);
+            var s = new Vector<T>(scale);
+            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                ((Vector.LoadUnsafe(ref a0, (nuint)i) - Vector.LoadUnsafe(ref t0, (nuint)i)) * s).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        for (; i < delta.Length; i++)
         {
             delta[i] = (a[i] - t[i]) * scale;
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Optimizers;
 
@@ -101,6 +102,7 @@ public sealed class Adam<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : u
     }
 
     /// <summary>The next step, element-wise: Adam's update with its bias corrections for step t + 1, m and v at the same offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
     {
         EnsureState(parameterCount);
@@ -137,9 +139,11 @@ public sealed class Adam<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : u
     {
         public AdamKernel.Coefficients<T> Coefficients { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => AdamKernel.StepRange(parameters, gradients, owner._m.AsSpan(offset, parameters.Length), owner._v.AsSpan(offset, parameters.Length), Coefficients);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
         {
             if (rows <= 0 || columns <= 0)

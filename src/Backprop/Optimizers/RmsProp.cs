@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Optimizers;
 
@@ -84,6 +85,7 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T 
     }
 
     /// <summary>The next step, element-wise: RMSprop's update with the mean square at the same offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
     {
         EnsureState(parameterCount);
@@ -122,9 +124,11 @@ public sealed class RmsProp<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T 
 
         public void Set(T eta, T lambda, T rho, T oneMinusRho, T eps) => (_eta, _lambda, _rho, _oneMinusRho, _eps) = (eta, lambda, rho, oneMinusRho, eps);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => RmsPropKernel.StepRange(parameters, gradients, owner._meanSquare.AsSpan(offset, parameters.Length), _eta, _lambda, _rho, _oneMinusRho, _eps);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
         {
             if (rows <= 0 || columns <= 0)

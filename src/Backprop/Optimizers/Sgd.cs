@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Optimizers;
 
@@ -72,6 +73,7 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
     /// The next step, element-wise with or without momentum: θ ← θ − η (∇θ + λ θ) (which the float GEMM applies from
     /// its registers), or the momentum or Nesterov step with the velocity at the same offset.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ElementwiseUpdate<T>? BeginFusedStep(int parameterCount)
     {
         T eta = T.CreateChecked(LearningRate);
@@ -149,9 +151,11 @@ public sealed class Sgd<T> : IStatefulOptimizer<T>, IFusedUpdate<T> where T : un
 
         public void Set(T eta, T lambda, T mu) => (_eta, _lambda, _mu) = (eta, lambda, mu);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
             => MomentumKernel.StepRange(parameters, gradients, owner._velocity.AsSpan(offset, parameters.Length), _eta, _lambda, _mu, owner.Nesterov);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal override unsafe void ApplyTile(T* parameters, T* gradients, int stride, int rows, int columns, int offset)
         {
             if (rows <= 0 || columns <= 0)

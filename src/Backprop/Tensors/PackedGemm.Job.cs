@@ -59,6 +59,7 @@ internal static unsafe partial class PackedGemm
 
         public int Blocks { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Set(float* a, int rsA, int csA, float* b, int rsB, int csB, float* c, int m, int n, int k,
             bool accumulate, GemmEpilogue epilogue, float* bias, float* aux, float scale, float decay)
         {
@@ -98,6 +99,7 @@ internal static unsafe partial class PackedGemm
         public void SetUpdate(ElementwiseUpdate<float>? update, int offset, int rowOffset)
             => (_update, _updateOffset, _rowUpdateOffset) = (update, offset, rowOffset);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Clear()
         {
             _update = null;

@@ -34,6 +34,7 @@ internal static unsafe partial class PackedGemm
         /// <summary>A last panel of fewer than MR rows of an A otherwise read in place, packed (MR × KcMax).</summary>
         public float* EdgeA => Address(_edgeA);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Scratch ForThisThread() => t_scratch ??= new Scratch();
 
         /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked A; grows, never shrinks.</summary>

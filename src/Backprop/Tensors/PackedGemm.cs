@@ -132,6 +132,7 @@ internal static unsafe partial class PackedGemm
     }
 
     // Checks the arguments of one product; returns whether rowAux is stepped by the row sums.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Check(
         ReadOnlySpan<float> a, int rsA, int csA, ReadOnlySpan<float> b, int rsB, int csB, Span<float> c, int m, int n, int k,
         GemmEpilogue epilogue, ReadOnlySpan<float> bias, Span<float> aux, Span<float> rowSums, Span<float> rowAux, ElementwiseUpdate<float>? update)

@@ -153,4 +153,31 @@ public class LossTests
             output.MultiplyByActivationDerivative(delta);
         }
     }
+
+    [Fact]
+    public void Softmax_cross_entropy_delta_of_a_batch_gives_the_bits_of_the_scalar_formula()
+    {
+        // δ = (a − t) · (1 / B), element by element, for float and double, every length up to a few vectors.
+        var rng = new Rng(21);
+        foreach (int batch in new[] { 2, 3, 64 })
+        {
+            for (int n = 0; n <= 70; n++)
+            {
+                float[] a = [.. Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble())];
+                float[] t = [.. Enumerable.Range(0, n).Select(_ => rng.Next(3) == 0 ? 1f : 0f)];
+                var delta = new float[n];
+                SoftmaxCrossEntropy.MeanDelta<float>(a, t, delta, batch);
+                float scale = 1f / batch;
+                double[] ad = [.. a.Select(x => (double)x)];
+                double[] td = [.. t.Select(x => (double)x)];
+                var deltaD = new double[n];
+                SoftmaxCrossEntropy.MeanDelta<double>(ad, td, deltaD, batch);
+                for (int i = 0; i < n; i++)
+                {
+                    Assert.Equal(BitConverter.SingleToInt32Bits((a[i] - t[i]) * scale), BitConverter.SingleToInt32Bits(delta[i]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits((ad[i] - td[i]) * (1.0 / batch)), BitConverter.DoubleToInt64Bits(deltaD[i]));
+                }
+            }
+        }
+    }
 }
