@@ -68,6 +68,34 @@ public static class ActivationFunctions
         }
     }
 
+    /// <summary>How one activation's derivative multiplies δ, on a vector of a and δ (see <see cref="MultiplyLanes"/>).</summary>
+    internal interface IDerivativeProduct<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract Vector<T> Of(Vector<T> a, Vector<T> delta);
+    }
+
+    /// <summary>
+    /// δ ⊙= f'(a) on whole <see cref="Vector{T}"/> lanes by <typeparamref name="TProduct"/>; returns how many values
+    /// it did (the activation's scalar twin does the rest, and the tests compare the two bit for bit).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int MultiplyLanes<T, TProduct>(ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TProduct : struct, IDerivativeProduct<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
+            ref T d0 = ref MemoryMarshal.GetReference(delta);
+            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                TProduct.Of(Vector.LoadUnsafe(ref a0, (nuint)i), Vector.LoadUnsafe(ref d0, (nuint)i)).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+        return i;
+    }
+
     /// <summary>f'(z) as values, computed from a = f(z) (used where the derivative itself is shown).</summary>
     public static void Derivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> derivative)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Backprop.Activations;
 
@@ -21,19 +20,7 @@ internal static class LeakyRelu
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var slope = new Vector<T>(T.CreateChecked(ActivationFunctions.LeakySlope));
-            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
-            ref T d0 = ref MemoryMarshal.GetReference(delta);
-            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> d = Vector.LoadUnsafe(ref d0, (nuint)i);
-                Vector<T> passes = Vector.GreaterThan(Vector.LoadUnsafe(ref a0, (nuint)i), Vector<T>.Zero);
-                Vector.ConditionalSelect(passes, d, d * slope).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+        int i = ActivationFunctions.MultiplyLanes<T, LeakyReluProduct<T>>(a, delta);
         BackwardReference(a[i..], delta[i..]);
     }
 
@@ -48,5 +35,12 @@ internal static class LeakyRelu
                 delta[i] *= slope;
             }
         }
+    }
+
+    // δ where a > 0, δ · slope elsewhere, the twin's product.
+    private readonly struct LeakyReluProduct<T> : ActivationFunctions.IDerivativeProduct<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector<T> Of(Vector<T> a, Vector<T> delta)
+            => Vector.ConditionalSelect(Vector.GreaterThan(a, Vector<T>.Zero), delta, delta * new Vector<T>(T.CreateChecked(ActivationFunctions.LeakySlope)));
     }
 }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Backprop.Activations;
 
@@ -16,17 +15,7 @@ internal static class Relu
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
-            ref T d0 = ref MemoryMarshal.GetReference(delta);
-            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> passes = Vector.GreaterThan(Vector.LoadUnsafe(ref a0, (nuint)i), Vector<T>.Zero);
-                (Vector.LoadUnsafe(ref d0, (nuint)i) & passes).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+        int i = ActivationFunctions.MultiplyLanes<T, ReluProduct<T>>(a, delta);
         BackwardReference(a[i..], delta[i..]);
     }
 
@@ -40,5 +29,11 @@ internal static class Relu
                 delta[i] = T.Zero;
             }
         }
+    }
+
+    // δ where a > 0, +0 elsewhere (a NaN included), as the twin.
+    private readonly struct ReluProduct<T> : ActivationFunctions.IDerivativeProduct<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector<T> Of(Vector<T> a, Vector<T> delta) => delta & Vector.GreaterThan(a, Vector<T>.Zero);
     }
 }

@@ -32,17 +32,7 @@ internal static class Sigmoid
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
-            ref T d0 = ref MemoryMarshal.GetReference(delta);
-            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> ai = Vector.LoadUnsafe(ref a0, (nuint)i);
-                (Vector.LoadUnsafe(ref d0, (nuint)i) * (ai * (Vector<T>.One - ai))).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+        int i = ActivationFunctions.MultiplyLanes<T, SigmoidProduct<T>>(a, delta);
         BackwardReference(a[i..], delta[i..]);
     }
 
@@ -53,5 +43,11 @@ internal static class Sigmoid
         {
             delta[i] *= a[i] * (T.One - a[i]);
         }
+    }
+
+    // δ · (a (1 − a)), the twin's operations in its order.
+    private readonly struct SigmoidProduct<T> : ActivationFunctions.IDerivativeProduct<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector<T> Of(Vector<T> a, Vector<T> delta) => delta * (a * (Vector<T>.One - a));
     }
 }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Backprop.Activations;
 
@@ -16,17 +15,7 @@ internal static class Tanh
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T a0 = ref MemoryMarshal.GetReference(a[..delta.Length]);
-            ref T d0 = ref MemoryMarshal.GetReference(delta);
-            for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> ai = Vector.LoadUnsafe(ref a0, (nuint)i);
-                (Vector.LoadUnsafe(ref d0, (nuint)i) * (Vector<T>.One - ai * ai)).StoreUnsafe(ref d0, (nuint)i);
-            }
-        }
+        int i = ActivationFunctions.MultiplyLanes<T, TanhProduct<T>>(a, delta);
         BackwardReference(a[i..], delta[i..]);
     }
 
@@ -37,5 +26,11 @@ internal static class Tanh
         {
             delta[i] *= T.One - a[i] * a[i];
         }
+    }
+
+    // δ · (1 − a²), the twin's operations in its order.
+    private readonly struct TanhProduct<T> : ActivationFunctions.IDerivativeProduct<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static Vector<T> Of(Vector<T> a, Vector<T> delta) => delta * (Vector<T>.One - a * a);
     }
 }
