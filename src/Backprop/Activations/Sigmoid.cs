@@ -24,6 +24,11 @@ internal static class Sigmoid
             }
             return;
         }
+        // TensorPrimitives.Sigmoid's bits, its vector formula compiled here once, optimised (FrameworkLanes).
+        if (typeof(T) == typeof(float) && FrameworkLanes.TryMap<FrameworkLanes.Sigmoid>(MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(a)))
+        {
+            return;
+        }
         TensorPrimitives.Sigmoid(z, a);
     }
 

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Backprop.Activations;
 
@@ -129,37 +128,15 @@ internal static class Softmax
     }
 
     /// <summary>
-    /// e^x in place, with the bits of <c>TensorPrimitives.Exp</c> (the same vector exponential lane by lane; its last
-    /// partial vector is the last full one, overlapping), inlined here rather than called: the framework's generic
-    /// method would otherwise tier at run time, compiled three times in the first epochs of a run. Spans shorter
+    /// e^x in place, with the bits of <c>TensorPrimitives.Exp</c> (<see cref="FrameworkLanes"/>): the framework's
+    /// generic method would otherwise tier at run time, compiled three times in the first epochs of a run. Spans shorter
     /// than a vector go to <c>TensorPrimitives.Exp</c> itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Exp<T>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = x.Length;
-        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        if (typeof(T) == typeof(float) && FrameworkLanes.TryMap<FrameworkLanes.Exp>(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(x)))
         {
-            ref float x0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
-            int last = n - Vector512<float>.Count;
-            Vector512<float> tail = Vector512.Exp(Vector512.LoadUnsafe(ref x0, (nuint)last));
-            for (int i = 0; i < last; i += Vector512<float>.Count)
-            {
-                Vector512.Exp(Vector512.LoadUnsafe(ref x0, (nuint)i)).StoreUnsafe(ref x0, (nuint)i);
-            }
-            tail.StoreUnsafe(ref x0, (nuint)last);
-            return;
-        }
-        if (typeof(T) == typeof(float) && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-        {
-            ref float x0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
-            int last = n - Vector256<float>.Count;
-            Vector256<float> tail = Vector256.Exp(Vector256.LoadUnsafe(ref x0, (nuint)last));
-            for (int i = 0; i < last; i += Vector256<float>.Count)
-            {
-                Vector256.Exp(Vector256.LoadUnsafe(ref x0, (nuint)i)).StoreUnsafe(ref x0, (nuint)i);
-            }
-            tail.StoreUnsafe(ref x0, (nuint)last);
             return;
         }
         System.Numerics.Tensors.TensorPrimitives.Exp(x, x);

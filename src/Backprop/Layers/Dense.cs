@@ -272,6 +272,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // ∇W = δᵀ x is (Outputs, Inputs); ∇b = Σ_rows δ is (Outputs);
     // when inputDelta is not empty it receives ∂L/∂x = δ W, (batch, Inputs), before the previous layer's f'.
     // Returns whether W was also stepped (see ComputeWeightGradients).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, ElementwiseUpdate<T>? update = null)
     {
         if (inputDelta.IsEmpty)

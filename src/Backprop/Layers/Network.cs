@@ -499,7 +499,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     // An update asks dense layers to step their weights and biases by it while producing ∇W and ∇b; stepped records
-    // which did.
+    // which did. Compiled once, optimised, like the step that calls it (FusedStep.RunEpoch).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBackward(ElementwiseUpdate<T>? update, Span<bool> stepped = default, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
     {
         if (!_hasTargets)
@@ -569,9 +570,10 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ReadOnlySpan<T> LayerInput(int layer) => layer == 0 ? Input : A(layer - 1);
 
     // keepInput copies x for Backward and the Input observer; prediction reads x in place.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     // keepOutputZ keeps the output layer's z outside training too, for a loss that reads it.
     // inference: prediction's dense path (Dense.Infer: no packing for a few rows, weights packed once per version).
+    // Compiled once, optimised: too large to inline, it would otherwise tier during the first epoch.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunForward(ReadOnlySpan<T> x, int batch, bool training, bool keepInput = true, IBlockJob? background = null, int backgroundBlocks = 0, bool firstLayerDone = false,
         bool keepOutputZ = false, bool inference = false)
     {

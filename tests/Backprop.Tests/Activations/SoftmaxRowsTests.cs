@@ -49,23 +49,44 @@ public class SoftmaxRowsTests
         }
     }
 
-    [Fact]
-    public void The_batch_exponential_gives_the_bits_of_TensorPrimitives_Exp()
+    public static TheoryData<string> FrameworkFunctions() => ["exp", "sigmoid", "tanh"];
+
+    [Theory]
+    [MemberData(nameof(FrameworkFunctions))]
+    public void The_inlined_vector_functions_give_the_bits_of_TensorPrimitives(string name)
     {
-        // Softmax.Exp inlines the vector exponential TensorPrimitives.Exp uses (lane by lane, the last partial vector
-        // as an overlapping full one); every length from 0 to a few hundred, with extremes, zeros of both signs, NaN
-        // and infinities among the values.
+        // Softmax.Exp and the sigmoid and tanh activations apply the framework operators' vector formulas themselves
+        // (FrameworkLanes): lane by lane, the last partial vector as an overlapping full one. Every length from 0 to a
+        // few hundred, in place and into another span, with extremes, zeros of both signs, NaN and infinities among
+        // the values. (With DOTNET_EnableAVX512=0 this covers the Vector256 path.)
         var rng = new Rng(31);
-        float[] special = [0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, -87.5f, -104f, 88.7f, 89f, float.Epsilon];
-        for (int n = 0; n <= 300; n += n < 70 ? 1 : 23)
+        float[] special = [0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, -87.5f, -104f, 88.7f, 89f, 9.01f, -9.01f, 1e-30f, float.Epsilon];
+        Action<float[], float[]> framework = name switch
         {
-            float[] x = [.. Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? special[rng.Next(special.Length)] : (float)(-30 * rng.NextDouble()))];
-            float[] expected = new float[n];
-            System.Numerics.Tensors.TensorPrimitives.Exp(x, expected);
-            Softmax.Exp<float>(x);
+            "exp" => (x, y) => System.Numerics.Tensors.TensorPrimitives.Exp(x, y),
+            "sigmoid" => (x, y) => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y),
+            _ => (x, y) => System.Numerics.Tensors.TensorPrimitives.Tanh(x, y),
+        };
+        Action<float[], float[]> ours = name switch
+        {
+            "exp" => (x, y) => { x.CopyTo(y, 0); Softmax.Exp<float>(y); },
+            "sigmoid" => (x, y) => ActivationFunctions.Forward<float>(Activation.Sigmoid, x, y, Math.Max(1, x.Length)),
+            _ => (x, y) => ActivationFunctions.Forward<float>(Activation.Tanh, x, y, Math.Max(1, x.Length)),
+        };
+        for (int n = 1; n <= 300; n += n < 70 ? 1 : 23)
+        {
+            float[] x = [.. Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? special[rng.Next(special.Length)] : (float)(40 * rng.NextDouble() - 30))];
+            var expected = new float[n];
+            framework(x, expected);
+            var separate = new float[n];
+            ours(x, separate);
+            float[] inPlace = [.. x];
+            ours(inPlace, inPlace);
             for (int i = 0; i < n; i++)
             {
-                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(x[i]), $"n={n} i={i}: {x[i]} vs {expected[i]}");
+                int want = BitConverter.SingleToInt32Bits(expected[i]);
+                Assert.True(want == BitConverter.SingleToInt32Bits(separate[i]), $"{name} n={n} i={i} of {x[i]}: {separate[i]} vs {expected[i]}");
+                Assert.True(want == BitConverter.SingleToInt32Bits(inPlace[i]), $"{name} in place n={n} i={i} of {x[i]}: {inPlace[i]} vs {expected[i]}");
             }
         }
     }
