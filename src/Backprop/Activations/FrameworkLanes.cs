@@ -10,7 +10,7 @@ namespace Backprop.Activations;
 /// the last partial vector computed as the last full one (overlapping). The framework's generic methods tier at run
 /// time (each compiled three times, the last version arriving in the first epoch of a run, its unoptimised versions
 /// slow); these are compiled once, optimised, at their first call. The tests compare each function with the
-/// framework's method, bit for bit, for every length from 0 to a few hundred.
+/// framework's method, bit for bit, for every length from 1 to a few hundred.
 /// </summary>
 internal static class FrameworkLanes
 {

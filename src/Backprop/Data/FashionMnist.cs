@@ -39,20 +39,9 @@ public static class FashionMnist
                 $"Fashion-MNIST not found: {Path.Combine(dir, Files[i])}(.gz) is missing; install it with 'apt-get install dataset-fashion-mnist' or give the folder that holds the four IDX files (--data-dir)",
                 Path.Combine(dir, Files[i]));
         }
-        // The test images (a sixth of the data) decompress on a thread of their own while the training images
-        // decompress on this one: gzip is read by one thread per file.
-        Task<Dataset<T>> test = Task.Factory.StartNew(() => Read<T>(paths[2], paths[3]), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        Dataset<T> train;
-        try
-        {
-            train = Read<T>(paths[0], paths[1]);
-        }
-        finally
-        {
-            // Wait for it either way, so that it reads nothing after this returns or throws.
-            ((IAsyncResult)test).AsyncWaitHandle.WaitOne();
-        }
-        return new DatasetSplits<T>(train, null, test.GetAwaiter().GetResult());
+        Dataset<T> train = Read<T>(paths[0], paths[1]);
+        Dataset<T> test = Read<T>(paths[2], paths[3]);
+        return new DatasetSplits<T>(train, null, test);
     }
 
     private static readonly string[] Files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];

@@ -387,7 +387,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// ∇W = δᵀ a_prev, ∇b = Σ_rows δ and δ_prev = (δ W) ⊙ f'(z_prev).
     /// </summary>
     /// <exception cref="InvalidOperationException">No forward pass with targets came before.</exception>
-    public void Backward() => RunBackward(null);
+    public void Backward()
+    {
+        // One row of the article's narrow double network takes its own short pass; only the general pass below is
+        // compiled optimised at its first call, so a small command does not pay for optimising it.
+        if (_hasTargets && _batch == 1 && _narrowRows)
+        {
+            BackwardRow();
+            return;
+        }
+        RunBackward(null);
+    }
 
     /// <summary>
     /// <see cref="Backward()"/> followed by <paramref name="update"/>'s step (an <see cref="IFusedUpdate{T}"/>), with
@@ -506,11 +516,6 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!_hasTargets)
         {
             throw new InvalidOperationException("Backward needs a Forward with targets first.");
-        }
-        if (update is null && _batch == 1 && _narrowRows)
-        {
-            BackwardRow();
-            return;
         }
         int last = _layers.Length - 1;
         Span<T> outputDelta = _delta[last].AsSpan(0, _batch * OutputSize);

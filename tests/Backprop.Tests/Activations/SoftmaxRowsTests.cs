@@ -56,7 +56,7 @@ public class SoftmaxRowsTests
     public void The_inlined_vector_functions_give_the_bits_of_TensorPrimitives(string name)
     {
         // Softmax.Exp and the sigmoid and tanh activations apply the framework operators' vector formulas themselves
-        // (FrameworkLanes): lane by lane, the last partial vector as an overlapping full one. Every length from 0 to a
+        // (FrameworkLanes): lane by lane, the last partial vector as an overlapping full one. Every length from 1 to a
         // few hundred, in place and into another span, with extremes, zeros of both signs, NaN and infinities among
         // the values. (With DOTNET_EnableAVX512=0 this covers the Vector256 path.)
         var rng = new Rng(31);
