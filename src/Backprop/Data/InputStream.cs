@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Backprop.Data;
@@ -18,15 +19,23 @@ internal sealed class InputStream : Stream
     private readonly bool _gzip;
     private readonly bool _leaveOpen;
     private readonly long? _bound;
+    private readonly string? _path;
+    private readonly InputStream? _compressed;
     private byte[] _head = [];
     private int _headStart;
     private int _headEnd;
     private long _read;
     private long _nextReport = ReportEvery;
     private bool _ended;
+    private bool _atEnd;
+    private bool _endChecked;
+    private ulong _lastBytes;
 
-    private InputStream(Stream inner, string source, long? total, IProgress<ReadProgress>? progress, bool gzip, bool leaveOpen = false, long? bound = null)
+    private InputStream(Stream inner, string source, long? total, IProgress<ReadProgress>? progress, bool gzip, bool leaveOpen = false, long? bound = null,
+        string? path = null, InputStream? compressed = null)
     {
+        _path = path;
+        _compressed = compressed;
         _bound = bound ?? total;
         _leaveOpen = leaveOpen;
         _inner = inner;
@@ -50,7 +59,7 @@ internal sealed class InputStream : Stream
         }
         // No buffer of its own: the readers read blocks of 64 KB and more.
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return new InputStream(file, path, file.CanSeek ? file.Length : null, progress, gzip: false);
+        return new InputStream(file, path, file.CanSeek ? file.Length : null, progress, gzip: false, path: file.CanSeek ? path : null);
     }
 
     /// <summary>Wraps an open stream, read from its current position; disposing the wrapper leaves it open.</summary>
@@ -74,7 +83,7 @@ internal sealed class InputStream : Stream
         ReadOnlySpan<byte> signature = Peek(2);
         return signature.Length == 2 && signature[0] == 0x1f && signature[1] == 0x8b
             ? new InputStream(new GZipStream(new BufferedStream(this, GzipInputBuffer), CompressionMode.Decompress), _source, null, null, gzip: true,
-                bound: _total is long raw ? raw * MaxDeflateRatio : null)
+                bound: _total is long raw ? raw * MaxDeflateRatio : null, compressed: this)
             : this;
     }
 
@@ -154,6 +163,30 @@ internal sealed class InputStream : Stream
         {
             throw new InvalidDataException($"{_source}: the gzip data is corrupt ({e.Message})", e);
         }
+        if (n == 0 && !buffer.IsEmpty)
+        {
+            _atEnd = true;
+            if (_compressed is not null && !_endChecked)
+            {
+                _endChecked = true;
+                CheckGzipEnd(_compressed);
+            }
+        }
+        else if (!_gzip)
+        {
+            // The last 8 bytes read, the latest in the high byte: a gzip file's trailer once the input has ended.
+            if (n >= 8)
+            {
+                _lastBytes = BinaryPrimitives.ReadUInt64LittleEndian(buffer.Slice(n - 8, 8));
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    _lastBytes = (_lastBytes >> 8) | ((ulong)buffer[i] << 56);
+                }
+            }
+        }
         _read += n;
         if (_progress is not null && (_read >= _nextReport || (n == 0 && !_ended)))
         {
@@ -162,6 +195,35 @@ internal sealed class InputStream : Stream
             _progress.Report(new ReadProgress(_read, _total));
         }
         return n;
+    }
+
+    // The decompressor reported the end of the content: make sure the gzip data ended there and was not cut short
+    // (GzipEnd). Compressed input it did not read to the end means the data ended before the input did, which is how
+    // it skips bytes after the last member; input read to the end must close with the trailer of what came out.
+    private void CheckGzipEnd(InputStream compressed)
+    {
+        bool allRead = compressed._atEnd || (compressed._total is long length && compressed._read >= length);
+        if (!allRead)
+        {
+            return;
+        }
+        Span<byte> last = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(last, compressed._lastBytes);
+        int have = (int)Math.Min(8, compressed._read);
+        if (GzipEnd.RecordsLength(last[(8 - have)..], _read))
+        {
+            return;
+        }
+        if (compressed._path is { } path)
+        {
+            if (!GzipEnd.Complete(path))
+            {
+                throw new InvalidDataException($"{_source}: the gzip data is truncated: its last member ends without its trailer, after {_read} bytes of content");
+            }
+            return;
+        }
+        throw new InvalidDataException($"{_source}: the gzip data does not end with the trailer of its {_read} bytes of content: it is truncated, or it holds several "
+            + "gzip members or bytes after them, which only a file that can be read twice is checked for; decompress it first");
     }
 
     protected override void Dispose(bool disposing)
