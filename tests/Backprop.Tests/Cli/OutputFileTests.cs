@@ -85,6 +85,26 @@ public sealed class OutputFileTests : IDisposable
     }
 
     [Fact]
+    public void An_output_that_is_a_hard_link_of_the_data_replaces_only_that_name()
+    {
+        // Hard links are not recognised as the data (.NET has no way to ask for a file's identity), but every output
+        // is written to a new file that is renamed over its path: the link's name then names the new file, and the
+        // data keeps its bytes under its own name.
+        string data = PathOf("iris.csv");
+        string link = PathOf("hard.csv");
+        using (var ln = System.Diagnostics.Process.Start("ln", [data, link]))
+        {
+            ln.WaitForExit();
+            Assert.Equal(0, ln.ExitCode);
+        }
+        byte[] before = File.ReadAllBytes(data);
+        CliRunner.Result result = CliRunner.InProcess("train", "--data", data, "--epochs", "3", "--metrics", link);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(data));
+        Assert.StartsWith("epoch,", File.ReadAllText(link), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_default_metrics_path_beside_out_may_not_be_the_data_either()
     {
         string data = PathOf("m.metrics.csv");
