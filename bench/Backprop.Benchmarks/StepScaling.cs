@@ -32,8 +32,8 @@ internal static class StepScaling
         var sgd = new Sgd<float>(0.01);
         int[] order = [.. Enumerable.Range(0, data.Count)];
         new Rng(3).Shuffle(order.AsSpan());
-        float[][] xs = [new float[batch * 784], new float[batch * 784]];
-        float[][] ts = [new float[batch * 10], new float[batch * 10]];
+        AlignedBuffer<float>[] xs = [new(batch * 784), new(batch * 784)];
+        AlignedBuffer<float>[] ts = [new(batch * 10), new(batch * 10)];
         float[] z1 = new float[batch * 128], a1 = new float[batch * 128], z2 = new float[batch * 10], a2 = new float[batch * 10];
         float[] d2 = new float[batch * 10], d1 = new float[batch * 128], logSumExp = new float[batch];
         var prefetcher = new BatchPrefetcher<float>();
@@ -57,7 +57,7 @@ internal static class StepScaling
                 l1.Forward(xs[0], z1, a1, batch);
                 for (int s = 0; s < steps; s++)
                 {
-                    float[] x = xs[s & 1], t = ts[s & 1], nextX = xs[(s + 1) & 1], nextT = ts[(s + 1) & 1];
+                    AlignedBuffer<float> x = xs[s & 1], t = ts[s & 1], nextX = xs[(s + 1) & 1], nextT = ts[(s + 1) & 1];
                     int blocks = prefetcher.Prepare(data, order, (s + 1) * batch, batch, nextX, nextT);
                     gather.Reset();
                     long t0 = Stopwatch.GetTimestamp();

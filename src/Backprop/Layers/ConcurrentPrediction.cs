@@ -274,13 +274,14 @@ internal static class ConcurrentPrediction
         }
     }
 
-    // One thread's buffers; each grows to the largest request and stays.
+    // One thread's buffers; each grows to the largest request and stays. Aligned (AlignedBuffer), so that the rows
+    // the products write and read do not straddle cache lines.
     private sealed class Buffers
     {
-        private float[] _input = [];
-        private float[] _first = [];
-        private float[] _second = [];
-        private float[] _z = [];
+        private AlignedBuffer<float> _input = AlignedBuffer<float>.Empty;
+        private AlignedBuffer<float> _first = AlignedBuffer<float>.Empty;
+        private AlignedBuffer<float> _second = AlignedBuffer<float>.Empty;
+        private AlignedBuffer<float> _z = AlignedBuffer<float>.Empty;
 
         public Span<float> Input(int count) => Grow(ref _input, count);
 
@@ -288,11 +289,11 @@ internal static class ConcurrentPrediction
 
         public Span<float> Z(int count) => Grow(ref _z, count);
 
-        private static Span<float> Grow(ref float[] buffer, int count)
+        private static Span<float> Grow(ref AlignedBuffer<float> buffer, int count)
         {
             if (buffer.Length < count)
             {
-                buffer = GC.AllocateUninitializedArray<float>(count);
+                buffer = new AlignedBuffer<float>(count);
             }
             return buffer.AsSpan(0, count);
         }

@@ -13,7 +13,7 @@ namespace Backprop.Layers;
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _z = [];
+    private AlignedBuffer<T> _z = AlignedBuffer<T>.Empty;
 
     // Wᵀ packed for prediction, with the parameter version it was packed from; made on the first batch that needs it.
     private PackedGemm.PackedOperand? _packedWeights;
@@ -79,7 +79,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     public ReadOnlySpan<T> BiasGradients => Network.GradientSlice(BiasOffset, Outputs);
 
     /// <summary>z of the last training forward pass, room for the largest batch so far (rows × Outputs).</summary>
-    internal Span<T> ZBuffer => _z;
+    internal Span<T> ZBuffer => _z.Span;
 
     /// <summary>
     /// W ~ U(−limit, limit) row by row and b = 0: He, limit = √(6/in), for ReLU and leaky ReLU; Xavier/Glorot,
@@ -119,7 +119,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (_z.Length < rows * Outputs)
         {
-            _z = new T[rows * Outputs];
+            _z = new AlignedBuffer<T>(rows * Outputs);
         }
     }
 

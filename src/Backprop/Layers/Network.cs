@@ -35,13 +35,13 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     // The loss when it is cross-entropy, called without the generic virtual dispatch of Loss.Value and Loss.Delta.
     private readonly SoftmaxCrossEntropy? _crossEntropy;
     // Per layer: its output y (a for Dense) and the gradient flowing into it (δ = ∂L/∂z for Dense after backward).
-    private T[][] _y = [];
-    private T[][] _delta = [];
-    private T[] _input = [];
-    private T[] _target = [];
-    private T[] _nextInput = [];
-    private T[] _nextTarget = [];
-    private T[] _logSumExp = [];
+    private AlignedBuffer<T>[] _y = [];
+    private AlignedBuffer<T>[] _delta = [];
+    private AlignedBuffer<T> _input = AlignedBuffer<T>.Empty;
+    private AlignedBuffer<T> _target = AlignedBuffer<T>.Empty;
+    private AlignedBuffer<T> _nextInput = AlignedBuffer<T>.Empty;
+    private AlignedBuffer<T> _nextTarget = AlignedBuffer<T>.Empty;
+    private AlignedBuffer<T> _logSumExp = AlignedBuffer<T>.Empty;
     private int _capacity;
     private int _grown;
     private int _batch;
@@ -245,14 +245,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// with the next batch while the network works on the current one; <see cref="SwapBuffers"/> then makes them the
     /// network's own. Allocated on first use.
     /// </summary>
-    internal (T[] X, T[] T) NextBuffers(int batch)
+    internal (AlignedBuffer<T> X, AlignedBuffer<T> T) NextBuffers(int batch)
     {
         EnsureCapacity(batch);
         BufferVersion++;
         if (_nextInput.Length < _input.Length)
         {
-            _nextInput = new T[_input.Length];
-            _nextTarget = new T[_target.Length];
+            _nextInput = new AlignedBuffer<T>(_input.Length);
+            _nextTarget = new AlignedBuffer<T>(_target.Length);
         }
         return (_nextInput, _nextTarget);
     }
@@ -339,7 +339,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         RunForward(x, batch, training: true, background: background, backgroundBlocks: backgroundBlocks, firstLayerDone: firstLayerDone);
         ReadOnlySpan<T> targets = t[..(batch * OutputSize)];
-        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetReference(_target.Span)))
         {
             targets.CopyTo(_target);
             BufferVersion++;
@@ -456,7 +456,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         EnsureCapacity(1);
         _batch = 1;
         ReadOnlySpan<T> current = x[..InputSize];
-        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetArrayDataReference(_input)))
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetReference(_input.Span)))
         {
             current.CopyTo(_input);
             BufferVersion++;
@@ -472,7 +472,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         _output.ForwardRow(current, _output.ZBuffer, _y[last].AsSpan(0, OutputSize), _output.Activation == Activation.Softmax ? _logSumExp.AsSpan(0, 1) : default);
         ReadOnlySpan<T> targets = t[..OutputSize];
-        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetArrayDataReference(_target)))
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetReference(_target.Span)))
         {
             targets.CopyTo(_target);
             BufferVersion++;
@@ -606,7 +606,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (keepInput)
         {
             // The trainer gathers its batch straight into _input (see InputBuffer): then there is nothing to copy.
-            if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetArrayDataReference(_input)))
+            if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetReference(_input.Span)))
             {
                 current.CopyTo(_input);
                 BufferVersion++;
@@ -670,17 +670,17 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void Grow(int batch)
     {
         batch = Math.Max(batch, _capacity);
-        _y = new T[_layers.Length][];
-        _delta = new T[_layers.Length][];
+        _y = new AlignedBuffer<T>[_layers.Length];
+        _delta = new AlignedBuffer<T>[_layers.Length];
         for (int l = 0; l < _layers.Length; l++)
         {
-            _y[l] = new T[batch * _layers[l].Outputs];
-            _delta[l] = new T[batch * _layers[l].Outputs];
+            _y[l] = new AlignedBuffer<T>(batch * _layers[l].Outputs);
+            _delta[l] = new AlignedBuffer<T>(batch * _layers[l].Outputs);
             _layers[l].Reserve(batch);
         }
-        _input = new T[batch * InputSize];
-        _target = new T[batch * OutputSize];
-        _logSumExp = new T[batch];
+        _input = new AlignedBuffer<T>(batch * InputSize);
+        _target = new AlignedBuffer<T>(batch * OutputSize);
+        _logSumExp = new AlignedBuffer<T>(batch);
         _capacity = batch;
         _grown++;
         BufferVersion++;

@@ -17,8 +17,8 @@ internal sealed class BatchPrefetcher<T> : IBlockJob where T : unmanaged, IFloat
 
     private Dataset<T>? _data;
     private int[] _order = [];
-    private T[] _x = [];
-    private T[] _t = [];
+    private AlignedBuffer<T> _x = AlignedBuffer<T>.Empty;
+    private AlignedBuffer<T> _t = AlignedBuffer<T>.Empty;
     private int _start;
     private int _count;
     private int _blocks;
@@ -30,7 +30,7 @@ internal sealed class BatchPrefetcher<T> : IBlockJob where T : unmanaged, IFloat
     /// <exception cref="InvalidOperationException">The set has no labels or targets.</exception>
     /// <exception cref="ArgumentException">The buffers are too short, or an index is outside [0, Count).</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Prepare(Dataset<T> data, int[] order, int start, int count, T[] x, T[] t)
+    public int Prepare(Dataset<T> data, int[] order, int start, int count, AlignedBuffer<T> x, AlignedBuffer<T> t)
     {
         if (!data.IsLabelled)
         {

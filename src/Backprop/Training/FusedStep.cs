@@ -57,11 +57,11 @@ internal sealed class FusedStep<T>(Trainer<T> trainer, bool prefetch) : StepExec
                 IBlockJob? next = null;
                 int nextBlocks = 0;
                 int nextRows = 0;
-                T[] nextX = [];
+                AlignedBuffer<T> nextX = AlignedBuffer<T>.Empty;
                 if (prefetch && b + 1 < batches)
                 {
                     nextRows = Math.Min(batchSize, data.Count - start - batchSize);
-                    (nextX, T[] nextT) = Network.NextBuffers(nextRows);
+                    (nextX, AlignedBuffer<T> nextT) = Network.NextBuffers(nextRows);
                     nextBlocks = _prefetcher.Prepare(data, order, start + batchSize, nextRows, nextX, nextT);
                     next = _prefetcher;
                 }
