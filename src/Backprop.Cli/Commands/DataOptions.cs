@@ -161,8 +161,11 @@ internal sealed class DataOptions
     /// terms as for <see cref="LoadForModel"/> (its feature columns by name, its label column, its classes) and scaled
     /// with the model's scaler, which is not refitted.</param>
     /// <param name="rowsRead">Called once the rows are read, before they are split and scaled (train stops its warm-up there).</param>
+    /// <param name="testSplit">Fashion-MNIST's test split as read on another thread (<see cref="LoadingWarmUp.TestSplit"/>), or
+    /// null: --dataset fashion-mnist then reads only its training split here.</param>
     /// <exception cref="InvalidDataException">The data is unusable, including a single class (the message says where).</exception>
-    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false, DataSchema? model = null, Action? rowsRead = null)
+    public LoadedData LoadForTraining(ParseResult parse, long seed, bool fingerprint = false, bool quiet = false, DataSchema? model = null, Action? rowsRead = null,
+        Func<Dataset<float>>? testSplit = null)
     {
         ScalingKind kind = model?.Scaler.Kind ?? ParseScaling(parse.GetValue(Scale)!);
         double testFraction = parse.GetValue(TestFraction);
@@ -179,7 +182,7 @@ internal sealed class DataOptions
         CsvDatasetOptions? csvOptions = model is null
             ? WithLabels(new CsvDatasetOptions { Task = task }, parse.GetValue(Label), null)
             : ForModel(model, parse.GetValue(Label), labelRequired: true);
-        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet, table);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired: true, csvOptions, quiet, table, testSplit);
         rowsRead?.Invoke();
         if (!isCsv && (task ?? model?.Task ?? LearningTask.Classification) != LearningTask.Classification)
         {
@@ -450,7 +453,8 @@ internal sealed class DataOptions
     /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
     /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
     /// </summary>
-    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet, TableReading? table)
+    private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet, TableReading? table,
+        Func<Dataset<float>>? testSplit = null)
     {
         string? name = parse.GetValue(Dataset);
         string? file = parse.GetValue(Data);
@@ -471,7 +475,7 @@ internal sealed class DataOptions
                     throw new UsageException($"{option.Name} applies to --data files, not to --dataset {name}");
                 }
             }
-            return (LoadBuiltIn(parse, name), name, false);
+            return (LoadBuiltIn(parse, name, testSplit), name, false);
         }
 
         if (parse.GetResult(Rows) is not null || parse.GetResult(Noise) is not null)
@@ -566,7 +570,7 @@ internal sealed class DataOptions
         return Dataset<float>.Unlabelled(pixels, rows * columns, names);
     }
 
-    private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name)
+    private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name, Func<Dataset<float>>? testSplit = null)
     {
         string key = name.Trim().ToLowerInvariant();
         if (!BuiltInDatasets.Names.Contains(key) && key is not ("fashion" or "fashionmnist" or "fashion_mnist"))
@@ -596,6 +600,12 @@ internal sealed class DataOptions
         if (dir is not null && !Directory.Exists(dir))
         {
             throw new DirectoryNotFoundException($"--data-dir: no such folder '{dir}'");
+        }
+        if (testSplit is not null && key.StartsWith("fashion", StringComparison.Ordinal))
+        {
+            // The test split is read on the warm-up's thread meanwhile (LoadingWarmUp.TestSplit).
+            Dataset<float> train = FashionMnist.LoadTrain<float>(dir);
+            return new DatasetSplits<float>(train, null, testSplit());
         }
         var options = new BuiltInDatasetOptions { Rows = rows, Noise = noise, Seed = parse.GetValue(DataSeed), DataDirectory = dir };
         return BuiltInDatasets.LoadSplits<float>(key, options);

@@ -59,16 +59,17 @@ internal static class DataTraining
         Model? initial = s.InitModel is null ? null : ModelFile.Load(s.InitModel);
 
         LoadedData data;
-        // Fashion-MNIST takes a while to read: the training code is compiled meanwhile, on the other core, until the
-        // rows are in (scaling them then uses both cores). Fine-tuning keeps the model's scaler and starts none.
+        // Fashion-MNIST takes a while to read: its test split is read and the training code compiled meanwhile, on the
+        // other core, until the training rows are in (scaling them then uses both cores). Fine-tuning keeps the model's
+        // scaler and starts none.
         using (LoadingWarmUp warmUp = initial is not null
                    ? LoadingWarmUp.None
                    : LoadingWarmUp.Start(parse.GetValue(dataOptions.Dataset),
                        options with { Scaling = DataOptions.ParseScaling(parse.GetValue(dataOptions.Scale)!) },
-                       s.Layers is null ? null : OptionValues.Sizes("--layers", s.Layers)))
+                       s.Layers is null ? null : OptionValues.Sizes("--layers", s.Layers), parse.GetValue(dataOptions.DataDir)))
         {
             data = dataOptions.LoadForTraining(parse, s.Seed, fingerprint: checkpointPath is not null || resume is not null, quiet: s.Quiet,
-                model: initial is null ? null : ModelData.Schema(initial), rowsRead: warmUp.Stop);
+                model: initial is null ? null : ModelData.Schema(initial), rowsRead: warmUp.Stop, testSplit: warmUp.TestSplit);
         }
         Dataset<float> train = data.Train;
         LearningTask task = train.Task;

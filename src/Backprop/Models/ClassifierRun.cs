@@ -127,15 +127,21 @@ public sealed class ClassifierRun
     /// <param name="imageBytes">Whether the real data is images kept as bytes (Fashion-MNIST, IDX files): batches are
     /// then gathered from bytes, as they will be.</param>
     /// <param name="cancellation">Stops the warm-up early, e.g. when the data has loaded.</param>
+    /// <param name="maxSteps">The most training steps it runs (default 600): the per-step methods reach their last
+    /// tier after some 60 calls, and more steps give the runtime's background compiler time to catch up on a busy
+    /// machine. Where tiered compilation is off, 6 steps reach every method and it runs no more.</param>
     /// <exception cref="ArgumentException">The options do not describe a network for this data (as the constructor).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count is below 1 (classes: 2), or the batch size is.</exception>
-    public static void WarmUp(ClassifierOptions options, int featureCount, int classCount, bool imageBytes = false, CancellationToken cancellation = default)
+    /// <exception cref="ArgumentOutOfRangeException">A count is below 1 (classes: 2), or the batch size or
+    /// <paramref name="maxSteps"/> is.</exception>
+    public static void WarmUp(ClassifierOptions options, int featureCount, int classCount, bool imageBytes = false, CancellationToken cancellation = default,
+        int maxSteps = TrainingWarmUp.MaxSteps)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
-        TrainingWarmUp.Run(options, featureCount, classCount, imageBytes, cancellation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSteps, 1);
+        TrainingWarmUp.Run(options, featureCount, classCount, imageBytes, cancellation, maxSteps);
     }
 
     // The task's loss: cross-entropy (class-weighted when asked), the options' regression loss (mean squared error by

@@ -50,8 +50,8 @@ internal static class TrainingWarmUp
         }
     }
 
-    /// <summary>Runs the warm-up; returns the steps run (fewer when cancelled).</summary>
-    public static int Run(ClassifierOptions options, int featureCount, int classCount, bool imageBytes, CancellationToken cancellation)
+    /// <summary>Runs the warm-up, at most <paramref name="maxSteps"/> steps (whole epochs of three); returns the steps run (fewer when cancelled).</summary>
+    public static int Run(ClassifierOptions options, int featureCount, int classCount, bool imageBytes, CancellationToken cancellation, int maxSteps = MaxSteps)
     {
         bool callerOnly = WorkerPool.CallerOnly;
         WorkerPool.CallerOnly = true;
@@ -68,7 +68,7 @@ internal static class TrainingWarmUp
             validation.Rescale(scaler);
             ClassifierOptions warmUp = options with
             {
-                Epochs = (Tiered ? MaxSteps : UntieredSteps) / 3,
+                Epochs = Math.Max(1, (Tiered ? maxSteps : Math.Min(maxSteps, UntieredSteps)) / 3),
                 Seed = 0,
                 Schedule = null,
                 Patience = null,

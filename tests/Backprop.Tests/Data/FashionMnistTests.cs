@@ -65,6 +65,38 @@ public class FashionMnistTests
     }
 
     [Fact]
+    public void The_splits_load_alone_as_together()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(3, 28, 28, i => (byte)i)));
+        dir.Write("train-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Labels(9, 0, 4)));
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(2, 28, 28, i => (byte)(255 - i)));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(1, 2));
+        DatasetSplits<float> both = FashionMnist.Load<float>(dir.Path);
+
+        Dataset<float> train = FashionMnist.LoadTrain<float>(dir.Path);
+        Dataset<float> test = FashionMnist.LoadTest<float>(dir.Path);
+
+        Assert.Equal(both.Train.Features.ToArray(), train.Features.ToArray());
+        Assert.Equal(both.Train.Labels.ToArray(), train.Labels.ToArray());
+        Assert.Equal(both.Test!.Features.ToArray(), test.Features.ToArray());
+        Assert.Equal(both.Test.Labels.ToArray(), test.Labels.ToArray());
+        Assert.Equal(FashionMnist.ClassNames, test.ClassNames);
+    }
+
+    [Fact]
+    public void Each_split_needs_only_its_own_files()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(2, 28, 28, _ => 0));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(1, 2));
+        Assert.Equal(2, FashionMnist.LoadTest<float>(dir.Path).Count);
+        var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.LoadTrain<float>(dir.Path));
+        Assert.Contains(Path.Combine(dir.Path, "train-images-idx3-ubyte"), e.Message);
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+    }
+
+    [Fact]
     public void Images_that_are_not_28_by_28_are_reported()
     {
         using var dir = new TempDirectory();

@@ -1,4 +1,5 @@
 using Backprop.Cli.Commands;
+using Backprop.Tests.Data;
 using Backprop.Tests.Tensors;
 
 namespace Backprop.Tests.Training;
@@ -134,21 +135,51 @@ public class WarmUpTests
             Engine.ThreadCount = 2;
             foreach (string? small in new[] { null, "iris", "digits", "moons" })
             {
-                using LoadingWarmUp quick = LoadingWarmUp.Start(small, options, null);
+                using LoadingWarmUp quick = LoadingWarmUp.Start(small, options, null, null);
                 Assert.False(quick.Started, small);
             }
-            using (LoadingWarmUp wrongLayers = LoadingWarmUp.Start("fashion-mnist", options, [784, 16, 3]))
+            using (LoadingWarmUp wrongLayers = LoadingWarmUp.Start("fashion-mnist", options, [784, 16, 3], null))
             {
                 Assert.False(wrongLayers.Started); // the run itself reports the mismatch
             }
-            using (LoadingWarmUp images = LoadingWarmUp.Start("Fashion-MNIST", options, [784, 16, 10]))
+            using var missing = new TempDirectory();
+            using (LoadingWarmUp images = LoadingWarmUp.Start("Fashion-MNIST", options, [784, 16, 10], missing.Path))
             {
                 Assert.True(images.Started);
                 images.Stop(); // where the rows are read; the dispose after it finds nothing left to stop
+                // The test split it read on its thread: the error of reading it, as if read here.
+                var e = Assert.Throws<FileNotFoundException>(() => images.TestSplit!());
+                Assert.Contains(Path.Combine(missing.Path, "t10k-images-idx3-ubyte"), e.Message);
             }
             Engine.ThreadCount = 1;
-            using LoadingWarmUp oneThread = LoadingWarmUp.Start("fashion-mnist", options, null);
+            using LoadingWarmUp oneThread = LoadingWarmUp.Start("fashion-mnist", options, null, null);
+            Assert.Null(oneThread.TestSplit);
             Assert.False(oneThread.Started);
+        }
+        finally
+        {
+            Engine.ThreadCount = saved;
+        }
+    }
+
+    [Fact]
+    public void The_warm_up_thread_reads_the_test_split_the_run_would_read()
+    {
+        int saved = Engine.ThreadCount;
+        using var dir = new TempDirectory();
+        dir.Write("train-images-idx3-ubyte", IdxFiles.Images(3, 28, 28, i => (byte)i));
+        dir.Write("train-labels-idx1-ubyte", IdxFiles.Labels(9, 0, 4));
+        dir.Write("t10k-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Images(2, 28, 28, i => (byte)(i * 7))));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(1, 2));
+        try
+        {
+            Engine.ThreadCount = 2;
+            using LoadingWarmUp warmUp = LoadingWarmUp.Start("fashion-mnist", new ClassifierOptions { HiddenLayers = [8], BatchSize = 16 }, null, dir.Path);
+            Dataset<float> test = warmUp.TestSplit!();
+            warmUp.Stop();
+            Dataset<float> expected = FashionMnist.LoadTest<float>(dir.Path);
+            Assert.Equal(expected.Features.ToArray(), test.Features.ToArray());
+            Assert.Equal(expected.Labels.ToArray(), test.Labels.ToArray());
         }
         finally
         {
