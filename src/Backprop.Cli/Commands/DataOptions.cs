@@ -400,7 +400,7 @@ internal sealed class DataOptions
         ArgumentNullException.ThrowIfNull(schema);
         TableReading? table = schema.Preprocessing is { } pre ? Features.Reading(parse, pre) : NoTable(parse);
         CsvDatasetOptions csvOptions = ForModel(schema, parse.GetValue(Label), labelRequired);
-        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false, table);
+        (DatasetSplits<float> source, string name, bool isCsv) = LoadSource(parse, labelRequired, csvOptions, quiet: false, table, testOnly: true);
         if (!isCsv && schema.Task != LearningTask.Classification)
         {
             throw new InvalidDataException($"{name} has class labels, but the model is a {TaskName(schema.Task)} model; give its data with --data");
@@ -453,8 +453,10 @@ internal sealed class DataOptions
     /// Reads --dataset or --data (CSV, or IDX images with the labels file beside them); a CSV file with
     /// <paramref name="csvOptions"/> when given (a model's columns), which already puts it in the model's terms.
     /// </summary>
+    // testOnly: only the test split of a built-in set with one of its own is used (evaluate, predict), so fashion-mnist
+    // reads nothing else; the split then stands in for Train too.
     private (DatasetSplits<float> Source, string Name, bool IsCsv) LoadSource(ParseResult parse, bool labelRequired, CsvDatasetOptions? csvOptions, bool quiet, TableReading? table,
-        Func<Dataset<float>>? testSplit = null)
+        Func<Dataset<float>>? testSplit = null, bool testOnly = false)
     {
         string? name = parse.GetValue(Dataset);
         string? file = parse.GetValue(Data);
@@ -475,7 +477,7 @@ internal sealed class DataOptions
                     throw new UsageException($"{option.Name} applies to --data files, not to --dataset {name}");
                 }
             }
-            return (LoadBuiltIn(parse, name, testSplit), name, false);
+            return (LoadBuiltIn(parse, name, testSplit, testOnly), name, false);
         }
 
         if (parse.GetResult(Rows) is not null || parse.GetResult(Noise) is not null)
@@ -570,7 +572,7 @@ internal sealed class DataOptions
         return Dataset<float>.Unlabelled(pixels, rows * columns, names);
     }
 
-    private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name, Func<Dataset<float>>? testSplit = null)
+    private DatasetSplits<float> LoadBuiltIn(ParseResult parse, string name, Func<Dataset<float>>? testSplit = null, bool testOnly = false)
     {
         string key = name.Trim().ToLowerInvariant();
         if (!BuiltInDatasets.Names.Contains(key) && key is not ("fashion" or "fashionmnist" or "fashion_mnist"))
@@ -600,6 +602,12 @@ internal sealed class DataOptions
         if (dir is not null && !Directory.Exists(dir))
         {
             throw new DirectoryNotFoundException($"--data-dir: no such folder '{dir}'");
+        }
+        if (testOnly && key.StartsWith("fashion", StringComparison.Ordinal))
+        {
+            // A saved model is evaluated (or predicts) on the test split: the 60 000 training images are not read.
+            Dataset<float> test = FashionMnist.LoadTest<float>(dir);
+            return new DatasetSplits<float>(test, null, test);
         }
         if (testSplit is not null && key.StartsWith("fashion", StringComparison.Ordinal))
         {

@@ -110,6 +110,28 @@ public class DataOptionsTests
     }
 
     [Fact]
+    public void A_model_is_given_fashion_mnists_test_split_without_its_training_images_being_read()
+    {
+        using var dir = new TempDirectory();
+        // Training files that could not be read: only the test split may be touched.
+        dir.Write("train-images-idx3-ubyte", IdxFiles.Images(20, 28, 28, _ => 0)[..100]);
+        dir.Write("train-labels-idx1-ubyte", [1, 2, 3]);
+        dir.Write("t10k-images-idx3-ubyte", IdxFiles.Images(3, 28, 28, i => (byte)(i % 7)));
+        dir.Write("t10k-labels-idx1-ubyte", IdxFiles.Labels(0, 1, 5));
+        var schema = new DataSchema([.. Enumerable.Range(0, 784).Select(i => $"pixel{i}")], "label", FashionMnist.ClassNames,
+            new FeatureScaler(ScalingKind.None, new double[784], [.. Enumerable.Repeat(1.0, 784)]));
+        (DataOptions options, ParseResult parse) = Parse($"--dataset fashion-mnist --data-dir {dir.Path}");
+
+        Dataset<float> data = options.LoadForModel(parse, schema);
+
+        Dataset<float> expected = FashionMnist.LoadTest<float>(dir.Path);
+        Assert.Equal(3, data.Count);
+        Assert.Equal(expected.Features.ToArray(), data.Features.ToArray());
+        Assert.Equal([0, 1, 5], data.Labels.ToArray());
+        Assert.Throws<InvalidDataException>(() => FashionMnist.LoadTrain<float>(dir.Path));
+    }
+
+    [Fact]
     public void A_single_class_is_one_line_naming_file_and_column()
     {
         using var dir = new TempDirectory();
