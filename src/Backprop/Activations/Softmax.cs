@@ -85,9 +85,26 @@ internal static class Softmax
     /// go through one vectorised exponential, which is what makes a batch of short rows (10 classes) fast.
     /// Used for float; double keeps the scalar loop, the exact path. When <paramref name="logSumExp"/> is not empty it
     /// receives each row's log Σ_j e^(z_j − max z) (<see cref="LogShiftedSum{T}"/>), from the same exponentials.
+    /// Float rows of up to <see cref="SoftmaxLanes.MaxWidth"/> values go through <see cref="SoftmaxLanes"/>, a group of
+    /// rows per vector, with the same bits as these loops (<see cref="ForwardRowsEach{T}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardRows<T>(ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && SoftmaxLanes.TryForward(
+            MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(a), width, MemoryMarshal.Cast<T, float>(logSumExp)))
+        {
+            return;
+        }
+        ForwardRowsEach(z, a, width, logSumExp);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardRows{T}"/> row by row: the reference <see cref="SoftmaxLanes"/> is compared with, and the path
+    /// of wide rows, double, and spans shorter than a vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ForwardRowsEach<T>(ReadOnlySpan<T> z, Span<T> a, int width, Span<T> logSumExp = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < z.Length; r += width)
         {

@@ -90,4 +90,42 @@ public class SoftmaxRowsTests
             }
         }
     }
+
+    public static TheoryData<int> Widths() => [1, 2, 3, 7, 10, 15, 16, 17];
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Rows_in_the_lanes_give_the_bits_of_the_row_by_row_loops(int width)
+    {
+        // SoftmaxLanes puts a group of rows in the lanes of a vector; each row must come out as the per-row loops
+        // compute it: every row count around the group sizes (8 and 16), with and without the log-sum-exp, in place and
+        // into another span, on logits with ties, signed zeros, huge values, infinities and NaN among them.
+        var rng = new Rng(width);
+        float[] special = [0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 88.7f, -104f, 1e-30f, float.Epsilon, 3f];
+        foreach (int rows in Enumerable.Range(1, 40).Concat([63, 64, 65, 100, 257]))
+        {
+            foreach (bool odd in new[] { false, true })
+            {
+                float[] z = [.. Enumerable.Range(0, rows * width).Select(_ => odd && rng.Next(6) == 0 ? special[rng.Next(special.Length)] : rng.Next(8) == 0 ? 3f : (float)(6 * rng.NextGaussian()))];
+                var expected = new float[z.Length];
+                var expectedLse = new float[rows];
+                Softmax.ForwardRowsEach<float>(z, expected, width, expectedLse);
+                var a = new float[z.Length];
+                var lse = new float[rows];
+                Softmax.ForwardRows<float>(z, a, width, lse);
+                float[] inPlace = [.. z];
+                Softmax.ForwardRows<float>(inPlace, inPlace, width);
+                for (int i = 0; i < z.Length; i++)
+                {
+                    int want = BitConverter.SingleToInt32Bits(expected[i]);
+                    Assert.True(want == BitConverter.SingleToInt32Bits(a[i]) || (float.IsNaN(expected[i]) && float.IsNaN(a[i])), $"{rows} rows of {width}, element {i}: {a[i]} vs {expected[i]}");
+                    Assert.True(want == BitConverter.SingleToInt32Bits(inPlace[i]) || (float.IsNaN(expected[i]) && float.IsNaN(inPlace[i])), $"in place, {rows} rows of {width}, element {i}");
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expectedLse[r]) == BitConverter.SingleToInt32Bits(lse[r]) || (float.IsNaN(expectedLse[r]) && float.IsNaN(lse[r])), $"{rows} rows of {width}, log-sum-exp of row {r}: {lse[r]} vs {expectedLse[r]}");
+                }
+            }
+        }
+    }
 }
