@@ -113,6 +113,60 @@ internal static unsafe partial class PackedGemm
         }
     }
 
+    /// <summary>
+    /// How <see cref="Kernel12x32"/> writes one row of its tile, 32 values, after the last chain of the product's
+    /// last k block: the sum alone, or with the Bias or BiasRelu epilogue applied from the registers (bias at the
+    /// tile's first column, aux laid out like C), with the bits <see cref="ApplyEpilogue"/> gives the stored sum.
+    /// </summary>
+    private interface ITileFinish
+    {
+        static abstract void Store(float* c, float* aux, float* bias, Vector512<float> v0, Vector512<float> v1, bool add);
+    }
+
+    // c = v, or c += v: the epilogue, if any, runs over the tile afterwards (FinishTile).
+    private struct SumFinish : ITileFinish
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* aux, float* bias, Vector512<float> v0, Vector512<float> v1, bool add)
+            => Store512(c, ref v0, ref v1, add);
+    }
+
+    // The sum s, then c = s + bias (GemmEpilogue.Bias).
+    private struct BiasFinish : ITileFinish
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* aux, float* bias, Vector512<float> v0, Vector512<float> v1, bool add)
+        {
+            if (add)
+            {
+                v0 = Vector512.Load(c) + v0;
+                v1 = Vector512.Load(c + 16) + v1;
+            }
+            Vector512.Store(v0 + Vector512.Load(bias), c);
+            Vector512.Store(v1 + Vector512.Load(bias + 16), c + 16);
+        }
+    }
+
+    // The sum s, then z = s + bias into c and max(z, 0) into aux, in that order (aux may be c: ReLU in place).
+    private struct BiasReluFinish : ITileFinish
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(float* c, float* aux, float* bias, Vector512<float> v0, Vector512<float> v1, bool add)
+        {
+            if (add)
+            {
+                v0 = Vector512.Load(c) + v0;
+                v1 = Vector512.Load(c + 16) + v1;
+            }
+            Vector512<float> z0 = v0 + Vector512.Load(bias);
+            Vector512<float> z1 = v1 + Vector512.Load(bias + 16);
+            Vector512.Store(z0, c);
+            Vector512.Store(z1, c + 16);
+            Vector512.Store(Vector512.Max(z0, Vector512<float>.Zero), aux);
+            Vector512.Store(Vector512.Max(z1, Vector512<float>.Zero), aux + 16);
+        }
+    }
+
     /// <summary>How <see cref="Kernel8x32"/> writes one finished row of its tile, 32 values.</summary>
     private interface ITileRow
     {

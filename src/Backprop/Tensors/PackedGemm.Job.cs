@@ -346,9 +346,9 @@ internal static unsafe partial class PackedGemm
                     float* rows = _a + (long)(ic + ir) * _rsA + pc;
                     for (int jr = 0; jr < fullCols; jr += nrMax)
                     {
-                        Kernel12x32(kc, rows, _rsA, packedB + jr * kc, nrMax, _c + (long)(ic + ir) * _n + jc + jr, _n, add, StreamA && jr == 0);
+                        Tall(kc, rows, packedB + jr * kc, nrMax, ic + ir, jc + jr, add, last, StreamA && jr == 0);
                     }
-                    if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                    if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update) && !FinishedInKernel)
                     {
                         FinishTile(ic + ir, TallMR, jc, fullCols);
                     }
@@ -383,8 +383,8 @@ internal static unsafe partial class PackedGemm
                     for (; ir < tallRows; ir += TallMR)
                     {
                         float* rows = _a + (long)(ic + ir) * _rsA + pc;
-                        Kernel12x32(kc, rows, _rsA, panelB, ldb, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
-                        if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                        Tall(kc, rows, panelB, ldb, ic + ir, jc + jr, add, last, false);
+                        if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update) && !FinishedInKernel)
                         {
                             FinishTile(ic + ir, TallMR, jc + jr, nr);
                         }
@@ -462,6 +462,29 @@ internal static unsafe partial class PackedGemm
                 // state at the same offsets as W: stepping each tile as it left the registers streamed W and the
                 // state through L1 between the tiles and evicted the panels of A and B the next tiles read.
                 FinishTile(ic, mc, jc, nc);
+            }
+        }
+
+        // Whether Kernel12x32 applies the epilogue itself, from its registers, in the last k block (Bias and BiasRelu).
+        private bool FinishedInKernel => _epilogue is GemmEpilogue.Bias or GemmEpilogue.BiasRelu;
+
+        // One 12 × 32 tile of C at (row, col), rows of A read in place: in the last k block with the Bias or BiasRelu
+        // epilogue applied as the tile leaves the registers (the same bits as FinishTile over the stored tile).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Tall(int kc, float* rows, float* panelB, long ldb, int row, int col, bool add, bool last, bool streamA)
+        {
+            long offset = (long)row * _n + col;
+            if (last && _epilogue == GemmEpilogue.BiasRelu)
+            {
+                Kernel12x32<BiasReluFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, _aux + offset);
+            }
+            else if (last && _epilogue == GemmEpilogue.Bias)
+            {
+                Kernel12x32<BiasFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, null);
+            }
+            else
+            {
+                Kernel12x32<SumFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, null, null);
             }
         }
 

@@ -224,7 +224,8 @@ internal static unsafe partial class PackedGemm
     // same bits. Rows are addressed from three pointers (rows 0–3, 4–7, 8–11) and rs, 2 rs, 3 rs, which leaves enough
     // general registers that nothing is spilled in the loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32(int kc, float* a, long rs, float* b, long ldb, float* c, int ldc, bool add, bool streamA = false)
+    private static void Kernel12x32<TFinish>(int kc, float* a, long rs, float* b, long ldb, float* c, int ldc, bool add, bool streamA, float* bias, float* aux)
+        where TFinish : ITileFinish
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         Vector512<float> c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
@@ -404,18 +405,19 @@ internal static unsafe partial class PackedGemm
             Store512(c + 11 * ldc, ref c110, ref c111, add);
             add = true;
         }
-        Store512(c, ref c00, ref c01, add);
-        Store512(c + 1 * ldc, ref c10, ref c11, add);
-        Store512(c + 2 * ldc, ref c20, ref c21, add);
-        Store512(c + 3 * ldc, ref c30, ref c31, add);
-        Store512(c + 4 * ldc, ref c40, ref c41, add);
-        Store512(c + 5 * ldc, ref c50, ref c51, add);
-        Store512(c + 6 * ldc, ref c60, ref c61, add);
-        Store512(c + 7 * ldc, ref c70, ref c71, add);
-        Store512(c + 8 * ldc, ref c80, ref c81, add);
-        Store512(c + 9 * ldc, ref c90, ref c91, add);
-        Store512(c + 10 * ldc, ref c100, ref c101, add);
-        Store512(c + 11 * ldc, ref c110, ref c111, add);
+        // The last chain: the row's sum, then what TFinish does with it while it is in registers.
+        TFinish.Store(c, aux, bias, c00, c01, add);
+        TFinish.Store(c + 1 * ldc, aux + 1 * ldc, bias, c10, c11, add);
+        TFinish.Store(c + 2 * ldc, aux + 2 * ldc, bias, c20, c21, add);
+        TFinish.Store(c + 3 * ldc, aux + 3 * ldc, bias, c30, c31, add);
+        TFinish.Store(c + 4 * ldc, aux + 4 * ldc, bias, c40, c41, add);
+        TFinish.Store(c + 5 * ldc, aux + 5 * ldc, bias, c50, c51, add);
+        TFinish.Store(c + 6 * ldc, aux + 6 * ldc, bias, c60, c61, add);
+        TFinish.Store(c + 7 * ldc, aux + 7 * ldc, bias, c70, c71, add);
+        TFinish.Store(c + 8 * ldc, aux + 8 * ldc, bias, c80, c81, add);
+        TFinish.Store(c + 9 * ldc, aux + 9 * ldc, bias, c90, c91, add);
+        TFinish.Store(c + 10 * ldc, aux + 10 * ldc, bias, c100, c101, add);
+        TFinish.Store(c + 11 * ldc, aux + 11 * ldc, bias, c110, c111, add);
     }
 
     // c = v or c += v for one row of the tile; v becomes what was stored.
