@@ -418,11 +418,11 @@ internal static unsafe partial class PackedGemm
                         PrefetchNextStepTile(ir, mc, jr, nc, w, tile, true);
                         if (_epilogue == GemmEpilogue.Step)
                         {
-                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb));
                         }
                         else
                         {
-                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay);
+                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb));
                         }
                         continue;
                     }
@@ -432,7 +432,7 @@ internal static unsafe partial class PackedGemm
                         {
                             PrefetchNextStepTile(ir, mc, jr, nc, _aux + (long)(ic + ir) * _n + jc + jr, tile, false);
                         }
-                        Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add);
+                        Kernel(wide, kc, panelA, lda, panelB, ldb, tile, _n, add, PrefetchB(packedB, ir, kc, ldb));
                     }
                     else if (wide && nr <= 16)
                     {
@@ -464,6 +464,12 @@ internal static unsafe partial class PackedGemm
                 FinishTile(ic, mc, jc, nc);
             }
         }
+
+        // How far ahead (in floats) the kernel asks for rows of a B read in place: a long panel (more than DirectBMaxK
+        // rows, each a whole row of B apart) on the first row tile that meets it, whose rows come from L2 or further in
+        // a pattern the hardware prefetchers do not follow; 0 (no asking) otherwise.
+        private static long PrefetchB(float* packedB, int ir, int kc, int ldb)
+            => packedB is null && ir == 0 && kc > DirectBMaxK ? (long)PrefetchRowsOfBInPlace * ldb : 0;
 
         // Whether Kernel12x32 applies the epilogue itself, from its registers, in the last k block (Bias and BiasRelu).
         private bool FinishedInKernel => _epilogue is GemmEpilogue.Bias or GemmEpilogue.BiasRelu;

@@ -11,11 +11,11 @@ internal static unsafe partial class PackedGemm
 {
     // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
     // lda: 0 for a packed A panel, else the floats from one row of A read in place to the next.
-    private static void Kernel(bool wide, int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel(bool wide, int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, long prefetchB = 0)
     {
         if (wide)
         {
-            Kernel8x32<PlainRow>(kc, a, lda, b, ldb, c, ldc, add, null, 0, 0);
+            Kernel8x32<PlainRow>(kc, a, lda, b, ldb, c, ldc, add, null, 0, 0, prefetchB);
         }
         else
         {
@@ -74,7 +74,7 @@ internal static unsafe partial class PackedGemm
     // one is written by TRow: into C, and for the fused SGD steps also W (w, laid out like C) while the row is still in
     // registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay, long prefetchB = 0)
         where TRow : struct, ITileRow
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -97,6 +97,13 @@ internal static unsafe partial class PackedGemm
             // Two steps of p per iteration: the loop's own instructions are then a small share of the FMAs.
             for (; at + step < stop; at += 2 * step)
             {
+                if (prefetchB != 0)
+                {
+                    Sse.Prefetch0(b + prefetchB);
+                    Sse.Prefetch0(b + prefetchB + 16);
+                    Sse.Prefetch0(b + ldb + prefetchB);
+                    Sse.Prefetch0(b + ldb + prefetchB + 16);
+                }
                 b0 = Vector512.Load(b);
                 b1 = Vector512.Load(b + 16);
                 ai = Vector512.Create(a0[at]);

@@ -48,6 +48,18 @@ internal static unsafe partial class PackedGemm
     // faster on one thread (456 → 371 µs on the Xeon), while at k = 64 and 128 packing was 3–7 % slower.
     private const int DirectBMaxK = 128;
 
+    // Up to this k the Vector512 kernel reads a row-major B in place even past DirectBMaxK, asking for its rows
+    // PrefetchRowsOfBInPlace rows ahead on the first row tile that meets a panel (the rows stay in L1 for the others),
+    // where the product is not split between threads or every thread would pack all of B anyway (the fused step,
+    // RunStepThenForward). ∇W = δᵀ x over a batch of 256 images, one thread: the first layer's step and forward pass
+    // 760 → 712-720 µs (bench/Backprop.Benchmarks step-scaling 256 fashion); the fused two-thread step, SGD and Adam
+    // epochs at batch 256, 0.96×. Split between threads, a product packs only its thread's columns of B instead and
+    // stays packed: reading B in place there, every thread reads all of it (an 8 % slower epoch, sigmoid, batch 256).
+    private const int DirectBPrefetchMaxK = 256;
+
+    // Rows of an in-place B asked for ahead (8 rows of 3 136 bytes for 784 pixels); 4 and 16 measured alike.
+    private const int PrefetchRowsOfBInPlace = 8;
+
     // Below this many multiply-adds, waking a second thread costs more than it saves.
     private const long ParallelThreshold = 1L << 20;
 
@@ -182,7 +194,8 @@ internal static unsafe partial class PackedGemm
         // A row-major B with a short k (∇W = δᵀ x over a batch of 64, see DirectBMaxK) needs no packing: the micro-kernel
         // reads its rows in place. Rows of C are then split between threads, as for the forward product of the
         // same layer, so that each thread works on the same rows of W in both and they stay in its cache.
-        job.DirectB = csB == 1 && k <= DirectBMaxK && k > 0 && !tall;
+        job.DirectB = csB == 1 && k > 0 && !tall
+            && (k <= DirectBMaxK || (k <= DirectBPrefetchMaxK && s_wide && (threads == 1 || (long)m * n * k < ParallelThreshold)));
         if (job.DirectB)
         {
             job.SplitColumns = false;
