@@ -11,7 +11,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
-// dotnet run -c Release -- l2-probe                                 the pieces of the small second layer of a step
+// dotnet run -c Release -- l2-probe [batch]                         the pieces of the small second layer of a step
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 // BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
@@ -47,7 +47,7 @@ if (args.Length > 0 && args[0] == "article-breakdown")
 }
 if (args.Length > 0 && args[0] == "l2-probe")
 {
-    L2Probe.Run(Console.Out);
+    L2Probe.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64);
     return 0;
 }
 if (args.Length > 0 && args[0] == "gather-probe")
