@@ -343,25 +343,35 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     // ComputeWeightGradients with its fused step (an update), and then this layer's forward pass for the next batch,
-    // z' = x' Wᵀ + b and a' = ReLU(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
-    // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. The same bits
-    // as the two passes. Returns false, having done nothing, where that job does not apply (double, other activations,
-    // one thread, batches over 800 rows); the caller then runs the two passes.
+    // z' = x' Wᵀ + b and a' = f(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
+    // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. ReLU is applied
+    // to each tile of z' in the job; any other activation (not softmax) afterwards over all of z', as Forward applies
+    // it. The same bits as the two passes. Returns false, having done nothing, where that job does not apply (double,
+    // softmax, one thread, batches over 800 rows); the caller then runs the two passes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T> update, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
     {
-        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || Activation != Activation.Relu)
+        if (typeof(T) != typeof(float) || !PackedGemm.IsSupported || Activation == Activation.Softmax)
         {
             return false;
         }
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
         (GemmEpilogue epilogue, float scale, float decay, ElementwiseUpdate<float>? tileUpdate) = FusedEpilogue(update);
-        return PackedGemm.RunStepThenForward(
+        bool relu = Activation == Activation.Relu;
+        if (!PackedGemm.RunStepThenForward(
             Gemm.AsFloat(delta[..(batch * Outputs)]), Gemm.AsFloat(x[..(batch * Inputs)]), Gemm.AsFloat(dw), Outputs, Inputs, batch,
             epilogue, Gemm.AsFloat(Weights), scale, decay, Gemm.AsFloat(db), Gemm.AsFloat(Bias),
-            Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, GemmEpilogue.BiasRelu, Gemm.AsFloat(nextA),
-            tileUpdate, WeightOffset, BiasOffset);
+            Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(nextA),
+            tileUpdate, WeightOffset, BiasOffset))
+        {
+            return false;
+        }
+        if (!relu)
+        {
+            ActivationFunctions.Forward(Activation, nextZ[..(nextBatch * Outputs)], nextA[..(nextBatch * Outputs)], Outputs);
+        }
+        return true;
     }
 
     // How the float GEMM applies an update to the tiles of ∇W: plain SGD from the micro-kernel's registers (Step, or

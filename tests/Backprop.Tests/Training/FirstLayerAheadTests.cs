@@ -11,13 +11,16 @@ namespace Backprop.Tests.Training;
 public class FirstLayerAheadTests
 {
     [PackedKernelTheory]
-    [InlineData(64, 0.0, true, 64)]
-    [InlineData(64, 1e-4, true, 64)]
-    [InlineData(100, 1e-4, true, 64)]  // 100 rows of W: the last panel is partly empty in both products
-    [InlineData(100, 0.0, false, 64)]  // Vector256 kernels: 16-row panels
-    [InlineData(64, 1e-4, true, 256)]  // batches of 256 (and a last of 176): ∇W packs x instead of reading it in place
-    [InlineData(100, 0.0, false, 256)]
-    public void Computing_the_next_first_layer_with_the_step_changes_no_bit(int hidden, double decay, bool wide, int batch)
+    [InlineData(64, 0.0, true, 64, Activation.Relu)]
+    [InlineData(64, 1e-4, true, 64, Activation.Relu)]
+    [InlineData(100, 1e-4, true, 64, Activation.Relu)]  // 100 rows of W: the last panel is partly empty in both products
+    [InlineData(100, 0.0, false, 64, Activation.Relu)]  // Vector256 kernels: 16-row panels
+    [InlineData(64, 1e-4, true, 256, Activation.Relu)]  // batches of 256 (and a last of 176): the Vector512 kernel reads x in place, asking ahead
+    [InlineData(100, 0.0, false, 256, Activation.Relu)] // the Vector256 kernel packs it
+    [InlineData(64, 1e-4, true, 64, Activation.Tanh)]   // other activations: applied over z' after the job
+    [InlineData(100, 0.0, true, 256, Activation.Sigmoid)]
+    [InlineData(100, 1e-4, false, 64, Activation.LeakyRelu)]
+    public void Computing_the_next_first_layer_with_the_step_changes_no_bit(int hidden, double decay, bool wide, int batch, Activation activation)
     {
         Dataset<float> data = TestData.Blobs(400, classes: 3, features: 24, seed: 5);
         int batches = (data.Count + batch - 1) / batch;
@@ -29,7 +32,7 @@ public class FirstLayerAheadTests
             {
                 WorkerPool.ThreadCount = threads;
                 PackedGemm.UseVector512 = wide;
-                var network = new Network<float>([24, hidden, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+                var network = new Network<float>([24, hidden, 3], [activation, Activation.Softmax], Loss.CrossEntropy);
                 Initializer.Randomize(network, seed: 4);
                 var trainer = new Trainer<float>(network, new Sgd<float>(0.05, 0, weightDecay: decay), new TrainingOptions { MaxEpochs = 3, BatchSize = batch, Seed = 2 });
                 int reports = 0;
