@@ -1,10 +1,15 @@
+using Backprop.Tests.Tensors;
+
 namespace Backprop.Tests.Data;
 
 /// <summary>
 /// Image sets keep their bytes and convert them as batches are gathered. Every path that turns a byte into a value
 /// (the vector conversion at every tail length, a gather, a subset, all features at once, training itself) must give
-/// the bits of the scalar b / 255.
+/// the bits of the scalar b / 255. These tests switch the thread count and the conversion's vector width, so they run
+/// with the other tests that change process-wide kernel settings, alone: a test that counts the bytes a training epoch
+/// allocates failed when the thread count changed halfway through it.
 /// </summary>
+[Collection(KernelSettingsCollection.Name)]
 public class PixelBytesTests
 {
     private static readonly byte[] AllBytes = [.. Enumerable.Range(0, 256).Select(b => (byte)b)];
