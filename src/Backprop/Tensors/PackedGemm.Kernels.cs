@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Tensors;
 
-// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512, 8 × 16 on Vector256) and their stores.
+// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512, 8 × 16 as two 4 × 16 on Vector256) and their stores.
 internal static unsafe partial class PackedGemm
 {
     // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
@@ -492,15 +492,27 @@ internal static unsafe partial class PackedGemm
         while (at < end);
     }
 
-    // The 8 × 16 micro-kernel on Vector256: 16 accumulators, per p two loads of B, eight broadcasts, 16 FMAs. A and
-    // the chains as in Kernel8x32.
+    // The 8 × 16 tile on Vector256, as two 4 × 16 passes over the same B panel. One 8 × 16 pass needs 16 accumulators,
+    // two B vectors and a broadcast: 19 registers, where Vector256 code (AVX2, no AVX-512) has 16, so the JIT kept three
+    // accumulators on the stack and every p stored and reloaded them. A 4 × 16 pass holds its 8 accumulators, the two B
+    // vectors and the broadcast in 11: per p four broadcasts and two loads of B for 8 FMAs, 8 independent chains. Each
+    // element gets the same FMAs in the same chains as in the other kernels, so the same bits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
     {
         long rs = lda == 0 ? 1 : lda;
+        Kernel4x16(kc, a, lda, b, ldb, c, ldc, add);
+        Kernel4x16(kc, a + 4 * rs, lda, b, ldb, c + 4 * ldc, ldc, add);
+    }
+
+    // Rows 0-3 of an 8-row A panel (packed: lda 0, the rows interleaved MR apart; else lda apart) times a 16-column B
+    // panel, into 4 rows of C (ldc apart): the first chain stored unless add, the others added.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        long rs = lda == 0 ? 1 : lda;
         long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
-        float* a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs;
         long end = kc * step;
         long chain = KbStep(kc) * step;
         long at = 0;
@@ -508,8 +520,6 @@ internal static unsafe partial class PackedGemm
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
-            Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
-            Vector256<float> c60 = default, c61 = default, c70 = default, c71 = default;
             long stop = Math.Min(end, at + chain);
             for (; at < stop; at += step)
             {
@@ -527,28 +537,12 @@ internal static unsafe partial class PackedGemm
                 ai = Vector256.Create(a3[at]);
                 c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
                 c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
-                ai = Vector256.Create(a4[at]);
-                c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
-                c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
-                ai = Vector256.Create(a5[at]);
-                c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
-                c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
-                ai = Vector256.Create(a6[at]);
-                c60 = Vector256.FusedMultiplyAdd(ai, b0, c60);
-                c61 = Vector256.FusedMultiplyAdd(ai, b1, c61);
-                ai = Vector256.Create(a7[at]);
-                c70 = Vector256.FusedMultiplyAdd(ai, b0, c70);
-                c71 = Vector256.FusedMultiplyAdd(ai, b1, c71);
                 b += ldb;
             }
             Store256(c, c00, c01, add);
             Store256(c + ldc, c10, c11, add);
             Store256(c + 2 * ldc, c20, c21, add);
             Store256(c + 3 * ldc, c30, c31, add);
-            Store256(c + 4 * ldc, c40, c41, add);
-            Store256(c + 5 * ldc, c50, c51, add);
-            Store256(c + 6 * ldc, c60, c61, add);
-            Store256(c + 7 * ldc, c70, c71, add);
             add = true;
         }
         while (at < end);
