@@ -25,10 +25,10 @@ public static class Engine
     /// <summary>Whether the packed kernel uses Vector512 (AVX-512) rather than Vector256.</summary>
     public static bool UsesVector512 => PackedGemm.IsSupported && PackedGemm.UseVector512;
 
-    /// <summary>The float32 matrix-multiply kernel in use, in words (e.g. "packed GEMM, 8x16 Vector256 FMA micro-kernel").</summary>
+    /// <summary>The float32 matrix-multiply kernel in use, in words (e.g. "packed GEMM, 6x16 and 8x16 Vector256 FMA micro-kernels").</summary>
     public static string KernelDescription => !IsAccelerated
         ? "plain loops (no AVX2/FMA)"
-        : UsesVector512 ? "packed GEMM, 12x32 and 8x32 Vector512 FMA micro-kernels" : "packed GEMM, 8x16 Vector256 FMA micro-kernel";
+        : UsesVector512 ? "packed GEMM, 12x32 and 8x32 Vector512 FMA micro-kernels" : "packed GEMM, 6x16 and 8x16 Vector256 FMA micro-kernels";
 
     /// <summary>
     /// Computes one of the products training runs, C = op(A) op(B) with C (m, n) row-major, on the same kernel the

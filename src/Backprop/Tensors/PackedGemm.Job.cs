@@ -338,6 +338,11 @@ internal static unsafe partial class PackedGemm
             int tallRows = wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
                 ? fullRows / (2 * TallMR) * (2 * TallMR) : 0;
             bool rowsOuter = tallRows > 0 && packedB is not null;
+            // On Vector256 the same rows go 6 at a time through the 6 × 16 kernel (12 accumulators, where the 8 × 16
+            // tile's two passes of 4 rows hold 8: AVX2 has 16 registers), in groups of 24 rows so that the 8-row tiles
+            // after them end where the packed edge panel begins. Every element is summed as by the 8-row kernel.
+            int shortRows = !wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
+                ? fullRows / (4 * ShortMR) * (4 * ShortMR) : 0;
             if (rowsOuter)
             {
                 int fullCols = nc / nrMax * nrMax;
@@ -377,6 +382,18 @@ internal static unsafe partial class PackedGemm
                 if (nr == nrMax && rowsOuter)
                 {
                     ir = tallRows;
+                }
+                else if (nr == nrMax && shortRows > 0)
+                {
+                    for (; ir < shortRows; ir += ShortMR)
+                    {
+                        float* rows = _a + (long)(ic + ir) * _rsA + pc;
+                        Kernel6x16(kc, rows, _rsA, panelB, ldb, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
+                        if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                        {
+                            FinishTile(ic + ir, ShortMR, jc + jr, nr);
+                        }
+                    }
                 }
                 else if (nr == nrMax && tallRows > 0)
                 {

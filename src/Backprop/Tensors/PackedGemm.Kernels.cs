@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Tensors;
 
-// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512, 8 × 16 as two 4 × 16 on Vector256) and their stores.
+// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512; 6 × 16, and 8 × 16 as two 4 × 16, on Vector256) and their stores.
 internal static unsafe partial class PackedGemm
 {
     // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).
@@ -546,6 +546,59 @@ internal static unsafe partial class PackedGemm
             add = true;
         }
         while (at < end);
+    }
+
+    // Six rows of an A read in place (lda apart) times a 16-column B panel, into 6 rows of C (ldc apart): 12
+    // accumulators, two B vectors and the broadcast in AVX2's 16 registers, 12 independent chains. The first chain
+    // stored unless add, the others added; the same FMAs in the same chains per element as the other kernels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    {
+        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        long chain = KbStep(kc);
+        long at = 0;
+        do
+        {
+            Vector256<float> c00 = default, c01 = default;
+            Vector256<float> c10 = default, c11 = default;
+            Vector256<float> c20 = default, c21 = default;
+            Vector256<float> c30 = default, c31 = default;
+            Vector256<float> c40 = default, c41 = default;
+            Vector256<float> c50 = default, c51 = default;
+            long stop = Math.Min(kc, at + chain);
+            for (; at < stop; at++)
+            {
+                Vector256<float> b0 = Vector256.Load(b);
+                Vector256<float> b1 = Vector256.Load(b + 8);
+                Vector256<float> a0v = Vector256.Create(a0[at]);
+                c00 = Vector256.FusedMultiplyAdd(a0v, b0, c00);
+                c01 = Vector256.FusedMultiplyAdd(a0v, b1, c01);
+                a0v = Vector256.Create(a1[at]);
+                c10 = Vector256.FusedMultiplyAdd(a0v, b0, c10);
+                c11 = Vector256.FusedMultiplyAdd(a0v, b1, c11);
+                a0v = Vector256.Create(a2[at]);
+                c20 = Vector256.FusedMultiplyAdd(a0v, b0, c20);
+                c21 = Vector256.FusedMultiplyAdd(a0v, b1, c21);
+                a0v = Vector256.Create(a3[at]);
+                c30 = Vector256.FusedMultiplyAdd(a0v, b0, c30);
+                c31 = Vector256.FusedMultiplyAdd(a0v, b1, c31);
+                a0v = Vector256.Create(a4[at]);
+                c40 = Vector256.FusedMultiplyAdd(a0v, b0, c40);
+                c41 = Vector256.FusedMultiplyAdd(a0v, b1, c41);
+                a0v = Vector256.Create(a5[at]);
+                c50 = Vector256.FusedMultiplyAdd(a0v, b0, c50);
+                c51 = Vector256.FusedMultiplyAdd(a0v, b1, c51);
+                b += ldb;
+            }
+            Store256(c + 0 * ldc, c00, c01, add);
+            Store256(c + 1 * ldc, c10, c11, add);
+            Store256(c + 2 * ldc, c20, c21, add);
+            Store256(c + 3 * ldc, c30, c31, add);
+            Store256(c + 4 * ldc, c40, c41, add);
+            Store256(c + 5 * ldc, c50, c51, add);
+            add = true;
+        }
+        while (at < kc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

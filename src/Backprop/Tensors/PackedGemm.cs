@@ -25,6 +25,9 @@ internal static unsafe partial class PackedGemm
     /// <summary>Rows of the taller Vector512 micro-tile (12 × 32) used for rows of A read in place.</summary>
     private const int TallMR = 12;
 
+    /// <summary>Rows of the Vector256 micro-tile (6 × 16) used for rows of A read in place.</summary>
+    private const int ShortMR = 6;
+
     // Block sizes: MC × KC of A and KC × NC of B stay in L2. KC is larger than an L1-sized B panel would allow: with
     // k ≤ 800 in one block (a 784-pixel image row) C is written once instead of accumulated over several passes, and
     // the micro-kernel's two B loads per step stream from L2 fast enough. Measured on Zen 5 against KC = 256: training
