@@ -45,16 +45,17 @@ internal static unsafe partial class PackedGemm
         fixed (float* pz = z)
         fixed (float* pa = nextA)
         {
-            // The plans Run would choose for a batch of up to 800 rows: ∇W reads x in place (packs it past DirectBMaxK
-            // rows, or on the Vector512 kernel past DirectBPrefetchMaxK, each thread all of it for its rows of W) and
-            // splits W's rows,
-            // the forward product reads x' in place and splits the columns of z' (the same rows of W).
+            // ∇W reads x in place up to DirectBPrefetchMaxK rows (past that each thread packs all of x for its rows of
+            // W) and splits W's rows; the forward product reads x' in place and splits the columns of z' (the same rows
+            // of W). Packing x past DirectBMaxK rows, as Run's plan does on Vector256, was 5-7 % slower here: the
+            // Vector256 tile's two passes of 4 rows read each 16-column panel of x twice, the second time from L1
+            // (Adam at batch 256, DOTNET_EnableAVX512=0: 0.227-0.246 against 0.214-0.228 s an epoch).
             GemmJob first = t_job ??= new GemmJob();
             first.Set(pdelta, 1, m, px, n, 1, pgradient, m, n, k, false, step, null, pweights, scale, decay);
             first.SetRowSums(psums, pbias);
             first.SetUpdate(update, updateOffset, rowUpdateOffset);
             first.DirectA = false;
-            first.DirectB = k <= (s_wide ? DirectBPrefetchMaxK : DirectBMaxK);
+            first.DirectB = k <= DirectBPrefetchMaxK;
             first.SplitColumns = false;
             GemmJob second = t_secondJob ??= new GemmJob();
             second.Set(pnext, n, 1, pweights, 1, n, pz, nextRows, m, n, false, forward, pbias, pa, 0, 0);

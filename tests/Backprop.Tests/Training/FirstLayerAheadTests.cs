@@ -16,7 +16,7 @@ public class FirstLayerAheadTests
     [InlineData(100, 1e-4, true, 64, Activation.Relu)]  // 100 rows of W: the last panel is partly empty in both products
     [InlineData(100, 0.0, false, 64, Activation.Relu)]  // Vector256 kernels: 16-row panels
     [InlineData(64, 1e-4, true, 256, Activation.Relu)]  // batches of 256 (and a last of 176): the Vector512 kernel reads x in place, asking ahead
-    [InlineData(100, 0.0, false, 256, Activation.Relu)] // the Vector256 kernel packs it
+    [InlineData(100, 0.0, false, 256, Activation.Relu)] // the Vector256 kernel reads x in place too
     [InlineData(64, 1e-4, true, 64, Activation.Tanh)]   // other activations: applied over z' after the job
     [InlineData(100, 0.0, true, 256, Activation.Sigmoid)]
     [InlineData(100, 1e-4, false, 64, Activation.LeakyRelu)]
