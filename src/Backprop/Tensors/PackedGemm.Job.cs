@@ -326,6 +326,20 @@ internal static unsafe partial class PackedGemm
             bool add = pc != 0 || _accumulate;
             bool last = pc + kc >= _k;
             int fullRows = mc / MR * MR;
+            // On Vector256 the rows of an A read in place go 6 at a time through the 6 × 16 kernel (12 accumulators,
+            // where the 8 × 16 tile's two passes of 4 rows hold 8: AVX2 has 16 registers), then 4 at a time (8 when six
+            // would leave 2), up to where the packed edge panel begins: its rows sum their chains in the tile buffer
+            // before adding them to C, in place as packed. So do the columns of a column-major A read in place (δᵀ of
+            // ∇W = δᵀ x), the fused SGD steps applied after each tile.
+            int shortRows = 0;
+            if (!wide && packedA is null)
+            {
+                shortRows = fullRows / ShortMR * ShortMR;
+                if (fullRows - shortRows == 2 && shortRows > 0)
+                {
+                    shortRows -= ShortMR;
+                }
+            }
             if (packedA is null && fullRows < mc)
             {
                 PackA(_a, _rsA, _csA, ic + fullRows, mc - fullRows, pc, kc, s.EdgeA);
@@ -338,11 +352,6 @@ internal static unsafe partial class PackedGemm
             int tallRows = wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
                 ? fullRows / (2 * TallMR) * (2 * TallMR) : 0;
             bool rowsOuter = tallRows > 0 && packedB is not null;
-            // On Vector256 the same rows go 6 at a time through the 6 × 16 kernel (12 accumulators, where the 8 × 16
-            // tile's two passes of 4 rows hold 8: AVX2 has 16 registers), in groups of 24 rows so that the 8-row tiles
-            // after them end where the packed edge panel begins. Every element is summed as by the 8-row kernel.
-            int shortRows = !wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
-                ? fullRows / (4 * ShortMR) * (4 * ShortMR) : 0;
             if (rowsOuter)
             {
                 int fullCols = nc / nrMax * nrMax;
@@ -383,16 +392,32 @@ internal static unsafe partial class PackedGemm
                 {
                     ir = tallRows;
                 }
-                else if (nr == nrMax && shortRows > 0)
+                else if (!wide && packedA is null)
                 {
-                    for (; ir < shortRows; ir += ShortMR)
+                    // Every element is summed as by the 8-row kernel; a narrow last panel through the tile buffer.
+                    for (; ir < fullRows;)
                     {
-                        float* rows = _a + (long)(ic + ir) * _rsA + pc;
-                        Kernel6x16(kc, rows, _rsA, panelB, ldb, _c + (long)(ic + ir) * _n + jc + jr, _n, add);
+                        int rows = ir < shortRows ? ShortMR : 4;
+                        float* rowsOfA = _a + (long)(ic + ir) * _rsA + (long)pc * _csA;
+                        float* tile = _c + (long)(ic + ir) * _n + jc + jr;
+                        bool full = nr == nrMax;
+                        if (rows == ShortMR)
+                        {
+                            Kernel6x16(kc, rowsOfA, _rsA, _csA, panelB, ldb, full ? tile : s.Tile, full ? _n : nrMax, add && full);
+                        }
+                        else
+                        {
+                            Kernel4x16(kc, rowsOfA, _rsA, _csA, panelB, ldb, full ? tile : s.Tile, full ? _n : nrMax, add && full);
+                        }
+                        if (!full)
+                        {
+                            Merge(s.Tile, nrMax, tile, _n, rows, nr, add);
+                        }
                         if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
                         {
-                            FinishTile(ic + ir, ShortMR, jc + jr, nr);
+                            FinishTile(ic + ir, rows, jc + jr, nr);
                         }
+                        ir += rows;
                     }
                 }
                 else if (nr == nrMax && tallRows > 0)

@@ -19,7 +19,7 @@ internal static unsafe partial class PackedGemm
         }
         else
         {
-            Kernel8x16(kc, a, lda, b, ldb, c, ldc, add);
+            Kernel8x16(kc, a, lda == 0 ? 1 : lda, lda == 0 ? MR : 1, b, ldb, c, ldc, add);
         }
     }
 
@@ -498,30 +498,28 @@ internal static unsafe partial class PackedGemm
     // vectors and the broadcast in 11: per p four broadcasts and two loads of B for 8 FMAs, 8 independent chains. Each
     // element gets the same FMAs in the same chains as in the other kernels, so the same bits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel8x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
     {
-        long rs = lda == 0 ? 1 : lda;
-        Kernel4x16(kc, a, lda, b, ldb, c, ldc, add);
-        Kernel4x16(kc, a + 4 * rs, lda, b, ldb, c + 4 * ldc, ldc, add);
+        Kernel4x16(kc, a, rs, ps, b, ldb, c, ldc, add);
+        Kernel4x16(kc, a + 4 * rs, rs, ps, b, ldb, c + 4 * ldc, ldc, add);
     }
 
-    // Rows 0-3 of an 8-row A panel (packed: lda 0, the rows interleaved MR apart; else lda apart) times a 16-column B
-    // panel, into 4 rows of C (ldc apart): the first chain stored unless add, the others added.
+    // Four rows of A times a 16-column B panel, into 4 rows of C (ldc apart): the first chain stored unless add, the
+    // others added. A's value (r, p) is a[r · rs + p · ps]: a packed panel (rs 1, ps MR), rows read in place (rs the
+    // row distance, ps 1) or the columns of a column-major A read in place (rs 1, ps the column distance).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel4x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
     {
-        long rs = lda == 0 ? 1 : lda;
-        long step = lda == 0 ? MR : 1;
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
-        long end = kc * step;
-        long chain = KbStep(kc) * step;
+        long end = kc * ps;
+        long chain = KbStep(kc) * ps;
         long at = 0;
         do
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
             Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
             long stop = Math.Min(end, at + chain);
-            for (; at < stop; at += step)
+            for (; at < stop; at += ps)
             {
                 Vector256<float> b0 = Vector256.Load(b);
                 Vector256<float> b1 = Vector256.Load(b + 8);
@@ -548,14 +546,16 @@ internal static unsafe partial class PackedGemm
         while (at < end);
     }
 
-    // Six rows of an A read in place (lda apart) times a 16-column B panel, into 6 rows of C (ldc apart): 12
-    // accumulators, two B vectors and the broadcast in AVX2's 16 registers, 12 independent chains. The first chain
+    // Six rows of an A read in place times a 16-column B panel, into 6 rows of C (ldc apart): 12 accumulators, two B
+    // vectors and the broadcast in AVX2's 16 registers, 12 independent chains. A's value (r, p) is a[r · rs + p · ps]
+    // (rows: rs their distance, ps 1; a column-major A such as δᵀ: rs 1, ps its column distance). The first chain
     // stored unless add, the others added; the same FMAs in the same chains per element as the other kernels.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel6x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
     {
-        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        long chain = KbStep(kc);
+        float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
+        long end = kc * ps;
+        long chain = KbStep(kc) * ps;
         long at = 0;
         do
         {
@@ -565,8 +565,8 @@ internal static unsafe partial class PackedGemm
             Vector256<float> c30 = default, c31 = default;
             Vector256<float> c40 = default, c41 = default;
             Vector256<float> c50 = default, c51 = default;
-            long stop = Math.Min(kc, at + chain);
-            for (; at < stop; at++)
+            long stop = Math.Min(end, at + chain);
+            for (; at < stop; at += ps)
             {
                 Vector256<float> b0 = Vector256.Load(b);
                 Vector256<float> b1 = Vector256.Load(b + 8);
@@ -598,7 +598,7 @@ internal static unsafe partial class PackedGemm
             Store256(c + 5 * ldc, c50, c51, add);
             add = true;
         }
-        while (at < kc);
+        while (at < end);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,7 +54,7 @@ internal static unsafe partial class PackedGemm
             first.Set(pdelta, 1, m, px, n, 1, pgradient, m, n, k, false, step, null, pweights, scale, decay);
             first.SetRowSums(psums, pbias);
             first.SetUpdate(update, updateOffset, rowUpdateOffset);
-            first.DirectA = false;
+            first.DirectA = ColumnsOfAInPlace(first.NR, 1, k);
             first.DirectB = k <= DirectBPrefetchMaxK;
             first.SplitColumns = false;
             GemmJob second = t_secondJob ??= new GemmJob();

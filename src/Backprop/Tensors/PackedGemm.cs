@@ -60,6 +60,11 @@ internal static unsafe partial class PackedGemm
     // stays packed: reading B in place there, every thread reads all of it (an 8 % slower epoch, sigmoid, batch 256).
     private const int DirectBPrefetchMaxK = 256;
 
+    // Whether the Vector256 kernels read a column-major A (rsA 1: δᵀ of ∇W = δᵀ x, δ row-major (k, m)) in place instead
+    // of packing it: each step of p broadcasts six (or four) consecutive values of one row of δ. For up to
+    // DirectBPrefetchMaxK rows of δ (a batch), whose rows then span few pages; the Vector512 kernels read rows only.
+    private static bool ColumnsOfAInPlace(int nr, int rsA, int k) => nr == 16 && rsA == 1 && k <= DirectBPrefetchMaxK;
+
     // Rows of an in-place B asked for ahead (8 rows of 3 136 bytes for 784 pixels); 4 and 16 measured alike.
     private const int PrefetchRowsOfBInPlace = 8;
 
@@ -185,7 +190,7 @@ internal static unsafe partial class PackedGemm
     {
         // A row-major A (a batch of inputs, δ) needs no packing: the micro-kernel broadcasts from its eight rows in
         // place, each read front to back. Only a last panel of fewer than eight rows is packed.
-        job.DirectA = csA == 1 && s_readAInPlace;
+        job.DirectA = s_readAInPlace && (csA == 1 || ColumnsOfAInPlace(job.NR, rsA, k));
         int threads = WorkerPool.ThreadCount;
         int blocks = 1;
         bool tall = m > McMax && n <= NcMax;

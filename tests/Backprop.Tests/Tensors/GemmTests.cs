@@ -142,10 +142,16 @@ public class GemmTests
         Assert.Equal(one, two);
     }
 
-    // Row-major A (the plain and x·Wᵀ shapes) is read in place by the micro-kernel; the packed panels are the other
-    // way. Same FMAs in the same order, so the same bits: over odd row counts (a last panel packed either way), several
-    // k blocks, the tall path (all of B packed), both kernel widths, one and two threads, with and without accumulation.
+    // Row-major A (the plain and x·Wᵀ shapes) is read in place by the micro-kernel, and on Vector256 a column-major A
+    // (δᵀ of ∇W = δᵀ x, up to 256 rows of δ) too; the packed panels are the other way. Same FMAs in the same order, so
+    // the same bits: over odd row counts (a last panel packed either way), several k blocks, the tall path (all of B
+    // packed), both kernel widths, one and two threads, with and without accumulation.
     [PackedKernelTheory]
+    [InlineData(Shape.TransposedA, 128, 784, 256)]
+    [InlineData(Shape.TransposedA, 10, 128, 64)]
+    [InlineData(Shape.TransposedA, 61, 70, 200)]
+    [InlineData(Shape.TransposedA, 150, 45, 256)]
+    [InlineData(Shape.TransposedA, 7, 33, 9)]
     [InlineData(Shape.TransposedB, 64, 128, 784)]
     [InlineData(Shape.TransposedB, 10000 / 16, 128, 784)]
     [InlineData(Shape.TransposedB, 301, 10, 128)]
