@@ -344,8 +344,9 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
 
     // ComputeWeightGradients with its fused step (an update), and then this layer's forward pass for the next batch,
     // z' = x' Wᵀ + b and a' = f(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
-    // of W's rows and then computes the same columns of z', so the threads meet once instead of twice. ReLU is applied
-    // to each tile of z' in the job; any other activation (not softmax) afterwards over all of z', as Forward applies
+    // of W's rows and then computes the same columns of z' (or, for large batches into narrow layers, a run of W's
+    // columns and the same terms of z', see PackedGemm.RunStepThenForward), so the threads meet once instead of twice.
+    // ReLU is applied to z' in the job; any other activation (not softmax) afterwards over all of z', as Forward applies
     // it. The same bits as the two passes. Returns false, having done nothing, where that job does not apply (double,
     // softmax, one thread, batches over 800 rows); the caller then runs the two passes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

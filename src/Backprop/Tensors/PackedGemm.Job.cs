@@ -205,6 +205,15 @@ internal static unsafe partial class PackedGemm
         /// <summary>Columns [j0, j1) of C, all rows: a column block's work, run by this thread.</summary>
         public void RunColumns(int j0, int j1) => Compute(0, _m, j0, j1);
 
+        /// <summary>
+        /// Columns [j0, j1) of C, all rows, where B is read in place and A is packed: with <paramref name="packed"/>,
+        /// A as this thread packed it for the previous columns it ran of this product (one block of at most McMax rows).
+        /// </summary>
+        public void RunColumns(int j0, int j1, bool packed) => Compute(0, _m, j0, j1, packed && DirectB && !DirectA && _m <= McMax);
+
+        /// <summary>Every row's sum (and the step of the rows they step), run by this thread.</summary>
+        public void SumAllRows() => SumRows(0, _m);
+
         // Row sums of op(A) for rows [i0, i1), each in the order of ColumnSums, and the step of rowAux by them.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SumRows(int i0, int i1)
@@ -238,7 +247,7 @@ internal static unsafe partial class PackedGemm
         private (int Start, int End) Range(int block, int units, int unit, int length) => BlockRange(block, Blocks, units, unit, length);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Compute(int i0, int i1, int j0, int j1)
+        private void Compute(int i0, int i1, int j0, int j1, bool packedBefore = false)
         {
             if (i0 >= i1 || j0 >= j1)
             {
@@ -279,7 +288,7 @@ internal static unsafe partial class PackedGemm
                 {
                     int mc = Math.Min(McMax, i1 - ic);
                     float* packedA = DirectA ? null : s.A;
-                    if (!DirectA)
+                    if (!DirectA && !packedBefore)
                     {
                         PackA(_a, _rsA, _csA, ic, mc, 0, _k, s.A);
                     }

@@ -1,0 +1,141 @@
+namespace Backprop.Tests.Tensors;
+
+/// <summary>
+/// The paired job of one layer's fused step and the next batch's forward pass through it
+/// (<see cref="PackedGemm.RunStepThenForward"/>) against the two products it replaces, bit for bit: split by W's rows,
+/// and split by the forward product's terms, its chains of FMAs shared between threads and added up in chain order.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class StepThenForwardTests
+{
+    [PackedKernelTheory]
+    [InlineData(128, 784, 256, 256, "Step", "BiasRelu", 2)]        // the first layer of 784-128-10 at batch 256: four chains, two a thread
+    [InlineData(128, 784, 256, 176, "DecayedStep", "Bias", 2)]     // the epoch's last, shorter batch
+    [InlineData(100, 784, 128, 97, "Step", "BiasRelu", 2)]         // a partly empty last panel of W, odd rows of x'
+    [InlineData(64, 300, 200, 64, "DecayedStep", "BiasRelu", 2)]   // two chains of 150, one a thread
+    [InlineData(128, 784, 256, 256, "Step", "BiasRelu", 4)]        // one chain a thread
+    [InlineData(128, 784, 256, 33, "DecayedStep", "BiasRelu", 3)]  // three threads: two of them take two chains each
+    [InlineData(40, 784, 130, 1, "Step", "Bias", 2)]               // one row of x'; W's rows fit one panel
+    [InlineData(128, 520, 256, 256, "Step", "BiasRelu", 2)]        // three chains: split by W's rows instead
+    [InlineData(128, 784, 64, 64, "Step", "BiasRelu", 2)]          // batch 64: split by W's rows
+    [InlineData(256, 784, 256, 256, "Step", "BiasRelu", 2)]        // m > n / 4: split by W's rows
+    public void The_paired_job_gives_the_bits_of_the_two_products(int m, int n, int k, int nextRows, string stepName, string forwardName, int threads)
+    {
+        GemmEpilogue step = Enum.Parse<GemmEpilogue>(stepName);
+        GemmEpilogue forward = Enum.Parse<GemmEpilogue>(forwardName);
+        var rng = new Rng(m + n + k + nextRows);
+        float[] delta = Random(rng, k * m, 0.1);
+        float[] x = Random(rng, k * n, 1.0);
+        float[] w = Random(rng, m * n, 0.1);
+        float[] b = Random(rng, m, 0.1);
+        float[] next = Random(rng, nextRows * n, 1.0);
+        const float Scale = -0.05f, Decay = 1e-3f;
+        bool expectSplit = threads > 1 && k >= 128 && 4 * m <= n && n != 520;
+        int savedThreads = WorkerPool.ThreadCount;
+        bool savedWide = PackedGemm.UseVector512;
+        bool savedSplit = PackedGemm.SplitForwardByK;
+        try
+        {
+            foreach (bool wide in Widths())
+            {
+                PackedGemm.UseVector512 = wide;
+
+                // The two products on one thread, as the layers run them where the paired job does not apply.
+                WorkerPool.ThreadCount = 1;
+                float[] gradient = new float[m * n], weights = (float[])w.Clone(), bias = (float[])b.Clone(), sums = new float[m];
+                float[] z = new float[nextRows * m], a = new float[nextRows * m];
+                PackedGemm.Run(delta, 1, m, x, n, 1, gradient, m, n, k, false, step, aux: weights, scale: Scale, decay: Decay, rowSums: sums, rowAux: bias);
+                PackedGemm.Run(next, n, 1, weights, 1, n, z, nextRows, m, n, false, forward, bias, a);
+
+                WorkerPool.ThreadCount = threads;
+                foreach (bool split in new[] { true, false })
+                {
+                    PackedGemm.SplitForwardByK = split;
+                    // Several steps from the same start: the split by terms moves its boundaries between steps.
+                    for (int repeat = 0; repeat < 4; repeat++)
+                    {
+                        float[] gradient2 = new float[m * n], weights2 = (float[])w.Clone(), bias2 = (float[])b.Clone(), sums2 = new float[m];
+                        float[] z2 = new float[nextRows * m], a2 = new float[nextRows * m];
+                        long before = PackedGemm.StepsSplitByTerms;
+                        bool ran = PackedGemm.RunStepThenForward(delta, x, gradient2, m, n, k, step, weights2, Scale, Decay, sums2, bias2, next, z2, nextRows, forward, a2);
+                        Assert.True(ran);
+                        Assert.Equal(split && expectSplit ? 1 : 0, PackedGemm.StepsSplitByTerms - before);
+                        Assert.Equal(gradient, gradient2);
+                        Assert.Equal(weights, weights2);
+                        Assert.Equal(sums, sums2);
+                        Assert.Equal(bias, bias2);
+                        Assert.Equal(z, z2);
+                        if (forward == GemmEpilogue.BiasRelu)
+                        {
+                            Assert.Equal(a, a2);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = savedThreads;
+            PackedGemm.UseVector512 = savedWide;
+            PackedGemm.SplitForwardByK = savedSplit;
+        }
+    }
+
+    // Training with every fused optimizer: the step split by terms (batches of 256 over 784 inputs into 64 hidden units)
+    // changes no bit against one thread, and runs on every batch but each epoch's last.
+    [PackedKernelTheory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    public void Training_split_by_terms_matches_one_thread(string optimizer)
+    {
+        Dataset<float> data = TestData.Blobs(200, classes: 3, features: 784, seed: 8);
+        int batches = (data.Count + 255) / 256;
+        (float[] Parameters, double[] Losses, long Splits) Train(int threads)
+        {
+            int saved = WorkerPool.ThreadCount;
+            try
+            {
+                WorkerPool.ThreadCount = threads;
+                var network = new Network<float>([784, 64, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+                Initializer.Randomize(network, seed: 3);
+                IOptimizer<float> chosen = optimizer switch
+                {
+                    "sgd" => new Sgd<float>(0.05, 0, weightDecay: 1e-4),
+                    "momentum" => new Sgd<float>(0.05, 0.9),
+                    "adam" => new Adam<float>(1e-3),
+                    _ => new Adam<float>(1e-3, weightDecay: 1e-2, decoupledWeightDecay: true),
+                };
+                var trainer = new Trainer<float>(network, chosen, new TrainingOptions { MaxEpochs = 2, BatchSize = 256, Seed = 5 });
+                long before = PackedGemm.StepsSplitByTerms;
+                TrainingResult result = trainer.Fit(data);
+                return (network.Parameters.ToArray(), [.. result.History.Select(e => e.Loss)], PackedGemm.StepsSplitByTerms - before);
+            }
+            finally
+            {
+                WorkerPool.ThreadCount = saved;
+            }
+        }
+
+        var one = Train(1);
+        var two = Train(2);
+        Assert.Equal(0, one.Splits);
+        Assert.True(batches >= 3);
+        Assert.Equal(2 * (batches - 1), two.Splits); // every full batch is stepped beside the next one's forward pass
+        Assert.Equal(one.Parameters, two.Parameters);
+        Assert.Equal(one.Losses, two.Losses);
+    }
+
+    private static float[] Random(Rng rng, int count, double scale)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = (float)(rng.NextGaussian() * scale);
+        }
+        return values;
+    }
+
+    private static bool[] Widths() => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? [true, false] : [false];
+}
