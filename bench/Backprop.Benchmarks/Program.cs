@@ -12,6 +12,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
+// dotnet run -c Release -- predict-spin SECONDS                     Model.PredictProbabilities on 10000 rows, over and over (for a profiler)
 // dotnet run -c Release -- l2-probe [batch]                         the pieces of the small second layer of a step
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
@@ -20,6 +21,25 @@ if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
     PackedGemm.UseVector512 = false;
     PixelBytes.UseVector512 = false;
+}
+if (args.Length > 0 && args[0] == "predict-spin")
+{
+    var data = Backprop.Cli.Commands.BenchWorkloads.SyntheticImages(10000, seed: 1);
+    var network = Backprop.Cli.Commands.BenchWorkloads.FashionNetwork(seed: 2);
+    var model = Backprop.Cli.Commands.BenchPrediction.FashionModel(network);
+    float[] input = data.Features.ToArray();
+    float[] probabilities = new float[10000 * 10];
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    var times = new List<double>();
+    while (sw.Elapsed.TotalSeconds < double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        model.PredictProbabilities(input, probabilities);
+        times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+    times.Sort();
+    Console.WriteLine($"{times.Count} calls, median {times[times.Count / 2]:F3} ms");
+    return 0;
 }
 if (args.Length > 0 && args[0] == "step-scaling")
 {

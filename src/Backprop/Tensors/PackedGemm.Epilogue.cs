@@ -167,10 +167,15 @@ internal static unsafe partial class PackedGemm
         }
     }
 
-    /// <summary>How <see cref="Kernel8x32"/> writes one finished row of its tile, 32 values.</summary>
+    /// <summary>
+    /// How <see cref="Kernel8x32"/> writes one finished row of its tile, 32 values (<c>Store</c>), and how
+    /// <see cref="Kernel6x16"/> and <see cref="Kernel4x16"/> write one row of 16 after their last chain (<c>Store256</c>).
+    /// </summary>
     private interface ITileRow
     {
         static abstract void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay);
+
+        static abstract void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay);
     }
 
     // c = v, or c += v.
@@ -179,6 +184,10 @@ internal static unsafe partial class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
             => Store512(c, ref v0, ref v1, add);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+            => PackedGemm.Store256(c, ref v0, ref v1, add);
     }
 
     // As PlainRow, then the Step epilogue on the row: w = c · scale + w (two roundings, as ApplyEpilogue).
@@ -191,6 +200,15 @@ internal static unsafe partial class PackedGemm
             Vector512<float> s = Vector512.Create(scale);
             Vector512.Store(v0 * s + Vector512.Load(w), w);
             Vector512.Store(v1 * s + Vector512.Load(w + 16), w + 16);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+        {
+            PackedGemm.Store256(c, ref v0, ref v1, add);
+            Vector256<float> s = Vector256.Create(scale);
+            Vector256.Store(v0 * s + Vector256.Load(w), w);
+            Vector256.Store(v1 * s + Vector256.Load(w + 8), w + 8);
         }
     }
 
@@ -207,6 +225,18 @@ internal static unsafe partial class PackedGemm
             Vector512<float> w1 = Vector512.Load(w + 16);
             Vector512.Store((w0 * d + v0) * s + w0, w);
             Vector512.Store((w1 * d + v1) * s + w1, w + 16);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+        {
+            PackedGemm.Store256(c, ref v0, ref v1, add);
+            Vector256<float> s = Vector256.Create(scale);
+            Vector256<float> d = Vector256.Create(decay);
+            Vector256<float> w0 = Vector256.Load(w);
+            Vector256<float> w1 = Vector256.Load(w + 8);
+            Vector256.Store((w0 * d + v0) * s + w0, w);
+            Vector256.Store((w1 * d + v1) * s + w1, w + 8);
         }
     }
 }

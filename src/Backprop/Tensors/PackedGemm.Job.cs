@@ -410,19 +410,43 @@ internal static unsafe partial class PackedGemm
                         float* rowsOfA = _a + (long)(ic + ir) * _rsA + (long)pc * _csA;
                         float* tile = _c + (long)(ic + ir) * _n + jc + jr;
                         bool full = nr == nrMax;
+                        // A full tile's fused SGD step from the registers (the bits of the epilogue over the stored tile).
+                        bool step = full && last && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
+                        float* w = step ? _aux + (long)(ic + ir) * _n + jc + jr : null;
+                        float* to = full ? tile : s.Tile;
+                        int ldc = full ? _n : nrMax;
                         if (rows == ShortMR)
                         {
-                            Kernel6x16(kc, rowsOfA, _rsA, _csA, panelB, ldb, full ? tile : s.Tile, full ? _n : nrMax, add && full);
+                            if (!step)
+                            {
+                                Kernel6x16<PlainRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add && full, null, 0, 0);
+                            }
+                            else if (_epilogue == GemmEpilogue.Step)
+                            {
+                                Kernel6x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                            }
+                            else
+                            {
+                                Kernel6x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                            }
+                        }
+                        else if (!step)
+                        {
+                            Kernel4x16<PlainRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add && full, null, 0, 0);
+                        }
+                        else if (_epilogue == GemmEpilogue.Step)
+                        {
+                            Kernel4x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
                         }
                         else
                         {
-                            Kernel4x16(kc, rowsOfA, _rsA, _csA, panelB, ldb, full ? tile : s.Tile, full ? _n : nrMax, add && full);
+                            Kernel4x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
                         }
                         if (!full)
                         {
                             Merge(s.Tile, nrMax, tile, _n, rows, nr, add);
                         }
-                        if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
+                        if (last && !step && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update))
                         {
                             FinishTile(ic + ir, rows, jc + jr, nr);
                         }

@@ -500,15 +500,17 @@ internal static unsafe partial class PackedGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
     {
-        Kernel4x16(kc, a, rs, ps, b, ldb, c, ldc, add);
-        Kernel4x16(kc, a + 4 * rs, rs, ps, b, ldb, c + 4 * ldc, ldc, add);
+        Kernel4x16<PlainRow>(kc, a, rs, ps, b, ldb, c, ldc, add, null, 0, 0);
+        Kernel4x16<PlainRow>(kc, a + 4 * rs, rs, ps, b, ldb, c + 4 * ldc, ldc, add, null, 0, 0);
     }
 
     // Four rows of A times a 16-column B panel, into 4 rows of C (ldc apart): the first chain stored unless add, the
-    // others added. A's value (r, p) is a[r · rs + p · ps]: a packed panel (rs 1, ps MR), rows read in place (rs the
-    // row distance, ps 1) or the columns of a column-major A read in place (rs 1, ps the column distance).
+    // others added, the last through TRow (a fused SGD step of W's rows at w, ldc apart, from the registers). A's value
+    // (r, p) is a[r · rs + p · ps]: a packed panel (rs 1, ps MR), rows read in place (rs the row distance, ps 1) or the
+    // columns of a column-major A read in place (rs 1, ps the column distance).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel4x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+        where TRow : ITileRow
     {
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
         long end = kc * ps;
@@ -537,10 +539,20 @@ internal static unsafe partial class PackedGemm
                 c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
                 b += ldb;
             }
-            Store256(c, c00, c01, add);
-            Store256(c + ldc, c10, c11, add);
-            Store256(c + 2 * ldc, c20, c21, add);
-            Store256(c + 3 * ldc, c30, c31, add);
+            if (at < end)
+            {
+                Store256(c, ref c00, ref c01, add);
+                Store256(c + ldc, ref c10, ref c11, add);
+                Store256(c + 2 * ldc, ref c20, ref c21, add);
+                Store256(c + 3 * ldc, ref c30, ref c31, add);
+            }
+            else
+            {
+                TRow.Store256(c, w, c00, c01, add, scale, decay);
+                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay);
+                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
+                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
+            }
             add = true;
         }
         while (at < end);
@@ -549,9 +561,11 @@ internal static unsafe partial class PackedGemm
     // Six rows of an A read in place times a 16-column B panel, into 6 rows of C (ldc apart): 12 accumulators, two B
     // vectors and the broadcast in AVX2's 16 registers, 12 independent chains. A's value (r, p) is a[r · rs + p · ps]
     // (rows: rs their distance, ps 1; a column-major A such as δᵀ: rs 1, ps its column distance). The first chain
-    // stored unless add, the others added; the same FMAs in the same chains per element as the other kernels.
+    // stored unless add, the others added, the last through TRow (as Kernel4x16); the same FMAs in the same chains per
+    // element as the other kernels.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add)
+    private static void Kernel6x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+        where TRow : ITileRow
     {
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
         long end = kc * ps;
@@ -590,19 +604,32 @@ internal static unsafe partial class PackedGemm
                 c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
                 b += ldb;
             }
-            Store256(c, c00, c01, add);
-            Store256(c + ldc, c10, c11, add);
-            Store256(c + 2 * ldc, c20, c21, add);
-            Store256(c + 3 * ldc, c30, c31, add);
-            Store256(c + 4 * ldc, c40, c41, add);
-            Store256(c + 5 * ldc, c50, c51, add);
+            if (at < end)
+            {
+                Store256(c, ref c00, ref c01, add);
+                Store256(c + ldc, ref c10, ref c11, add);
+                Store256(c + 2 * ldc, ref c20, ref c21, add);
+                Store256(c + 3 * ldc, ref c30, ref c31, add);
+                Store256(c + 4 * ldc, ref c40, ref c41, add);
+                Store256(c + 5 * ldc, ref c50, ref c51, add);
+            }
+            else
+            {
+                TRow.Store256(c, w, c00, c01, add, scale, decay);
+                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay);
+                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
+                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
+                TRow.Store256(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay);
+                TRow.Store256(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay);
+            }
             add = true;
         }
         while (at < end);
     }
 
+    // c = v, or c += v (v then holds the stored sum).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, bool add)
+    private static void Store256(float* c, ref Vector256<float> v0, ref Vector256<float> v1, bool add)
     {
         if (add)
         {

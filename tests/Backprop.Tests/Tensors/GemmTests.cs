@@ -110,6 +110,33 @@ public class GemmTests
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{label}: C differs");
                 Assert.True(expectedAux.AsSpan().SequenceEqual(actualAux), $"{label}: aux differs");
             }
+            if (epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep))
+            {
+                continue;
+            }
+            // ∇W = δᵀ x with W stepped: op(A) = δᵀ, δ of shape (k, m), whose columns the Vector256 kernels read in
+            // place (up to 256 rows), six and four at a time with the step from the registers, a narrow last panel
+            // and the rows past them packed; past 256 rows δᵀ is packed.
+            foreach ((int m, int n, int k) in new[] { (128, 784, 64), (100, 70, 256), (13, 40, 300), (6, 16, 5), (22, 33, 130) })
+            {
+                var rng = new Rng(m * 31 + n * 7 + k);
+                float[] delta = Random(rng, k * m, 1.0);
+                float[] x = Random(rng, k * n, 1.0);
+                float[] w = Random(rng, m * n, 1.0);
+                float[] expected = new float[m * n];
+                float[] expectedW = (float[])w.Clone();
+                float[] actual = new float[m * n];
+                float[] actualW = (float[])w.Clone();
+                using (Width(wide))
+                {
+                    PackedGemm.Run(delta, 1, m, x, n, 1, expected, m, n, k, accumulate: false);
+                    PackedGemm.Run(delta, 1, m, x, n, 1, actual, m, n, k, accumulate: false, epilogue, default, actualW, -0.1f, 3e-3f);
+                }
+                GemmReference.ApplyEpilogue<float>(epilogue, expected, [], expectedW, m, n, -0.1f, 3e-3f);
+                string label = string.Create(CultureInfo.InvariantCulture, $"{epilogue} δᵀ x ({m}, {n}, {k}) wide={wide}");
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{label}: ∇W differs");
+                Assert.True(expectedW.AsSpan().SequenceEqual(actualW), $"{label}: W differs");
+            }
         }
     }
 
