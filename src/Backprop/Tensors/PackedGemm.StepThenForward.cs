@@ -16,12 +16,12 @@ internal static unsafe partial class PackedGemm
     /// shape (k, m) read as op(A) = δᵀ, x row-major (k, n), k ≤ 800), then the next batch's z' = x' Wᵀ + b (x' row-major
     /// (nextRows, n), W read as op(B) = Wᵀ, a Bias or BiasRelu epilogue). Split by W's rows, each thread steps a run of
     /// W's rows and then computes the same columns of z', which read only those rows of W and b, and all of x and x'.
-    /// Split by terms (<see cref="KSplit"/>, from a batch of KSplitMinK rows, for m ≤ n / 4, where the forward
-    /// product's chains of FMAs divide evenly between the threads), each thread steps a run of W's columns and sums the
-    /// chains over the same run of z''s terms, reading only those columns of x and x'; the chains' partial sums are
-    /// then added to z' in chain order. Every value is computed as the two <see cref="Run"/> calls compute it, so the
-    /// bits are the same. Returns false, having done nothing, where the products do not have these shapes or one thread
-    /// runs; the caller then makes the two calls.
+    /// Split by terms (<see cref="KSplit"/>, on Vector512, from a batch of KSplitMinK rows, for m ≤ n / 4, where the
+    /// forward product's chains of FMAs divide evenly between the threads), each thread steps a run of W's columns and
+    /// sums the chains over the same run of z''s terms, reading only those columns of x and x'; the chains' partial
+    /// sums are then added to z' in chain order. Every value is computed as the two <see cref="Run"/> calls compute it,
+    /// so the bits are the same. Returns false, having done nothing, where the products do not have these shapes or one
+    /// thread runs; the caller then makes the two calls.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool RunStepThenForward(
@@ -33,7 +33,7 @@ internal static unsafe partial class PackedGemm
         // Runs of whole NR-row panels of W: one column panel of z', NR / MR row panels of ∇W. One run saves no meeting.
         int units = (m + NR - 1) / NR;
         int blocks = Math.Min(units, WorkerPool.ThreadCount);
-        int kBlocks = k >= KSplitMinK && (long)KSplitMaxOutputShare * m <= n ? KSplitBlocks(n, WorkerPool.ThreadCount) : 0;
+        int kBlocks = s_wide && k >= KSplitMinK && (long)KSplitMaxOutputShare * m <= n ? KSplitBlocks(n, WorkerPool.ThreadCount) : 0;
         if (m <= 0 || n <= 0 || k <= 0 || k > KcMax || nextRows <= 0 || !s_readAInPlace || (blocks < 2 && kBlocks < 2)
             || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu))
         {
@@ -133,7 +133,8 @@ internal static unsafe partial class PackedGemm
     // The split by terms adds the chains' partial sums of z' (rows × m each) across threads, where the split by W's rows
     // reads all of x' (rows × n) on every thread: it pays where m is small next to n. 784-128 at batch 256: SGD epochs
     // 6-9 % faster, Adam's and momentum's 2 %; 784-512 (the first layer of 784-512-256-10): SGD 1 %, Adam 11 % slower.
-    // So it runs for m ≤ n / 4.
+    // So it runs for m ≤ n / 4, and on Vector512 only: the Vector256 kernels are bound by arithmetic at half the width,
+    // and there the split left SGD's epochs at batch 256 as they were and made Adam's 5 % slower.
     private const int KSplitMaxOutputShare = 4;
 
     [ThreadStatic]
