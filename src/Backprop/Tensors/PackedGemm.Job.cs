@@ -339,7 +339,7 @@ internal static unsafe partial class PackedGemm
             // where the 8 × 16 tile's two passes of 4 rows hold 8: AVX2 has 16 registers), then 4 at a time (8 when six
             // would leave 2), up to where the packed edge panel begins: its rows sum their chains in the tile buffer
             // before adding them to C, in place as packed. So do the columns of a column-major A read in place (δᵀ of
-            // ∇W = δᵀ x), the fused SGD steps applied after each tile.
+            // ∇W = δᵀ x), a full tile's fused SGD step applied from the registers as its last chain is stored.
             int shortRows = 0;
             if (!wide && packedA is null)
             {
