@@ -346,9 +346,10 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // z' = x' Wᵀ + b and a' = f(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
     // of W's rows and then computes the same columns of z' (or, for large batches into narrow layers, a run of W's
     // columns and the same terms of z', see PackedGemm.RunStepThenForward), so the threads meet once instead of twice.
-    // ReLU is applied to z' in the job; any other activation (not softmax) afterwards over all of z', as Forward applies
-    // it. The same bits as the two passes. Returns false, having done nothing, where that job does not apply (double,
-    // softmax, one thread, batches over 800 rows); the caller then runs the two passes.
+    // ReLU is applied to z' in the job; any other activation (not softmax) as the job adds up z' where split by terms,
+    // otherwise afterwards over all of z', as Forward applies it. The same bits as the two passes. Returns false,
+    // having done nothing, where that job does not apply (double, softmax, one thread, batches over 800 rows); the
+    // caller then runs the two passes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool StepThenForward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T> update, ReadOnlySpan<T> nextX, Span<T> nextZ, Span<T> nextA, int nextBatch)
     {
@@ -360,19 +361,11 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);
         (GemmEpilogue epilogue, float scale, float decay, ElementwiseUpdate<float>? tileUpdate) = FusedEpilogue(update);
         bool relu = Activation == Activation.Relu;
-        if (!PackedGemm.RunStepThenForward(
+        return PackedGemm.RunStepThenForward(
             Gemm.AsFloat(delta[..(batch * Outputs)]), Gemm.AsFloat(x[..(batch * Inputs)]), Gemm.AsFloat(dw), Outputs, Inputs, batch,
             epilogue, Gemm.AsFloat(Weights), scale, decay, Gemm.AsFloat(db), Gemm.AsFloat(Bias),
             Gemm.AsFloat(nextX[..(nextBatch * Inputs)]), Gemm.AsFloat(nextZ), nextBatch, relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias, Gemm.AsFloat(nextA),
-            tileUpdate, WeightOffset, BiasOffset))
-        {
-            return false;
-        }
-        if (!relu)
-        {
-            ActivationFunctions.Forward(Activation, nextZ[..(nextBatch * Outputs)], nextA[..(nextBatch * Outputs)], Outputs);
-        }
-        return true;
+            tileUpdate, WeightOffset, BiasOffset, Activation);
     }
 
     // How the float GEMM applies an update to the tiles of ∇W: plain SGD from the micro-kernel's registers (Step, or

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backprop.Activations;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -21,26 +22,33 @@ internal static unsafe partial class PackedGemm
     /// sums the chains over the same run of z''s terms, reading only those columns of x and x'; the chains' partial
     /// sums are then added to z' in chain order. Every value is computed as the two <see cref="Run"/> calls compute it,
     /// so the bits are the same. Returns false, having done nothing, where the products do not have these shapes or one
-    /// thread runs; the caller then makes the two calls.
+    /// thread runs; the caller then makes the two calls. With the Bias epilogue, nextA = f(z') for the element-wise
+    /// <paramref name="activation"/> (not softmax): split by terms, a few rows at a time as each thread adds up its
+    /// share; otherwise over all of z' after the job.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool RunStepThenForward(
         ReadOnlySpan<float> delta, ReadOnlySpan<float> x, Span<float> gradient, int m, int n, int k,
         GemmEpilogue step, Span<float> weights, float scale, float decay, Span<float> biasSums, Span<float> bias,
         ReadOnlySpan<float> nextX, Span<float> z, int nextRows, GemmEpilogue forward, Span<float> nextA,
-        ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0)
+        ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0, Activation activation = Activation.Identity)
     {
         // Runs of whole NR-row panels of W: one column panel of z', NR / MR row panels of ∇W. One run saves no meeting.
         int units = (m + NR - 1) / NR;
         int blocks = Math.Min(units, WorkerPool.ThreadCount);
         int kBlocks = s_wide && k >= KSplitMinK && (long)KSplitMaxOutputShare * m <= n ? KSplitBlocks(n, WorkerPool.ThreadCount) : 0;
         if (m <= 0 || n <= 0 || k <= 0 || k > KcMax || nextRows <= 0 || !s_readAInPlace || (blocks < 2 && kBlocks < 2)
-            || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu))
+            || step is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update) || forward is not (GemmEpilogue.Bias or GemmEpilogue.BiasRelu)
+            || activation == Activation.Softmax)
         {
             return false;
         }
         Check(delta, 1, m, x, n, 1, gradient, m, n, k, step, default, weights, biasSums, bias, update);
         Check(nextX, n, 1, weights, 1, n, z, nextRows, m, n, forward, bias, nextA, default, default, null);
+        if (forward == GemmEpilogue.Bias && nextA.Length < nextRows * m)
+        {
+            throw new ArgumentException($"nextA holds {nextA.Length} values; ({nextRows}, {m}) needs {nextRows * m}.", nameof(nextA));
+        }
         fixed (float* pdelta = delta)
         fixed (float* px = x)
         fixed (float* pgradient = gradient)
@@ -67,7 +75,7 @@ internal static unsafe partial class PackedGemm
             if (kBlocks >= 2)
             {
                 KSplit split = t_kSplit ??= new KSplit();
-                split.Set(pnext, pweights, pz, pbias, pa, nextRows, m, n, forward, kBlocks, first.NR);
+                split.Set(pnext, pweights, pz, pbias, pa, nextRows, m, n, forward, activation, kBlocks, first.NR);
                 WorkerPool.WaitForBackground();
                 job.Set(first, null, split, m, 0, kBlocks);
                 WorkerPool.Run(job, kBlocks);
@@ -104,6 +112,10 @@ internal static unsafe partial class PackedGemm
             job.Set(null, null, null, 0, 0, 0);
             first.Clear();
             second.Clear();
+        }
+        if (forward == GemmEpilogue.Bias)
+        {
+            ActivationFunctions.Forward<float>(activation, z[..(nextRows * m)], nextA[..(nextRows * m)], m);
         }
         return true;
     }
@@ -191,6 +203,7 @@ internal static unsafe partial class PackedGemm
         private int _started;
         private int _together;
         private GemmEpilogue _epilogue;
+        private Activation _activation;
         private int[] _terms = [];
         private int[] _low = [];
         private int[] _boundary = [];
@@ -199,8 +212,9 @@ internal static unsafe partial class PackedGemm
         private long[] _ticks = [];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Set(float* nextX, float* weights, float* z, float* bias, float* aux, int rows, int m, int n, GemmEpilogue epilogue, int blocks, int nr)
+        public void Set(float* nextX, float* weights, float* z, float* bias, float* aux, int rows, int m, int n, GemmEpilogue epilogue, Activation activation, int blocks, int nr)
         {
+            _activation = activation;
             _z = z;
             _bias = bias;
             _aux = aux;
@@ -385,7 +399,8 @@ internal static unsafe partial class PackedGemm
             Finish(r0, r1);
         }
 
-        // z' += each buffer in chain order for rows [r0, r1), then the epilogue, a few rows at a time while they are in L1.
+        // z' += each buffer in chain order for rows [r0, r1), then the epilogue (after Bias, a' = f(z') too), a few rows
+        // at a time while they are in L1.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Finish(int r0, int r1)
         {
@@ -404,6 +419,10 @@ internal static unsafe partial class PackedGemm
                     Add(z, first + q * stride + (long)r * m, count);
                 }
                 ApplyEpilogue(_epilogue, z, m, _bias, _aux + (long)r * m, rows, m, 0, 0);
+                if (_epilogue == GemmEpilogue.Bias)
+                {
+                    ActivationFunctions.Forward<float>(_activation, new ReadOnlySpan<float>(z, count), new Span<float>(_aux + (long)r * m, count), m);
+                }
             }
         }
 

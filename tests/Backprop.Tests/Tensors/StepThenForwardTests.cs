@@ -9,20 +9,21 @@ namespace Backprop.Tests.Tensors;
 public class StepThenForwardTests
 {
     [PackedKernelTheory]
-    [InlineData(128, 784, 256, 256, "Step", "BiasRelu", 2)]        // the first layer of 784-128-10 at batch 256: four chains, two a thread
-    [InlineData(128, 784, 256, 176, "DecayedStep", "Bias", 2)]     // the epoch's last, shorter batch
-    [InlineData(100, 784, 128, 97, "Step", "BiasRelu", 2)]         // a partly empty last panel of W, odd rows of x'
-    [InlineData(64, 300, 200, 64, "DecayedStep", "BiasRelu", 2)]   // two chains of 150, one a thread
-    [InlineData(128, 784, 256, 256, "Step", "BiasRelu", 4)]        // one chain a thread
-    [InlineData(128, 784, 256, 33, "DecayedStep", "BiasRelu", 3)]  // three threads: two of them take two chains each
-    [InlineData(40, 784, 130, 1, "Step", "Bias", 2)]               // one row of x'; W's rows fit one panel
-    [InlineData(128, 520, 256, 256, "Step", "BiasRelu", 2)]        // three chains: split by W's rows instead
-    [InlineData(128, 784, 64, 64, "Step", "BiasRelu", 2)]          // batch 64: split by W's rows
-    [InlineData(256, 784, 256, 256, "Step", "BiasRelu", 2)]        // m > n / 4: split by W's rows
-    public void The_paired_job_gives_the_bits_of_the_two_products(int m, int n, int k, int nextRows, string stepName, string forwardName, int threads)
+    [InlineData(128, 784, 256, 256, "Step", "Relu", 2)]          // the first layer of 784-128-10 at batch 256: four chains, two a thread
+    [InlineData(128, 784, 256, 176, "DecayedStep", "Tanh", 2)]   // the epoch's last, shorter batch; tanh as z' is added up
+    [InlineData(100, 784, 128, 97, "Step", "Relu", 2)]           // a partly empty last panel of W, odd rows of x'
+    [InlineData(64, 300, 200, 64, "DecayedStep", "Sigmoid", 2)]  // two chains of 150, one a thread
+    [InlineData(128, 784, 256, 256, "Step", "Relu", 4)]          // one chain a thread
+    [InlineData(128, 784, 256, 33, "DecayedStep", "Relu", 3)]    // three threads: two of them take two chains each
+    [InlineData(40, 784, 130, 1, "Step", "Identity", 2)]         // one row of x'; W's rows fit one panel
+    [InlineData(128, 520, 256, 256, "Step", "Relu", 2)]          // three chains: split by W's rows instead
+    [InlineData(128, 784, 64, 64, "Step", "LeakyRelu", 2)]       // batch 64: split by W's rows
+    [InlineData(256, 784, 256, 256, "Step", "Tanh", 2)]          // m > n / 4: split by W's rows
+    public void The_paired_job_gives_the_bits_of_the_two_products(int m, int n, int k, int nextRows, string stepName, string activationName, int threads)
     {
         GemmEpilogue step = Enum.Parse<GemmEpilogue>(stepName);
-        GemmEpilogue forward = Enum.Parse<GemmEpilogue>(forwardName);
+        Activation activation = Enum.Parse<Activation>(activationName);
+        GemmEpilogue forward = activation == Activation.Relu ? GemmEpilogue.BiasRelu : GemmEpilogue.Bias;
         var rng = new Rng(m + n + k + nextRows);
         float[] delta = Random(rng, k * m, 0.1);
         float[] x = Random(rng, k * n, 1.0);
@@ -46,6 +47,10 @@ public class StepThenForwardTests
                 float[] z = new float[nextRows * m], a = new float[nextRows * m];
                 PackedGemm.Run(delta, 1, m, x, n, 1, gradient, m, n, k, false, step, aux: weights, scale: Scale, decay: Decay, rowSums: sums, rowAux: bias);
                 PackedGemm.Run(next, n, 1, weights, 1, n, z, nextRows, m, n, false, forward, bias, a);
+                if (forward == GemmEpilogue.Bias)
+                {
+                    ActivationFunctions.Forward<float>(activation, z, a, m);
+                }
 
                 WorkerPool.ThreadCount = threads;
                 foreach (bool split in new[] { true, false })
@@ -57,7 +62,7 @@ public class StepThenForwardTests
                         float[] gradient2 = new float[m * n], weights2 = (float[])w.Clone(), bias2 = (float[])b.Clone(), sums2 = new float[m];
                         float[] z2 = new float[nextRows * m], a2 = new float[nextRows * m];
                         long before = PackedGemm.StepsSplitByTerms;
-                        bool ran = PackedGemm.RunStepThenForward(delta, x, gradient2, m, n, k, step, weights2, Scale, Decay, sums2, bias2, next, z2, nextRows, forward, a2);
+                        bool ran = PackedGemm.RunStepThenForward(delta, x, gradient2, m, n, k, step, weights2, Scale, Decay, sums2, bias2, next, z2, nextRows, forward, a2, activation: activation);
                         Assert.True(ran);
                         Assert.Equal(split && expectSplit && wide ? 1 : 0, PackedGemm.StepsSplitByTerms - before);
                         Assert.Equal(gradient, gradient2);
@@ -65,10 +70,7 @@ public class StepThenForwardTests
                         Assert.Equal(sums, sums2);
                         Assert.Equal(bias, bias2);
                         Assert.Equal(z, z2);
-                        if (forward == GemmEpilogue.BiasRelu)
-                        {
-                            Assert.Equal(a, a2);
-                        }
+                        Assert.Equal(a, a2);
                     }
                 }
             }
@@ -84,11 +86,11 @@ public class StepThenForwardTests
     // Training with every fused optimizer: the step split by terms (batches of 256 over 784 inputs into 64 hidden units)
     // changes no bit against one thread, and runs on every batch but each epoch's last (on Vector512).
     [PackedKernelTheory]
-    [InlineData("sgd")]
-    [InlineData("momentum")]
-    [InlineData("adam")]
-    [InlineData("adamw")]
-    public void Training_split_by_terms_matches_one_thread(string optimizer)
+    [InlineData("sgd", Activation.Relu)]
+    [InlineData("momentum", Activation.Tanh)]
+    [InlineData("adam", Activation.Relu)]
+    [InlineData("adamw", Activation.Sigmoid)]
+    public void Training_split_by_terms_matches_one_thread(string optimizer, Activation activation)
     {
         Dataset<float> data = TestData.Blobs(200, classes: 3, features: 784, seed: 8);
         int batches = (data.Count + 255) / 256;
@@ -98,7 +100,7 @@ public class StepThenForwardTests
             try
             {
                 WorkerPool.ThreadCount = threads;
-                var network = new Network<float>([784, 64, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+                var network = new Network<float>([784, 64, 3], [activation, Activation.Softmax], Loss.CrossEntropy);
                 Initializer.Randomize(network, seed: 3);
                 IOptimizer<float> chosen = optimizer switch
                 {
