@@ -6,7 +6,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Tensors;
 
-// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512; 6 × 16, and 8 × 16 as two 4 × 16, on Vector256) and their stores.
+// The register-tiled FMA micro-kernels (12 × 32 and 8 × 32 on Vector512; 6 × 16, and 8 × 16 as two 4 × 16, on
+// Vector256) and their stores.
 internal static unsafe partial class PackedGemm
 {
     // ldb: floats from one row of the B panel to the next (the tile width when packed; a row of B read in place).

@@ -54,10 +54,11 @@ internal static unsafe partial class PackedGemm
     // Up to this k the Vector512 kernel reads a row-major B in place even past DirectBMaxK, asking for its rows
     // PrefetchRowsOfBInPlace rows ahead on the first row tile that meets a panel (the rows stay in L1 for the others),
     // where the product is not split between threads or every thread would pack all of B anyway (the fused step,
-    // RunStepThenForward, which reads B in place up to this k on Vector256 too, without asking ahead). ∇W = δᵀ x over a batch of 256 images, one thread: the first layer's step and forward pass
-    // 760 → 712-720 µs (bench/Backprop.Benchmarks step-scaling 256 fashion); the fused two-thread step, SGD and Adam
-    // epochs at batch 256, 0.96×. Split between threads, a product packs only its thread's columns of B instead and
-    // stays packed: reading B in place there, every thread reads all of it (an 8 % slower epoch, sigmoid, batch 256).
+    // RunStepThenForward, which reads B in place up to this k on Vector256 too, without asking ahead). ∇W = δᵀ x over
+    // a batch of 256 images, one thread: the first layer's step and forward pass 760 → 712-720 µs
+    // (bench/Backprop.Benchmarks step-scaling 256 fashion); the fused two-thread step, SGD and Adam epochs at batch
+    // 256, 0.96×. Split between threads, a product packs only its thread's columns of B instead and stays packed:
+    // reading B in place there, every thread reads all of it (an 8 % slower epoch, sigmoid, batch 256).
     private const int DirectBPrefetchMaxK = 256;
 
     // Whether the Vector256 kernels read a column-major A (rsA 1: δᵀ of ∇W = δᵀ x, δ row-major (k, m)) in place instead
