@@ -8,6 +8,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- breakdown [threads] [batch] [fashion]    where one training step's time goes (thread CPU time)
 // dotnet run -c Release -- step-scaling [batch] [fashion] [by-rows]  a two-thread step's phases against one thread's (wall clock);
 //                                                                   by-rows: the first layer's job split by W's rows, never by terms
+// dotnet run -c Release -- gemm-probe [xWt|AB] [m] [n] [k] [threads]  one product, rows of A copied apart or read in place
 // dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
@@ -17,10 +18,15 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 // BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
+// BENCH_KEEP_ROW_STRIDE=1 lets the 12 × 32 tile read rows of A that share sets of L1 where they are (not copied apart).
 if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
     PackedGemm.UseVector512 = false;
     PixelBytes.UseVector512 = false;
+}
+if (Environment.GetEnvironmentVariable("BENCH_KEEP_ROW_STRIDE") == "1")
+{
+    PackedGemm.SpreadAliasedRows = false;
 }
 if (args.Length > 0 && args[0] == "predict-spin")
 {
@@ -54,6 +60,11 @@ if (args.Length > 0 && args[0] == "breakdown")
         WorkerPool.ThreadCount = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     }
     StepBreakdown.Run(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64, args.Length > 3 && args[3] == "fashion");
+    return 0;
+}
+if (args.Length > 0 && args[0] == "gemm-probe")
+{
+    GemmProbe.Run(Console.Out, args[1..]);
     return 0;
 }
 if (args.Length > 0 && args[0] == "epoch-cpu")

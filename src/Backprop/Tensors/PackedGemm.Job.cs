@@ -357,19 +357,28 @@ internal static unsafe partial class PackedGemm
             // are 8 × 32 only), in an even number of such tiles so that the 8-row tiles after them end where the
             // packed edge panel begins. With all of B packed, each 12-row panel of A (12 × 512 floats for GEMM 1024³)
             // stays in L1 while it meets every panel of B, which streams from L2 with prefetching: GEMM 1024³ 4–6 %
-            // faster than walking the rows of A inside each panel of B. Every element is summed as by the 8-row kernels.
+            // faster than walking the rows of A inside each panel of B. Rows that would share one set of L1 (4 KiB apart)
+            // are first copied apart (RowsShareL1Sets). Every element is summed as by the 8-row kernels.
             int tallRows = wide && packedA is null && _epilogue is not (GemmEpilogue.Step or GemmEpilogue.DecayedStep)
                 ? fullRows / (2 * TallMR) * (2 * TallMR) : 0;
             bool rowsOuter = tallRows > 0 && packedB is not null;
             if (rowsOuter)
             {
                 int fullCols = nc / nrMax * nrMax;
+                long restride = fullCols > nrMax && RowsShareL1Sets(_rsA) ? OddLineStride(kc) : 0;
                 for (int ir = 0; ir < tallRows; ir += TallMR)
                 {
                     float* rows = _a + (long)(ic + ir) * _rsA + pc;
+                    long rs = _rsA;
+                    if (restride != 0)
+                    {
+                        CopyRows(rows, _rsA, s.A, restride, TallMR, kc);
+                        rows = s.A;
+                        rs = restride;
+                    }
                     for (int jr = 0; jr < fullCols; jr += nrMax)
                     {
-                        Tall(kc, rows, packedB + jr * kc, nrMax, ic + ir, jc + jr, add, last, StreamA && jr == 0);
+                        Tall(kc, rows, rs, packedB + jr * kc, nrMax, ic + ir, jc + jr, add, last, StreamA && jr == 0 && restride == 0);
                     }
                     if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update) && !FinishedInKernel)
                     {
@@ -458,7 +467,7 @@ internal static unsafe partial class PackedGemm
                     for (; ir < tallRows; ir += TallMR)
                     {
                         float* rows = _a + (long)(ic + ir) * _rsA + pc;
-                        Tall(kc, rows, panelB, ldb, ic + ir, jc + jr, add, last, false);
+                        Tall(kc, rows, _rsA, panelB, ldb, ic + ir, jc + jr, add, last, false);
                         if (last && _epilogue is not (GemmEpilogue.None or GemmEpilogue.Update) && !FinishedInKernel)
                         {
                             FinishTile(ic + ir, TallMR, jc + jr, nr);
@@ -549,23 +558,23 @@ internal static unsafe partial class PackedGemm
         // Whether Kernel12x32 applies the epilogue itself, from its registers, in the last k block (Bias and BiasRelu).
         private bool FinishedInKernel => _epilogue is GemmEpilogue.Bias or GemmEpilogue.BiasRelu;
 
-        // One 12 × 32 tile of C at (row, col), rows of A read in place: in the last k block with the Bias or BiasRelu
+        // One 12 × 32 tile of C at (row, col), rows of A read in place (or copied apart), rs apart: in the last k block with the Bias or BiasRelu
         // epilogue applied as the tile leaves the registers (the same bits as FinishTile over the stored tile).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Tall(int kc, float* rows, float* panelB, long ldb, int row, int col, bool add, bool last, bool streamA)
+        private void Tall(int kc, float* rows, long rs, float* panelB, long ldb, int row, int col, bool add, bool last, bool streamA)
         {
             long offset = (long)row * _n + col;
             if (last && _epilogue == GemmEpilogue.BiasRelu)
             {
-                Kernel12x32<BiasReluFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, _aux + offset);
+                Kernel12x32<BiasReluFinish>(kc, rows, rs, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, _aux + offset);
             }
             else if (last && _epilogue == GemmEpilogue.Bias)
             {
-                Kernel12x32<BiasFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, null);
+                Kernel12x32<BiasFinish>(kc, rows, rs, panelB, ldb, _c + offset, _n, add, streamA, _bias + col, null);
             }
             else
             {
-                Kernel12x32<SumFinish>(kc, rows, _rsA, panelB, ldb, _c + offset, _n, add, streamA, null, null);
+                Kernel12x32<SumFinish>(kc, rows, rs, panelB, ldb, _c + offset, _n, add, streamA, null, null);
             }
         }
 

@@ -9,6 +9,60 @@ namespace Backprop.Tensors;
 // Packing op(A) and op(B) into the panels the micro-kernels stream.
 internal static unsafe partial class PackedGemm
 {
+    // Whether TallMR rows of A read in place, rowStride floats apart, crowd into one set of L1. An L1 of 64 sets of
+    // 64-byte lines (Zen 4's 32 KiB 8-way, the Xeon's 48 KiB 12-way) maps rows 4 KiB apart (1 024 floats: GEMM 1024³)
+    // all to one set, where the twelve rows of the 12 × 32 tile, which should stay in L1 while they meet every panel
+    // of B, evict one another and the lines of B: copied apart, GEMM 1024³ on one thread went from 93 to 103 GFLOP/s on
+    // Zen 4 (bench/Backprop.Benchmarks gemm-probe). Rows 2 KiB apart (a hidden layer of 512) share two sets, six rows
+    // to a set, and there the copy cost 1-3 %: so true only where some set would hold more than half the rows.
+    private static bool RowsShareL1Sets(long rowStride)
+    {
+        if (!s_spreadRows)
+        {
+            return false;
+        }
+        Span<int> rowsInSet = stackalloc int[64];
+        for (int r = 0; r < TallMR; r++)
+        {
+            if (++rowsInSet[(int)((r * rowStride * sizeof(float) / 64) & 63)] > TallMR / 2)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether rows of A that would share sets of L1 are copied apart before the 12 × 32 tile reads them (the default);
+    /// benchmarks switch it off to compare. Both give the same bits.
+    /// </summary>
+    internal static bool SpreadAliasedRows
+    {
+        get => s_spreadRows;
+        set => s_spreadRows = value;
+    }
+
+    private static bool s_spreadRows = true;
+
+    // A row stride of at least kc floats that is an odd number of cache lines, so that rows copied that far apart
+    // land in different sets of L1 (see RowsShareL1Sets).
+    private static long OddLineStride(int kc)
+    {
+        long lines = (kc + 15) / 16;
+        return (lines | 1) * 16;
+    }
+
+    // Copies rows × kc values from rows `from` floats apart to rows `to` floats apart: the same values, so the kernel
+    // that reads them computes the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRows(float* src, long from, float* dst, long to, int rows, int kc)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            new ReadOnlySpan<float>(src + r * from, kc).CopyTo(new Span<float>(dst + r * to, kc));
+        }
+    }
+
     // Packs op(A)[ic .. ic+mc, pc .. pc+kc] into panels of MR rows: panel[p·MR + r] = op(A)[ic + r, pc + p],
     // padding missing rows with zeros. A block of panels is mc rounded up to MR by kc.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -172,7 +172,9 @@ public class GemmTests
     // Row-major A (the plain and x·Wᵀ shapes) is read in place by the micro-kernel, and on Vector256 a column-major A
     // (δᵀ of ∇W = δᵀ x, up to 256 rows of δ) too; the packed panels are the other way. Same FMAs in the same order, so
     // the same bits: over odd row counts (a last panel packed either way), several k blocks, the tall path (all of B
-    // packed), both kernel widths, one and two threads, with and without accumulation.
+    // packed), both kernel widths, one and two threads, with and without accumulation. Rows 4, 8 and 12 KiB apart
+    // (k of 1 024, 2 048 and 3 072), which share one set of L1, are copied to rows an odd number of cache lines apart
+    // before the 12 × 32 tile reads them, in k blocks of 512, 683 and 768 terms; rows 2 KiB apart are read in place.
     [PackedKernelTheory]
     [InlineData(Shape.TransposedA, 128, 784, 256)]
     [InlineData(Shape.TransposedA, 10, 128, 64)]
@@ -189,6 +191,10 @@ public class GemmTests
     [InlineData(Shape.Plain, 45, 70, 1700)]
     [InlineData(Shape.Plain, 150, 70, 900)]
     [InlineData(Shape.TransposedB, 52, 96, 300)]
+    [InlineData(Shape.Plain, 50, 70, 1024)]
+    [InlineData(Shape.TransposedB, 48, 64, 512)]
+    [InlineData(Shape.Plain, 30, 96, 3072)]
+    [InlineData(Shape.Plain, 26, 72, 2048)]
     public void Reading_A_in_place_gives_the_bits_of_packing_it(Shape shape, int m, int n, int k)
     {
         var rng = new Rng(7);
