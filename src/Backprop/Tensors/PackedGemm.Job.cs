@@ -558,8 +558,9 @@ internal static unsafe partial class PackedGemm
         // Whether Kernel12x32 applies the epilogue itself, from its registers, in the last k block (Bias and BiasRelu).
         private bool FinishedInKernel => _epilogue is GemmEpilogue.Bias or GemmEpilogue.BiasRelu;
 
-        // One 12 × 32 tile of C at (row, col), rows of A read in place (or copied apart), rs apart: in the last k block with the Bias or BiasRelu
-        // epilogue applied as the tile leaves the registers (the same bits as FinishTile over the stored tile).
+        // One 12 × 32 tile of C at (row, col), rows of A rs apart (read in place, or copied apart): in the last k block
+        // with the Bias or BiasRelu epilogue applied as the tile leaves the registers (the same bits as FinishTile over
+        // the stored tile).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Tall(int kc, float* rows, long rs, float* panelB, long ldb, int row, int col, bool add, bool last, bool streamA)
         {
