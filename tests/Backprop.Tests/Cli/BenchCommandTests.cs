@@ -27,11 +27,13 @@ public partial class BenchCommandTests
         Assert.Equal(["peak", "gemm", "gemm_xwt", "gemm_dtx", "gemm_dw"], workloads);
         foreach (string line in result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
         {
-            // Each product's share of the peak comes from alternating rounds with peak slices of their own.
+            // Each product's share of the peak comes from alternating rounds with peak slices of their own. Other tests
+            // run meanwhile and can slow a peak slice more than the product beside it (a share of 2.8 was seen on a
+            // busy 2-vCPU machine), so the bound only catches a share in the wrong unit (percent, or GFLOP/s).
             using JsonDocument document = JsonDocument.Parse(line);
             double share = document.RootElement.GetProperty("share_1").GetDouble();
             double slicePeak = document.RootElement.GetProperty("slice_peak_1").GetDouble();
-            Assert.InRange(share, 1e-6, 2.0);
+            Assert.InRange(share, 1e-6, 20.0);
             Assert.InRange(slicePeak, 1.0, 1e5);
         }
     }
