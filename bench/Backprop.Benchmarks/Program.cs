@@ -18,15 +18,10 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 // BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
-// BENCH_KEEP_ROW_STRIDE=1 lets the 12 × 32 tile read rows of A that share sets of L1 where they are (not copied apart).
 if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
     PackedGemm.UseVector512 = false;
     PixelBytes.UseVector512 = false;
-}
-if (Environment.GetEnvironmentVariable("BENCH_KEEP_ROW_STRIDE") == "1")
-{
-    PackedGemm.SpreadAliasedRows = false;
 }
 if (args.Length > 0 && args[0] == "predict-spin")
 {
