@@ -39,6 +39,7 @@ internal static class GatherProbe
                 if (source == "table")
                 {
                     data = Classifier.Scaled(bytes, FeatureScaler.Fit(bytes, ScalingKind.Standard));
+                    output.WriteLine($"table: {data.PixelValues?.ExactColumns} of {data.FeatureCount} columns computed");
                 }
                 if (source == "floats")
                 {

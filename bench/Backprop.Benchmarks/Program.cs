@@ -6,8 +6,9 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- --filter '*' [--job short] [--inProcess]   all benchmarks
 // dotnet run -c Release -- --filter '*Gemm*'                        one group
 // dotnet run -c Release -- breakdown [threads] [batch] [fashion]    where one training step's time goes (thread CPU time)
-// dotnet run -c Release -- step-scaling [batch] [fashion] [by-rows]  a two-thread step's phases against one thread's (wall clock);
-//                                                                   by-rows: the first layer's job split by W's rows, never by terms
+// dotnet run -c Release -- step-scaling [batch] [fashion] [by-rows] [standard]  a two-thread step's phases against one thread's
+//                                                                   (wall clock); by-rows: the first layer's job split by W's rows,
+//                                                                   never by terms; standard: the images standardised as by --scale standard
 // dotnet run -c Release -- gemm-probe [xWt|AB] [m] [n] [k] [threads]  one product, rows of A copied apart or read in place
 // dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
@@ -45,7 +46,7 @@ if (args.Length > 0 && args[0] == "predict-spin")
 if (args.Length > 0 && args[0] == "step-scaling")
 {
     PackedGemm.SplitForwardByK = !args.Contains("by-rows");
-    StepScaling.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256, args.Length > 2 && args[2] == "fashion");
+    StepScaling.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256, args.Length > 2 && args[2] == "fashion", standard: args.Contains("standard"));
     return 0;
 }
 if (args.Length > 0 && args[0] == "breakdown")

@@ -24,9 +24,14 @@ internal static class StepScaling
         "whole step",
     ];
 
-    public static void Run(TextWriter output, int batch = 256, bool fashion = false, int rounds = 5)
+    public static void Run(TextWriter output, int batch = 256, bool fashion = false, bool standard = false, int rounds = 5)
     {
         Dataset<float> data = fashion ? FashionMnist.Load<float>("/usr/share/datasets/fashion-mnist").Train : BenchWorkloads.SyntheticImages(60000, seed: 1);
+        if (standard)
+        {
+            // As the CLI's default --scale standard leaves the images: bytes, gathered through a PixelTable.
+            data = Classifier.Scaled(data, FeatureScaler.Fit(data, ScalingKind.Standard));
+        }
         Network<float> network = BenchWorkloads.FashionNetwork(seed: 2);
         Dense<float> l1 = network.DenseLayers[0], l2 = network.DenseLayers[1];
         var sgd = new Sgd<float>(0.01);

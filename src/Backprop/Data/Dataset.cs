@@ -18,9 +18,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Features converts the bytes once, on first use; readers take one local copy of each field.
     private T[]? _features;
     private byte[]? _pixels;
-    // With image bytes after a rescaling: the value of byte b in column j is _pixelValues[b · FeatureCount + j] (256
-    // rows of FeatureCount); null while byte b stands for b / 255.
-    private T[]? _pixelValues;
+    // With image bytes after a rescaling: the value of byte b in column j is _pixelValues.Values[b · FeatureCount + j]
+    // (256 rows of FeatureCount), which most columns also compute (PixelTable); null while byte b stands for b / 255.
+    private PixelTable<T>? _pixelValues;
     private readonly int[]? _labels;
     private readonly T[]? _targets;
     private readonly LearningTask _task;
@@ -192,6 +192,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The features of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<T> Row(int row) => Values().AsSpan(row * FeatureCount, FeatureCount);
 
+    /// <summary>The table of rescaled values a set of image bytes is gathered through; null unless rescaled bytes.</summary>
+    internal PixelTable<T>? PixelValues => Volatile.Read(ref _features) is null ? _pixelValues : null;
+
     /// <summary>Whether the features are still image bytes, converted as batches are gathered.</summary>
     internal bool KeepsPixelBytes => Volatile.Read(ref _features) is null;
 
@@ -217,7 +220,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int row = 0; row < Count; row++)
             {
-                PixelBytes.Lookup<T>(pixels.AsSpan(row * FeatureCount, FeatureCount), table, FeatureCount, 0, values.AsSpan(row * FeatureCount, FeatureCount));
+                PixelBytes.Lookup<T>(pixels.AsSpan(row * FeatureCount, FeatureCount), table, 0, values.AsSpan(row * FeatureCount, FeatureCount));
             }
         }
         return Interlocked.CompareExchange(ref _features, values, null) ?? values;
@@ -256,7 +259,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (_pixelValues is { } table)
         {
-            PixelBytes.Lookup<T>(source, table, FeatureCount, start, destination);
+            PixelBytes.Lookup<T>(source, table, start, destination);
         }
         else
         {
@@ -495,7 +498,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Span<T> row = table.AsSpan(b * d, d);
                 if (_pixelValues is { } old)
                 {
-                    old.AsSpan(b * d, d).CopyTo(row);
+                    old.Values.AsSpan(b * d, d).CopyTo(row);
                 }
                 else
                 {
@@ -503,7 +506,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
             scaler.Apply<T>(table);
-            _pixelValues = table;
+            _pixelValues = new PixelTable<T>(table, d, scaler);
             return;
         }
         scaler.Apply(Values().AsSpan());

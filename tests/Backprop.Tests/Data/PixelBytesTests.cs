@@ -207,6 +207,98 @@ public class PixelBytesTests
         return network.Parameters.ToArray();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Computed_columns_give_the_tables_values_for_every_byte_and_the_others_are_looked_up(bool vector512)
+    {
+        // Columns of every kind: standardised pixels, a huge and a tiny scale, a negative scale, an offset far away, no
+        // change at all, and offsets equal to the value of a byte (x − o cancels to 0 there, which the affine map does
+        // not reproduce: those columns must be looked up).
+        const int Width = 53;
+        var rng = new Rng(17);
+        var offset = new double[Width];
+        var scale = new double[Width];
+        for (int j = 0; j < Width; j++)
+        {
+            (offset[j], scale[j]) = (j % 9) switch
+            {
+                0 => (0.0, 1.0),
+                1 => (PixelBytes.Value<float>((byte)(37 * j % 256)), 0.25 + rng.NextDouble()),
+                2 => (rng.NextDouble(), 1e-4 * (1 + rng.NextDouble())),
+                3 => (rng.NextDouble(), 1e4 * (1 + rng.NextDouble())),
+                4 => (-1e3 * rng.NextDouble(), -0.5 - rng.NextDouble()),
+                _ => (rng.NextDouble(), 0.05 + 0.5 * rng.NextDouble()),
+            };
+        }
+        var scaler = new FeatureScaler(ScalingKind.Standard, offset, scale);
+        var values = new float[256 * Width];
+        for (int b = 0; b < 256; b++)
+        {
+            values.AsSpan(b * Width, Width).Fill(PixelBytes.Value<float>((byte)b));
+        }
+        scaler.Apply<float>(values);
+        var table = new PixelTable<float>(values, Width, scaler);
+        // Every column but the cancelling ones is computed; the test would pass vacuously if none were.
+        int cancelling = Enumerable.Range(0, Width).Count(j => j % 9 == 1);
+        Assert.Equal(Width - cancelling, table.ExactColumns);
+
+        // 256 rows in which every column meets every byte; segments at every start and length, so that runs of computed
+        // columns begin and end anywhere and the vector loops meet every tail.
+        var pixels = new byte[256 * Width];
+        for (int r = 0; r < 256; r++)
+        {
+            for (int j = 0; j < Width; j++)
+            {
+                pixels[r * Width + j] = (byte)((r + 11 * j) % 256);
+            }
+        }
+        bool saved = PixelBytes.UseVector512;
+        PixelBytes.UseVector512 = vector512 && saved;
+        try
+        {
+            var expected = new float[Width];
+            var actual = new float[Width];
+            for (int r = 0; r < 256; r++)
+            {
+                for (int start = 0; start < Width; start += r % 5 + 1)
+                {
+                    int length = Width - start - r % 7;
+                    if (length <= 0)
+                    {
+                        continue;
+                    }
+                    ReadOnlySpan<byte> row = pixels.AsSpan(r * Width + start, length);
+                    PixelBytes.Lookup<float>(row, values, Width, start, expected);
+                    PixelBytes.Lookup(row, table, start, actual);
+                    for (int i = 0; i < length; i++)
+                    {
+                        Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            PixelBytes.UseVector512 = saved;
+        }
+    }
+
+    [Fact]
+    public void A_table_that_composes_two_rescalings_is_looked_up_where_the_affine_map_would_be_wrong()
+    {
+        (Dataset<float> bytes, Dataset<float> floats) = Pair(rows: 60, width: 24, seed: 9);
+        bytes.Rescale(FeatureScaler.Fit(bytes, ScalingKind.Standard));
+        floats.Rescale(FeatureScaler.Fit(floats, ScalingKind.Standard));
+        Assert.Equal(24, bytes.PixelValues!.ExactColumns);
+        FeatureScaler again = FeatureScaler.Fit(floats, ScalingKind.MinMax);
+        bytes.Rescale(again);
+        floats.Rescale(again);
+        // The second scaler's map applies to the first one's values, not to b / 255: no column may be computed from it.
+        Assert.True(bytes.PixelValues!.ExactColumns < 24);
+        Assert.Equal(floats.Features.ToArray(), bytes.Features.ToArray());
+    }
+
     private static (Dataset<float> Bytes, Dataset<float> Floats) Pair(int rows, int width, long seed)
     {
         var rng = new Rng(seed);
