@@ -192,7 +192,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The features of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<T> Row(int row) => Values().AsSpan(row * FeatureCount, FeatureCount);
 
-    /// <summary>The table of rescaled values a set of image bytes is gathered through; null unless rescaled bytes.</summary>
+    /// <summary>The table of rescaled values a set of image bytes is gathered with; null unless rescaled bytes.</summary>
     internal PixelTable<T>? PixelValues => Volatile.Read(ref _features) is null ? _pixelValues : null;
 
     /// <summary>Whether the features are still image bytes, converted as batches are gathered.</summary>
@@ -473,8 +473,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// Rescales every row's features in place with <paramref name="scaler"/>: x' = (x − Offset) / Scale. A set of image
-    /// bytes stays bytes: it rescales the 256 values a byte can stand for in each column, and batches are gathered
-    /// through that table, with the same values as rescaling converted features.
+    /// bytes stays bytes: it rescales the 256 values a byte can stand for in each column into a table, and batches are
+    /// gathered with the same values as rescaling converted features (computed where a column's values allow it, looked
+    /// up in the table elsewhere).
     /// </summary>
     /// <exception cref="ArgumentException">The scaler was fitted on a different number of features.</exception>
     public void Rescale(FeatureScaler scaler)
