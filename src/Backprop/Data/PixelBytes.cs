@@ -42,40 +42,48 @@ internal static class PixelBytes
     private static void ConvertToFloat(ReadOnlySpan<byte> source, Span<float> destination)
     {
         const double Reciprocal = 1.0 / 255.0;
-        const float FloatReciprocal = 1f / 255f;
         int n = source.Length;
         int i = 0;
         ref byte src = ref MemoryMarshal.GetReference(source);
         ref float dst = ref MemoryMarshal.GetReference(destination);
         if (UseVector512 && Avx512F.IsSupported)
         {
-            Vector512<float> r = Vector512.Create(FloatReciprocal);
-            Vector512<float> d = Vector512.Create(-255f);
             for (; i + 16 <= n; i += 16)
             {
-                Vector512<float> b = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref src, (nuint)i)));
-                Vector512<float> q = b * r;
-                Vector512<float> e = Avx512F.FusedMultiplyAdd(q, d, b);
-                Avx512F.FusedMultiplyAdd(e, r, q).StoreUnsafe(ref dst, (nuint)i);
+                Over255(Vector128.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
             }
         }
         else if (Avx2.IsSupported && Fma.IsSupported)
         {
-            Vector256<float> r = Vector256.Create(FloatReciprocal);
-            Vector256<float> d = Vector256.Create(-255f);
             for (; i + 8 <= n; i += 8)
             {
-                Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i))).AsByte();
-                Vector256<float> b = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(bytes));
-                Vector256<float> q = b * r;
-                Vector256<float> e = Fma.MultiplyAdd(q, d, b);
-                Fma.MultiplyAdd(e, r, q).StoreUnsafe(ref dst, (nuint)i);
+                Over255(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i))).StoreUnsafe(ref dst, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             Unsafe.Add(ref dst, i) = (float)(Unsafe.Add(ref src, i) * Reciprocal);
         }
+    }
+
+    // b / 255f of sixteen bytes (AVX-512): the conversion of ConvertToFloat, shared with Affine.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Over255(Vector128<byte> bytes)
+    {
+        Vector512<float> r = Vector512.Create(1f / 255f);
+        Vector512<float> b = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes));
+        Vector512<float> q = b * r;
+        return Avx512F.FusedMultiplyAdd(Avx512F.FusedMultiplyAdd(q, Vector512.Create(-255f), b), r, q);
+    }
+
+    // b / 255f of the eight bytes of `eight` (AVX2 and FMA), as Over255 above.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Over255(ulong eight)
+    {
+        Vector256<float> r = Vector256.Create(1f / 255f);
+        Vector256<float> b = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(eight).AsByte()));
+        Vector256<float> q = b * r;
+        return Fma.MultiplyAdd(Fma.MultiplyAdd(q, Vector256.Create(-255f), b), r, q);
     }
 
     /// <summary>
@@ -114,12 +122,11 @@ internal static class PixelBytes
         }
     }
 
-    // Columns [column, column + source.Length) of one row, a multiple of 8 long, all computed: b / 255f as ConvertToFloat
-    // computes it, widened to double, fma(x, slope, intercept), rounded once to float.
+    // Columns [column, column + source.Length) of one row, a multiple of 8 long, all computed: b / 255f (Over255),
+    // widened to double, fma(x, slope, intercept), rounded once to float.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Affine(ReadOnlySpan<byte> source, double[] slopes, double[] intercepts, int column, Span<float> destination)
     {
-        const float Reciprocal = 1f / 255f;
         int n = source.Length;
         int i = 0;
         fixed (byte* src = source)
@@ -131,27 +138,18 @@ internal static class PixelBytes
             double* intercept = intercept0 + column;
             if (UseVector512 && Avx512F.IsSupported)
             {
-                Vector512<float> r = Vector512.Create(Reciprocal);
-                Vector512<float> d = Vector512.Create(-255f);
                 for (; i + 16 <= n; i += 16)
                 {
-                    Vector512<float> b = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(src + i)));
-                    Vector512<float> q = b * r;
-                    Vector512<float> x = Avx512F.FusedMultiplyAdd(Avx512F.FusedMultiplyAdd(q, d, b), r, q);
+                    Vector512<float> x = Over255(Vector128.Load(src + i));
                     Vector512<double> low = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(x.GetLower()), Vector512.Load(slope + i), Vector512.Load(intercept + i));
                     Vector512<double> high = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Double(x.GetUpper()), Vector512.Load(slope + i + 8), Vector512.Load(intercept + i + 8));
                     Avx512F.ConvertToVector256Single(low).Store(to + i);
                     Avx512F.ConvertToVector256Single(high).Store(to + i + 8);
                 }
             }
-            Vector256<float> r8 = Vector256.Create(Reciprocal);
-            Vector256<float> d8 = Vector256.Create(-255f);
             for (; i + 8 <= n; i += 8)
             {
-                Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(src + i)).AsByte();
-                Vector256<float> b = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(bytes));
-                Vector256<float> q = b * r8;
-                Vector256<float> x = Fma.MultiplyAdd(Fma.MultiplyAdd(q, d8, b), r8, q);
+                Vector256<float> x = Over255(Unsafe.ReadUnaligned<ulong>(src + i));
                 Vector256<double> low = Fma.MultiplyAdd(Avx.ConvertToVector256Double(x.GetLower()), Vector256.Load(slope + i), Vector256.Load(intercept + i));
                 Vector256<double> high = Fma.MultiplyAdd(Avx.ConvertToVector256Double(x.GetUpper()), Vector256.Load(slope + i + 4), Vector256.Load(intercept + i + 4));
                 Avx.ConvertToVector128Single(low).Store(to + i);
