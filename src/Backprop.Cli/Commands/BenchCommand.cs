@@ -17,12 +17,12 @@ internal static class BenchCommand
         var rows = new Option<int>("--rows") { Description = "Rows of the synthetic training set (Fashion-MNIST has 60000)", DefaultValueFactory = _ => 60000 };
         var repeat = new Option<int>("--repeat") { Description = "Timed repetitions of each workload; the median is printed", DefaultValueFactory = _ => 5 };
         var size = new Option<int>("--gemm-size") { Description = "n of the n × n × n GEMM", DefaultValueFactory = _ => 1024 };
-        var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, gemm, epoch, inference, predict, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
+        var only = new Option<string>("--only") { Description = "Comma-separated workloads to run: peak, handoff, gemm, epoch, inference, predict, article (default: all)", DefaultValueFactory = _ => string.Join(',', Workloads) };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per result instead of text" };
         var matrix = new Option<bool>("--matrix") { Description = "Time the training matrix instead: the rows of bench/peers/compare.py --matrix (--only picks rows by key); --repeat epochs each after one warm-up" };
         var full = new Option<bool>("--full") { Description = "With --matrix: every combination of optimizer, activation, hidden layers, batch and weight decay (180 rows)" };
 
-        var command = new Command("bench", "Measure this machine: FMA peak, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop; or, with --matrix, the training matrix.")
+        var command = new Command("bench", "Measure this machine: FMA peak, the core-to-core hand-off, GEMM, a training epoch (784-128-10, batch 64, synthetic data), inference and the article's loop; or, with --matrix, the training matrix.")
         {
             threads, rows, repeat, size, only, json, matrix, full,
         };
@@ -79,7 +79,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static readonly string[] Workloads = ["peak", "gemm", "epoch", "inference", "predict", "article"];
+    private static readonly string[] Workloads = ["peak", "handoff", "gemm", "epoch", "inference", "predict", "article"];
 
     private static void Run(TextWriter output, int threads, int rows, int repeat, int gemmSize, HashSet<string> only, bool json)
     {
@@ -102,6 +102,21 @@ internal static class BenchCommand
                 peakN = threads > 1 ? BenchWorkloads.MeasureFmaPeak(threads) : peak1;
                 report.Line("peak", F($"{"FMA peak float32 (measured)",-44} {peak1,8:F1} GFLOP/s (1 thread)   {peakN,8:F1} GFLOP/s ({threads} threads)"),
                     ("gflops_1", peak1), ("gflops_n", peakN), ("threads", threads));
+            }
+
+            if (only.Contains("handoff"))
+            {
+                // Between runs of bench/peers/compare.py too: a hand-off several times the usual one marks a run in which
+                // the hypervisor had put the two vCPUs on different dies (docs/performance.md).
+                double handOff = BenchWorkloads.MeasureHandOff();
+                if (double.IsNaN(handOff))
+                {
+                    report.Line("handoff", F($"{"core-to-core hand-off of a cache line",-44} needs two processors"), [("skipped", "one processor")]);
+                }
+                else
+                {
+                    report.Line("handoff", F($"{"core-to-core hand-off of a cache line",-44} {handOff,8:F1} ns"), ("ns", handOff));
+                }
             }
 
             if (only.Contains("gemm"))

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
 namespace Backprop.Cli.Commands;
 
 /// <summary>
@@ -56,6 +59,69 @@ internal static class BenchWorkloads
             Shuffle = false,
         });
         return trainer.Fit(data).Epochs;
+    }
+
+    /// <summary>
+    /// The time in nanoseconds for one cache line to pass from one core to another: two threads hand a counter back and
+    /// forth (each waits, spinning, for the other's increment), and the median over <paramref name="batches"/> batches
+    /// of <paramref name="handOffs"/> hand-offs is returned. Where two threads share a last-level cache this is some
+    /// 30–60 ns; between dies or sockets it is several times that, and a two-thread training step, whose threads meet
+    /// and pass data several times per step, slows with it (docs/performance.md, "Slow spells: the two vCPUs on two
+    /// dies"). NaN with fewer than two processors, where the threads would take turns on one.
+    /// </summary>
+    public static double MeasureHandOff(int handOffs = 20_000, int batches = 9)
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            return double.NaN;
+        }
+        var line = new HandOffLine();
+        var times = new double[batches];
+        var other = new Thread(() =>
+        {
+            // Answers every odd value with the next even one, until told to stop (a negative value).
+            long seen = 0;
+            while (true)
+            {
+                long value = Volatile.Read(ref line.Value);
+                if (value < 0)
+                {
+                    return;
+                }
+                if (value != seen && (value & 1) == 1)
+                {
+                    seen = value + 1;
+                    Volatile.Write(ref line.Value, seen);
+                }
+            }
+        }) { IsBackground = true, Name = "Backprop hand-off" };
+        other.Start();
+        long counter = 0;
+        for (int batch = 0; batch < batches; batch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < handOffs / 2; i++)
+            {
+                Volatile.Write(ref line.Value, ++counter);
+                long answer = ++counter;
+                while (Volatile.Read(ref line.Value) != answer)
+                {
+                }
+            }
+            times[batch] = Stopwatch.GetElapsedTime(start).TotalSeconds * 1e9 / handOffs;
+        }
+        Volatile.Write(ref line.Value, -1);
+        other.Join();
+        Array.Sort(times);
+        return times[batches / 2];
+    }
+
+    // One counter alone on its cache line (and the next, against the adjacent-line prefetcher).
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private sealed class HandOffLine
+    {
+        [FieldOffset(128)]
+        public long Value;
     }
 
     /// <summary>

@@ -52,6 +52,35 @@ public partial class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_times_the_core_to_core_hand_off_as_json()
+    {
+        CliRunner.Result result = CliRunner.InProcess("bench", "--only", "handoff", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument document = JsonDocument.Parse(result.Out.Trim());
+        Assert.Equal("handoff", document.RootElement.GetProperty("workload").GetString());
+        if (Environment.ProcessorCount < 2)
+        {
+            Assert.Equal("one processor", document.RootElement.GetProperty("skipped").GetString());
+            return;
+        }
+        // A cache line passes between two cores in tens to hundreds of nanoseconds; on a loaded machine a thread can
+        // lose its core for a while, so the upper bound only catches a wrong unit or a hand-off that never happened.
+        Assert.InRange(document.RootElement.GetProperty("ns").GetDouble(), 1.0, 1e6);
+    }
+
+    [Fact]
+    public void The_hand_off_is_timed_between_two_threads_and_not_with_one_processor()
+    {
+        double handOff = BenchWorkloads.MeasureHandOff(handOffs: 2_000, batches: 3);
+        if (Environment.ProcessorCount < 2)
+        {
+            Assert.True(double.IsNaN(handOff));
+            return;
+        }
+        Assert.InRange(handOff, 1.0, 1e6);
+    }
+
+    [Fact]
     public void An_unknown_workload_is_a_usage_error()
     {
         CliRunner.Result result = CliRunner.InProcess("bench", "--only", "nonsense");
@@ -203,6 +232,35 @@ public partial class BenchCommandTests
         Assert.Subset(BenchMatrix.Full().Select(c => c.Key).ToHashSet(), five.ToHashSet());
         Assert.Subset(five.ToHashSet(), Keys("--sample", "3", "--sample-seed", "7").ToHashSet());
         Assert.NotEqual(five, Keys("--sample", "5", "--sample-seed", "8"));
+    }
+
+    [PeerScriptFact]
+    public void The_peers_script_counts_a_round_as_quiet_only_if_no_run_saw_the_cores_apart()
+    {
+        // Round 0 has a run with a hand-off of 180 ns, more than twice the fastest (35 ns); round 1 is quiet; round 2's
+        // runs have no hand-off (an older raw file) and pass; round 3 had another process using a core.
+        const string Code = """
+            import compare
+            s = [dict(row="a", round=0, other_cores=0.0, handoff_ns=35.0), dict(row="a", round=0, other_cores=0.0, handoff_ns=180.0),
+                 dict(row="a", round=1, other_cores=0.01, handoff_ns=60.0), dict(row="a", round=2, other_cores=0.0),
+                 dict(row="a", round=3, other_cores=0.5, handoff_ns=40.0), dict(row="b", round=0, other_cores=0.0, handoff_ns=36.0)]
+            limit = compare.handoff_limit(s, 2.0)
+            print(limit, sorted(compare.quiet_rounds(s, "a", 0.05, limit)[0]), sorted(compare.quiet_rounds(s, "b", 0.05, limit)[0]),
+                  sorted(compare.quiet_rounds(s, "a", 0.05, compare.handoff_limit(s, 0))[0]), compare.handoff_limit([dict(other_cores=0.0)], 2.0))
+            """;
+        var start = new ProcessStartInfo(Python, ["-c", Code])
+        {
+            WorkingDirectory = Path.Combine(RepositoryRoot(), "bench", "peers"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
+        };
+        using Process python = Process.Start(start)!;
+        Task<string> output = python.StandardOutput.ReadToEndAsync();
+        Task<string> error = python.StandardError.ReadToEndAsync();
+        Assert.True(python.WaitForExit(60_000), "python did not finish within a minute");
+        Assert.True(python.ExitCode == 0, error.Result);
+        Assert.Equal("70.0 [1, 2] [0] [0, 1, 2] None", output.Result.Trim());
     }
 
     [PeerScriptFact]
