@@ -22,6 +22,12 @@ Honesty measures:
   /proc/stat minus this script's and the child's own CPU time; hypervisor steal is recorded apart). A round of a row is
   quiet when in each of its runs the rest of the machine used at most --quiet-threshold cores (default 0.05, 5 % of one
   core). Medians are printed over the quiet rounds and over all rounds, with the count of quiet ones.
+- Split rounds: a virtual machine's vCPUs can be moved, for minutes, onto different dies, where a cache line takes
+  several times as long to pass from one core to the other (on the 2-vCPU Zen 4 of docs/performance.md, 35 ns became
+  175 ns). Programs whose threads meet often then run up to 1.7× slower, and no process of this machine shows it. So
+  before and after every run `backprop bench --only handoff` times that hand-off, and a round is quiet only if no run
+  of it saw a hand-off above --handoff-factor (default 2) times the fastest one of the invocation. --handoff-factor 0
+  skips the probe.
 - Ratios: Backprop ÷ the faster of numpy and PyTorch (scikit-learn is shown, not compared), as the ratio of the medians
   and as the median of the per-round ratios (which cancels spells that slow every program of a round).
 
@@ -608,13 +614,38 @@ def check_resume(path, previous, setup, fields=RESUME_FIELDS):
                      f"has {setup.get(field)!r}; resume with the same settings and build, or start another file")
 
 
-def quiet_rounds(samples, row, threshold):
-    """The rounds in which every run of this row saw the rest of the machine use at most `threshold` cores."""
+def quiet_rounds(samples, row, threshold, handoff_limit=None):
+    """The rounds in which every run of this row saw the rest of the machine use at most `threshold` cores and, where
+    a limit is given, no core-to-core hand-off slower than `handoff_limit` ns (a sample without one passes)."""
     rounds = {}
     for s in samples:
         if s["row"] == row:
-            rounds[s["round"]] = rounds.get(s["round"], True) and s["other_cores"] <= threshold
+            quiet = s["other_cores"] <= threshold and not split(s, handoff_limit)
+            rounds[s["round"]] = rounds.get(s["round"], True) and quiet
     return {r for r, quiet in rounds.items() if quiet}, set(rounds)
+
+
+HANDOFF_NOTE = ", and no run saw the cores apart"
+
+
+def split(sample, handoff_limit):
+    """Whether a run saw the two cores apart: a hand-off before or after it slower than `handoff_limit` ns."""
+    return handoff_limit is not None and (sample.get("handoff_ns") or 0.0) > handoff_limit
+
+
+def handoff_limit(samples, factor):
+    """`factor` times the fastest hand-off of the samples, or None without a factor or any hand-off."""
+    times = [s["handoff_ns"] for s in samples if s.get("handoff_ns")]
+    return factor * min(times) if factor > 0 and times else None
+
+
+def measure_handoff(backprop):
+    """The core-to-core hand-off of a cache line `backprop bench` measures now (ns), or None where it cannot."""
+    try:
+        done = subprocess.run([backprop, "bench", "--only", "handoff", "--json"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return next((r["ns"] for r in results(done.stdout) if "ns" in r), None) if done.returncode == 0 else None
 
 
 def values_by_round(samples, row, peer, metric):
@@ -811,6 +842,9 @@ def main():
     parser.add_argument("--kernel-check-epochs", type=int, default=1)
     parser.add_argument("--quiet-threshold", type=float, default=0.05,
                         help="a round is quiet when the rest of the machine used at most this many cores in each run (default 0.05)")
+    parser.add_argument("--handoff-factor", type=float, default=2.0,
+                        help="a round is quiet only if no run of it saw a core-to-core hand-off above this many times the "
+                             "invocation's fastest (default 2; 0 skips the probe)")
     parser.add_argument("--data-dir", default=common.FASHION_MNIST_DIR,
                         help="Fashion-MNIST IDX files; when they are missing a synthetic stand-in of the same shape is written to artifacts/bench/")
     parser.add_argument("--raw", help="write every sample as JSON lines to this file")
@@ -984,12 +1018,16 @@ def main():
                     continue
                 if task.before:
                     task.before()
+                before = measure_handoff(backprop) if args.handoff_factor > 0 else None
                 run = run_measured(task.command, env=task.env, cwd=HERE, allow_failure=task.allow_failure)
+                after = measure_handoff(backprop) if args.handoff_factor > 0 else None
+                handoff = max((h for h in (before, after) if h is not None), default=None)
                 metrics = task.parse(run)
                 sample = {"type": "sample", "round": round_index, "row": row.key, "peer": task.peer, "task": task.name,
                           "metrics": {k: v for k, v in metrics.items() if k not in ("blas", "error")},
                           "wall_s": run.wall, "rss_mib": run.rss_mib, "cpu_s": run.cpu, "other_cpu_s": run.other,
                           "other_cores": run.other_cores, "steal_s": run.steal, "quiet": run.other_cores <= args.quiet_threshold,
+                          "handoff_ns": handoff,
                           "blas": metrics.get("blas") or next((r["blas"] for r in results(run.out) if "blas" in r), None),
                           "error": run.error, "command": task.command}
                 samples.append(sample)
@@ -997,25 +1035,34 @@ def main():
                 count += 1
                 estimate.done(task, run.wall)
                 print(f"round {round_index + 1}/{args.rounds}: {row.key} {task.peer} {task.name} {run.wall:.1f} s, "
-                      f"other processes {run.other_cores:.2f} cores{' (failed: ' + run.error + ')' if run.error else ''}"
+                      f"other processes {run.other_cores:.2f} cores"
+                      + (f", hand-off {handoff:.0f} ns" if handoff is not None else "")
+                      + (f" (failed: {run.error})" if run.error else "")
                       + (f" [{count}/{len(pending)}, about {duration(estimate.remaining())} left]" if args.matrix else ""),
                       file=sys.stderr, flush=True)
 
     # The tables cover every row with samples: this invocation's and, resumed, the earlier ones'.
     rows = [row for row in rows if any(s["row"] == row.key for s in samples)]
-    quiet_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[0]
-    all_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold)[1]
+    limit = handoff_limit(samples, args.handoff_factor)
+    quiet_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold, limit)[0]
+    all_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold, limit)[1]
+    if limit is not None:
+        apart = [s for s in samples if any(s["row"] == row.key for row in rows) and split(s, limit)]
+        fastest = limit / args.handoff_factor
+        print(f"\nCore-to-core hand-off: fastest {fastest:.0f} ns; {len(apart)} of "
+              f"{sum(1 for s in samples if any(s['row'] == row.key for row in rows))} runs saw more than {limit:.0f} ns "
+              f"(--handoff-factor {args.handoff_factor:g}) before or after them, the vCPUs on two dies; their rounds are not quiet.")
     lines = [line for row in rows for line in row.lines] if args.matrix else classic_lines(rows, samples)
     scale_of = lambda line: 1e6 if line.ours == "predict1_s" else 1e3 if line.ours in ("predict10k_s", "predict10k_model_s") else 1.0
     if args.full:
         counts = [(len(quiet_of(row.key)), len(all_of(row.key))) for row in rows]
         none = [row.key for row, (q, _) in zip(rows, counts) if q == 0]
-        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): "
+        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row{HANDOFF_NOTE if limit is not None else ''}): "
               f"{sum(q for q, _ in counts)} of {sum(a for _, a in counts)} rounds of {len(rows)} rows; "
               + (f"rows without a quiet round: {', '.join(none)}." if none else "every row has a quiet round."))
     else:
         quiet_counts = ", ".join(f"{row.key} {len(quiet_of(row.key))}/{len(all_of(row.key))}" for row in rows)
-        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row): {quiet_counts}.")
+        print(f"\nQuiet rounds (the rest of the machine used ≤ {args.quiet_threshold:g} cores in every run of the row{HANDOFF_NOTE if limit is not None else ''}): {quiet_counts}.")
     if args.full:
         what = "the median epoch after the first (s)" if args.epochs > 1 else "the one epoch (s)"
         print(f"\nEvery training row: {what}, keyed optimizer-activation-hidden-bBATCH-wdλ.")
