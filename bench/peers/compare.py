@@ -1047,10 +1047,10 @@ def main():
     quiet_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold, limit)[0]
     all_of = lambda key: quiet_rounds(samples, key, args.quiet_threshold, limit)[1]
     if limit is not None:
-        apart = [s for s in samples if any(s["row"] == row.key for row in rows) and split(s, limit)]
-        fastest = limit / args.handoff_factor
-        print(f"\nCore-to-core hand-off: fastest {fastest:.0f} ns; {len(apart)} of "
-              f"{sum(1 for s in samples if any(s['row'] == row.key for row in rows))} runs saw more than {limit:.0f} ns "
+        keys = {row.key for row in rows}
+        ran = [s for s in samples if s["row"] in keys]
+        apart = [s for s in ran if split(s, limit)]
+        print(f"\nCore-to-core hand-off: fastest {limit / args.handoff_factor:.0f} ns; {len(apart)} of {len(ran)} runs saw more than {limit:.0f} ns "
               f"(--handoff-factor {args.handoff_factor:g}) before or after them, the vCPUs on two dies; their rounds are not quiet.")
     lines = [line for row in rows for line in row.lines] if args.matrix else classic_lines(rows, samples)
     scale_of = lambda line: 1e6 if line.ours == "predict1_s" else 1e3 if line.ours in ("predict10k_s", "predict10k_model_s") else 1.0

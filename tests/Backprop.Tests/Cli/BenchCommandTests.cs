@@ -184,16 +184,23 @@ public partial class BenchCommandTests
     private static (int ExitCode, string Out, string Error) ComparePy(params string[] args)
     {
         string root = RepositoryRoot();
-        var start = new ProcessStartInfo(Python, [Path.Combine(root, "bench", "peers", "compare.py"), .. args])
+        return RunPython(root, [Path.Combine(root, "bench", "peers", "compare.py"), .. args]);
+    }
+
+    // /usr/bin/python3 with these arguments in this folder, without writing bytecode next to the scripts.
+    private static (int ExitCode, string Out, string Error) RunPython(string directory, string[] args)
+    {
+        var start = new ProcessStartInfo(Python, args)
         {
-            WorkingDirectory = root,
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
         };
         using Process python = Process.Start(start)!;
         Task<string> output = python.StandardOutput.ReadToEndAsync();
         Task<string> error = python.StandardError.ReadToEndAsync();
-        Assert.True(python.WaitForExit(60_000), "compare.py did not finish within a minute");
+        Assert.True(python.WaitForExit(60_000), $"{string.Join(' ', args)} did not finish within a minute");
         return (python.ExitCode, output.Result, error.Result);
     }
 
@@ -248,19 +255,9 @@ public partial class BenchCommandTests
             print(limit, sorted(compare.quiet_rounds(s, "a", 0.05, limit)[0]), sorted(compare.quiet_rounds(s, "b", 0.05, limit)[0]),
                   sorted(compare.quiet_rounds(s, "a", 0.05, compare.handoff_limit(s, 0))[0]), compare.handoff_limit([dict(other_cores=0.0)], 2.0))
             """;
-        var start = new ProcessStartInfo(Python, ["-c", Code])
-        {
-            WorkingDirectory = Path.Combine(RepositoryRoot(), "bench", "peers"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
-        };
-        using Process python = Process.Start(start)!;
-        Task<string> output = python.StandardOutput.ReadToEndAsync();
-        Task<string> error = python.StandardError.ReadToEndAsync();
-        Assert.True(python.WaitForExit(60_000), "python did not finish within a minute");
-        Assert.True(python.ExitCode == 0, error.Result);
-        Assert.Equal("70.0 [1, 2] [0] [0, 1, 2] None", output.Result.Trim());
+        var (exitCode, output, error) = RunPython(Path.Combine(RepositoryRoot(), "bench", "peers"), ["-c", Code]);
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("70.0 [1, 2] [0] [0, 1, 2] None", output.Trim());
     }
 
     [PeerScriptFact]
