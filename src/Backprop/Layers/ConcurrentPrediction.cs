@@ -138,7 +138,7 @@ internal static class ConcurrentPrediction
 
     // Rows per pass of the chunked path (and per chunk of the blocks): large enough that every layer's product is
     // split between threads and the per-pass costs vanish, small enough that a thread's buffers stay a few MiB.
-    private const int Chunk = 1024;
+    internal const int Chunk = 1024;
 
     // Rows per block of the block path: ten 12-row panels of the 12 × 32 kernel (McMax rows would leave eight rows to
     // the 8 × 32 one). The first layer's product then reads its 120 rows from this thread's L2 (rescaled) or from

@@ -352,12 +352,36 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Computes a = network(x) for x of shape (batch, InputSize) into <paramref name="output"/> (batch, OutputSize):
     /// class probabilities for cross-entropy, the output activation otherwise.
     /// </summary>
+    /// <remarks>
+    /// A float batch of more than 1024 rows is predicted as <see cref="Models.Model"/> predicts it: in passes of 1024
+    /// rows, each split into blocks of rows that go through every layer on one thread, so the hidden activations of
+    /// all the rows are never written out. Each pass has the bits of predicting its rows alone, whatever the number of
+    /// threads.
+    /// </remarks>
     public void Predict(ReadOnlySpan<T> x, int batch, Span<T> output)
     {
         if (output.Length < batch * OutputSize)
         {
             throw new ArgumentException($"output holds {output.Length} values; {batch} rows of {OutputSize} need {batch * OutputSize}.", nameof(output));
         }
+        if (typeof(T) == typeof(float) && batch > ConcurrentPrediction.Chunk && x.Length >= (long)batch * InputSize)
+        {
+            // The network's own buffers are not written, so a first layer computed ahead for the trainer would stay
+            // valid; it is discarded all the same, as by every other pass that is not the trainer's.
+            _firstLayerReady = 0;
+            _hasTargets = false;
+            ConcurrentPrediction.PredictRows((Network<float>)(object)this, MemoryMarshal.Cast<T, float>(x), batch, null, MemoryMarshal.Cast<T, float>(output));
+            return;
+        }
+        PredictByLayer(x, batch, output);
+    }
+
+    /// <summary>
+    /// <see cref="Predict"/> one layer at a time over all the rows, on the network's buffers (the path of every
+    /// batch of up to 1024 rows, and of every double batch): the reference of the blocked passes.
+    /// </summary>
+    internal void PredictByLayer(ReadOnlySpan<T> x, int batch, Span<T> output)
+    {
         RunForward(x, batch, training: false, keepInput: false, inference: true);
         _hasTargets = false;
         A(_layers.Length - 1).CopyTo(output);

@@ -49,6 +49,38 @@ public class BulkPredictionTests
         }
     }
 
+    [Theory]
+    [InlineData("relu", true)]
+    [InlineData("relu", false)]
+    [InlineData("layers", true)]
+    public void The_network_predicts_more_than_1024_rows_in_blocks_with_the_bits_of_its_passes(string kind, bool wide)
+    {
+        int savedThreads = WorkerPool.ThreadCount;
+        bool savedWide = PackedGemm.UseVector512;
+        try
+        {
+            PackedGemm.UseVector512 = wide;
+            Network<float> network = Create(kind);
+            foreach (int rows in (int[])[1024, 1025, 1030, 2600])
+            {
+                float[] x = Raw(rows, seed: rows);
+                float[] expected = Passes(network, x, rows, null);
+                foreach (int threads in (int[])[1, 2])
+                {
+                    WorkerPool.ThreadCount = threads;
+                    var actual = new float[rows * network.OutputSize];
+                    network.Predict(x, rows, actual);
+                    Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kind}, {rows} rows, {threads} threads, wide {wide}: other values");
+                }
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = savedThreads;
+            PackedGemm.UseVector512 = savedWide;
+        }
+    }
+
     [Fact]
     public void Many_rows_predicted_into_a_span_allocate_nothing_once_warm()
     {
@@ -86,7 +118,8 @@ public class BulkPredictionTests
         Assert.Contains("10 rows", e.Message, StringComparison.Ordinal);
     }
 
-    // The reference: passes of 1024 rows (the last one shorter), each rescaled and then predicted by the network.
+    // The reference: passes of 1024 rows (the last one shorter), each rescaled and then predicted by the network one
+    // layer at a time.
     private static float[] Passes(Network<float> network, float[] x, int rows, FeatureScaler? scaler)
     {
         int k = network.OutputSize;
@@ -96,7 +129,7 @@ public class BulkPredictionTests
             int n = Math.Min(1024, rows - start);
             float[] pass = x.AsSpan(start * Features, n * Features).ToArray();
             scaler?.Apply<float>(pass);
-            network.Predict(pass, n, output.AsSpan(start * k, n * k));
+            network.PredictByLayer(pass, n, output.AsSpan(start * k, n * k));
         }
         return output;
     }
