@@ -579,6 +579,15 @@ internal static unsafe partial class PackedGemm
             }
         }
 
+        // From this many weights (W and ∇W together 1 MiB, Zen 4's and Zen 5's L2) the fused step asks ahead from a
+        // batch of StepPrefetchMinK rows on (where AskAheadForLargeSteps). The 512 × 784 and 256 × 512 layers of
+        // 784-512-256-10, SGD, batch 64, epochs alternating with and without (bench/Backprop.Benchmarks step-prefetch)
+        // on Zen 4: one thread 1.551 → 1.517 s, two 0.839 → 0.824 s; on the Vector256 kernels no change. Batch 16 on
+        // two threads was 2 % slower (1.120 → 1.147 s), and asking ahead for 784-128-10's 128 × 784 1 % slower.
+        private const long StepPrefetchMinWeights = 1L << 17;
+
+        private const int StepPrefetchMinK = 32;
+
         // The fused SGD step of a full tile at (ir, jr) of this block, W's rows at w and ∇W's at tile: asks for the next
         // tile's rows of W and ∇W (below this one, or the top of the next panel) while this one is computed. Past a
         // batch of about 128 the step's working set (the batch, its packed copy, W, ∇W) outgrows L2, and a tile's eight
@@ -587,10 +596,10 @@ internal static unsafe partial class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void PrefetchNextStepTile(int ir, int mc, int jr, int nc, float* w, float* tile, bool wide)
         {
-            if (!Sse.IsSupported || _k <= DirectBMaxK)
+            if (!Sse.IsSupported || (_k <= DirectBMaxK && ((long)_m * _n < StepPrefetchMinWeights || _k < StepPrefetchMinK || !s_askAheadForLargeSteps)))
             {
-                // A batch of up to 128 rows: W and ∇W are still in L2, and the prefetches would cost a tile of a
-                // short product (batch 16: 128 cycles of FMAs) more than they save.
+                // A batch of up to 128 rows against a layer whose W and ∇W fit L2 together: the prefetches would cost
+                // a tile of a short product (batch 16: 128 cycles of FMAs) more than they save.
                 return;
             }
             int nrMax = _nr;

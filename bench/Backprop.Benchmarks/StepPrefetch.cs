@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Backprop.Benchmarks;
+
+/// <summary>
+/// The fused SGD step with and without asking ahead for W and ∇W on large layers
+/// (<see cref="PackedGemm.AskAheadForLargeSteps"/>), alternating epoch by epoch in one training run on the real
+/// Fashion-MNIST images (ReLU, SGD 0.1, no rescaling), so that both see the same machine. One thread: each epoch's
+/// thread CPU time; more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs, threads.
+/// </summary>
+internal static class StepPrefetch
+{
+    public static void Run(TextWriter output, string[] args)
+    {
+        int[] hidden = args.Length > 0 ? [.. args[0].Split(',').Select(int.Parse)] : [512, 256];
+        int batch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
+        int epochs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9;
+        WorkerPool.ThreadCount = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        Dataset<float> data = FashionMnist.Load<float>("/usr/share/datasets/fashion-mnist").Train;
+        int[] widths = [784, .. hidden, 10];
+        Activation[] activations = [.. hidden.Select(_ => Activation.Relu), Activation.Softmax];
+        var network = new Network<float>(widths, activations, Loss.CrossEntropy);
+        Initializer.Randomize(network, 1);
+        var trainer = new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
+        bool oneThread = WorkerPool.ThreadCount == 1;
+        double cpu = ThreadTime.Microseconds();
+        long wall = Stopwatch.GetTimestamp();
+        List<double>[] times = [[], []];
+        int epoch = 0;
+        bool saved = PackedGemm.AskAheadForLargeSteps;
+        try
+        {
+            PackedGemm.AskAheadForLargeSteps = false;
+            trainer.Fit(data, report =>
+            {
+                double nowCpu = ThreadTime.Microseconds();
+                long nowWall = Stopwatch.GetTimestamp();
+                if (epoch > 0)
+                {
+                    times[PackedGemm.AskAheadForLargeSteps ? 1 : 0].Add(oneThread ? (nowCpu - cpu) / 1e6 : Stopwatch.GetElapsedTime(wall, nowWall).TotalSeconds);
+                }
+                (cpu, wall) = (nowCpu, nowWall);
+                epoch++;
+                PackedGemm.AskAheadForLargeSteps = epoch % 2 == 1;
+            });
+        }
+        finally
+        {
+            PackedGemm.AskAheadForLargeSteps = saved;
+        }
+        output.WriteLine($"784-{string.Join('-', hidden)}-10, batch {batch}, {WorkerPool.ThreadCount} thread(s), s an epoch ({(oneThread ? "thread CPU" : "wall clock")}):");
+        foreach (int asked in (int[])[0, 1])
+        {
+            List<double> sorted = [.. times[asked].Order()];
+            string values = string.Join(" ", times[asked].Select(t => t.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
+            output.WriteLine(FormattableString.Invariant($"{(asked == 1 ? "asking ahead" : "not asking"),-14} median {sorted[sorted.Count / 2]:F3}   [{values}]"));
+        }
+    }
+}
