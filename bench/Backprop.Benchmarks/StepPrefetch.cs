@@ -16,11 +16,7 @@ internal static class StepPrefetch
         int batch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
         int epochs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9;
         WorkerPool.ThreadCount = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
-        Dataset<float> data = FashionMnist.Load<float>("/usr/share/datasets/fashion-mnist").Train;
-        int[] widths = [784, .. hidden, 10];
-        Activation[] activations = [.. hidden.Select(_ => Activation.Relu), Activation.Softmax];
-        var network = new Network<float>(widths, activations, Loss.CrossEntropy);
-        Initializer.Randomize(network, 1);
+        (Dataset<float> data, Network<float> network) = EpochCpu.SetUp(hidden, Activation.Relu);
         var trainer = new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
         bool oneThread = WorkerPool.ThreadCount == 1;
         double cpu = ThreadTime.Microseconds();

@@ -588,6 +588,12 @@ internal static unsafe partial class PackedGemm
 
         private const int StepPrefetchMinK = 32;
 
+        // Whether the fused step asks for the next tile: past a batch of DirectBMaxK rows, or on a large layer (see
+        // StepPrefetchMinWeights). A batch of up to 128 rows against a layer whose W and ∇W fit L2 together does not:
+        // the prefetches would cost a tile of a short product (batch 16: 128 cycles of FMAs) more than they save.
+        private bool AsksAheadInStep => _k > DirectBMaxK
+            || (s_askAheadForLargeSteps && _k >= StepPrefetchMinK && (long)_m * _n >= StepPrefetchMinWeights);
+
         // The fused SGD step of a full tile at (ir, jr) of this block, W's rows at w and ∇W's at tile: asks for the next
         // tile's rows of W and ∇W (below this one, or the top of the next panel) while this one is computed. Past a
         // batch of about 128 the step's working set (the batch, its packed copy, W, ∇W) outgrows L2, and a tile's eight
@@ -596,10 +602,8 @@ internal static unsafe partial class PackedGemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void PrefetchNextStepTile(int ir, int mc, int jr, int nc, float* w, float* tile, bool wide)
         {
-            if (!Sse.IsSupported || (_k <= DirectBMaxK && ((long)_m * _n < StepPrefetchMinWeights || _k < StepPrefetchMinK || !s_askAheadForLargeSteps)))
+            if (!Sse.IsSupported || !AsksAheadInStep)
             {
-                // A batch of up to 128 rows against a layer whose W and ∇W fit L2 together: the prefetches would cost
-                // a tile of a short product (batch 16: 128 cycles of FMAs) more than they save.
                 return;
             }
             int nrMax = _nr;

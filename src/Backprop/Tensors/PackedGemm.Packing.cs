@@ -44,18 +44,6 @@ internal static unsafe partial class PackedGemm
 
     private static bool s_spreadRows = true;
 
-    /// <summary>
-    /// Whether the fused SGD step asks for the next tile of W and ∇W ahead on a layer too large for both to stay in L2
-    /// (the default); benchmarks switch it off to compare. Both give the same bits.
-    /// </summary>
-    internal static bool AskAheadForLargeSteps
-    {
-        get => s_askAheadForLargeSteps;
-        set => s_askAheadForLargeSteps = value;
-    }
-
-    private static bool s_askAheadForLargeSteps = true;
-
     // A row stride of at least kc floats that is an odd number of cache lines, so that rows copied that far apart
     // land in different sets of L1 (see RowsShareL1Sets).
     private static long OddLineStride(int kc)

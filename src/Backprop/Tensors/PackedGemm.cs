@@ -79,6 +79,8 @@ internal static unsafe partial class PackedGemm
 
     private static bool s_readAInPlace = true;
 
+    private static bool s_askAheadForLargeSteps = true;
+
     [ThreadStatic]
     private static GemmJob? t_job;
 
@@ -109,6 +111,16 @@ internal static unsafe partial class PackedGemm
     {
         get => s_readAInPlace;
         set => s_readAInPlace = value;
+    }
+
+    /// <summary>
+    /// Whether the fused SGD step asks for the next tile of W and ∇W ahead on a layer too large for both to stay in L2
+    /// (the default); benchmarks switch it off to compare. Both give the same bits.
+    /// </summary>
+    internal static bool AskAheadForLargeSteps
+    {
+        get => s_askAheadForLargeSteps;
+        set => s_askAheadForLargeSteps = value;
     }
 
     /// <summary>
