@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace Backprop.Benchmarks;
 
 /// <summary>
-/// The fused SGD step with and without asking ahead for W and ∇W on large layers
-/// (<see cref="PackedGemm.AskAheadForLargeSteps"/>), alternating epoch by epoch in one training run on the real
-/// Fashion-MNIST images (ReLU, SGD 0.1, no rescaling), so that both see the same machine. One thread: each epoch's
-/// thread CPU time; more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs, threads.
+/// The fused SGD step with and without one of its switches, alternating epoch by epoch in one training run on the real
+/// Fashion-MNIST images (ReLU, SGD 0.1, no rescaling), so that both see the same machine: asking ahead for W and ∇W on
+/// large layers (<see cref="PackedGemm.AskAheadForLargeSteps"/>, the default), or with <c>stream</c> writing ∇W of large
+/// layers past the caches (<see cref="PackedGemm.StreamStepGradients"/>). One thread: each epoch's thread CPU time;
+/// more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs, threads, switch.
 /// </summary>
 internal static class StepPrefetch
 {
@@ -23,33 +24,36 @@ internal static class StepPrefetch
         long wall = Stopwatch.GetTimestamp();
         List<double>[] times = [[], []];
         int epoch = 0;
-        bool saved = PackedGemm.AskAheadForLargeSteps;
+        bool stream = args.Length > 4 && args[4] == "stream";
+        Func<bool> get = stream ? () => PackedGemm.StreamStepGradients : () => PackedGemm.AskAheadForLargeSteps;
+        Action<bool> set = stream ? v => PackedGemm.StreamStepGradients = v : v => PackedGemm.AskAheadForLargeSteps = v;
+        bool saved = get();
         try
         {
-            PackedGemm.AskAheadForLargeSteps = false;
+            set(false);
             trainer.Fit(data, report =>
             {
                 double nowCpu = ThreadTime.Microseconds();
                 long nowWall = Stopwatch.GetTimestamp();
                 if (epoch > 0)
                 {
-                    times[PackedGemm.AskAheadForLargeSteps ? 1 : 0].Add(oneThread ? (nowCpu - cpu) / 1e6 : Stopwatch.GetElapsedTime(wall, nowWall).TotalSeconds);
+                    times[get() ? 1 : 0].Add(oneThread ? (nowCpu - cpu) / 1e6 : Stopwatch.GetElapsedTime(wall, nowWall).TotalSeconds);
                 }
                 (cpu, wall) = (nowCpu, nowWall);
                 epoch++;
-                PackedGemm.AskAheadForLargeSteps = epoch % 2 == 1;
+                set(epoch % 2 == 1);
             });
         }
         finally
         {
-            PackedGemm.AskAheadForLargeSteps = saved;
+            set(saved);
         }
         output.WriteLine($"784-{string.Join('-', hidden)}-10, batch {batch}, {WorkerPool.ThreadCount} thread(s), s an epoch ({(oneThread ? "thread CPU" : "wall clock")}):");
         foreach (int asked in (int[])[0, 1])
         {
             List<double> sorted = [.. times[asked].Order()];
             string values = string.Join(" ", times[asked].Select(t => t.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
-            output.WriteLine(FormattableString.Invariant($"{(asked == 1 ? "asking ahead" : "not asking"),-14} median {sorted[sorted.Count / 2]:F3}   [{values}]"));
+            output.WriteLine(FormattableString.Invariant($"{(asked == 1 ? (stream ? "streaming" : "asking ahead") : (stream ? "not streaming" : "not asking")),-14} median {sorted[sorted.Count / 2]:F3}   [{values}]"));
         }
     }
 }

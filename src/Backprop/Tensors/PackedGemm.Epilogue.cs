@@ -170,23 +170,24 @@ internal static unsafe partial class PackedGemm
     /// <summary>
     /// How <see cref="Kernel8x32"/> writes one finished row of its tile, 32 values (<c>Store</c>), and how
     /// <see cref="Kernel6x16"/> and <see cref="Kernel4x16"/> write one row of 16 after their last chain (<c>Store256</c>).
+    /// With <c>stream</c> the steps write the row of ∇W past the caches (see GemmJob.StreamsGradientInStep).
     /// </summary>
     private interface ITileRow
     {
-        static abstract void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay);
+        static abstract void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay, bool stream);
 
-        static abstract void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay);
+        static abstract void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay, bool stream);
     }
 
     // c = v, or c += v.
     private struct PlainRow : ITileRow
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay, bool stream)
             => Store512(c, ref v0, ref v1, add);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay, bool stream)
             => PackedGemm.Store256(c, ref v0, ref v1, add);
     }
 
@@ -194,18 +195,18 @@ internal static unsafe partial class PackedGemm
     private struct StepRow : ITileRow
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay, bool stream)
         {
-            Store512(c, ref v0, ref v1, add);
+            StoreGradient(c, ref v0, ref v1, add, stream);
             Vector512<float> s = Vector512.Create(scale);
             Vector512.Store(v0 * s + Vector512.Load(w), w);
             Vector512.Store(v1 * s + Vector512.Load(w + 16), w + 16);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay, bool stream)
         {
-            PackedGemm.Store256(c, ref v0, ref v1, add);
+            StoreGradient256(c, ref v0, ref v1, add, stream);
             Vector256<float> s = Vector256.Create(scale);
             Vector256.Store(v0 * s + Vector256.Load(w), w);
             Vector256.Store(v1 * s + Vector256.Load(w + 8), w + 8);
@@ -216,9 +217,9 @@ internal static unsafe partial class PackedGemm
     private struct DecayedStepRow : ITileRow
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay)
+        public static void Store(float* c, float* w, Vector512<float> v0, Vector512<float> v1, bool add, float scale, float decay, bool stream)
         {
-            Store512(c, ref v0, ref v1, add);
+            StoreGradient(c, ref v0, ref v1, add, stream);
             Vector512<float> s = Vector512.Create(scale);
             Vector512<float> d = Vector512.Create(decay);
             Vector512<float> w0 = Vector512.Load(w);
@@ -228,9 +229,9 @@ internal static unsafe partial class PackedGemm
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay)
+        public static void Store256(float* c, float* w, Vector256<float> v0, Vector256<float> v1, bool add, float scale, float decay, bool stream)
         {
-            PackedGemm.Store256(c, ref v0, ref v1, add);
+            StoreGradient256(c, ref v0, ref v1, add, stream);
             Vector256<float> s = Vector256.Create(scale);
             Vector256<float> d = Vector256.Create(decay);
             Vector256<float> w0 = Vector256.Load(w);

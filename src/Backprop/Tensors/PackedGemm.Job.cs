@@ -334,6 +334,7 @@ internal static unsafe partial class PackedGemm
             bool wide = _wide;
             bool add = pc != 0 || _accumulate;
             bool last = pc + kc >= _k;
+            bool stream = last && StreamsGradientInStep && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
             int fullRows = mc / MR * MR;
             // On Vector256 the rows of an A read in place go 6 at a time through the 6 × 16 kernel (12 accumulators,
             // where the 8 × 16 tile's two passes of 4 rows hold 8: AVX2 has 16 registers), then 4 at a time (8 when six
@@ -432,11 +433,11 @@ internal static unsafe partial class PackedGemm
                             }
                             else if (_epilogue == GemmEpilogue.Step)
                             {
-                                Kernel6x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                                Kernel6x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay, stream);
                             }
                             else
                             {
-                                Kernel6x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                                Kernel6x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay, stream);
                             }
                         }
                         else if (!step)
@@ -445,11 +446,11 @@ internal static unsafe partial class PackedGemm
                         }
                         else if (_epilogue == GemmEpilogue.Step)
                         {
-                            Kernel4x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                            Kernel4x16<StepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay, stream);
                         }
                         else
                         {
-                            Kernel4x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay);
+                            Kernel4x16<DecayedStepRow>(kc, rowsOfA, _rsA, _csA, panelB, ldb, to, ldc, add, w, _scale, _decay, stream);
                         }
                         if (!full)
                         {
@@ -502,11 +503,11 @@ internal static unsafe partial class PackedGemm
                         PrefetchNextStepTile(ir, mc, jr, nc, w, tile, true);
                         if (_epilogue == GemmEpilogue.Step)
                         {
-                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb));
+                            Kernel8x32<StepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb), stream);
                         }
                         else
                         {
-                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb));
+                            Kernel8x32<DecayedStepRow>(kc, panelA, lda, panelB, ldb, tile, _n, add, w, _scale, _decay, PrefetchB(packedB, ir, kc, ldb), stream);
                         }
                         continue;
                     }
@@ -546,6 +547,12 @@ internal static unsafe partial class PackedGemm
                 // state at the same offsets as W: stepping each tile as it left the registers streamed W and the
                 // state through L1 between the tiles and evicted the panels of A and B the next tiles read.
                 FinishTile(ic, mc, jc, nc);
+            }
+            if (stream)
+            {
+                // Streamed stores are ordered only by a fence: before this thread reports its block done (or a later
+                // call reads Network.Gradients), every row of ∇W it wrote is visible to the other threads.
+                Sse.StoreFence();
             }
         }
 
@@ -594,6 +601,15 @@ internal static unsafe partial class PackedGemm
         private bool AsksAheadInStep => _k > DirectBMaxK
             || (s_askAheadForLargeSteps && _k >= StepPrefetchMinK && (long)_m * _n >= StepPrefetchMinWeights);
 
+        // Whether the fused SGD step writes ∇W past the caches (non-temporal stores, whole cache lines): the step reads
+        // only W and its registers, and ∇W is kept for Network.Gradients alone, so on a layer whose W and ∇W overflow L2
+        // together (StepPrefetchMinWeights) writing ∇W through the caches fetched each line first and evicted W and the
+        // batch for it. 784-512-256-10, SGD, batch 64, Zen 4 (bench/Backprop.Benchmarks step-prefetch 512,256 64 9 T
+        // stream, epochs alternating): one thread 1.604 → 1.518 s (Vector256: 1.76 → 1.69), two 0.80 → 0.79; batch 16
+        // 1.925 → 1.845 s; batch 256, two threads, 0.766 → 0.733. 784-128-10's 128 × 784 layer measured the same
+        // either way, and small layers keep the cached stores (their fence would cost more than it saves).
+        private bool StreamsGradientInStep => s_streamStepGradients && (long)_m * _n >= StepPrefetchMinWeights;
+
         // The fused SGD step of a full tile at (ir, jr) of this block, W's rows at w and ∇W's at tile: asks for the next
         // tile's rows of W and ∇W (below this one, or the top of the next panel) while this one is computed. Past a
         // batch of about 128 the step's working set (the batch, its packed copy, W, ∇W) outgrows L2, and a tile's eight
@@ -611,7 +627,10 @@ internal static unsafe partial class PackedGemm
             if (next != 0)
             {
                 PrefetchTile(w + next, _n, wide);
-                PrefetchTile(tile + next, _n, wide);
+                if (!StreamsGradientInStep)
+                {
+                    PrefetchTile(tile + next, _n, wide); // a streamed ∇W is written without being read first
+                }
             }
         }
 

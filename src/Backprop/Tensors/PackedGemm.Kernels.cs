@@ -75,7 +75,7 @@ internal static unsafe partial class PackedGemm
     // one is written by TRow: into C, and for the fused SGD steps also W (w, laid out like C) while the row is still in
     // registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay, long prefetchB = 0)
+    private static void Kernel8x32<TRow>(int kc, float* a, int lda, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay, long prefetchB = 0, bool stream = false)
         where TRow : struct, ITileRow
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -204,14 +204,14 @@ internal static unsafe partial class PackedGemm
             Store512(c + 7 * ldc, ref c70, ref c71, add);
             add = true;
         }
-        TRow.Store(c, w, c00, c01, add, scale, decay);
-        TRow.Store(c + ldc, w + ldc, c10, c11, add, scale, decay);
-        TRow.Store(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
-        TRow.Store(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
-        TRow.Store(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay);
-        TRow.Store(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay);
-        TRow.Store(c + 6 * ldc, w + 6 * ldc, c60, c61, add, scale, decay);
-        TRow.Store(c + 7 * ldc, w + 7 * ldc, c70, c71, add, scale, decay);
+        TRow.Store(c, w, c00, c01, add, scale, decay, stream);
+        TRow.Store(c + ldc, w + ldc, c10, c11, add, scale, decay, stream);
+        TRow.Store(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay, stream);
+        TRow.Store(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay, stream);
+        TRow.Store(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay, stream);
+        TRow.Store(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay, stream);
+        TRow.Store(c + 6 * ldc, w + 6 * ldc, c60, c61, add, scale, decay, stream);
+        TRow.Store(c + 7 * ldc, w + 7 * ldc, c70, c71, add, scale, decay, stream);
     }
 
     // How far ahead (in rows of the B panel, 128 bytes each) Kernel12x32 asks for B. The panel streams from L2 (a
@@ -441,6 +441,20 @@ internal static unsafe partial class PackedGemm
         Vector512.Store(v1, c + 16);
     }
 
+    // c = v for 32 values of ∇W in a fused step (c += v with add), streamed past the caches with stream where c is a
+    // whole cache line apart (see GemmJob.StreamsGradientInStep).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGradient(float* c, ref Vector512<float> v0, ref Vector512<float> v1, bool add, bool stream)
+    {
+        if (stream && !add && ((nuint)c & 63) == 0)
+        {
+            Avx512F.StoreAlignedNonTemporal(c, v0);
+            Avx512F.StoreAlignedNonTemporal(c + 16, v1);
+            return;
+        }
+        Store512(c, ref v0, ref v1, add);
+    }
+
     // c = v or c += v for 16 values.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store512(float* c, Vector512<float> v, bool add)
@@ -510,7 +524,7 @@ internal static unsafe partial class PackedGemm
     // (r, p) is a[r · rs + p · ps]: a packed panel (rs 1, ps MR), rows read in place (rs the row distance, ps 1) or the
     // columns of a column-major A read in place (rs 1, ps the column distance).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+    private static void Kernel4x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay, bool stream = false)
         where TRow : ITileRow
     {
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs;
@@ -549,10 +563,10 @@ internal static unsafe partial class PackedGemm
             }
             else
             {
-                TRow.Store256(c, w, c00, c01, add, scale, decay);
-                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay);
-                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
-                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
+                TRow.Store256(c, w, c00, c01, add, scale, decay, stream);
+                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay, stream);
+                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay, stream);
+                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay, stream);
             }
             add = true;
         }
@@ -565,7 +579,7 @@ internal static unsafe partial class PackedGemm
     // stored unless add, the others added, the last through TRow (as Kernel4x16); the same FMAs in the same chains per
     // element as the other kernels.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay)
+    private static void Kernel6x16<TRow>(int kc, float* a, long rs, long ps, float* b, int ldb, float* c, int ldc, bool add, float* w, float scale, float decay, bool stream = false)
         where TRow : ITileRow
     {
         float* a0 = a, a1 = a + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs;
@@ -616,12 +630,12 @@ internal static unsafe partial class PackedGemm
             }
             else
             {
-                TRow.Store256(c, w, c00, c01, add, scale, decay);
-                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay);
-                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay);
-                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay);
-                TRow.Store256(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay);
-                TRow.Store256(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay);
+                TRow.Store256(c, w, c00, c01, add, scale, decay, stream);
+                TRow.Store256(c + ldc, w + ldc, c10, c11, add, scale, decay, stream);
+                TRow.Store256(c + 2 * ldc, w + 2 * ldc, c20, c21, add, scale, decay, stream);
+                TRow.Store256(c + 3 * ldc, w + 3 * ldc, c30, c31, add, scale, decay, stream);
+                TRow.Store256(c + 4 * ldc, w + 4 * ldc, c40, c41, add, scale, decay, stream);
+                TRow.Store256(c + 5 * ldc, w + 5 * ldc, c50, c51, add, scale, decay, stream);
             }
             add = true;
         }
@@ -639,5 +653,18 @@ internal static unsafe partial class PackedGemm
         }
         Vector256.Store(v0, c);
         Vector256.Store(v1, c + 8);
+    }
+
+    // As StoreGradient for 16 values (the Vector256 kernels' rows), one whole cache line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreGradient256(float* c, ref Vector256<float> v0, ref Vector256<float> v1, bool add, bool stream)
+    {
+        if (stream && !add && ((nuint)c & 63) == 0)
+        {
+            Avx.StoreAlignedNonTemporal(c, v0);
+            Avx.StoreAlignedNonTemporal(c + 8, v1);
+            return;
+        }
+        Store256(c, ref v0, ref v1, add);
     }
 }

@@ -81,6 +81,8 @@ internal static unsafe partial class PackedGemm
 
     private static bool s_askAheadForLargeSteps = true;
 
+    private static bool s_streamStepGradients = true;
+
     [ThreadStatic]
     private static GemmJob? t_job;
 
@@ -121,6 +123,16 @@ internal static unsafe partial class PackedGemm
     {
         get => s_askAheadForLargeSteps;
         set => s_askAheadForLargeSteps = value;
+    }
+
+    /// <summary>
+    /// Whether the fused SGD step writes ∇W of a large layer past the caches (default; see
+    /// GemmJob.StreamsGradientInStep); a benchmark switches it to compare. The values are the same either way.
+    /// </summary>
+    internal static bool StreamStepGradients
+    {
+        get => s_streamStepGradients;
+        set => s_streamStepGradients = value;
     }
 
     /// <summary>

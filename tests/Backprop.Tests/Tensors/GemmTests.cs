@@ -116,8 +116,11 @@ public class GemmTests
             }
             // ∇W = δᵀ x with W stepped: op(A) = δᵀ, δ of shape (k, m), whose columns the Vector256 kernels read in
             // place (up to 256 rows), six and four at a time with the step from the registers, a narrow last panel
-            // and the rows past them packed; past 256 rows δᵀ is packed.
-            foreach ((int m, int n, int k) in new[] { (128, 784, 64), (100, 70, 256), (13, 40, 300), (6, 16, 5), (22, 33, 130) })
+            // and the rows past them packed; past 256 rows δᵀ is packed. ∇W lies in a buffer aligned to a cache line,
+            // `offset` values on: (256, 520, 64) and (512, 784, 32) are layers large enough for ∇W to be written past
+            // the caches, on rows that begin on a cache line (every other row of 520 values, every row of 784) and
+            // rows that do not (offset 4).
+            foreach ((int m, int n, int k, int offset) in new[] { (128, 784, 64, 0), (100, 70, 256, 0), (13, 40, 300, 0), (6, 16, 5, 0), (22, 33, 130, 0), (256, 520, 64, 0), (512, 784, 32, 0), (512, 784, 32, 4) })
             {
                 var rng = new Rng(m * 31 + n * 7 + k);
                 float[] delta = Random(rng, k * m, 1.0);
@@ -125,7 +128,7 @@ public class GemmTests
                 float[] w = Random(rng, m * n, 1.0);
                 float[] expected = new float[m * n];
                 float[] expectedW = (float[])w.Clone();
-                float[] actual = new float[m * n];
+                Span<float> actual = new AlignedBuffer<float>(m * n + 16).AsSpan(offset, m * n);
                 float[] actualW = (float[])w.Clone();
                 using (Width(wide))
                 {
@@ -133,7 +136,7 @@ public class GemmTests
                     PackedGemm.Run(delta, 1, m, x, n, 1, actual, m, n, k, accumulate: false, epilogue, default, actualW, -0.1f, 3e-3f);
                 }
                 GemmReference.ApplyEpilogue<float>(epilogue, expected, [], expectedW, m, n, -0.1f, 3e-3f);
-                string label = string.Create(CultureInfo.InvariantCulture, $"{epilogue} δᵀ x ({m}, {n}, {k}) wide={wide}");
+                string label = string.Create(CultureInfo.InvariantCulture, $"{epilogue} δᵀ x ({m}, {n}, {k}) offset {offset} wide={wide}");
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{label}: ∇W differs");
                 Assert.True(expectedW.AsSpan().SequenceEqual(actualW), $"{label}: W differs");
             }

@@ -45,4 +45,44 @@ public class TrainingStepTests
         }
         Assert.True(Train(reference: true).AsSpan().SequenceEqual(Train(reference: false)), "the parameters differ");
     }
+
+    // A first layer of 448 × 300 weights: the fused SGD step writes its ∇W past the caches (PackedGemm's
+    // StreamsGradientInStep), in the paired job with the next batch's forward pass on two threads. The gradients the
+    // network holds after training are still the reference step's, as are the parameters.
+    [PackedKernelTheory]
+    [InlineData(1, 0.0, true)]
+    [InlineData(2, 0.0, true)]
+    [InlineData(2, 1e-4, true)]
+    [InlineData(2, 1e-4, false)]
+    public void The_fast_step_of_a_large_layer_leaves_the_gradients_of_the_reference_step(int threads, double decay, bool wide)
+    {
+        Dataset<float> data = TestData.Blobs(200, classes: 3, features: 300, seed: 9);
+        (float[] Parameters, float[] Gradients) Train(bool reference)
+        {
+            int saved = WorkerPool.ThreadCount;
+            bool savedWide = PackedGemm.UseVector512;
+            try
+            {
+                WorkerPool.ThreadCount = threads;
+                PackedGemm.UseVector512 = wide;
+                var network = new Network<float>([300, 448, 3], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+                Initializer.Randomize(network, seed: 7);
+                var trainer = new Trainer<float>(network, new Sgd<float>(0.05, 0, weightDecay: decay), new TrainingOptions { MaxEpochs = 2, BatchSize = 64, Seed = 3 })
+                {
+                    UseReferenceStep = reference,
+                };
+                trainer.Fit(data);
+                return (network.Parameters.ToArray(), network.Gradients.ToArray());
+            }
+            finally
+            {
+                WorkerPool.ThreadCount = saved;
+                PackedGemm.UseVector512 = savedWide;
+            }
+        }
+        (float[] Parameters, float[] Gradients) expected = Train(reference: true);
+        (float[] Parameters, float[] Gradients) actual = Train(reference: false);
+        Assert.True(expected.Parameters.AsSpan().SequenceEqual(actual.Parameters), "the parameters differ");
+        Assert.True(expected.Gradients.AsSpan().SequenceEqual(actual.Gradients), "the gradients differ");
+    }
 }
