@@ -3,7 +3,9 @@ namespace Backprop.Benchmarks;
 /// <summary>
 /// Trains on the real Fashion-MNIST images (kept as bytes, no rescaling: the CLI's `--scale none`) on one thread and
 /// prints each epoch's thread CPU time, so that builds compare on a machine other processes share. Arguments:
-/// optimizer (sgd, momentum, nesterov, adam, adamw), hidden sizes (128 or 512,256), activation, batch, epochs.
+/// optimizer (sgd, momentum, nesterov, adam, adamw), hidden sizes (128 or 512,256), activation, batch, epochs; with
+/// <c>wall</c>, on every processor, each epoch's wall-clock time and how often the worker pool's straggler rule sent
+/// the jobs to the training thread alone during it.
 /// </summary>
 internal static class EpochCpu
 {
@@ -14,7 +16,8 @@ internal static class EpochCpu
         Activation activation = args.Length > 2 ? Enum.Parse<Activation>(args[2], ignoreCase: true) : Activation.Relu;
         int batch = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 256;
         int epochs = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 4;
-        WorkerPool.ThreadCount = 1;
+        bool wall = args.Contains("wall");
+        WorkerPool.ThreadCount = wall ? Environment.ProcessorCount : 1;
         (Dataset<float> data, Network<float> network) = SetUp(hidden, activation);
         IOptimizer<float> optimizer = optimizerName switch
         {
@@ -26,15 +29,18 @@ internal static class EpochCpu
             _ => throw new ArgumentException($"unknown optimizer {optimizerName}"),
         };
         var trainer = new Trainer<float>(network, optimizer, new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
-        double last = ThreadTime.Microseconds();
-        var times = new List<double>();
+        double Now() => wall ? System.Diagnostics.Stopwatch.GetTimestamp() * 1e6 / System.Diagnostics.Stopwatch.Frequency : ThreadTime.Microseconds();
+        double last = Now();
+        var times = new List<string>();
+        long solo = WorkerPool.SoloPeriods;
         trainer.Fit(data, report =>
         {
-            double now = ThreadTime.Microseconds();
-            times.Add((now - last) / 1e6);
+            double now = Now();
+            times.Add(((now - last) / 1e6).ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + (wall ? $"(solo {WorkerPool.SoloPeriods - solo})" : ""));
+            solo = WorkerPool.SoloPeriods;
             last = now;
         });
-        output.WriteLine($"epoch-cpu {optimizerName} {string.Join(',', hidden)} {activation} b{batch}: " + string.Join(" ", times.Select(t => t.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + " s (thread CPU)");
+        output.WriteLine($"epoch-cpu {optimizerName} {string.Join(',', hidden)} {activation} b{batch}: " + string.Join(" ", times) + (wall ? " s (wall clock)" : " s (thread CPU)"));
     }
 
     /// <summary>The real Fashion-MNIST training images (kept as bytes) and a 784-hidden-10 network on them, seed 1.</summary>

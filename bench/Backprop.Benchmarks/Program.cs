@@ -11,6 +11,7 @@ using Backprop.Benchmarks;
 //                                                                   never by terms; standard: the images standardised as by --scale standard
 // dotnet run -c Release -- gemm-probe [xWt|AB] [m] [n] [k] [threads]  one product, rows of A copied apart or read in place
 // dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
+//                                                                   (wall: all threads, wall clock, the pool's solo periods)
 // dotnet run -c Release -- step-prefetch [hidden] [batch] [epochs] [threads] [stream]  the fused SGD step asking ahead on large layers
 //                                                                   (or with stream: writing their ∇W past the caches) or not, epochs alternating
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop

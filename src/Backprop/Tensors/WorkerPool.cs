@@ -85,6 +85,9 @@ internal sealed class WorkerPool
     [ThreadStatic]
     private static bool t_callerOnly;
 
+    /// <summary>How many times the pool has gone to running jobs on the calling thread alone (benchmarks read it).</summary>
+    internal static long SoloPeriods;
+
     /// <summary>
     /// Whether this thread runs every job's blocks itself, as with one thread, without the worker threads (default
     /// false). The blocks, and so the results, stay those of <see cref="ThreadCount"/>; a warm-up run on a background
@@ -265,6 +268,7 @@ internal sealed class WorkerPool
             {
                 Volatile.Write(ref _soloUntil, Stopwatch.GetTimestamp() + s_soloTicks);
                 _straggles = 0;
+                SoloPeriods++;
             }
         }
         else
