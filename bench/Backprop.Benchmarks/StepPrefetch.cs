@@ -18,15 +18,21 @@ internal static class StepPrefetch
         int epochs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9;
         WorkerPool.ThreadCount = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
         (Dataset<float> data, Network<float> network) = EpochCpu.SetUp(hidden, Activation.Relu);
-        var trainer = new Trainer<float>(network, new Sgd<float>(0.1), new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
+        IOptimizer<float> optimizer = args.Length > 5 && args[5] == "adam" ? new Adam<float>(0.001) : new Sgd<float>(0.1);
+        var trainer = new Trainer<float>(network, optimizer, new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
         bool oneThread = WorkerPool.ThreadCount == 1;
         double cpu = ThreadTime.Microseconds();
         long wall = Stopwatch.GetTimestamp();
         List<double>[] times = [[], []];
         int epoch = 0;
-        bool stream = args.Length > 4 && args[4] == "stream";
-        Func<bool> get = stream ? () => PackedGemm.StreamStepGradients : () => PackedGemm.AskAheadForLargeSteps;
-        Action<bool> set = stream ? v => PackedGemm.StreamStepGradients = v : v => PackedGemm.AskAheadForLargeSteps = v;
+        string name = args.Length > 4 ? args[4] : "ask";
+        bool stream = name == "stream";
+        (Func<bool> get, Action<bool> set) = name switch
+        {
+            "stream" => ((Func<bool>)(() => PackedGemm.StreamStepGradients), (Action<bool>)(v => PackedGemm.StreamStepGradients = v)),
+            "terms" => (() => PackedGemm.SplitForwardByK, v => PackedGemm.SplitForwardByK = v),
+            _ => (() => PackedGemm.AskAheadForLargeSteps, v => PackedGemm.AskAheadForLargeSteps = v),
+        };
         bool saved = get();
         try
         {
@@ -53,7 +59,7 @@ internal static class StepPrefetch
         {
             List<double> sorted = [.. times[asked].Order()];
             string values = string.Join(" ", times[asked].Select(t => t.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
-            output.WriteLine(FormattableString.Invariant($"{(asked == 1 ? (stream ? "streaming" : "asking ahead") : (stream ? "not streaming" : "not asking")),-14} median {sorted[sorted.Count / 2]:F3}   [{values}]"));
+            output.WriteLine(FormattableString.Invariant($"{$"{name} {(asked == 1 ? "on" : "off")}",-14} median {sorted[sorted.Count / 2]:F3}   [{values}]"));
         }
     }
 }

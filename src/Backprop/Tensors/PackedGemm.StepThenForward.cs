@@ -43,6 +43,12 @@ internal static unsafe partial class PackedGemm
         {
             return false;
         }
+        // Where both splits apply, the faster on this machine so far (they give the same bits).
+        SplitTimes? times = kBlocks >= 2 && blocks >= 2 && s_chooseSplitByTime ? t_splitTimes ??= new SplitTimes() : null;
+        if (times is not null && !times.ByTerms(m, n, k, kBlocks))
+        {
+            kBlocks = 0;
+        }
         Check(delta, 1, m, x, n, 1, gradient, m, n, k, step, default, weights, biasSums, bias, update);
         Check(nextX, n, 1, weights, 1, n, z, nextRows, m, n, forward, bias, nextA, default, default, null);
         if (forward == GemmEpilogue.Bias && nextA.Length < nextRows * m)
@@ -77,6 +83,7 @@ internal static unsafe partial class PackedGemm
                 KSplit split = t_kSplit ??= new KSplit();
                 split.Set(pnext, pweights, pz, pbias, pa, nextRows, m, n, forward, activation, kBlocks, first.NR);
                 WorkerPool.WaitForBackground();
+                long started = Stopwatch.GetTimestamp();
                 job.Set(first, null, split, m, 0, kBlocks);
                 WorkerPool.Run(job, kBlocks);
                 job.Set(null, null, null, 0, 0, 0);
@@ -84,6 +91,7 @@ internal static unsafe partial class PackedGemm
                 StepsSplitByTerms++;
                 split.Clear();
                 first.Clear();
+                times?.Record(byTerms: true, Stopwatch.GetTimestamp() - started);
                 return true;
             }
             GemmJob second = t_secondJob ??= new GemmJob();
@@ -107,17 +115,90 @@ internal static unsafe partial class PackedGemm
             }
             // x' may still be being gathered by the worker threads (WorkerPool.RunInBackground): finish that first.
             WorkerPool.WaitForBackground();
+            long began = Stopwatch.GetTimestamp();
             job.Set(first, second, null, m, units, blocks);
             WorkerPool.Run(job, blocks);
             job.Set(null, null, null, 0, 0, 0);
             first.Clear();
             second.Clear();
-        }
-        if (forward == GemmEpilogue.Bias)
-        {
-            ActivationFunctions.Forward<float>(activation, z[..(nextRows * m)], nextA[..(nextRows * m)], m);
+            if (forward == GemmEpilogue.Bias)
+            {
+                ActivationFunctions.Forward<float>(activation, z[..(nextRows * m)], nextA[..(nextRows * m)], m);
+            }
+            times?.Record(byTerms: false, Stopwatch.GetTimestamp() - began);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether <see cref="RunStepThenForward"/> chooses between its two splits by their measured times where both
+    /// apply (the default); otherwise it splits by terms wherever it can. Tests switch it off to know the path taken.
+    /// Both give the same bits.
+    /// </summary>
+    internal static bool ChooseSplitByTime
+    {
+        get => s_chooseSplitByTime;
+        set => s_chooseSplitByTime = value;
+    }
+
+    private static bool s_chooseSplitByTime = true;
+
+    [ThreadStatic]
+    private static SplitTimes? t_splitTimes;
+
+    /// <summary>
+    /// The paired job's two splits timed against each other, per layer shape, on the thread that runs them: which is
+    /// faster depends on the machine more than on the shape. 784-128 at batch 256 split by terms was 6-9 % faster
+    /// for SGD on the 2-vCPU Xeon (2 % for Adam), but on the 2-vCPU Zen 4 split by W's rows was 3 % faster for SGD and
+    /// 9 % for Adam (bench/Backprop.Benchmarks step-prefetch 128 256 21 2 terms [adam], epochs alternating), and in the
+    /// spells when its vCPUs sit on two dies 20 % (the split by terms hands more cache lines between the cores). The
+    /// first calls of a shape alternate between the splits; then the one with the lower running mean runs, the other
+    /// every ExploreEvery calls so that its mean follows the machine.
+    /// </summary>
+    private sealed class SplitTimes
+    {
+        private const int Shapes = 4;
+        private const int Alternating = 8;
+        private const int ExploreEvery = 32;
+
+        private readonly (int M, int N, int K, int Blocks)[] _shapes = new (int, int, int, int)[Shapes];
+        private readonly long[] _calls = new long[Shapes];
+        private readonly double[] _byTerms = new double[Shapes];
+        private readonly double[] _byRows = new double[Shapes];
+        private int _current;
+        private int _next;
+
+        /// <summary>Whether the next job of this shape runs split by terms (and makes the shape the one Record times).</summary>
+        public bool ByTerms(int m, int n, int k, int blocks)
+        {
+            int slot = Array.IndexOf(_shapes, (m, n, k, blocks));
+            if (slot < 0)
+            {
+                slot = _next;
+                _next = (_next + 1) % Shapes;
+                (_shapes[slot], _calls[slot], _byTerms[slot], _byRows[slot]) = ((m, n, k, blocks), 0, 0, 0);
+            }
+            _current = slot;
+            long call = _calls[slot]++;
+            if (call < Alternating)
+            {
+                return call % 2 == 0;
+            }
+            bool faster = _byTerms[slot] <= _byRows[slot];
+            return call % ExploreEvery == 0 ? !faster : faster;
+        }
+
+        /// <summary>Adds a job's ticks to the running mean of its split (the first call of each split not counted).</summary>
+        public void Record(bool byTerms, long ticks)
+        {
+            int slot = _current;
+            if (_calls[slot] <= 2)
+            {
+                return;
+            }
+            ref double mean = ref byTerms ? ref _byTerms[slot] : ref _byRows[slot];
+            mean = mean == 0 ? ticks : mean + (ticks - mean) / 8;
+        }
     }
 
     /// <summary>
@@ -139,7 +220,8 @@ internal static unsafe partial class PackedGemm
     // The shortest ∇W (a batch) for which the forward product is split by terms. `step-scaling B fashion [by-rows]`
     // (bench/Backprop.Benchmarks), the two-thread step split by terms against by W's rows: 3-7 % slower at batch 64
     // (x and x' fit both caches there, and the split adds a pass over z'), 1-2 % faster at 128, 7-10 % at 256; see
-    // docs/performance.md, "The first layer's job split by terms".
+    // docs/performance.md, "The first layer's job split by terms". Those were the Xeon's figures; within these bounds
+    // the job now times both splits and runs the faster (SplitTimes), since on Zen 4 the split by rows won.
     private const int KSplitMinK = 128;
 
     // The split by terms adds the chains' partial sums of z' (rows × m each) across threads, where the split by W's rows

@@ -35,6 +35,8 @@ public class StepThenForwardTests
         int savedThreads = WorkerPool.ThreadCount;
         bool savedWide = PackedGemm.UseVector512;
         bool savedSplit = PackedGemm.SplitForwardByK;
+        bool savedChoice = PackedGemm.ChooseSplitByTime;
+        PackedGemm.ChooseSplitByTime = false; // split by terms wherever it can, so that the count below is known
         try
         {
             foreach (bool wide in Widths())
@@ -65,12 +67,7 @@ public class StepThenForwardTests
                         bool ran = PackedGemm.RunStepThenForward(delta, x, gradient2, m, n, k, step, weights2, Scale, Decay, sums2, bias2, next, z2, nextRows, forward, a2, activation: activation);
                         Assert.True(ran);
                         Assert.Equal(split && expectSplit && wide ? 1 : 0, PackedGemm.StepsSplitByTerms - before);
-                        Assert.Equal(gradient, gradient2);
-                        Assert.Equal(weights, weights2);
-                        Assert.Equal(sums, sums2);
-                        Assert.Equal(bias, bias2);
-                        Assert.Equal(z, z2);
-                        Assert.Equal(a, a2);
+                        AssertSameBits([gradient, weights, sums, bias, z, a], [gradient2, weights2, sums2, bias2, z2, a2]);
                     }
                 }
             }
@@ -80,6 +77,58 @@ public class StepThenForwardTests
             WorkerPool.ThreadCount = savedThreads;
             PackedGemm.UseVector512 = savedWide;
             PackedGemm.SplitForwardByK = savedSplit;
+            PackedGemm.ChooseSplitByTime = savedChoice;
+        }
+    }
+
+    // Where both splits apply, the job times them and runs the faster, trying the other now and then: every call has
+    // the bits of the two products, whichever split it took, and the first calls take both.
+    [PackedKernelFact]
+    public void The_split_chosen_by_time_gives_the_bits_of_the_two_products()
+    {
+        const int M = 96, N = 784, K = 200, Rows = 256; // a shape no other test times on this thread
+        var rng = new Rng(77);
+        float[] delta = Random(rng, K * M, 0.1);
+        float[] x = Random(rng, K * N, 1.0);
+        float[] w = Random(rng, M * N, 0.1);
+        float[] b = Random(rng, M, 0.1);
+        float[] next = Random(rng, Rows * N, 1.0);
+        int savedThreads = WorkerPool.ThreadCount;
+        bool savedChoice = PackedGemm.ChooseSplitByTime;
+        try
+        {
+            WorkerPool.ThreadCount = 1;
+            float[] gradient = new float[M * N], weights = (float[])w.Clone(), bias = (float[])b.Clone(), sums = new float[M];
+            float[] z = new float[Rows * M], a = new float[Rows * M];
+            PackedGemm.Run(delta, 1, M, x, N, 1, gradient, M, N, K, false, GemmEpilogue.Step, aux: weights, scale: -0.05f, decay: 0, rowSums: sums, rowAux: bias);
+            PackedGemm.Run(next, N, 1, weights, 1, N, z, Rows, M, N, false, GemmEpilogue.BiasRelu, bias, a);
+
+            WorkerPool.ThreadCount = 2;
+            PackedGemm.ChooseSplitByTime = true;
+            long before = PackedGemm.StepsSplitByTerms;
+            const int Calls = 40;
+            for (int call = 0; call < Calls; call++)
+            {
+                float[] gradient2 = new float[M * N], weights2 = (float[])w.Clone(), bias2 = (float[])b.Clone(), sums2 = new float[M];
+                float[] z2 = new float[Rows * M], a2 = new float[Rows * M];
+                Assert.True(PackedGemm.RunStepThenForward(delta, x, gradient2, M, N, K, GemmEpilogue.Step, weights2, -0.05f, 0, sums2, bias2, next, z2, Rows, GemmEpilogue.BiasRelu, a2, activation: Activation.Relu));
+                AssertSameBits([gradient, weights, sums, bias, z, a], [gradient2, weights2, sums2, bias2, z2, a2]);
+            }
+            long byTerms = PackedGemm.StepsSplitByTerms - before;
+            if (PackedGemm.UseVector512)
+            {
+                // The first eight calls alternate; of the rest, one in 32 tries the slower split.
+                Assert.InRange(byTerms, 4 + 1, Calls - 4 - 1);
+            }
+            else
+            {
+                Assert.Equal(0, byTerms); // the split by terms runs on Vector512 only
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = savedThreads;
+            PackedGemm.ChooseSplitByTime = savedChoice;
         }
     }
 
@@ -97,6 +146,8 @@ public class StepThenForwardTests
         (float[] Parameters, double[] Losses, long Splits) Train(int threads)
         {
             int saved = WorkerPool.ThreadCount;
+            bool savedChoice = PackedGemm.ChooseSplitByTime;
+            PackedGemm.ChooseSplitByTime = false;
             try
             {
                 WorkerPool.ThreadCount = threads;
@@ -117,6 +168,7 @@ public class StepThenForwardTests
             finally
             {
                 WorkerPool.ThreadCount = saved;
+                PackedGemm.ChooseSplitByTime = savedChoice;
             }
         }
 
@@ -128,6 +180,15 @@ public class StepThenForwardTests
         Assert.Equal(PackedGemm.UseVector512 ? 2 * (batches - 1) : 0, two.Splits);
         Assert.Equal(one.Parameters, two.Parameters);
         Assert.Equal(one.Losses, two.Losses);
+    }
+
+    // ∇W, W, the row sums, b, z' and a' of the paired job against those of the two products, in that order.
+    private static void AssertSameBits(float[][] expected, float[][] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
     }
 
     private static float[] Random(Rng rng, int count, double scale)
