@@ -12,8 +12,9 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- gemm-probe [xWt|AB] [m] [n] [k] [threads]  one product, rows of A copied apart or read in place
 // dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
 //                                                                   (wall: all threads, wall clock, the pool's solo periods)
-// dotnet run -c Release -- step-prefetch [hidden] [batch] [epochs] [threads] [stream]  the fused SGD step asking ahead on large layers
-//                                                                   (or with stream: writing their ∇W past the caches) or not, epochs alternating
+// dotnet run -c Release -- step-prefetch [hidden] [batch] [epochs] [threads] [stream|terms] [adam]  the fused step asking ahead on
+//                                                                   large layers (stream: writing their ∇W past the caches; terms: the first
+//                                                                   layer's job split by terms) or not, epochs alternating
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
 // dotnet run -c Release -- article-spin SECONDS                     the article's loop, over and over (for a profiler)
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows

@@ -6,8 +6,10 @@ namespace Backprop.Benchmarks;
 /// The fused SGD step with and without one of its switches, alternating epoch by epoch in one training run on the real
 /// Fashion-MNIST images (ReLU, SGD 0.1, no rescaling), so that both see the same machine: asking ahead for W and ∇W on
 /// large layers (<see cref="PackedGemm.AskAheadForLargeSteps"/>, the default), or with <c>stream</c> writing ∇W of large
-/// layers past the caches (<see cref="PackedGemm.StreamStepGradients"/>). One thread: each epoch's thread CPU time;
-/// more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs, threads, switch.
+/// layers past the caches (<see cref="PackedGemm.StreamStepGradients"/>), or with <c>terms</c> splitting the first layer's
+/// paired job by terms wherever it applies (<see cref="PackedGemm.SplitForwardByK"/>, the timed choice off). One thread:
+/// each epoch's thread CPU time; more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs,
+/// threads, switch, optimizer (sgd, adam).
 /// </summary>
 internal static class StepPrefetch
 {
@@ -34,6 +36,8 @@ internal static class StepPrefetch
             _ => (() => PackedGemm.AskAheadForLargeSteps, v => PackedGemm.AskAheadForLargeSteps = v),
         };
         bool saved = get();
+        bool savedChoice = PackedGemm.ChooseSplitByTime;
+        PackedGemm.ChooseSplitByTime = name != "terms"; // terms: the split by terms wherever it applies, or never
         try
         {
             set(false);
@@ -53,6 +57,7 @@ internal static class StepPrefetch
         finally
         {
             set(saved);
+            PackedGemm.ChooseSplitByTime = savedChoice;
         }
         output.WriteLine($"784-{string.Join('-', hidden)}-10, batch {batch}, {WorkerPool.ThreadCount} thread(s), s an epoch ({(oneThread ? "thread CPU" : "wall clock")}):");
         foreach (int asked in (int[])[0, 1])
