@@ -33,11 +33,13 @@ internal static class EpochCpu
         double last = Now();
         var times = new List<string>();
         long solo = WorkerPool.SoloPeriods;
+        long terms = PackedGemm.StepsSplitByTerms;
         trainer.Fit(data, report =>
         {
             double now = Now();
-            times.Add(((now - last) / 1e6).ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + (wall ? $"(solo {WorkerPool.SoloPeriods - solo})" : ""));
+            times.Add(((now - last) / 1e6).ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + (wall ? $"(solo {WorkerPool.SoloPeriods - solo}, by terms {PackedGemm.StepsSplitByTerms - terms})" : ""));
             solo = WorkerPool.SoloPeriods;
+            terms = PackedGemm.StepsSplitByTerms;
             last = now;
         });
         output.WriteLine($"epoch-cpu {optimizerName} {string.Join(',', hidden)} {activation} b{batch}: " + string.Join(" ", times) + (wall ? " s (wall clock)" : " s (thread CPU)"));

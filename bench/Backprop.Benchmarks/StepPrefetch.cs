@@ -19,7 +19,7 @@ internal static class StepPrefetch
         int batch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
         int epochs = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9;
         WorkerPool.ThreadCount = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
-        (Dataset<float> data, Network<float> network) = EpochCpu.SetUp(hidden, Activation.Relu);
+        (Dataset<float> data, Network<float> network) = EpochCpu.SetUp(hidden, args.Length > 6 ? Enum.Parse<Activation>(args[6], ignoreCase: true) : Activation.Relu);
         IOptimizer<float> optimizer = args.Length > 5 && args[5] == "adam" ? new Adam<float>(0.001) : new Sgd<float>(0.1);
         var trainer = new Trainer<float>(network, optimizer, new TrainingOptions { MaxEpochs = epochs, BatchSize = batch, Shuffle = true, Seed = 1 });
         bool oneThread = WorkerPool.ThreadCount == 1;

@@ -604,10 +604,11 @@ internal static unsafe partial class PackedGemm
         // Whether the fused SGD step writes ∇W past the caches (non-temporal stores, whole cache lines): the step reads
         // only W and its registers, and ∇W is kept for Network.Gradients alone, so on a layer whose W and ∇W overflow L2
         // together (StepPrefetchMinWeights) writing ∇W through the caches fetched each line first and evicted W and the
-        // batch for it. 784-512-256-10, SGD, batch 64, Zen 4 (bench/Backprop.Benchmarks step-prefetch 512,256 64 9 T
-        // stream, epochs alternating): one thread 1.604 → 1.518 s (Vector256: 1.76 → 1.69), two 0.80 → 0.79; batch 16
-        // 1.925 → 1.845 s; batch 256, two threads, 0.766 → 0.733. 784-128-10's 128 × 784 layer measured the same
-        // either way, and small layers keep the cached stores (their fence would cost more than it saves).
+        // batch for it. 784-512-256-10, SGD, Zen 4 (bench/Backprop.Benchmarks step-prefetch 512,256 B E T stream, epochs
+        // alternating): batch 64, one thread 1.575 → 1.521 s (Vector256: 1.76 → 1.69), two threads 0.818 → 0.815 (each
+        // core's half nearly fits its L2); batch 16, one thread, 1.925 → 1.845 s; batch 256, two threads, 0.790 → 0.772.
+        // 784-128-10's 128 × 784 layer measured the same either way, and small layers keep the cached stores (their
+        // fence would cost more than it saves).
         private bool StreamsGradientInStep => s_streamStepGradients && (long)_m * _n >= StepPrefetchMinWeights;
 
         // The fused SGD step of a full tile at (ir, jr) of this block, W's rows at w and ∇W's at tile: asks for the next

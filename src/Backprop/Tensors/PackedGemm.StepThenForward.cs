@@ -151,53 +151,86 @@ internal static unsafe partial class PackedGemm
     /// faster depends on the machine more than on the shape. 784-128 at batch 256 split by terms was 6-9 % faster
     /// for SGD on the 2-vCPU Xeon (2 % for Adam), but on the 2-vCPU Zen 4 split by W's rows was 3 % faster for SGD and
     /// 9 % for Adam (bench/Backprop.Benchmarks step-prefetch 128 256 21 2 terms [adam], epochs alternating), and in the
-    /// spells when its vCPUs sit on two dies 20 % (the split by terms hands more cache lines between the cores). The
-    /// first calls of a shape alternate between the splits; then the one with the lower running mean runs, the other
-    /// every ExploreEvery calls so that its mean follows the machine.
+    /// spells when its vCPUs sit on two dies 20 % (the split by terms hands more cache lines between the cores); with
+    /// tanh hidden units, whose activation the split by terms applies while it adds up z', that split was 7 % faster
+    /// for SGD on the Zen 4 too. The first calls of a shape take the splits in turns; then the one whose recent jobs
+    /// took less time (median) runs, and the other runs a few calls in every Period so that its times follow the
+    /// machine. Single calls of the other split, timed against a running mean, were measured cold and decided wrongly
+    /// (Adam with ReLU flipped to the slower split after four epochs).
     /// </summary>
     private sealed class SplitTimes
     {
         private const int Shapes = 4;
-        private const int Alternating = 8;
-        private const int ExploreEvery = 32;
+
+        // Calls of a new shape that take the splits in turns, Run calls each; then every Period calls the other split
+        // runs Run calls. The first call of a run is not timed: it finds the other split's data out of the caches.
+        private const int Run = 4;
+        private const int Turns = 4 * Run;
+        private const int Period = 64;
+
+        // The last Kept timed jobs of each split; they are compared by their medians, so a job that another process
+        // or an interrupt held up does not decide.
+        private const int Kept = 8;
 
         private readonly (int M, int N, int K, int Blocks)[] _shapes = new (int, int, int, int)[Shapes];
         private readonly long[] _calls = new long[Shapes];
-        private readonly double[] _byTerms = new double[Shapes];
-        private readonly double[] _byRows = new double[Shapes];
+        private readonly bool[] _faster = new bool[Shapes];
+        private readonly long[] _ticks = new long[Shapes * 2 * Kept];
+        private readonly int[] _count = new int[Shapes * 2];
+        private readonly long[] _sorted = new long[Kept];
         private int _current;
-        private int _next;
+        private bool _timed;
 
-        /// <summary>Whether the next job of this shape runs split by terms (and makes the shape the one Record times).</summary>
+        /// <summary>Whether the next job of this shape runs split by terms (and makes it the job Record times or not).</summary>
         public bool ByTerms(int m, int n, int k, int blocks)
         {
             int slot = Array.IndexOf(_shapes, (m, n, k, blocks));
             if (slot < 0)
             {
-                slot = _next;
-                _next = (_next + 1) % Shapes;
-                (_shapes[slot], _calls[slot], _byTerms[slot], _byRows[slot]) = ((m, n, k, blocks), 0, 0, 0);
+                slot = Array.IndexOf(_calls, _calls.Min()); // the shape seen least, usually an empty slot
+                _shapes[slot] = (m, n, k, blocks);
+                _calls[slot] = 0;
+                _count[2 * slot] = _count[2 * slot + 1] = 0;
             }
             _current = slot;
             long call = _calls[slot]++;
-            if (call < Alternating)
+            _timed = call % Run != 0;
+            if (call < Turns)
             {
-                return call % 2 == 0;
+                return call / Run % 2 == 0;
             }
-            bool faster = _byTerms[slot] <= _byRows[slot];
-            return call % ExploreEvery == 0 ? !faster : faster;
+            long position = (call - Turns) % Period;
+            if (position == 0 || position == Run)
+            {
+                _faster[slot] = Median(slot, byTerms: true) <= Median(slot, byTerms: false);
+            }
+            return position < Run ? !_faster[slot] : _faster[slot];
         }
 
-        /// <summary>Adds a job's ticks to the running mean of its split (the first call of each split not counted).</summary>
+        /// <summary>Keeps a job's ticks among its split's last ones, unless it was the first of a run.</summary>
         public void Record(bool byTerms, long ticks)
         {
-            int slot = _current;
-            if (_calls[slot] <= 2)
+            if (!_timed)
             {
                 return;
             }
-            ref double mean = ref byTerms ? ref _byTerms[slot] : ref _byRows[slot];
-            mean = mean == 0 ? ticks : mean + (ticks - mean) / 8;
+            int list = 2 * _current + (byTerms ? 1 : 0);
+            _ticks[list * Kept + _count[list] % Kept] = ticks;
+            _count[list]++;
+        }
+
+        private long Median(int slot, bool byTerms)
+        {
+            int list = 2 * slot + (byTerms ? 1 : 0);
+            int count = Math.Min(_count[list], Kept);
+            if (count == 0)
+            {
+                return long.MaxValue;
+            }
+            Span<long> kept = _sorted.AsSpan(0, count);
+            _ticks.AsSpan(list * Kept, count).CopyTo(kept);
+            kept.Sort();
+            return kept[count / 2];
         }
     }
 
