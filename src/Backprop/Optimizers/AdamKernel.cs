@@ -179,8 +179,43 @@ internal static class AdamKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* m, T* v, int stride, int rows, int columns, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
+            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
+        for (int r = 0; r < rows; r++)
+        {
+            long row = (long)r * stride;
+            T* pt = parameters + row;
+            T* pg = gradients + row;
+            T* pm = m + row;
+            T* pv = v + row;
+            if (wide > 0)
+            {
+                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                {
+                    StepRun512(pt, pg, pm, pv, wide, c);
+                }
+                else
+                {
+                    StepRun256(pt, pg, pm, pv, wide, c);
+                }
+            }
+            if (wide < columns)
+            {
+                int rest = columns - wide;
+                StepRange(new Span<T>(pt + wide, rest), new ReadOnlySpan<T>(pg + wide, rest), new Span<T>(pm + wide, rest), new Span<T>(pv + wide, rest), c);
+            }
+        }
+    }
+
+    // One run of `count` elements (a multiple of the width) of StepTile on Vector512: a method of its own with no call
+    // inside, so that the JIT keeps its sixteen constants in registers across the loop (inline in StepTile, beside the
+    // tail's call, it reloaded thirteen of them from the stack for every vector), and the two switches in locals (read
+    // through `c`, which the stores might alias, they were reloaded for every vector too).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun512<T>(T* pt, T* pg, T* pm, T* pv, int count, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var beta1 = Vector512.Create(c.Beta1);
         var beta2 = Vector512.Create(c.Beta2);
         var oneMinusBeta1 = Vector512.Create(c.OneMinusBeta1);
@@ -197,39 +232,72 @@ internal static class AdamKernel
         var gSquareLimit = Vector512.Create(c.GSquareLimit);
         var decayLimit = Vector512.Create(c.DecayLimit);
         var stepLimit = Vector512.Create(c.StepLimit);
-        for (int r = 0; r < rows; r++)
+        bool coupled = c.Coupled;
+        bool decoupled = c.Decoupled;
+        for (int j = 0; j < count; j += Vector512<T>.Count)
         {
-            long row = (long)r * stride;
-            T* pt = parameters + row;
-            T* pg = gradients + row;
-            T* pm = m + row;
-            T* pv = v + row;
-            int j = 0;
-            for (; j < wide; j += width)
+            Vector512<T> theta = Vector512.Load(pt + j);
+            Vector512<T> g = Vector512.Load(pg + j);
+            if (coupled)
             {
-                Vector512<T> theta = Vector512.Load(pt + j);
-                Vector512<T> g = Vector512.Load(pg + j);
-                if (c.Coupled)
-                {
-                    g += lambda * Subnormals.Flush(theta, lambdaLimit);
-                }
-                Vector512<T> mi = beta1 * Subnormals.Flush(Vector512.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
-                Vector512<T> g2 = Subnormals.Flush(g, gSquareLimit);
-                Vector512<T> vi = beta2 * Subnormals.Flush(Vector512.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
-                mi.Store(pm + j);
-                vi.Store(pv + j);
-                if (c.Decoupled)
-                {
-                    theta -= decay * Subnormals.Flush(theta, decayLimit);
-                }
-                theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector512.Sqrt(vi) / rootCorrection + epsilon);
-                theta.Store(pt + j);
+                g += lambda * Subnormals.Flush(theta, lambdaLimit);
             }
-            if (j < columns)
+            Vector512<T> mi = beta1 * Subnormals.Flush(Vector512.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
+            Vector512<T> g2 = Subnormals.Flush(g, gSquareLimit);
+            Vector512<T> vi = beta2 * Subnormals.Flush(Vector512.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
+            mi.Store(pm + j);
+            vi.Store(pv + j);
+            if (decoupled)
             {
-                int rest = columns - j;
-                StepRange(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pm + j, rest), new Span<T>(pv + j, rest), c);
+                theta -= decay * Subnormals.Flush(theta, decayLimit);
             }
+            theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector512.Sqrt(vi) / rootCorrection + epsilon);
+            theta.Store(pt + j);
+        }
+    }
+
+    // StepRun512 on Vector256 (AVX2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun256<T>(T* pt, T* pg, T* pm, T* pv, int count, in Coefficients<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var beta1 = Vector256.Create(c.Beta1);
+        var beta2 = Vector256.Create(c.Beta2);
+        var oneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
+        var oneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
+        var stepSize = Vector256.Create(c.StepSize);
+        var rootCorrection = Vector256.Create(c.RootCorrection);
+        var epsilon = Vector256.Create(c.Epsilon);
+        var lambda = Vector256.Create(c.Lambda);
+        var decay = Vector256.Create(c.Decay);
+        var lambdaLimit = Vector256.Create(c.LambdaLimit);
+        var mLimit = Vector256.Create(c.MLimit);
+        var gLimit = Vector256.Create(c.GLimit);
+        var vLimit = Vector256.Create(c.VLimit);
+        var gSquareLimit = Vector256.Create(c.GSquareLimit);
+        var decayLimit = Vector256.Create(c.DecayLimit);
+        var stepLimit = Vector256.Create(c.StepLimit);
+        bool coupled = c.Coupled;
+        bool decoupled = c.Decoupled;
+        for (int j = 0; j < count; j += Vector256<T>.Count)
+        {
+            Vector256<T> theta = Vector256.Load(pt + j);
+            Vector256<T> g = Vector256.Load(pg + j);
+            if (coupled)
+            {
+                g += lambda * Subnormals.Flush(theta, lambdaLimit);
+            }
+            Vector256<T> mi = beta1 * Subnormals.Flush(Vector256.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
+            Vector256<T> g2 = Subnormals.Flush(g, gSquareLimit);
+            Vector256<T> vi = beta2 * Subnormals.Flush(Vector256.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
+            mi.Store(pm + j);
+            vi.Store(pv + j);
+            if (decoupled)
+            {
+                theta -= decay * Subnormals.Flush(theta, decayLimit);
+            }
+            theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector256.Sqrt(vi) / rootCorrection + epsilon);
+            theta.Store(pt + j);
         }
     }
 

@@ -87,36 +87,77 @@ internal static class MomentumKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* velocity, int stride, int rows, int columns, T eta, T lambda, T mu, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
+            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
-        var vEta = Vector512.Create(eta);
-        var vLambda = Vector512.Create(lambda);
-        var vMu = Vector512.Create(mu);
         var limits = Limits<T>.Of(eta, lambda, mu);
-        var lambdaLimit = Vector512.Create(limits.Lambda);
-        var muLimit = Vector512.Create(limits.Mu);
-        var etaLimit = Vector512.Create(limits.Eta);
         for (int r = 0; r < rows; r++)
         {
             long row = (long)r * stride;
             T* pt = parameters + row;
             T* pg = gradients + row;
             T* pv = velocity + row;
-            int j = 0;
-            for (; j < wide; j += width)
+            if (wide > 0)
             {
-                Vector512<T> theta = Vector512.Load(pt + j);
-                Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-                Vector512<T> vi = vMu * Subnormals.Flush(Vector512.Load(pv + j), muLimit) + g;
-                vi.Store(pv + j);
-                theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
-                theta.Store(pt + j);
+                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                {
+                    StepRun512(pt, pg, pv, wide, eta, lambda, mu, nesterov, limits);
+                }
+                else
+                {
+                    StepRun256(pt, pg, pv, wide, eta, lambda, mu, nesterov, limits);
+                }
             }
-            if (j < columns)
+            if (wide < columns)
             {
-                int rest = columns - j;
-                StepRangeWithLimits(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(pv + j, rest), eta, lambda, mu, nesterov, limits);
+                int rest = columns - wide;
+                StepRangeWithLimits(new Span<T>(pt + wide, rest), new ReadOnlySpan<T>(pg + wide, rest), new Span<T>(pv + wide, rest), eta, lambda, mu, nesterov, limits);
             }
+        }
+    }
+
+    // One run of `count` elements (a multiple of the width) of StepTile on Vector512, in a method with no call inside,
+    // so that the JIT keeps the constants in registers across the loop (see AdamKernel.StepRun512).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun512<T>(T* pt, T* pg, T* pv, int count, T eta, T lambda, T mu, bool nesterov, Limits<T> limits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vEta = Vector512.Create(eta);
+        var vLambda = Vector512.Create(lambda);
+        var vMu = Vector512.Create(mu);
+        var lambdaLimit = Vector512.Create(limits.Lambda);
+        var muLimit = Vector512.Create(limits.Mu);
+        var etaLimit = Vector512.Create(limits.Eta);
+        for (int j = 0; j < count; j += Vector512<T>.Count)
+        {
+            Vector512<T> theta = Vector512.Load(pt + j);
+            Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector512<T> vi = vMu * Subnormals.Flush(Vector512.Load(pv + j), muLimit) + g;
+            vi.Store(pv + j);
+            theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
+            theta.Store(pt + j);
+        }
+    }
+
+    // StepRun512 on Vector256 (AVX2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun256<T>(T* pt, T* pg, T* pv, int count, T eta, T lambda, T mu, bool nesterov, Limits<T> limits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vEta = Vector256.Create(eta);
+        var vLambda = Vector256.Create(lambda);
+        var vMu = Vector256.Create(mu);
+        var lambdaLimit = Vector256.Create(limits.Lambda);
+        var muLimit = Vector256.Create(limits.Mu);
+        var etaLimit = Vector256.Create(limits.Eta);
+        for (int j = 0; j < count; j += Vector256<T>.Count)
+        {
+            Vector256<T> theta = Vector256.Load(pt + j);
+            Vector256<T> g = Vector256.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector256<T> vi = vMu * Subnormals.Flush(Vector256.Load(pv + j), muLimit) + g;
+            vi.Store(pv + j);
+            theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
+            theta.Store(pt + j);
         }
     }
 

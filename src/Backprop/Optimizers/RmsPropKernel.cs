@@ -92,40 +92,85 @@ internal static class RmsPropKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* meanSquare, int stride, int rows, int columns, T eta, T lambda, T rho, T oneMinusRho, T eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : 0;
+        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
+            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
-        var vEta = Vector512.Create(eta);
-        var vLambda = Vector512.Create(lambda);
-        var vRho = Vector512.Create(rho);
-        var vOneMinusRho = Vector512.Create(oneMinusRho);
-        var vEps = Vector512.Create(eps);
         var limits = Limits<T>.Of(eta, lambda, rho, oneMinusRho);
-        var lambdaLimit = Vector512.Create(limits.Lambda);
-        var rhoLimit = Vector512.Create(limits.Rho);
-        var squareLimit = Vector512.Create(limits.Square);
-        var etaLimit = Vector512.Create(limits.Eta);
         for (int r = 0; r < rows; r++)
         {
             long row = (long)r * stride;
             T* pt = parameters + row;
             T* pg = gradients + row;
             T* ps = meanSquare + row;
-            int j = 0;
-            for (; j < wide; j += width)
+            if (wide > 0)
             {
-                Vector512<T> theta = Vector512.Load(pt + j);
-                Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-                Vector512<T> g2 = Subnormals.Flush(g, squareLimit);
-                Vector512<T> si = vRho * Subnormals.Flush(Vector512.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
-                si.Store(ps + j);
-                theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector512.Sqrt(si) + vEps);
-                theta.Store(pt + j);
+                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                {
+                    StepRun512(pt, pg, ps, wide, eta, lambda, rho, oneMinusRho, eps, limits);
+                }
+                else
+                {
+                    StepRun256(pt, pg, ps, wide, eta, lambda, rho, oneMinusRho, eps, limits);
+                }
             }
-            if (j < columns)
+            if (wide < columns)
             {
-                int rest = columns - j;
-                StepRangeWithLimits(new Span<T>(pt + j, rest), new ReadOnlySpan<T>(pg + j, rest), new Span<T>(ps + j, rest), eta, lambda, rho, oneMinusRho, eps, limits);
+                int rest = columns - wide;
+                StepRangeWithLimits(new Span<T>(pt + wide, rest), new ReadOnlySpan<T>(pg + wide, rest), new Span<T>(ps + wide, rest), eta, lambda, rho, oneMinusRho, eps, limits);
             }
+        }
+    }
+
+    // One run of `count` elements (a multiple of the width) of StepTile on Vector512, in a method with no call inside,
+    // so that the JIT keeps the constants in registers across the loop (see AdamKernel.StepRun512).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun512<T>(T* pt, T* pg, T* ps, int count, T eta, T lambda, T rho, T oneMinusRho, T eps, Limits<T> limits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vEta = Vector512.Create(eta);
+        var vLambda = Vector512.Create(lambda);
+        var vRho = Vector512.Create(rho);
+        var vOneMinusRho = Vector512.Create(oneMinusRho);
+        var vEps = Vector512.Create(eps);
+        var lambdaLimit = Vector512.Create(limits.Lambda);
+        var rhoLimit = Vector512.Create(limits.Rho);
+        var squareLimit = Vector512.Create(limits.Square);
+        var etaLimit = Vector512.Create(limits.Eta);
+        for (int j = 0; j < count; j += Vector512<T>.Count)
+        {
+            Vector512<T> theta = Vector512.Load(pt + j);
+            Vector512<T> g = Vector512.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector512<T> g2 = Subnormals.Flush(g, squareLimit);
+            Vector512<T> si = vRho * Subnormals.Flush(Vector512.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
+            si.Store(ps + j);
+            theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector512.Sqrt(si) + vEps);
+            theta.Store(pt + j);
+        }
+    }
+
+    // StepRun512 on Vector256 (AVX2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StepRun256<T>(T* pt, T* pg, T* ps, int count, T eta, T lambda, T rho, T oneMinusRho, T eps, Limits<T> limits)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vEta = Vector256.Create(eta);
+        var vLambda = Vector256.Create(lambda);
+        var vRho = Vector256.Create(rho);
+        var vOneMinusRho = Vector256.Create(oneMinusRho);
+        var vEps = Vector256.Create(eps);
+        var lambdaLimit = Vector256.Create(limits.Lambda);
+        var rhoLimit = Vector256.Create(limits.Rho);
+        var squareLimit = Vector256.Create(limits.Square);
+        var etaLimit = Vector256.Create(limits.Eta);
+        for (int j = 0; j < count; j += Vector256<T>.Count)
+        {
+            Vector256<T> theta = Vector256.Load(pt + j);
+            Vector256<T> g = Vector256.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector256<T> g2 = Subnormals.Flush(g, squareLimit);
+            Vector256<T> si = vRho * Subnormals.Flush(Vector256.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
+            si.Store(ps + j);
+            theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector256.Sqrt(si) + vEps);
+            theta.Store(pt + j);
         }
     }
 
