@@ -20,6 +20,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- inference-breakdown [threads]            each layer of inference on 10000 rows
 // dotnet run -c Release -- predict-spin SECONDS                     Model.PredictProbabilities on 10000 rows, over and over (for a profiler)
 // dotnet run -c Release -- l2-probe [batch]                         the pieces of the small second layer of a step
+// dotnet run -c Release -- shared-gather [dir]                    256 shuffled rows gathered into a buffer the other core read, cached or non-temporal stores
 // dotnet run -c Release -- step-probe                             the optimizers' tile steps (Adam, AdamW, momentum, RMSprop), ns a parameter
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
@@ -28,6 +29,11 @@ if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
     PackedGemm.UseVector512 = false;
     PixelBytes.UseVector512 = false;
+}
+if (args.Length > 0 && args[0] == "shared-gather")
+{
+    SharedGather.Run(Console.Out, args[1]);
+    return 0;
 }
 if (args.Length > 0 && args[0] == "step-probe")
 {
