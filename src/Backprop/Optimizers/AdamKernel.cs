@@ -124,48 +124,23 @@ internal static class AdamKernel
 
     // Vector<T> lanes with the scalar expression's operations in its order; the tail by the reference itself.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
+    internal static unsafe void StepRange<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (gradients.Length < parameters.Length || m.Length < parameters.Length || v.Length < parameters.Length)
+        {
+            throw new ArgumentException("The gradients and moments are shorter than the parameters.", nameof(gradients));
+        }
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            int width = Vector<T>.Count;
-            var beta1 = new Vector<T>(c.Beta1);
-            var beta2 = new Vector<T>(c.Beta2);
-            var oneMinusBeta1 = new Vector<T>(c.OneMinusBeta1);
-            var oneMinusBeta2 = new Vector<T>(c.OneMinusBeta2);
-            var stepSize = new Vector<T>(c.StepSize);
-            var rootCorrection = new Vector<T>(c.RootCorrection);
-            var epsilon = new Vector<T>(c.Epsilon);
-            var lambda = new Vector<T>(c.Lambda);
-            var decay = new Vector<T>(c.Decay);
-            var lambdaLimit = new Vector<T>(c.LambdaLimit);
-            var mLimit = new Vector<T>(c.MLimit);
-            var gLimit = new Vector<T>(c.GLimit);
-            var vLimit = new Vector<T>(c.VLimit);
-            var gSquareLimit = new Vector<T>(c.GSquareLimit);
-            var decayLimit = new Vector<T>(c.DecayLimit);
-            var stepLimit = new Vector<T>(c.StepLimit);
-            for (; i <= parameters.Length - width; i += width)
+            i = parameters.Length - parameters.Length % Vector<T>.Count;
+            fixed (T* pt = parameters)
+            fixed (T* pg = gradients)
+            fixed (T* pm = m)
+            fixed (T* pv = v)
             {
-                var theta = new Vector<T>(parameters[i..]);
-                var g = new Vector<T>(gradients[i..]);
-                if (c.Coupled)
-                {
-                    g += lambda * Subnormals.Flush(theta, lambdaLimit);
-                }
-                Vector<T> mi = beta1 * Subnormals.Flush(new Vector<T>(m[i..]), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
-                Vector<T> g2 = Subnormals.Flush(g, gSquareLimit);
-                Vector<T> vi = beta2 * Subnormals.Flush(new Vector<T>(v[i..]), vLimit) + oneMinusBeta2 * g2 * g2;
-                mi.CopyTo(m[i..]);
-                vi.CopyTo(v[i..]);
-                if (c.Decoupled)
-                {
-                    theta -= decay * Subnormals.Flush(theta, decayLimit);
-                }
-                theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector.SquareRoot(vi) / rootCorrection + epsilon);
-                theta.CopyTo(parameters[i..]);
+                StepRunVector(pt, pg, pm, pv, i, c);
             }
         }
         StepReference(parameters[i..], gradients[i..], m[i..], v[i..], c);
@@ -179,8 +154,8 @@ internal static class AdamKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* m, T* v, int stride, int rows, int columns, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
-            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
+        bool wide512 = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported;
+        int width = wide512 ? Vector512<T>.Count : Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
         for (int r = 0; r < rows; r++)
         {
@@ -191,13 +166,13 @@ internal static class AdamKernel
             T* pv = v + row;
             if (wide > 0)
             {
-                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                if (wide512)
                 {
                     StepRun512(pt, pg, pm, pv, wide, c);
                 }
                 else
                 {
-                    StepRun256(pt, pg, pm, pv, wide, c);
+                    StepRunVector(pt, pg, pm, pv, wide, c);
                 }
             }
             if (wide < columns)
@@ -256,47 +231,47 @@ internal static class AdamKernel
         }
     }
 
-    // StepRun512 on Vector256 (AVX2).
+    // StepRun512 on Vector<T> (AVX2's width): StepRange's lanes, and the tile step where AVX-512 is not there.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void StepRun256<T>(T* pt, T* pg, T* pm, T* pv, int count, in Coefficients<T> c)
+    private static unsafe void StepRunVector<T>(T* pt, T* pg, T* pm, T* pv, int count, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var beta1 = Vector256.Create(c.Beta1);
-        var beta2 = Vector256.Create(c.Beta2);
-        var oneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
-        var oneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
-        var stepSize = Vector256.Create(c.StepSize);
-        var rootCorrection = Vector256.Create(c.RootCorrection);
-        var epsilon = Vector256.Create(c.Epsilon);
-        var lambda = Vector256.Create(c.Lambda);
-        var decay = Vector256.Create(c.Decay);
-        var lambdaLimit = Vector256.Create(c.LambdaLimit);
-        var mLimit = Vector256.Create(c.MLimit);
-        var gLimit = Vector256.Create(c.GLimit);
-        var vLimit = Vector256.Create(c.VLimit);
-        var gSquareLimit = Vector256.Create(c.GSquareLimit);
-        var decayLimit = Vector256.Create(c.DecayLimit);
-        var stepLimit = Vector256.Create(c.StepLimit);
+        var beta1 = new Vector<T>(c.Beta1);
+        var beta2 = new Vector<T>(c.Beta2);
+        var oneMinusBeta1 = new Vector<T>(c.OneMinusBeta1);
+        var oneMinusBeta2 = new Vector<T>(c.OneMinusBeta2);
+        var stepSize = new Vector<T>(c.StepSize);
+        var rootCorrection = new Vector<T>(c.RootCorrection);
+        var epsilon = new Vector<T>(c.Epsilon);
+        var lambda = new Vector<T>(c.Lambda);
+        var decay = new Vector<T>(c.Decay);
+        var lambdaLimit = new Vector<T>(c.LambdaLimit);
+        var mLimit = new Vector<T>(c.MLimit);
+        var gLimit = new Vector<T>(c.GLimit);
+        var vLimit = new Vector<T>(c.VLimit);
+        var gSquareLimit = new Vector<T>(c.GSquareLimit);
+        var decayLimit = new Vector<T>(c.DecayLimit);
+        var stepLimit = new Vector<T>(c.StepLimit);
         bool coupled = c.Coupled;
         bool decoupled = c.Decoupled;
-        for (int j = 0; j < count; j += Vector256<T>.Count)
+        for (int j = 0; j < count; j += Vector<T>.Count)
         {
-            Vector256<T> theta = Vector256.Load(pt + j);
-            Vector256<T> g = Vector256.Load(pg + j);
+            Vector<T> theta = Vector.Load(pt + j);
+            Vector<T> g = Vector.Load(pg + j);
             if (coupled)
             {
                 g += lambda * Subnormals.Flush(theta, lambdaLimit);
             }
-            Vector256<T> mi = beta1 * Subnormals.Flush(Vector256.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
-            Vector256<T> g2 = Subnormals.Flush(g, gSquareLimit);
-            Vector256<T> vi = beta2 * Subnormals.Flush(Vector256.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
+            Vector<T> mi = beta1 * Subnormals.Flush(Vector.Load(pm + j), mLimit) + oneMinusBeta1 * Subnormals.Flush(g, gLimit);
+            Vector<T> g2 = Subnormals.Flush(g, gSquareLimit);
+            Vector<T> vi = beta2 * Subnormals.Flush(Vector.Load(pv + j), vLimit) + oneMinusBeta2 * g2 * g2;
             mi.Store(pm + j);
             vi.Store(pv + j);
             if (decoupled)
             {
                 theta -= decay * Subnormals.Flush(theta, decayLimit);
             }
-            theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector256.Sqrt(vi) / rootCorrection + epsilon);
+            theta -= stepSize * Subnormals.Flush(mi, stepLimit) / (Vector.SquareRoot(vi) / rootCorrection + epsilon);
             theta.Store(pt + j);
         }
     }

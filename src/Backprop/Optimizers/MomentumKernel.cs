@@ -53,27 +53,22 @@ internal static class MomentumKernel
         => StepRangeWithLimits(parameters, gradients, velocity, eta, lambda, mu, nesterov, Limits<T>.Of(eta, lambda, mu));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov, in Limits<T> limits)
+    private static unsafe void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> velocity, T eta, T lambda, T mu, bool nesterov, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (gradients.Length < parameters.Length || velocity.Length < parameters.Length)
+        {
+            throw new ArgumentException("The gradients and velocities are shorter than the parameters.", nameof(gradients));
+        }
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            int width = Vector<T>.Count;
-            var vEta = new Vector<T>(eta);
-            var vLambda = new Vector<T>(lambda);
-            var vMu = new Vector<T>(mu);
-            var lambdaLimit = new Vector<T>(limits.Lambda);
-            var muLimit = new Vector<T>(limits.Mu);
-            var etaLimit = new Vector<T>(limits.Eta);
-            for (; i <= parameters.Length - width; i += width)
+            i = parameters.Length - parameters.Length % Vector<T>.Count;
+            fixed (T* pt = parameters)
+            fixed (T* pg = gradients)
+            fixed (T* pv = velocity)
             {
-                var theta = new Vector<T>(parameters[i..]);
-                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-                Vector<T> vi = vMu * Subnormals.Flush(new Vector<T>(velocity[i..]), muLimit) + g;
-                vi.CopyTo(velocity[i..]);
-                theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
-                theta.CopyTo(parameters[i..]);
+                StepRunVector(pt, pg, pv, i, eta, lambda, mu, nesterov, limits);
             }
         }
         StepReferenceWithLimits(parameters[i..], gradients[i..], velocity[i..], eta, lambda, mu, nesterov, limits);
@@ -87,8 +82,8 @@ internal static class MomentumKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* velocity, int stride, int rows, int columns, T eta, T lambda, T mu, bool nesterov)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
-            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
+        bool wide512 = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported;
+        int width = wide512 ? Vector512<T>.Count : Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
         var limits = Limits<T>.Of(eta, lambda, mu);
         for (int r = 0; r < rows; r++)
@@ -99,13 +94,13 @@ internal static class MomentumKernel
             T* pv = velocity + row;
             if (wide > 0)
             {
-                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                if (wide512)
                 {
                     StepRun512(pt, pg, pv, wide, eta, lambda, mu, nesterov, limits);
                 }
                 else
                 {
-                    StepRun256(pt, pg, pv, wide, eta, lambda, mu, nesterov, limits);
+                    StepRunVector(pt, pg, pv, wide, eta, lambda, mu, nesterov, limits);
                 }
             }
             if (wide < columns)
@@ -139,22 +134,22 @@ internal static class MomentumKernel
         }
     }
 
-    // StepRun512 on Vector256 (AVX2).
+    // StepRun512 on Vector<T> (AVX2's width): StepRange's lanes, and the tile step where AVX-512 is not there.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void StepRun256<T>(T* pt, T* pg, T* pv, int count, T eta, T lambda, T mu, bool nesterov, Limits<T> limits)
+    private static unsafe void StepRunVector<T>(T* pt, T* pg, T* pv, int count, T eta, T lambda, T mu, bool nesterov, Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var vEta = Vector256.Create(eta);
-        var vLambda = Vector256.Create(lambda);
-        var vMu = Vector256.Create(mu);
-        var lambdaLimit = Vector256.Create(limits.Lambda);
-        var muLimit = Vector256.Create(limits.Mu);
-        var etaLimit = Vector256.Create(limits.Eta);
-        for (int j = 0; j < count; j += Vector256<T>.Count)
+        var vEta = new Vector<T>(eta);
+        var vLambda = new Vector<T>(lambda);
+        var vMu = new Vector<T>(mu);
+        var lambdaLimit = new Vector<T>(limits.Lambda);
+        var muLimit = new Vector<T>(limits.Mu);
+        var etaLimit = new Vector<T>(limits.Eta);
+        for (int j = 0; j < count; j += Vector<T>.Count)
         {
-            Vector256<T> theta = Vector256.Load(pt + j);
-            Vector256<T> g = Vector256.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-            Vector256<T> vi = vMu * Subnormals.Flush(Vector256.Load(pv + j), muLimit) + g;
+            Vector<T> theta = Vector.Load(pt + j);
+            Vector<T> g = Vector.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector<T> vi = vMu * Subnormals.Flush(Vector.Load(pv + j), muLimit) + g;
             vi.Store(pv + j);
             theta -= vEta * Subnormals.Flush(nesterov ? g + vMu * Subnormals.Flush(vi, muLimit) : vi, etaLimit);
             theta.Store(pt + j);

@@ -54,31 +54,22 @@ internal static class RmsPropKernel
         => StepRangeWithLimits(parameters, gradients, meanSquare, eta, lambda, rho, oneMinusRho, eps, Limits<T>.Of(eta, lambda, rho, oneMinusRho));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps, in Limits<T> limits)
+    private static unsafe void StepRangeWithLimits<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> meanSquare, T eta, T lambda, T rho, T oneMinusRho, T eps, in Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (gradients.Length < parameters.Length || meanSquare.Length < parameters.Length)
+        {
+            throw new ArgumentException("The gradients and mean squares are shorter than the parameters.", nameof(gradients));
+        }
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            int width = Vector<T>.Count;
-            var vEta = new Vector<T>(eta);
-            var vLambda = new Vector<T>(lambda);
-            var vRho = new Vector<T>(rho);
-            var vOneMinusRho = new Vector<T>(oneMinusRho);
-            var vEps = new Vector<T>(eps);
-            var lambdaLimit = new Vector<T>(limits.Lambda);
-            var rhoLimit = new Vector<T>(limits.Rho);
-            var squareLimit = new Vector<T>(limits.Square);
-            var etaLimit = new Vector<T>(limits.Eta);
-            for (; i <= parameters.Length - width; i += width)
+            i = parameters.Length - parameters.Length % Vector<T>.Count;
+            fixed (T* pt = parameters)
+            fixed (T* pg = gradients)
+            fixed (T* ps = meanSquare)
             {
-                var theta = new Vector<T>(parameters[i..]);
-                Vector<T> g = new Vector<T>(gradients[i..]) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-                Vector<T> g2 = Subnormals.Flush(g, squareLimit);
-                Vector<T> si = vRho * Subnormals.Flush(new Vector<T>(meanSquare[i..]), rhoLimit) + vOneMinusRho * g2 * g2;
-                si.CopyTo(meanSquare[i..]);
-                theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector.SquareRoot(si) + vEps);
-                theta.CopyTo(parameters[i..]);
+                StepRunVector(pt, pg, ps, i, eta, lambda, rho, oneMinusRho, eps, limits);
             }
         }
         StepReferenceWithLimits(parameters[i..], gradients[i..], meanSquare[i..], eta, lambda, rho, oneMinusRho, eps, limits);
@@ -92,8 +83,8 @@ internal static class RmsPropKernel
     public static unsafe void StepTile<T>(T* parameters, T* gradients, T* meanSquare, int stride, int rows, int columns, T eta, T lambda, T rho, T oneMinusRho, T eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count
-            : Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported ? Vector256<T>.Count : 0;
+        bool wide512 = Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported;
+        int width = wide512 ? Vector512<T>.Count : Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : 0;
         int wide = width == 0 ? 0 : columns - columns % width;
         var limits = Limits<T>.Of(eta, lambda, rho, oneMinusRho);
         for (int r = 0; r < rows; r++)
@@ -104,13 +95,13 @@ internal static class RmsPropKernel
             T* ps = meanSquare + row;
             if (wide > 0)
             {
-                if (width == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
+                if (wide512)
                 {
                     StepRun512(pt, pg, ps, wide, eta, lambda, rho, oneMinusRho, eps, limits);
                 }
                 else
                 {
-                    StepRun256(pt, pg, ps, wide, eta, lambda, rho, oneMinusRho, eps, limits);
+                    StepRunVector(pt, pg, ps, wide, eta, lambda, rho, oneMinusRho, eps, limits);
                 }
             }
             if (wide < columns)
@@ -148,28 +139,28 @@ internal static class RmsPropKernel
         }
     }
 
-    // StepRun512 on Vector256 (AVX2).
+    // StepRun512 on Vector<T> (AVX2's width): StepRange's lanes, and the tile step where AVX-512 is not there.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void StepRun256<T>(T* pt, T* pg, T* ps, int count, T eta, T lambda, T rho, T oneMinusRho, T eps, Limits<T> limits)
+    private static unsafe void StepRunVector<T>(T* pt, T* pg, T* ps, int count, T eta, T lambda, T rho, T oneMinusRho, T eps, Limits<T> limits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var vEta = Vector256.Create(eta);
-        var vLambda = Vector256.Create(lambda);
-        var vRho = Vector256.Create(rho);
-        var vOneMinusRho = Vector256.Create(oneMinusRho);
-        var vEps = Vector256.Create(eps);
-        var lambdaLimit = Vector256.Create(limits.Lambda);
-        var rhoLimit = Vector256.Create(limits.Rho);
-        var squareLimit = Vector256.Create(limits.Square);
-        var etaLimit = Vector256.Create(limits.Eta);
-        for (int j = 0; j < count; j += Vector256<T>.Count)
+        var vEta = new Vector<T>(eta);
+        var vLambda = new Vector<T>(lambda);
+        var vRho = new Vector<T>(rho);
+        var vOneMinusRho = new Vector<T>(oneMinusRho);
+        var vEps = new Vector<T>(eps);
+        var lambdaLimit = new Vector<T>(limits.Lambda);
+        var rhoLimit = new Vector<T>(limits.Rho);
+        var squareLimit = new Vector<T>(limits.Square);
+        var etaLimit = new Vector<T>(limits.Eta);
+        for (int j = 0; j < count; j += Vector<T>.Count)
         {
-            Vector256<T> theta = Vector256.Load(pt + j);
-            Vector256<T> g = Vector256.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
-            Vector256<T> g2 = Subnormals.Flush(g, squareLimit);
-            Vector256<T> si = vRho * Subnormals.Flush(Vector256.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
+            Vector<T> theta = Vector.Load(pt + j);
+            Vector<T> g = Vector.Load(pg + j) + vLambda * Subnormals.Flush(theta, lambdaLimit);
+            Vector<T> g2 = Subnormals.Flush(g, squareLimit);
+            Vector<T> si = vRho * Subnormals.Flush(Vector.Load(ps + j), rhoLimit) + vOneMinusRho * g2 * g2;
             si.Store(ps + j);
-            theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector256.Sqrt(si) + vEps);
+            theta -= vEta * Subnormals.Flush(g, etaLimit) / (Vector.SquareRoot(si) + vEps);
             theta.Store(pt + j);
         }
     }

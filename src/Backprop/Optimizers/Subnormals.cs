@@ -54,11 +54,6 @@ internal static class Subnormals
     public static Vector512<T> Flush<T>(Vector512<T> x, Vector512<T> limit) where T : unmanaged, IFloatingPointIeee754<T>
         => Vector512.AndNot(x, Vector512.LessThan(Vector512.Abs(x), limit));
 
-    /// <summary><see cref="Flush{T}(T, T)"/> lane by lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Flush<T>(Vector256<T> x, Vector256<T> limit) where T : unmanaged, IFloatingPointIeee754<T>
-        => Vector256.AndNot(x, Vector256.LessThan(Vector256.Abs(x), limit));
-
     // The smallest normal number of T (float or double): 2⁻¹²⁶ or 2⁻¹⁰²².
     private static double SmallestNormal<T>() where T : unmanaged, IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? 1.1754943508222875E-38 : 2.2250738585072014E-308;
