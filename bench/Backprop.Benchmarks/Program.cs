@@ -74,6 +74,16 @@ if (args.Length > 0 && args[0] == "breakdown")
     StepBreakdown.Run(Console.Out, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64, args.Length > 3 && args[3] == "fashion");
     return 0;
 }
+if (args.Length > 0 && args[0] == "activation-in-job")
+{
+    ActivationInJobProbe.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 256, args.Length > 2 && args[2] == "sigmoid" ? Activation.Sigmoid : Activation.Tanh);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "l2-parts")
+{
+    LayerTwoProbe.Run(Console.Out, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
 if (args.Length > 0 && args[0] == "gemm-probe")
 {
     GemmProbe.Run(Console.Out, args[1..]);

@@ -51,6 +51,26 @@ public static class ActivationFunctions
         }
     }
 
+    /// <summary>
+    /// a = f(z) over columns [<paramref name="column"/>, column + <paramref name="columns"/>) of each of
+    /// <paramref name="rows"/> float rows <paramref name="stride"/> values long, for an element-wise f (not softmax):
+    /// each row's run as <see cref="Forward{T}"/> maps a span, so runs of at least a vector come out with the bits one
+    /// pass over all of z gives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void ForwardColumns(Activation activation, float* z, float* a, int rows, int stride, int column, int columns)
+    {
+        if (activation == Activation.Softmax)
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Softmax is not element-wise.");
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            long offset = (long)r * stride + column;
+            Forward<float>(activation, new ReadOnlySpan<float>(z + offset, columns), new Span<float>(a + offset, columns), columns);
+        }
+    }
+
     /// <summary>delta ← delta ⊙ f'(z), with f'(z) computed from a = f(z).</summary>
     internal static void MultiplyByDerivative<T>(Activation activation, ReadOnlySpan<T> a, Span<T> delta)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -116,12 +116,17 @@ internal static unsafe partial class PackedGemm
             // x' may still be being gathered by the worker threads (WorkerPool.RunInBackground): finish that first.
             WorkerPool.WaitForBackground();
             long began = Stopwatch.GetTimestamp();
+            // f(z') in the job, each block over its own columns while they are in cache, where every block's run of a
+            // row is at least a vector long (so the lanes take the same path as in one pass over z'); otherwise after it.
+            bool activateInJob = forward == GemmEpilogue.Bias && s_activateInJob && NarrowestBlock(blocks, units, first.NR, m) >= Vector512<float>.Count;
             job.Set(first, second, null, m, units, blocks);
+            job.SetActivation(activateInJob ? pz : null, pa, nextRows, activation);
             WorkerPool.Run(job, blocks);
             job.Set(null, null, null, 0, 0, 0);
+            job.SetActivation(null, null, 0, Activation.Identity);
             first.Clear();
             second.Clear();
-            if (forward == GemmEpilogue.Bias)
+            if (forward == GemmEpilogue.Bias && !activateInJob)
             {
                 ActivationFunctions.Forward<float>(activation, z[..(nextRows * m)], nextA[..(nextRows * m)], m);
             }
@@ -246,6 +251,18 @@ internal static unsafe partial class PackedGemm
 
     private static bool s_splitK = true;
 
+    /// <summary>
+    /// Whether the paired job split by W's rows applies an element-wise activation to each block's columns of z' in
+    /// the job (the default) rather than over all of z' after it; benchmarks switch it to compare. The same bits.
+    /// </summary>
+    internal static bool ActivateInJob
+    {
+        get => s_activateInJob;
+        set => s_activateInJob = value;
+    }
+
+    private static bool s_activateInJob = true;
+
     /// <summary>How many paired jobs this thread has run split by terms (tests check that a case takes that path).</summary>
     [ThreadStatic]
     internal static long StepsSplitByTerms;
@@ -266,6 +283,18 @@ internal static unsafe partial class PackedGemm
 
     [ThreadStatic]
     private static KSplit? t_kSplit;
+
+    // The fewest columns any of `blocks` blocks of whole `unit`-wide panels of m columns gets.
+    private static int NarrowestBlock(int blocks, int units, int unit, int m)
+    {
+        int narrowest = m;
+        for (int b = 0; b < blocks; b++)
+        {
+            (int start, int end) = BlockRange(b, blocks, units, unit, m);
+            narrowest = Math.Min(narrowest, end - start);
+        }
+        return narrowest;
+    }
 
     // The threads that split a forward product of n terms by its chains of FMAs (n ≤ KcMax: one k block, chains of
     // KbStep(n)), each taking the same number of whole chains; 0 where fewer than two threads can (one chain, or a
@@ -577,9 +606,23 @@ internal static unsafe partial class PackedGemm
         private int _rows;
         private int _units;
         private int _blocks;
+        private float* _z;
+        private float* _a;
+        private int _nextRows;
+        private Activation _activation;
 
         public void Set(GemmJob? first, GemmJob? second, KSplit? split, int rows, int units, int blocks)
             => (_first, _second, _split, _rows, _units, _blocks) = (first, second, split, rows, units, blocks);
+
+        // Split by W's rows with the Bias epilogue: each block applies a' = f(z') to its own columns of z' as soon as
+        // they are summed (null z: not in the job).
+        public void SetActivation(float* z, float* a, int nextRows, Activation activation)
+        {
+            _z = z;
+            _a = a;
+            _nextRows = nextRows;
+            _activation = activation;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int block)
@@ -599,6 +642,10 @@ internal static unsafe partial class PackedGemm
             (int r0, int r1) = BlockRange(block, _blocks, _units, _first!.NR, _rows);
             _first.RunRows(r0, r1);
             _second!.RunColumns(r0, r1);
+            if (_z is not null)
+            {
+                ActivationFunctions.ForwardColumns(_activation, _z, _a, _nextRows, _rows, r0, r1 - r0);
+            }
         }
     }
 }

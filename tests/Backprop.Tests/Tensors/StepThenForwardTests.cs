@@ -12,6 +12,7 @@ public class StepThenForwardTests
     [InlineData(128, 784, 256, 256, "Step", "Relu", 2)]          // the first layer of 784-128-10 at batch 256: four chains, two a thread
     [InlineData(128, 784, 256, 176, "DecayedStep", "Tanh", 2)]   // the epoch's last, shorter batch; tanh as z' is added up
     [InlineData(100, 784, 128, 97, "Step", "Relu", 2)]           // a partly empty last panel of W, odd rows of x'
+    [InlineData(100, 784, 64, 97, "Step", "Sigmoid", 2)]         // split by W's rows, σ in the job over 64 and 36 columns
     [InlineData(64, 300, 200, 64, "DecayedStep", "Sigmoid", 2)]  // two chains of 150, one a thread
     [InlineData(128, 784, 256, 256, "Step", "Relu", 4)]          // one chain a thread
     [InlineData(128, 784, 256, 33, "DecayedStep", "Relu", 3)]    // three threads: two of them take two chains each
