@@ -4,23 +4,34 @@ namespace Backprop.Cli.Commands;
 /// While a large built-in data set loads (Fashion-MNIST: some 0.2 s of decompressing on one thread), a background
 /// thread runs <see cref="ClassifierRun.WarmUp"/> with the run's options, so that the runtime compiles the training code
 /// on the core the loading leaves idle instead of during the first epoch, and reads the test split in between
-/// (<see cref="TestSplit"/>) while the calling thread reads the training split. Small data loads too quickly for that to pay
+/// (<see cref="TestSplit"/>) while the calling thread reads the training split, unless the calling thread gets to it
+/// first (then the warm-up runs its last steps meanwhile). Small data loads too quickly for that to pay
 /// (the article's example must start in well under 150 ms), and with one thread there is no idle core to use.
 /// </summary>
 internal sealed class LoadingWarmUp : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _grace = new();
     private readonly Task? _task;
     private readonly TaskCompletionSource<Dataset<float>>? _test;
+    private readonly string? _dataDirectory;
+
+    // 1 once a thread has begun reading the test split (the warm-up's or the caller's).
+    private int _testClaimed;
+
+    // Guards the flags below: the grace period for the warm-up's first steps starts once the first two hold.
+    private readonly Lock _gate = new();
+    private bool _compiled;
+    private bool _stopAsked;
+    private bool _graceStarted;
 
     private LoadingWarmUp(ClassifierOptions? options, int features, int classes, string? dataDirectory)
     {
+        _dataDirectory = dataDirectory;
         if (options is not null)
         {
-            CancellationToken stop = _stop.Token;
             _test = new TaskCompletionSource<Dataset<float>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            TaskCompletionSource<Dataset<float>> test = _test;
-            _task = Task.Factory.StartNew(() => Run(options, features, classes, dataDirectory, test, stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _task = Task.Factory.StartNew(() => Run(options, features, classes), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
@@ -28,15 +39,20 @@ internal sealed class LoadingWarmUp : IDisposable
     public static LoadingWarmUp None => new(null, 0, 0, null);
 
     /// <summary>
-    /// Fashion-MNIST's test split as the background thread read it (<see cref="FashionMnist.LoadTest{T}"/> from the
-    /// --data-dir folder), rethrowing its error as reading it here would have; null when no warm-up was started (the
-    /// caller then reads the data itself). Called once the training split is in: the warm-up stops after its current
-    /// batch, and if the test split is not read yet, this waits for it.
+    /// Fashion-MNIST's test split (<see cref="FashionMnist.LoadTest{T}"/> from the --data-dir folder); null when no
+    /// warm-up was started (the caller then reads the data itself). Called once the training split is in: the warm-up
+    /// stops after its current batch, or, if it has not yet run <see cref="MinSteps"/> steps, after those or
+    /// <see cref="Grace"/>, whichever comes first. If the warm-up has begun reading the test split, this waits for it
+    /// (and rethrows its error as reading it here would have); otherwise it reads the split itself meanwhile.
     /// </summary>
     public Func<Dataset<float>>? TestSplit => _test is { } test
         ? () =>
         {
-            _stop.Cancel();
+            StopSoon();
+            if (Interlocked.Exchange(ref _testClaimed, 1) == 0)
+            {
+                ReadTestSplit();
+            }
             return test.Task.GetAwaiter().GetResult();
         }
         : null;
@@ -62,11 +78,36 @@ internal sealed class LoadingWarmUp : IDisposable
         return new LoadingWarmUp(sizes is null ? options : options with { HiddenLayers = sizes[1..^1] }, Features, classes, dataDirectory);
     }
 
-    /// <summary>Stops the warm-up after its current batch and waits for it, so that what follows has every core.</summary>
+    /// <summary>
+    /// Stops the warm-up after its current batch (or its first <see cref="MinSteps"/>, within <see cref="Grace"/>) and
+    /// waits for it, so that what follows has every core.
+    /// </summary>
     public void Stop()
     {
-        _stop.Cancel();
+        StopSoon();
         _task?.Wait();
+    }
+
+    // Asks the warm-up to stop after its current batch, or after its first MinSteps steps, for at most Grace once its
+    // first epoch (which compiles the code) is done.
+    private void StopSoon()
+    {
+        _stop.Cancel();
+        lock (_gate)
+        {
+            _stopAsked = true;
+            StartGrace();
+        }
+    }
+
+    // Called under _gate.
+    private void StartGrace()
+    {
+        if (_compiled && _stopAsked && !_graceStarted)
+        {
+            _graceStarted = true;
+            _grace.CancelAfter(Grace);
+        }
     }
 
     /// <summary>Stops the warm-up (<see cref="Stop"/>), if it still runs.</summary>
@@ -74,24 +115,32 @@ internal sealed class LoadingWarmUp : IDisposable
     {
         Stop();
         _stop.Dispose();
+        _grace.Dispose();
     }
 
-    private static void Run(ClassifierOptions options, int features, int classes, string? dataDirectory, TaskCompletionSource<Dataset<float>> test,
-        CancellationToken stop)
+    private void Run(ClassifierOptions options, int features, int classes)
     {
-        // First a short warm-up (the steps that compile the training code; more only help a busy machine), then the test
-        // split, a sixth of the training split's bytes, so that both fit in the time the training split takes to read;
-        // then more warm-up until the loading thread has its rows. Reading the test split beside the warm-up instead
-        // would take a core from the loading thread.
-        WarmUp(options, features, classes, stop, FirstSteps);
-        try
+        CancellationToken stop = _stop.Token;
+        // First one epoch of three steps, which compiles the training code (the run would compile it otherwise), then
+        // the steps that bring a step's methods to their optimised tiers, even when the training split is in before
+        // them (then for at most Grace more), then more of a short warm-up, then the test split, a sixth of the
+        // training split's bytes, if the loading thread has not begun reading it itself; then more warm-up until the
+        // loading thread has its rows. Reading the test split beside the warm-up instead would take a core from the
+        // loading thread.
+        WarmUp(options, features, classes, CancellationToken.None, CompileSteps);
+        lock (_gate)
         {
-            test.SetResult(FashionMnist.LoadTest<float>(dataDirectory));
+            _compiled = true;
+            StartGrace();
         }
-        catch (Exception e)
+        WarmUp(options, features, classes, _grace.Token, MinSteps - CompileSteps);
+        if (!stop.IsCancellationRequested)
         {
-            // Reported where the split is used (TestSplit), as if read there.
-            test.SetException(e);
+            WarmUp(options, features, classes, stop, FirstSteps - MinSteps);
+        }
+        if (Interlocked.Exchange(ref _testClaimed, 1) == 0)
+        {
+            ReadTestSplit();
         }
         if (!stop.IsCancellationRequested)
         {
@@ -99,10 +148,40 @@ internal sealed class LoadingWarmUp : IDisposable
         }
     }
 
+    // Reads the test split into _test, on whichever thread claimed it; an error is reported where the split is used
+    // (TestSplit), as if read there.
+    private void ReadTestSplit()
+    {
+        try
+        {
+            _test!.SetResult(FashionMnist.LoadTest<float>(_dataDirectory));
+        }
+        catch (Exception e)
+        {
+            _test!.SetException(e);
+        }
+    }
+
     // Steps of the warm-up before the test split is read (enough to compile every per-step method at its last tier),
     // and the most after it: 600 in all, the library's default.
     private const int FirstSteps = 200;
     private const int RestSteps = 400;
+
+    // The steps run even after the training split is in: each per-step method is then called some 60 times, which
+    // takes it through dynamic PGO's instrumented tier to the optimised one. The first warm-up step compiles the
+    // training code (some 150-200 ms on the Zen 4), about as long as the training split takes to read, so without
+    // these the warm-up was cut after 1-4 steps in most runs and the first epoch at batch 256 took 1.26-1.33× the
+    // others; with them 1.09-1.19×, the whole command as long (784-128-10, SGD, `--scale none`, alternating runs).
+    // 128 steps brought the first epoch to 1.02-1.06× but the whole command took 70 ms longer.
+    private const int MinSteps = 64;
+
+    // The warm-up's first epoch, run whatever happens: the compiling of the training code.
+    private const int CompileSteps = 3;
+
+    // The longest the warm-up goes on for MinSteps once the training split is in and its first epoch is done: a step
+    // of a large network on one thread takes several milliseconds, and its first epoch is long enough that the tiers
+    // matter less.
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(50);
 
     private static void WarmUp(ClassifierOptions options, int features, int classes, CancellationToken stop, int steps)
     {

@@ -163,7 +163,7 @@ public class WarmUpTests
     }
 
     [Fact]
-    public void The_warm_up_thread_reads_the_test_split_the_run_would_read()
+    public void The_test_split_read_beside_the_warm_up_is_the_one_the_run_would_read()
     {
         int saved = Engine.ThreadCount;
         using var dir = new TempDirectory();
@@ -175,6 +175,7 @@ public class WarmUpTests
         {
             Engine.ThreadCount = 2;
             using LoadingWarmUp warmUp = LoadingWarmUp.Start("fashion-mnist", new ClassifierOptions { HiddenLayers = [8], BatchSize = 16 }, null, dir.Path);
+            // Read by whichever thread claims it first: here usually this one, while the warm-up still compiles.
             Dataset<float> test = warmUp.TestSplit!();
             warmUp.Stop();
             Dataset<float> expected = FashionMnist.LoadTest<float>(dir.Path);
