@@ -12,6 +12,7 @@ internal sealed class LoadingWarmUp : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _grace = new();
+    private readonly CancellationTokenSource _compileGrace = new();
     private readonly Task? _task;
     private readonly TaskCompletionSource<Dataset<float>>? _test;
     private readonly string? _dataDirectory;
@@ -95,6 +96,10 @@ internal sealed class LoadingWarmUp : IDisposable
         _stop.Cancel();
         lock (_gate)
         {
+            if (!_stopAsked)
+            {
+                _compileGrace.CancelAfter(CompileGrace);
+            }
             _stopAsked = true;
             StartGrace();
         }
@@ -116,24 +121,26 @@ internal sealed class LoadingWarmUp : IDisposable
         Stop();
         _stop.Dispose();
         _grace.Dispose();
+        _compileGrace.Dispose();
     }
 
     private void Run(ClassifierOptions options, int features, int classes)
     {
         CancellationToken stop = _stop.Token;
-        // First one epoch of three steps, which compiles the training code (the run would compile it otherwise), then
+        // First one epoch of three steps, which compiles the training code (the run would compile it otherwise; it stops
+        // after its current step once the training split has been in for CompileGrace), then
         // for large batches the steps that bring a step's methods to their optimised tiers, even when the training
         // split is in before them (then for at most Grace more), then more of a short warm-up, then the test split, a sixth of the
         // training split's bytes, if the loading thread has not begun reading it itself; then more warm-up until the
         // loading thread has its rows. Reading the test split beside the warm-up instead would take a core from the
         // loading thread.
-        WarmUp(options, features, classes, CancellationToken.None, CompileSteps);
+        WarmUp(options, features, classes, _compileGrace.Token, CompileSteps);
         lock (_gate)
         {
             _compiled = true;
             StartGrace();
         }
-        if (options.BatchSize >= MinStepsFromBatch)
+        if (options.BatchSize >= MinStepsFromBatch && !_compileGrace.IsCancellationRequested)
         {
             WarmUp(options, features, classes, _grace.Token, MinSteps - CompileSteps);
         }
@@ -178,8 +185,15 @@ internal sealed class LoadingWarmUp : IDisposable
     // 128 steps brought the first epoch to 1.02-1.06× but the whole command took 70 ms longer.
     private const int MinSteps = 64;
 
-    // The warm-up's first epoch, run whatever happens: the compiling of the training code.
+    // The warm-up's first epoch, the compiling of the training code: run to its end unless the training split has been
+    // in for CompileGrace (a step of a very large network on one thread takes longer than the compiling); then the
+    // MinSteps are skipped too.
     private const int CompileSteps = 3;
+
+    // How long the first epoch may go on once the training split is in: its first step compiles the code, which here
+    // ended 0-60 ms after the training split was read, and its other steps of 784-128-10 take a millisecond or two;
+    // a step of 784-4096-4096-10 at batch 256 takes some 0.3 s on one thread.
+    private static readonly TimeSpan CompileGrace = TimeSpan.FromMilliseconds(150);
 
     // The smallest batch for which the warm-up runs MinSteps after the data is in. At batch 64 the first epoch was
     // 1.07-1.17× the others without them (an epoch of 937 steps, of which the tiers take the first few dozen), and
