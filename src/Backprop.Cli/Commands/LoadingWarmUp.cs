@@ -180,9 +180,10 @@ internal sealed class LoadingWarmUp : IDisposable
     // The steps run even after the training split is in: each per-step method is then called some 60 times, which
     // takes it through dynamic PGO's instrumented tier to the optimised one. The first warm-up step compiles the
     // training code (some 150-200 ms on the Zen 4), about as long as the training split takes to read, so without
-    // these the warm-up was cut after 1-4 steps in most runs and the first epoch at batch 256 took 1.26-1.33× the
-    // others; with them 1.09-1.19×, the whole command as long (784-128-10, SGD, `--scale none`, alternating runs).
-    // 128 steps brought the first epoch to 1.02-1.06× but the whole command took 70 ms longer.
+    // these the warm-up was cut after 1-4 steps in most runs and the first epoch at batch 256 took a median 1.29× the
+    // others; with them, within Grace, 1.20× (1.09-1.19× with no time limit), the whole command as long (784-128-10,
+    // SGD, `--scale none`, alternating runs). 128 steps brought the first epoch to 1.02-1.06× but the whole command
+    // took 70 ms longer.
     private const int MinSteps = 64;
 
     // The warm-up's first epoch, the compiling of the training code: run to its end unless the training split has been
