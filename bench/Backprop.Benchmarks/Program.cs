@@ -12,7 +12,7 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- gemm-probe [xWt|AB] [m] [n] [k] [threads]  one product, rows of A copied apart or read in place
 // dotnet run -c Release -- epoch-cpu [opt] [hidden] [act] [batch] [epochs]  one-thread Fashion-MNIST epochs, thread CPU time
 //                                                                   (wall: all threads, wall clock, the pool's solo periods)
-// dotnet run -c Release -- step-prefetch [hidden] [batch] [epochs] [threads] [stream|terms] [adam]  the fused step asking ahead on
+// dotnet run -c Release -- step-prefetch [hidden] [batch] [epochs] [threads] [stream|terms|zero] [adam]  the fused step asking ahead on
 //                                                                   large layers (stream: writing their ∇W past the caches; terms: the first
 //                                                                   layer's job split by terms) or not, epochs alternating
 // dotnet run -c Release -- article-breakdown                        the same for the article's loop
@@ -24,15 +24,32 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- step-probe                             the optimizers' tile steps (Adam, AdamW, momentum, RMSprop), ns a parameter
 // dotnet run -c Release -- gather-probe [dir] [batch]              gathering shuffled Fashion-MNIST batches: bytes, the standardised table, floats
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
+// dotnet run -c Release -- sparse-probe [batch] [zero share]       the paired job summing every term of ∇W or leaving δ's zeros out, one and two threads
+// dotnet run -c Release -- zero-terms [hidden] [batch] [epochs] [opt] [act]  steps leaving δ's zero terms out of ∇W or not, batch by batch
 // BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
 if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
     PackedGemm.UseVector512 = false;
     PixelBytes.UseVector512 = false;
 }
+// BENCH_DENSE=1 sums every term of ∇W, δ's zeros too, to compare with leaving them out.
+if (Environment.GetEnvironmentVariable("BENCH_DENSE") == "1")
+{
+    PackedGemm.SkipZeroTerms = false;
+}
 if (args.Length > 0 && args[0] == "shared-gather")
 {
     SharedGather.Run(Console.Out, args[1]);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "zero-terms")
+{
+    ZeroTermsProbe.Run(Console.Out, args[1..]);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "sparse-probe")
+{
+    SparseProbe.Run(Console.Out, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0.5);
     return 0;
 }
 if (args.Length > 0 && args[0] == "step-probe")

@@ -7,7 +7,8 @@ namespace Backprop.Benchmarks;
 /// Fashion-MNIST images (ReLU, SGD 0.1, no rescaling), so that both see the same machine: asking ahead for W and ∇W on
 /// large layers (<see cref="PackedGemm.AskAheadForLargeSteps"/>, the default), or with <c>stream</c> writing ∇W of large
 /// layers past the caches (<see cref="PackedGemm.StreamStepGradients"/>), or with <c>terms</c> splitting the first layer's
-/// paired job by terms wherever it applies (<see cref="PackedGemm.SplitForwardByK"/>, the timed choice off). One thread:
+/// paired job by terms wherever it applies (<see cref="PackedGemm.SplitForwardByK"/>, the timed choice off), or with
+/// <c>zero</c> leaving δ's zero terms out of the paired job's ∇W (<see cref="PackedGemm.SkipZeroTerms"/>). One thread:
 /// each epoch's thread CPU time; more: wall clock. The first epoch is left out. Arguments: hidden sizes, batch, epochs,
 /// threads, switch, optimizer (sgd, adam).
 /// </summary>
@@ -33,6 +34,7 @@ internal static class StepPrefetch
         {
             "stream" => ((Func<bool>)(() => PackedGemm.StreamStepGradients), (Action<bool>)(v => PackedGemm.StreamStepGradients = v)),
             "terms" => (() => PackedGemm.SplitForwardByK, v => PackedGemm.SplitForwardByK = v),
+            "zero" => (() => PackedGemm.SkipZeroTerms, v => PackedGemm.SkipZeroTerms = v),
             _ => (() => PackedGemm.AskAheadForLargeSteps, v => PackedGemm.AskAheadForLargeSteps = v),
         };
         bool saved = get();

@@ -10,7 +10,7 @@ namespace Backprop.Tensors;
 internal static unsafe partial class PackedGemm
 {
     /// <summary>One GEMM's arguments, and the work of one column or row block.</summary>
-    private sealed class GemmJob : IBlockJob
+    private sealed partial class GemmJob : IBlockJob
     {
         private float* _a;
         private float* _b;
@@ -79,6 +79,7 @@ internal static unsafe partial class PackedGemm
             (_rsA, _csA, _rsB, _csB, _m, _n, _k) = (rsA, csA, rsB, csB, m, n, k);
             (_accumulate, _epilogue) = (accumulate, epilogue);
             StreamA = false;
+            SkipsZeroTerms = false;
         }
 
         /// <summary>Uses a B packed beforehand with panels of <paramref name="nr"/> columns (<see cref="PackedOperand"/>).</summary>
@@ -198,7 +199,10 @@ internal static unsafe partial class PackedGemm
         /// <summary>Rows [i0, i1) of C, all columns, and their row sums: a row block's work, run by this thread.</summary>
         public void RunRows(int i0, int i1)
         {
-            Compute(i0, i1, 0, _n);
+            if (!SkipsZeroTerms || !ComputeWithoutZeroTerms(i0, i1, 0, _n))
+            {
+                Compute(i0, i1, 0, _n);
+            }
             SumRows(i0, i1);
         }
 
@@ -209,7 +213,14 @@ internal static unsafe partial class PackedGemm
         /// Columns [j0, j1) of C, all rows, where B is read in place and A is packed: with <paramref name="packed"/>,
         /// A as this thread packed it for the previous columns it ran of this product (one block of at most McMax rows).
         /// </summary>
-        public void RunColumns(int j0, int j1, bool packed) => Compute(0, _m, j0, j1, packed && DirectB && !DirectA && _m <= McMax);
+        public void RunColumns(int j0, int j1, bool packed)
+        {
+            // Both calls of a block (see KSplit.Step) read the same rows of A, so they decide alike.
+            if (!SkipsZeroTerms || !ComputeWithoutZeroTerms(0, _m, j0, j1))
+            {
+                Compute(0, _m, j0, j1, packed && DirectB && !DirectA && _m <= McMax);
+            }
+        }
 
         /// <summary>Every row's sum (and the step of the rows they step), run by this thread.</summary>
         public void SumAllRows() => SumRows(0, _m);

@@ -22,6 +22,7 @@ internal static unsafe partial class PackedGemm
         private readonly float[] _b = GC.AllocateUninitializedArray<float>(KcMax * NcMax, pinned: true);
         private readonly float[] _tile = GC.AllocateUninitializedArray<float>(MR * 32, pinned: true);
         private readonly float[] _edgeA = GC.AllocateUninitializedArray<float>(MR * KcMax, pinned: true);
+        private ulong[] _masks = [];
         private float[] _sharedA = [];
         private float[] _sharedB = [];
 
@@ -42,6 +43,16 @@ internal static unsafe partial class PackedGemm
 
         /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked B; grows, never shrinks.</summary>
         public float* SharedB(long floats) => Address(Grow(ref _sharedB, floats));
+
+        /// <summary>At least <paramref name="words"/> words for the masks of δ's nonzero terms; grows, never shrinks.</summary>
+        public ulong* Masks(long words)
+        {
+            if (words > _masks.Length)
+            {
+                _masks = GC.AllocateUninitializedArray<ulong>(checked((int)words), pinned: true);
+            }
+            return (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_masks));
+        }
 
         private static float[] Grow(ref float[] buffer, long floats)
         {

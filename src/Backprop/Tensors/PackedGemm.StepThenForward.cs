@@ -77,6 +77,7 @@ internal static unsafe partial class PackedGemm
             first.DirectA = ColumnsOfAInPlace(first.NR, 1, k);
             first.DirectB = k <= DirectBPrefetchMaxK;
             first.SplitColumns = false;
+            first.SkipsZeroTerms = first.DirectB && CanSkipZeroTerms(1, 1, n, k, false, step, activation);
             StepThenForwardJob job = t_pairJob ??= new StepThenForwardJob();
             if (kBlocks >= 2)
             {

@@ -15,7 +15,8 @@ namespace Backprop.Tensors;
 /// bit-identical for any <see cref="WorkerPool.ThreadCount"/>. The reference is <see cref="GemmReference"/>.
 /// This file holds the API and the planner; the job is in PackedGemm.Job.cs, the micro-kernels in PackedGemm.Kernels.cs,
 /// the epilogues in PackedGemm.Epilogue.cs, packing in PackedGemm.Packing.cs, the paired step-then-forward job in
-/// PackedGemm.StepThenForward.cs and the per-thread buffers in PackedGemm.Scratch.cs.
+/// PackedGemm.StepThenForward.cs, ∇W without δ's zero terms in PackedGemm.ZeroTerms.cs and the per-thread buffers in
+/// PackedGemm.Scratch.cs.
 /// </summary>
 internal static unsafe partial class PackedGemm
 {
