@@ -324,29 +324,8 @@ internal static unsafe partial class PackedGemm
                 {
                     bool first = w == 0, last = w == words - 1;
                     long p0 = 64L * w;
-                    // The rows of x the next run or word reads, asked for a few with each row of C: each row of C
-                    // reads its rows of x in no order the prefetchers follow, and past a batch of about 128 the block
-                    // comes from L3.
-                    int nextRun = (j1 - col - run * lanes) / lanes;
-                    (long nextP0, int nextCol, int nextVectors) = w + 1 < words ? (p0 + 64, col, run)
-                        : (0L, col + run * lanes, nextRun < 8 ? nextRun : 4);
-                    int nextLines = (nextVectors * lanes + 15) / 16;
-                    int nextTerms = (int)Math.Min(64, _k - nextP0);
-                    float* nextX = nextLines > 0 ? _b + nextP0 * _rsB + nextCol : null;
                     for (int i = i0; i < i1; i++)
                     {
-                        if (nextX is not null && Sse.IsSupported)
-                        {
-                            int r = i - i0;
-                            for (int t = r * nextTerms / rows, end = (r + 1) * nextTerms / rows; t < end; t++)
-                            {
-                                float* line = nextX + (long)t * _rsB;
-                                for (int l = 0; l < nextLines; l++)
-                                {
-                                    Sse.Prefetch1(line + 16 * l);
-                                }
-                            }
-                        }
                         ulong bits = masks[(long)w * rows + (i - i0)];
                         float* a = _a + i + p0 * _csA;
                         float* x = _b + p0 * _rsB + col;
