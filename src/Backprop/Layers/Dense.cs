@@ -416,7 +416,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
             PackedGemm.Run(
                 Gemm.AsFloat(delta), 1, Outputs, Gemm.AsFloat(x), Inputs, 1, Gemm.AsFloat(dw), Outputs, Inputs, batch,
                 accumulate: false, epilogue, default, Gemm.AsFloat(Weights), scale, decay, Gemm.AsFloat(db), Gemm.AsFloat(Bias),
-                tileUpdate, WeightOffset, BiasOffset);
+                tileUpdate, WeightOffset, BiasOffset, reluDelta: Activation == Activation.Relu);
             return true;
         }
         else if (batch == 1)

@@ -176,13 +176,13 @@ internal static unsafe partial class PackedGemm
             }
             else if (Blocks == 1)
             {
-                Compute(0, _m, 0, _n);
+                ComputeBlock(0, _m, 0, _n);
                 SumRows(0, _m);
             }
             else if (SplitColumns)
             {
                 (int j0, int j1) = Range(block, (_n + nr - 1) / nr, nr, _n);
-                Compute(0, _m, j0, j1);
+                ComputeBlock(0, _m, j0, j1);
                 if (block == 0)
                 {
                     SumRows(0, _m);
@@ -191,7 +191,7 @@ internal static unsafe partial class PackedGemm
             else
             {
                 (int i0, int i1) = Range(block, (_m + MR - 1) / MR, MR, _m);
-                Compute(i0, i1, 0, _n);
+                ComputeBlock(i0, i1, 0, _n);
                 SumRows(i0, i1);
             }
         }
@@ -199,11 +199,19 @@ internal static unsafe partial class PackedGemm
         /// <summary>Rows [i0, i1) of C, all columns, and their row sums: a row block's work, run by this thread.</summary>
         public void RunRows(int i0, int i1)
         {
-            if (!SkipsZeroTerms || !ComputeWithoutZeroTerms(i0, i1, 0, _n))
-            {
-                Compute(i0, i1, 0, _n);
-            }
+            ComputeBlock(i0, i1, 0, _n);
             SumRows(i0, i1);
+        }
+
+        // Rows [i0, i1) and columns [j0, j1) of C: without δ's zero terms where this product may leave them out and
+        // the block's δ is sparse enough, otherwise with every term. A's panels packed beforehand (PrepackA) are
+        // used, not wasted: such a product sums every term.
+        private void ComputeBlock(int i0, int i1, int j0, int j1)
+        {
+            if (!SkipsZeroTerms || _packedA is not null || !ComputeWithoutZeroTerms(i0, i1, j0, j1))
+            {
+                Compute(i0, i1, j0, j1);
+            }
         }
 
         /// <summary>Columns [j0, j1) of C, all rows: a column block's work, run by this thread.</summary>
@@ -216,7 +224,7 @@ internal static unsafe partial class PackedGemm
         public void RunColumns(int j0, int j1, bool packed)
         {
             // Both calls of a block (see KSplit.Step) read the same rows of A, so they decide alike.
-            if (!SkipsZeroTerms || !ComputeWithoutZeroTerms(0, _m, j0, j1))
+            if (!SkipsZeroTerms || _packedA is not null || !ComputeWithoutZeroTerms(0, _m, j0, j1))
             {
                 Compute(0, _m, j0, j1, packed && DirectB && !DirectA && _m <= McMax);
             }

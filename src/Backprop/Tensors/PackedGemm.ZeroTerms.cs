@@ -10,9 +10,10 @@ namespace Backprop.Tensors;
 internal static unsafe partial class PackedGemm
 {
     /// <summary>
-    /// Whether the fused step of the paired job (<see cref="RunStepThenForward"/>) leaves out the terms of ∇W = δᵀ x
-    /// whose δ is zero, where few enough of a block's δ are not (the default); tests and benchmarks switch it off to
-    /// compare. The same bits either way (see <see cref="GemmJob"/>'s ComputeWithoutZeroTerms).
+    /// Whether the fused step of a ReLU layer (the paired job, <see cref="RunStepThenForward"/>, or <see cref="Run"/>
+    /// told so) leaves out the terms of ∇W = δᵀ x whose δ is zero, where few enough of a block's δ are not (the
+    /// default); tests and benchmarks switch it off to compare. The same bits either way (see <see cref="GemmJob"/>'s
+    /// ComputeWithoutZeroTerms).
     /// </summary>
     internal static bool SkipZeroTerms
     {
@@ -27,28 +28,30 @@ internal static unsafe partial class PackedGemm
 
     private static long s_blocksWithoutZeroTerms;
 
-    // The largest share of nonzero δ, in percent, for which a block leaves out the zero terms, for one word of terms (a
-    // batch of up to 64) and for more. The dense kernels run at 92-97 % of the FMA peak; this one loads a vector of x
-    // for every FMA. 784-128 with half of δ zero, one thread: ∇W at batch 64 118 → 87 µs, at batch 256 454 → 369
-    // (bench/Backprop.Benchmarks sparse-probe B 0.5; Vector512). The paired job on two threads (the same probe), every term
-    // against the zero ones left out, with 50, 55, 60 and 70 % of δ nonzero: batch 64 0.89-0.92×, 0.86×, about 1×,
-    // 1.03×; batch 256 0.94-0.97×, 1.01×, 1.03×, 1.08×.
-    private static int ZeroTermsMaxDensityPercent(int k) => k <= 64 ? 60 : 50;
+    // The largest share of nonzero δ, in percent, for which a block leaves out the zero terms. The dense kernels run at
+    // 92-97 % of the FMA peak; this one loads a vector of x for every FMA. The 784-128 paired job on two threads
+    // (bench/Backprop.Benchmarks sparse-probe 64 Z), every term against the zero ones left out, with 50, 60 and 70 %
+    // of δ nonzero: 0.83-0.92×, 0.88×, 1.03×.
+    private const int ZeroTermsMaxDensityPercent = 60;
+
+    // The largest batch (k) whose zero terms are left out: one word of the masks, the batch's rows of x for a run of
+    // columns in L1 while every row of ∇W reads them. Past it the rows come from L2 and L3, and the partial sums go
+    // through ∇W between words: with half of δ zero at random the paired job took 0.91× at batch 256, but training
+    // steps with δ as it comes took 0.99-1.03× for 784-128-10 at batch 128 and 256 (few blocks sparse enough),
+    // 1.04× and with the second layer too 1.12× for 784-512-256-10 at batch 256 (bench zero-terms).
+    private const int ZeroTermsMaxK = 64;
 
     // Whether ∇W = δᵀ x of this product can leave out zero terms: a ReLU layer (whose derivative zeroes δ;
     // for other activations δ has no zeros to leave out, and counting them costs a pass over δ), δ read as op(A) = δᵀ from a row-major
-    // (k, m) δ, x row-major and read in place, one chain of FMAs per element (k ≤ KbMax, so each element's sum is one
-    // chain from zero, in order of the rows, that the zero terms leave as it is), whole vectors of columns, C written
-    // (not added to) with a fused step. Both kernel widths.
+    // (k, m) δ, x row-major and read in place, a batch of at most ZeroTermsMaxK rows (one chain of FMAs per element, from
+    // zero in the order of the rows, that the zero terms leave as it is), whole vectors of columns, C written (not
+    // added to) with a fused step. Both kernel widths.
     private static bool CanSkipZeroTerms(int rsA, int csB, int n, int k, bool accumulate, GemmEpilogue epilogue, Activation activation)
-        => s_skipZeroTerms && activation == Activation.Relu && rsA == 1 && csB == 1 && k <= KbMax && n % (s_wide ? 16 : 8) == 0 && !accumulate
+        => s_skipZeroTerms && activation == Activation.Relu && rsA == 1 && csB == 1 && k <= ZeroTermsMaxK && n % (s_wide ? 16 : 8) == 0 && !accumulate
             && epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep or GemmEpilogue.Update;
 
-    /// <summary>
-    /// Whether a block with <paramref name="nonzero"/> of its <paramref name="terms"/> factors not zero, in sums of
-    /// <paramref name="k"/> terms, leaves out the zero ones.
-    /// </summary>
-    internal static bool FewEnoughNonzeroTerms(long nonzero, long terms, int k) => nonzero * 100 <= ZeroTermsMaxDensityPercent(k) * terms;
+    /// <summary>Whether a block with <paramref name="nonzero"/> of its <paramref name="terms"/> factors not zero leaves out the zero ones.</summary>
+    internal static bool FewEnoughNonzeroTerms(long nonzero, long terms) => nonzero * 100 <= ZeroTermsMaxDensityPercent * terms;
 
     // Bit b − 64w of masks[w · rows + (i − i0)] is set where op(A)[i, b] = a[i + b · lda] is not zero (±0 is zero,
     // NaN is not), for rows [i0, i1) and k columns, sixteen rows at a time on Vector512 (wide), eight on Vector256;
@@ -153,33 +156,19 @@ internal static unsafe partial class PackedGemm
 
     /// <summary>
     /// One row of C over <typeparamref name="TVectors"/> × 16 columns, for the (up to 64) terms whose bits are set:
-    /// c = Σ_b a_b x_b over the set bits b in order, each term one FMA into one accumulator per vector, from zero where
-    /// <paramref name="first"/> (otherwise from the partial sums stored in c by the terms before); the last word's
+    /// c = Σ_b a_b x_b over the set bits b in order, each term one FMA into one accumulator per vector, from zero; the
     /// sums go to <typeparamref name="TRow"/> (C, and W stepped from the registers) in pairs of vectors, an odd last
-    /// vector to C alone (the caller applies its epilogue). a: the row's first term's factor, lda apart; x: the first
-    /// term's row of B at these columns, ldb apart.
+    /// vector to C alone (the caller applies its epilogue). a: the row's first factor, lda apart; x: the first row of B
+    /// at these columns, ldb apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowOfSetTerms<TVectors, TRow>(ulong bits, float* a, long lda, float* x, long ldb, float* c, bool first, bool last, float* w, float scale, float decay, bool stream)
+    private static void RowOfSetTerms<TVectors, TRow>(ulong bits, float* a, long lda, float* x, long ldb, float* c, float* w, float scale, float decay, bool stream)
         where TVectors : struct, IVectors
         where TRow : struct, ITileRow
     {
         int count = TVectors.Count;
-        Vector512<float> c0, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default;
-        if (first)
-        {
-            c0 = c1 = c2 = c3 = c4 = c5 = c6 = Vector512<float>.Zero;
-        }
-        else
-        {
-            c0 = Vector512.Load(c);
-            if (count > 1) { c1 = Vector512.Load(c + 16); }
-            if (count > 2) { c2 = Vector512.Load(c + 32); }
-            if (count > 3) { c3 = Vector512.Load(c + 48); }
-            if (count > 4) { c4 = Vector512.Load(c + 64); }
-            if (count > 5) { c5 = Vector512.Load(c + 80); }
-            if (count > 6) { c6 = Vector512.Load(c + 96); }
-        }
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6;
+        c0 = c1 = c2 = c3 = c4 = c5 = c6 = Vector512<float>.Zero;
         while (bits != 0)
         {
             int b = BitOperations.TrailingZeroCount(bits);
@@ -193,17 +182,6 @@ internal static unsafe partial class PackedGemm
             if (count > 4) { c4 = Vector512.FusedMultiplyAdd(s, Vector512.Load(row + 64), c4); }
             if (count > 5) { c5 = Vector512.FusedMultiplyAdd(s, Vector512.Load(row + 80), c5); }
             if (count > 6) { c6 = Vector512.FusedMultiplyAdd(s, Vector512.Load(row + 96), c6); }
-        }
-        if (!last)
-        {
-            c0.Store(c);
-            if (count > 1) { c1.Store(c + 16); }
-            if (count > 2) { c2.Store(c + 32); }
-            if (count > 3) { c3.Store(c + 48); }
-            if (count > 4) { c4.Store(c + 64); }
-            if (count > 5) { c5.Store(c + 80); }
-            if (count > 6) { c6.Store(c + 96); }
-            return;
         }
         // Pairs through TRow, as the 8 × 32 kernel stores its rows; an odd last vector stored plainly.
         if (count == 1) { c0.Store(c); return; }
@@ -223,26 +201,13 @@ internal static unsafe partial class PackedGemm
     /// vectors through <typeparamref name="TRow"/>'s Store256.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowOfSetTerms256<TVectors, TRow>(ulong bits, float* a, long lda, float* x, long ldb, float* c, bool first, bool last, float* w, float scale, float decay, bool stream)
+    private static void RowOfSetTerms256<TVectors, TRow>(ulong bits, float* a, long lda, float* x, long ldb, float* c, float* w, float scale, float decay, bool stream)
         where TVectors : struct, IVectors
         where TRow : struct, ITileRow
     {
         int count = TVectors.Count;
-        Vector256<float> c0, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default;
-        if (first)
-        {
-            c0 = c1 = c2 = c3 = c4 = c5 = c6 = Vector256<float>.Zero;
-        }
-        else
-        {
-            c0 = Vector256.Load(c);
-            if (count > 1) { c1 = Vector256.Load(c + 8); }
-            if (count > 2) { c2 = Vector256.Load(c + 16); }
-            if (count > 3) { c3 = Vector256.Load(c + 24); }
-            if (count > 4) { c4 = Vector256.Load(c + 32); }
-            if (count > 5) { c5 = Vector256.Load(c + 40); }
-            if (count > 6) { c6 = Vector256.Load(c + 48); }
-        }
+        Vector256<float> c0, c1, c2, c3, c4, c5, c6;
+        c0 = c1 = c2 = c3 = c4 = c5 = c6 = Vector256<float>.Zero;
         while (bits != 0)
         {
             int b = BitOperations.TrailingZeroCount(bits);
@@ -256,17 +221,6 @@ internal static unsafe partial class PackedGemm
             if (count > 4) { c4 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 32), c4); }
             if (count > 5) { c5 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 40), c5); }
             if (count > 6) { c6 = Vector256.FusedMultiplyAdd(s, Vector256.Load(row + 48), c6); }
-        }
-        if (!last)
-        {
-            c0.Store(c);
-            if (count > 1) { c1.Store(c + 8); }
-            if (count > 2) { c2.Store(c + 16); }
-            if (count > 3) { c3.Store(c + 24); }
-            if (count > 4) { c4.Store(c + 32); }
-            if (count > 5) { c5.Store(c + 40); }
-            if (count > 6) { c6.Store(c + 48); }
-            return;
         }
         if (count == 1) { c0.Store(c); return; }
         TRow.Store256(c, w, c0, c1, false, scale, decay, stream);
@@ -283,73 +237,68 @@ internal static unsafe partial class PackedGemm
     private sealed partial class GemmJob
     {
         /// <summary>
-        /// Whether this product's blocks may leave out δ's zero terms (RunStepThenForward sets it where
-        /// <see cref="CanSkipZeroTerms"/>); each block decides by its own share of zeros.
+        /// Whether this product's blocks may leave out δ's zero terms (RunStepThenForward, and Run for a ReLU layer's
+        /// δ, set it where <see cref="CanSkipZeroTerms"/>); each block decides by its own share of zeros.
         /// </summary>
         public bool SkipsZeroTerms { get; set; }
 
         /// <summary>
-        /// Rows [i0, i1) and columns [j0, j1) of C = op(A) op(B) (the fused step's ∇W = δᵀ x, see CanSkipZeroTerms)
-        /// over only the terms whose factor op(A)[i, p] is not zero, where at most ZeroTermsMaxDensityPercent of them
-        /// are not (ZeroTermsMaxDensityPercent); returns false, having done nothing, otherwise. A zero term's FMA leaves a finite sum as it is (a
-        /// chain from +0 never holds −0), so with a finite op(B) every element gets the bits of the dense kernels: the
-        /// same chain, in the same order, less the terms that add nothing. The columns go in runs of four vectors (the
-        /// last run takes up to three more), the terms in words of 64 rows of B (the run's part of them stays in L1
-        /// while every row of C meets it), and the epilogue is applied as the last word leaves the registers (Step,
-        /// DecayedStep) or over each run when done (Update).
+        /// Rows [i0, i1) and columns [j0, j1) of C = op(A) op(B) (the fused step's ∇W = δᵀ x over at most 64 rows, see
+        /// CanSkipZeroTerms) over only the terms whose factor op(A)[i, p] is not zero, where at most
+        /// ZeroTermsMaxDensityPercent of them are not; returns false, having done nothing, otherwise. A zero term's FMA
+        /// leaves a finite sum as it is (a chain from +0 never holds −0), so with a finite op(B) every element gets the
+        /// bits of the dense kernels: the same chain, in the same order, less the terms that add nothing. The columns go
+        /// in runs of four vectors (the last run takes up to three more), whose rows of B stay in L1 while every row of
+        /// C meets them; the epilogue is applied as each row's sums leave the registers (Step, DecayedStep), or over
+        /// each run when done (Update).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool ComputeWithoutZeroTerms(int i0, int i1, int j0, int j1)
         {
             int rows = i1 - i0;
-            int words = (_k + 63) / 64;
             int lanes = _wide ? 16 : 8;
-            if (rows <= 0 || j1 <= j0 || (j1 - j0) % lanes != 0)
+            if (rows <= 0 || j1 <= j0 || (j1 - j0) % lanes != 0 || _k > ZeroTermsMaxK)
             {
                 return false;
             }
-            ulong* masks = Scratch.ForThisThread().Masks((long)words * rows);
+            ulong* masks = Scratch.ForThisThread().Masks(rows);
             long set = ZeroTermMasks(_a, _csA, _k, i0, i1, masks, _wide);
-            if (!FewEnoughNonzeroTerms(set, (long)rows * _k, _k))
+            if (!FewEnoughNonzeroTerms(set, (long)rows * _k))
             {
                 return false;
             }
             Interlocked.Increment(ref s_blocksWithoutZeroTerms);
             bool stream = StreamsGradientInStep && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
+            bool odd = _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
             for (int col = j0; col < j1;)
             {
                 int left = (j1 - col) / lanes;
                 int run = left < 8 ? left : 4;
-                for (int w = 0; w < words; w++)
+                float* x = _b + col;
+                for (int i = i0; i < i1; i++)
                 {
-                    bool first = w == 0, last = w == words - 1;
-                    long p0 = 64L * w;
-                    for (int i = i0; i < i1; i++)
+                    ulong bits = masks[i - i0];
+                    float* a = _a + i;
+                    long offset = (long)i * _n + col;
+                    float* c = _c + offset;
+                    float* wr = _aux + offset;
+                    switch (_epilogue)
                     {
-                        ulong bits = masks[(long)w * rows + (i - i0)];
-                        float* a = _a + i + p0 * _csA;
-                        float* x = _b + p0 * _rsB + col;
-                        long offset = (long)i * _n + col;
-                        float* c = _c + offset;
-                        float* wr = _aux + offset;
-                        switch (_epilogue)
-                        {
-                            case GemmEpilogue.Step:
-                                Row<StepRow>(run, bits, a, x, c, first, last, wr, stream);
-                                break;
-                            case GemmEpilogue.DecayedStep:
-                                Row<DecayedStepRow>(run, bits, a, x, c, first, last, wr, stream);
-                                break;
-                            default:
-                                Row<PlainRow>(run, bits, a, x, c, first, last, wr, false);
-                                break;
-                        }
-                        if (last && run % 2 == 1 && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep)
-                        {
-                            // The odd last vector was stored plainly: its step as the epilogue applies it.
-                            int at = (run - 1) * lanes;
-                            PackedGemm.ApplyEpilogue(_epilogue, c + at, _n, null, wr + at, 1, lanes, _scale, _decay);
-                        }
+                        case GemmEpilogue.Step:
+                            Row<StepRow>(run, bits, a, x, c, wr, stream);
+                            break;
+                        case GemmEpilogue.DecayedStep:
+                            Row<DecayedStepRow>(run, bits, a, x, c, wr, stream);
+                            break;
+                        default:
+                            Row<PlainRow>(run, bits, a, x, c, wr, false);
+                            break;
+                    }
+                    if (odd && run % 2 == 1)
+                    {
+                        // The odd last vector was stored plainly: its step as the epilogue applies it.
+                        int at = (run - 1) * lanes;
+                        PackedGemm.ApplyEpilogue(_epilogue, c + at, _n, null, wr + at, 1, lanes, _scale, _decay);
                     }
                 }
                 if (_epilogue == GemmEpilogue.Update)
@@ -366,33 +315,33 @@ internal static unsafe partial class PackedGemm
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Row<TRow>(int run, ulong bits, float* a, float* x, float* c, bool first, bool last, float* w, bool stream)
+        private void Row<TRow>(int run, ulong bits, float* a, float* x, float* c, float* w, bool stream)
             where TRow : struct, ITileRow
         {
-            long lda = _csA, ldb = _rsB;
-            if (!_wide)
-            {
-                switch (run)
-                {
-                    case 1: RowOfSetTerms256<OneVector, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    case 2: RowOfSetTerms256<TwoVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    case 3: RowOfSetTerms256<ThreeVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    case 4: RowOfSetTerms256<FourVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    case 5: RowOfSetTerms256<FiveVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    case 6: RowOfSetTerms256<SixVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                    default: RowOfSetTerms256<SevenVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                }
-                return;
-            }
             switch (run)
             {
-                case 1: RowOfSetTerms<OneVector, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                case 2: RowOfSetTerms<TwoVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                case 3: RowOfSetTerms<ThreeVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                case 4: RowOfSetTerms<FourVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                case 5: RowOfSetTerms<FiveVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                case 6: RowOfSetTerms<SixVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
-                default: RowOfSetTerms<SevenVectors, TRow>(bits, a, lda, x, ldb, c, first, last, w, _scale, _decay, stream); break;
+                case 1: Row<OneVector, TRow>(bits, a, x, c, w, stream); break;
+                case 2: Row<TwoVectors, TRow>(bits, a, x, c, w, stream); break;
+                case 3: Row<ThreeVectors, TRow>(bits, a, x, c, w, stream); break;
+                case 4: Row<FourVectors, TRow>(bits, a, x, c, w, stream); break;
+                case 5: Row<FiveVectors, TRow>(bits, a, x, c, w, stream); break;
+                case 6: Row<SixVectors, TRow>(bits, a, x, c, w, stream); break;
+                default: Row<SevenVectors, TRow>(bits, a, x, c, w, stream); break;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Row<TVectors, TRow>(ulong bits, float* a, float* x, float* c, float* w, bool stream)
+            where TVectors : struct, IVectors
+            where TRow : struct, ITileRow
+        {
+            if (_wide)
+            {
+                RowOfSetTerms<TVectors, TRow>(bits, a, _csA, x, _rsB, c, w, _scale, _decay, stream);
+            }
+            else
+            {
+                RowOfSetTerms256<TVectors, TRow>(bits, a, _csA, x, _rsB, c, w, _scale, _decay, stream);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Backprop.Activations;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -144,7 +145,8 @@ internal static unsafe partial class PackedGemm
     /// with a Step, DecayedStep or Update epilogue <paramref name="rowAux"/> (m values, b) is stepped by those sums as aux
     /// is by C; the rows are summed by the thread that owns them. The Update epilogue applies <paramref name="update"/>,
     /// with C's element (i, j) at <paramref name="updateOffset"/> + i n + j of the parameter block and row sum i at
-    /// <paramref name="rowUpdateOffset"/> + i.
+    /// <paramref name="rowUpdateOffset"/> + i. <paramref name="reluDelta"/>: A is the δ of a ReLU layer (∇W = δᵀ x), whose
+    /// zero terms the fused step may leave out (the same bits; see PackedGemm.ZeroTerms.cs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
@@ -152,7 +154,8 @@ internal static unsafe partial class PackedGemm
         ReadOnlySpan<float> b, int rsB, int csB,
         Span<float> c, int m, int n, int k, bool accumulate,
         GemmEpilogue epilogue = GemmEpilogue.None, ReadOnlySpan<float> bias = default, Span<float> aux = default, float scale = 0, float decay = 0,
-        Span<float> rowSums = default, Span<float> rowAux = default, ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0)
+        Span<float> rowSums = default, Span<float> rowAux = default, ElementwiseUpdate<float>? update = null, int updateOffset = 0, int rowUpdateOffset = 0,
+        bool reluDelta = false)
     {
         if (m <= 0 || n <= 0)
         {
@@ -172,6 +175,7 @@ internal static unsafe partial class PackedGemm
             job.SetRowSums(rowSums.IsEmpty ? null : psums, stepRows ? prowAux : null);
             job.SetUpdate(update, updateOffset, rowUpdateOffset);
             int blocks = Plan(job, m, n, k, rsA, csA, rsB, csB);
+            job.SkipsZeroTerms = reluDelta && CanSkipZeroTerms(rsA, csB, n, k, accumulate, epilogue, Activation.Relu);
             WorkerPool.Run(job, blocks);
             job.Clear();
         }

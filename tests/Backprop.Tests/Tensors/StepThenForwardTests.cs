@@ -20,17 +20,17 @@ public class StepThenForwardTests
     [InlineData(128, 520, 256, 256, "Step", "Relu", 2)]          // three chains: split by W's rows instead
     [InlineData(128, 784, 64, 64, "Step", "LeakyRelu", 2)]       // batch 64: split by W's rows
     [InlineData(256, 784, 256, 256, "Step", "Tanh", 2)]          // m > n / 4: split by W's rows
-    // Behind ReLU about half of δ is zero: the step then leaves those terms out of ∇W (both kernel widths), and every
-    // value keeps the bits of the one-thread products, which sum every term. Shapes for each run of columns (four
-    // vectors, a last run of one to seven), words of 64 rows of x (a partial last one), blocks of rows that are not
-    // whole vectors of δ, and both splits.
+    // Behind ReLU about half of δ is zero: at batches of up to 64 the step then leaves those terms out of ∇W (both
+    // kernel widths), and every value keeps the bits of the one-thread products, which sum every term. Shapes for each
+    // run of columns (four vectors, a last run of one to seven), short batches, and blocks of rows that are not whole
+    // vectors of δ.
     [InlineData(128, 784, 64, 64, "Step", "Relu", 2, 0.6)]          // 784-128 at batch 64: eleven runs of four vectors, one of five
-    [InlineData(128, 784, 256, 256, "DecayedStep", "Relu", 2, 0.6)] // four words of rows; split by terms too
-    [InlineData(100, 784, 100, 97, "Step", "Relu", 2, 0.6)]         // a word of 36 rows; a block of 36 rows of W
+    [InlineData(128, 784, 16, 256, "DecayedStep", "Relu", 2, 0.6)]  // batch 16
+    [InlineData(100, 784, 41, 97, "Step", "Relu", 2, 0.6)]          // 41 rows of x; a block of 36 rows of W
     [InlineData(64, 96, 64, 64, "DecayedStep", "Relu", 2, 0.6)]     // one run of six vectors
-    [InlineData(64, 112, 130, 20, "Step", "Relu", 3, 0.6)]          // seven vectors; three words, the last of two rows
+    [InlineData(64, 112, 33, 20, "Step", "Relu", 3, 0.6)]           // seven vectors, three threads
     [InlineData(64, 48, 64, 64, "Step", "Relu", 2, 0.6)]            // three vectors, an odd one stepped by the epilogue
-    [InlineData(96, 784, 128, 128, "Update", "Relu", 2, 0.6)]       // Adam's step over each run of columns
+    [InlineData(96, 784, 64, 128, "Update", "Relu", 2, 0.6)]        // Adam's step over each run of columns
     public void The_paired_job_gives_the_bits_of_the_two_products(int m, int n, int k, int nextRows, string stepName, string activationName, int threads,
         double zeroShare = 0)
     {
@@ -219,6 +219,60 @@ public class StepThenForwardTests
         Assert.Equal(one.Losses, two.Losses);
     }
 
+    // The fused step of one product (where no paired job runs: one thread, other layers) leaves out δ's zero terms
+    // too where told δ is a ReLU layer's, with the bits of every term summed: one block, blocks of rows, blocks of
+    // columns (m ≤ n), both kernel widths and every fused epilogue.
+    [PackedKernelTheory]
+    [InlineData(128, 784, 64, "Step", 1)]
+    [InlineData(128, 784, 50, "DecayedStep", 1)]
+    [InlineData(256, 512, 64, "Update", 2)]       // the second layer of 784-512-256-10: B packed once, split by columns
+    [InlineData(200, 608, 64, "DecayedStep", 2)]  // x read in place, split by rows
+    public void One_product_without_zero_terms_gives_the_bits_of_every_term(int m, int n, int k, string stepName, int threads)
+    {
+        GemmEpilogue step = Enum.Parse<GemmEpilogue>(stepName);
+        var rng = new Rng(m * 3 + n + k);
+        float[] delta = Random(rng, k * m, 0.1);
+        for (int i = 0; i < delta.Length; i++)
+        {
+            if (rng.NextDouble() < 0.6)
+            {
+                delta[i] = rng.NextDouble() < 0.5 ? 0f : -0f;
+            }
+        }
+        float[] x = Random(rng, k * n, 1.0);
+        float[] w = Random(rng, m * n, 0.1);
+        float[] b = Random(rng, m, 0.1);
+        int savedThreads = WorkerPool.ThreadCount;
+        bool savedWide = PackedGemm.UseVector512;
+        try
+        {
+            WorkerPool.ThreadCount = threads;
+            foreach (bool wide in Widths())
+            {
+                PackedGemm.UseVector512 = wide;
+                var results = new List<float[][]>();
+                foreach (bool relu in new[] { false, true })
+                {
+                    float[] gradient = new float[m * n], weights = (float[])w.Clone(), bias = (float[])b.Clone(), sums = new float[m];
+                    long before = PackedGemm.BlocksWithoutZeroTerms;
+                    PackedGemm.Run(delta, 1, m, x, n, 1, gradient, m, n, k, false, step, aux: weights, scale: -0.05f, decay: 1e-3f, rowSums: sums, rowAux: bias,
+                        update: Update(step, m * n + m), rowUpdateOffset: m * n, reluDelta: relu);
+                    if (relu)
+                    {
+                        Assert.True(PackedGemm.BlocksWithoutZeroTerms > before, "no block left out the zero terms");
+                    }
+                    results.Add([gradient, weights, sums, bias]);
+                }
+                AssertSameBits(results[0], results[1]);
+            }
+        }
+        finally
+        {
+            WorkerPool.ThreadCount = savedThreads;
+            PackedGemm.UseVector512 = savedWide;
+        }
+    }
+
     // Training a ReLU network at batch 64 on two threads, whose paired jobs leave δ's zero terms out of ∇W, changes
     // no bit against one thread, which sums every term.
     [PackedKernelTheory]
@@ -258,7 +312,7 @@ public class StepThenForwardTests
     [PackedKernelFact]
     public unsafe void The_masks_mark_each_nonzero_term()
     {
-        const int M = 37, K = 70;
+        const int M = 37, K = 70; // two words of masks: the counting takes any batch
         var rng = new Rng(5);
         float[] delta = new float[K * M];
         for (int i = 0; i < delta.Length; i++)
@@ -288,10 +342,8 @@ public class StepThenForwardTests
             }
             Assert.Equal(expected, set);
         }
-        Assert.True(PackedGemm.FewEnoughNonzeroTerms(60, 100, 64));
-        Assert.False(PackedGemm.FewEnoughNonzeroTerms(60, 100, 65));
-        Assert.True(PackedGemm.FewEnoughNonzeroTerms(50, 100, 256));
-        Assert.False(PackedGemm.FewEnoughNonzeroTerms(90, 100, 64));
+        Assert.True(PackedGemm.FewEnoughNonzeroTerms(60, 100));
+        Assert.False(PackedGemm.FewEnoughNonzeroTerms(61, 100));
     }
 
     private static ElementwiseUpdate<float>? Update(GemmEpilogue step, int parameters)
