@@ -204,11 +204,10 @@ internal static unsafe partial class PackedGemm
         }
 
         // Rows [i0, i1) and columns [j0, j1) of C: without δ's zero terms where this product may leave them out and
-        // the block's δ is sparse enough, otherwise with every term. A's panels packed beforehand (PrepackA) are
-        // used, not wasted: such a product sums every term.
+        // the block's δ is sparse enough, otherwise with every term.
         private void ComputeBlock(int i0, int i1, int j0, int j1)
         {
-            if (!SkipsZeroTerms || _packedA is not null || !ComputeWithoutZeroTerms(i0, i1, j0, j1))
+            if (!ComputeWithoutZeroTerms(i0, i1, j0, j1))
             {
                 Compute(i0, i1, j0, j1);
             }
@@ -224,7 +223,7 @@ internal static unsafe partial class PackedGemm
         public void RunColumns(int j0, int j1, bool packed)
         {
             // Both calls of a block (see KSplit.Step) read the same rows of A, so they decide alike.
-            if (!SkipsZeroTerms || _packedA is not null || !ComputeWithoutZeroTerms(0, _m, j0, j1))
+            if (!ComputeWithoutZeroTerms(0, _m, j0, j1))
             {
                 Compute(0, _m, j0, j1, packed && DirectB && !DirectA && _m <= McMax);
             }

@@ -44,12 +44,12 @@ internal static unsafe partial class PackedGemm
         /// <summary>A buffer of at least <paramref name="floats"/> values for a prepacked B; grows, never shrinks.</summary>
         public float* SharedB(long floats) => Address(Grow(ref _sharedB, floats));
 
-        /// <summary>At least <paramref name="words"/> words for the masks of δ's nonzero terms; grows, never shrinks.</summary>
-        public ulong* Masks(long words)
+        /// <summary>A word for each of <paramref name="rows"/> masks of δ's nonzero terms; grows, never shrinks.</summary>
+        public ulong* Masks(int rows)
         {
-            if (words > _masks.Length)
+            if (rows > _masks.Length)
             {
-                _masks = GC.AllocateUninitializedArray<ulong>(checked((int)words), pinned: true);
+                _masks = GC.AllocateUninitializedArray<ulong>(rows, pinned: true);
             }
             return (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_masks));
         }

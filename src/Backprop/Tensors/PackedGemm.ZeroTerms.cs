@@ -1,4 +1,5 @@
 using Backprop.Activations;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -53,63 +54,57 @@ internal static unsafe partial class PackedGemm
     /// <summary>Whether a block with <paramref name="nonzero"/> of its <paramref name="terms"/> factors not zero leaves out the zero ones.</summary>
     internal static bool FewEnoughNonzeroTerms(long nonzero, long terms) => nonzero * 100 <= ZeroTermsMaxDensityPercent * terms;
 
-    // Bit b − 64w of masks[w · rows + (i − i0)] is set where op(A)[i, b] = a[i + b · lda] is not zero (±0 is zero,
-    // NaN is not), for rows [i0, i1) and k columns, sixteen rows at a time on Vector512 (wide), eight on Vector256;
-    // returns how many are set.
+    // Bit b of masks[i − i0] is set where op(A)[i, b] = a[i + b · lda] is not zero (±0 is zero, NaN is not), for rows
+    // [i0, i1) and k ≤ 64 columns, sixteen rows at a time on Vector512 (wide), eight on Vector256; returns how many are
+    // set.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long ZeroTermMasks(float* a, int lda, int k, int i0, int i1, ulong* masks, bool wide)
     {
-        int rows = i1 - i0;
-        int words = (k + 63) / 64;
-        long set = 0;
-        for (int w = 0; w < words; w++)
+        Debug.Assert(k <= 64);
+        int i = i0;
+        for (; wide && i + 16 <= i1; i += 16)
         {
-            int b0 = 64 * w, b1 = Math.Min(k, b0 + 64);
-            ulong* word = masks + (long)w * rows;
-            int i = i0;
-            for (; wide && i + 16 <= i1; i += 16)
+            Vector512<ulong> low = Vector512<ulong>.Zero, high = Vector512<ulong>.Zero;
+            float* column = a + i;
+            for (int b = 0; b < k; b++, column += lda)
             {
-                Vector512<ulong> low = Vector512<ulong>.Zero, high = Vector512<ulong>.Zero;
-                float* column = a + i + (long)b0 * lda;
-                for (int b = b0; b < b1; b++, column += lda)
-                {
-                    Vector512<int> zero = Vector512.Equals(Vector512.Load(column), Vector512<float>.Zero).AsInt32();
-                    (Vector512<long> l, Vector512<long> h) = Vector512.Widen(~zero);
-                    Vector512<ulong> bit = Vector512.Create(1UL << (b - b0));
-                    low |= l.AsUInt64() & bit;
-                    high |= h.AsUInt64() & bit;
-                }
-                Vector512.Store(low, word + (i - i0));
-                Vector512.Store(high, word + (i - i0) + 8);
+                Vector512<int> zero = Vector512.Equals(Vector512.Load(column), Vector512<float>.Zero).AsInt32();
+                (Vector512<long> l, Vector512<long> h) = Vector512.Widen(~zero);
+                Vector512<ulong> bit = Vector512.Create(1UL << b);
+                low |= l.AsUInt64() & bit;
+                high |= h.AsUInt64() & bit;
             }
-            for (; !wide && i + 8 <= i1; i += 8)
+            Vector512.Store(low, masks + (i - i0));
+            Vector512.Store(high, masks + (i - i0) + 8);
+        }
+        for (; !wide && i + 8 <= i1; i += 8)
+        {
+            Vector256<ulong> low = Vector256<ulong>.Zero, high = Vector256<ulong>.Zero;
+            float* column = a + i;
+            for (int b = 0; b < k; b++, column += lda)
             {
-                Vector256<ulong> low = Vector256<ulong>.Zero, high = Vector256<ulong>.Zero;
-                float* column = a + i + (long)b0 * lda;
-                for (int b = b0; b < b1; b++, column += lda)
-                {
-                    Vector256<int> zero = Vector256.Equals(Vector256.Load(column), Vector256<float>.Zero).AsInt32();
-                    (Vector256<long> l, Vector256<long> h) = Vector256.Widen(~zero);
-                    Vector256<ulong> bit = Vector256.Create(1UL << (b - b0));
-                    low |= l.AsUInt64() & bit;
-                    high |= h.AsUInt64() & bit;
-                }
-                Vector256.Store(low, word + (i - i0));
-                Vector256.Store(high, word + (i - i0) + 4);
+                Vector256<int> zero = Vector256.Equals(Vector256.Load(column), Vector256<float>.Zero).AsInt32();
+                (Vector256<long> l, Vector256<long> h) = Vector256.Widen(~zero);
+                Vector256<ulong> bit = Vector256.Create(1UL << b);
+                low |= l.AsUInt64() & bit;
+                high |= h.AsUInt64() & bit;
             }
-            for (; i < i1; i++)
+            Vector256.Store(low, masks + (i - i0));
+            Vector256.Store(high, masks + (i - i0) + 4);
+        }
+        for (; i < i1; i++)
+        {
+            ulong bits = 0;
+            for (int b = 0; b < k; b++)
             {
-                ulong bits = 0;
-                for (int b = b0; b < b1; b++)
-                {
-                    bits |= (a[i + (long)b * lda] != 0f ? 1UL : 0UL) << (b - b0);
-                }
-                word[i - i0] = bits;
+                bits |= (a[i + (long)b * lda] != 0f ? 1UL : 0UL) << b;
             }
-            for (int r = 0; r < rows; r++)
-            {
-                set += BitOperations.PopCount(word[r]);
-            }
+            masks[i - i0] = bits;
+        }
+        long set = 0;
+        for (int r = 0; r < i1 - i0; r++)
+        {
+            set += BitOperations.PopCount(masks[r]);
         }
         return set;
     }
@@ -244,8 +239,9 @@ internal static unsafe partial class PackedGemm
 
         /// <summary>
         /// Rows [i0, i1) and columns [j0, j1) of C = op(A) op(B) (the fused step's ∇W = δᵀ x over at most 64 rows, see
-        /// CanSkipZeroTerms) over only the terms whose factor op(A)[i, p] is not zero, where at most
-        /// ZeroTermsMaxDensityPercent of them are not; returns false, having done nothing, otherwise. A zero term's FMA
+        /// CanSkipZeroTerms) over only the terms whose factor op(A)[i, p] is not zero, where this product may leave them
+        /// out (SkipsZeroTerms) and at most ZeroTermsMaxDensityPercent of them are not; returns false, having done
+        /// nothing, otherwise. A zero term's FMA
         /// leaves a finite sum as it is (a chain from +0 never holds −0), so with a finite op(B) every element gets the
         /// bits of the dense kernels: the same chain, in the same order, less the terms that add nothing. The columns go
         /// in runs of four vectors (the last run takes up to three more), whose rows of B stay in L1 while every row of
@@ -257,7 +253,8 @@ internal static unsafe partial class PackedGemm
         {
             int rows = i1 - i0;
             int lanes = _wide ? 16 : 8;
-            if (rows <= 0 || j1 <= j0 || (j1 - j0) % lanes != 0 || _k > ZeroTermsMaxK)
+            // A's panels packed beforehand (PrepackA) are used, not wasted: such a product sums every term.
+            if (!SkipsZeroTerms || _packedA is not null || rows <= 0 || j1 <= j0 || (j1 - j0) % lanes != 0 || _k > ZeroTermsMaxK)
             {
                 return false;
             }
@@ -269,7 +266,7 @@ internal static unsafe partial class PackedGemm
             }
             Interlocked.Increment(ref s_blocksWithoutZeroTerms);
             bool stream = StreamsGradientInStep && _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
-            bool odd = _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
+            bool fromRegisters = _epilogue is GemmEpilogue.Step or GemmEpilogue.DecayedStep;
             for (int col = j0; col < j1;)
             {
                 int left = (j1 - col) / lanes;
@@ -294,7 +291,7 @@ internal static unsafe partial class PackedGemm
                             Row<PlainRow>(run, bits, a, x, c, wr, false);
                             break;
                     }
-                    if (odd && run % 2 == 1)
+                    if (fromRegisters && run % 2 == 1)
                     {
                         // The odd last vector was stored plainly: its step as the epilogue applies it.
                         int at = (run - 1) * lanes;
