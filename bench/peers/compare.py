@@ -648,6 +648,31 @@ def measure_handoff(backprop):
     return next((r["ns"] for r in results(done.stdout) if "ns" in r), None) if done.returncode == 0 else None
 
 
+def measure_peak(backprop, env, threads):
+    """The float32 FMA peak `backprop bench` measures now on `threads` threads (GFLOP/s), or None where it cannot."""
+    try:
+        done = subprocess.run([backprop, "bench", "--only", "peak", "--json", "--threads", str(threads)], env=env,
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return next((r["gflops_n"] for r in results(done.stdout) if "gflops_n" in r), None) if done.returncode == 0 else None
+
+
+TRAINING_ROWS_PER_EPOCH = 60000     # Fashion-MNIST's training split (and its synthetic stand-in)
+FASHION_INPUTS, FASHION_CLASSES = 784, 10
+
+
+def epoch_gflop(config, rows=TRAINING_ROWS_PER_EPOCH):
+    """The multiply-adds of one training epoch of an MLP, as floating-point operations (GFLOP): for every layer of
+    n_in × n_out weights, the forward product z = x Wᵀ and the gradient ∇W = δᵀ x (n_in · n_out multiply-adds a row
+    each), and for every layer but the first the backward product δ W. Activations, the loss and the optimizer's step
+    are left out: they are a few operations per value, not per weight."""
+    widths = [FASHION_INPUTS] + [int(h) for h in str(config["hidden"]).split(",")] + [FASHION_CLASSES]
+    weights = [a * b for a, b in zip(widths, widths[1:])]
+    multiply_adds = 2 * sum(weights) + sum(weights[1:])
+    return 2 * multiply_adds * rows / 1e9
+
+
 def values_by_round(samples, row, peer, metric):
     return {s["round"]: s["metrics"][metric] for s in samples
             if s["row"] == row and s["peer"] == peer and metric in s["metrics"]}
@@ -765,6 +790,44 @@ def matrix_extras(rows, samples, quiet_of, all_of, args):
                 within = sum(1 for v, _ in values if v <= DECAY_TARGET)
                 print(f"| {PEER_TITLES[p]} | {len(values)} | {statistics.median(v for v, _ in values):.3f} | "
                       f"{values[-1][0]:.3f} ({values[-1][1]}) | {within} of {len(values)} |")
+
+
+def floor_table(rows, samples, quiet_of, all_of, args, peak):
+    """What dense arithmetic allows: each training row's epoch at the FMA peak (its multiply-adds ÷ the fastest peak
+    measured on this machine) against the faster peer. Where that floor is already above the target's share of the
+    peer, no kernel meets the target by summing every term: only leaving work out could (δ's zero terms behind ReLU)."""
+    training = [r for r in rows if r.training]
+    if not training or not peak:
+        return
+    found = []
+    for row in training:
+        line = row.lines[0]
+        c = compare(samples, line, quiet_of(row.key))
+        if c.ratio is None:
+            c = compare(samples, line, all_of(row.key))
+        if c.ratio is None:
+            continue
+        gflop = epoch_gflop(row.config)
+        floor = gflop / peak
+        found.append((row, gflop, floor, c))
+    if not found:
+        return
+    beyond = [row.key for row, _, floor, c in found if floor / c.medians[c.faster] > args.target]
+    print(f"\nWhat dense arithmetic allows: each training row's multiply-adds (forward, ∇W, δ W below the first layer; "
+          f"{TRAINING_ROWS_PER_EPOCH} rows) at the fastest two-thread FMA peak measured in the runs ({peak:.1f} GFLOP/s), "
+          f"against the faster peer's epoch (quiet rounds; all rounds where a row has none):\n")
+    print("| row | GFLOP an epoch | floor at the peak (s) | Backprop (s) | Backprop's share of the peak | faster peer (s) | floor ÷ faster peer |")
+    print("|---|---|---|---|---|---|---|")
+    for row, gflop, floor, c in sorted(found, key=lambda item: item[2] / item[3].medians[item[3].faster], reverse=True):
+        ours = c.medians["backprop"]
+        theirs = c.medians[c.faster]
+        print(f"| {row.key if args.full else row.title} | {gflop:.1f} | {floor:.3f} | {ours:.3f} | {floor / ours:.0%} | "
+              f"{theirs:.3f} ({PEER_TITLES[c.faster]}) | {floor / theirs:.3g}× |")
+    if beyond:
+        print(f"\n{len(beyond)} of {len(found)} rows cannot meet {args.target:g}× by summing every term even at the FMA peak "
+              f"(floor ÷ faster peer above {args.target:g}×): {', '.join(beyond)}.")
+    else:
+        print(f"\nEvery row's floor is within {args.target:g}× of the faster peer.")
 
 
 def full_summary(rows, samples, quiet_of, all_of, args):
@@ -894,7 +957,7 @@ def main():
 
     # Samples of earlier invocations (--resume): what they measured is not measured again.
     mode = "matrix" if args.matrix else "classic"
-    previous, previous_setup, previous_checks = [], None, {}
+    previous, previous_setup, previous_checks, previous_peaks = [], None, {}, []
     if args.resume and os.path.exists(args.resume):
         records, unreadable = read_raw(args.resume)
         if unreadable:
@@ -903,6 +966,7 @@ def main():
         previous_setup = setups[0] if setups else None
         previous = [r for r in records if r.get("type") == "sample"]
         previous_checks = {r["peer"]: r for r in records if r.get("type") == "kernel_check"}
+        previous_peaks = [r["gflops"] for r in records if r.get("type") == "peak"]
         if previous_setup is None and previous:
             sys.exit(f"error: --resume {args.resume}: samples without a set-up line; it is not a file compare.py wrote")
     arguments = {"mode": mode, "full": args.full, "epochs": args.epochs, "threads": args.threads, "quick": args.quick}
@@ -1001,6 +1065,20 @@ def main():
               + (f" (the 2-vCPU Xeon's times × {estimate.scale:.2f}, measured ÷ predicted over the runs in {args.resume})"
                  if estimate.predicted else " (from the 2-vCPU Xeon's times in docs/performance.md)"), flush=True)
 
+    # The FMA peak before and after the rounds (and from earlier invocations of a resumed run): the fastest is the
+    # floor's denominator, so a slow moment of the machine never makes a floor look higher than it is.
+    peaks = list(previous_peaks)
+    measure_peaks = args.matrix and "backprop" not in skip and bool(pending)
+
+    def record_peak():
+        gflops = measure_peak(backprop, our_env, args.threads)
+        if gflops:
+            peaks.append(gflops)
+            raw.write({"type": "peak", "gflops": gflops, "threads": args.threads})
+
+    if measure_peaks:
+        record_peak()
+
     samples = list(previous)
     by_row = {}
     for row, task, round_index in pending:
@@ -1041,6 +1119,9 @@ def main():
                       + (f" [{count}/{len(pending)}, about {duration(estimate.remaining())} left]" if args.matrix else ""),
                       file=sys.stderr, flush=True)
 
+    if measure_peaks:
+        record_peak()
+
     # The tables cover every row with samples: this invocation's and, resumed, the earlier ones'.
     rows = [row for row in rows if any(s["row"] == row.key for s in samples)]
     limit = handoff_limit(samples, args.handoff_factor)
@@ -1072,6 +1153,7 @@ def main():
         full_summary(rows, samples, quiet_of, all_of, args)
     if args.matrix:
         matrix_extras(rows, samples, quiet_of, all_of, args)
+        floor_table(rows, samples, quiet_of, all_of, args, max(peaks, default=None))
     blas = {}
     for s in samples:
         if s["blas"]:
