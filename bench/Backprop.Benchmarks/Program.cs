@@ -26,6 +26,8 @@ using Backprop.Benchmarks;
 // dotnet run -c Release -- fashion-mnist [dir] [epochs]              the set-up on the real files: s/epoch, accuracy
 // dotnet run -c Release -- sparse-probe [batch] [zero share]       the paired job summing every term of ∇W or leaving δ's zeros out, one and two threads
 // dotnet run -c Release -- zero-terms [hidden] [batch] [epochs] [opt] [act]  steps leaving δ's zero terms out of ∇W or not, batch by batch
+// dotnet run -c Release -- pair-second [hidden] [batch] [epochs] [opt] [act]  steps with the second hidden layer's step paired with its next
+//                                                                   forward pass or not, two batches at a time
 // BENCH_VECTOR256=1 runs the Vector256 kernels on a machine with AVX-512, to compare the AVX2 path.
 if (Environment.GetEnvironmentVariable("BENCH_VECTOR256") == "1")
 {
@@ -125,6 +127,11 @@ if (args.Length > 0 && args[0] == "article-breakdown")
 if (args.Length > 0 && args[0] == "l2-probe")
 {
     L2Probe.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "pair-second")
+{
+    PairSecondProbe.Run(Console.Out, args[1..]);
     return 0;
 }
 if (args.Length > 0 && args[0] == "gather-probe")

@@ -321,26 +321,48 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     // As Backward, and then inputDelta ⊙= f'(a_prev) for the previous layer's activation, so that inputDelta is that
-    // layer's δ. With float and ReLU the mask is applied to each tile of δ W as it is produced.
+    // layer's δ: InputDelta, then ComputeWeightGradients (the two read different data, so the order changes no bit).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA, ElementwiseUpdate<T>? update = null)
     {
-        if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu && !inputDelta.IsEmpty)
+        InputDelta(delta, inputDelta, batch, previous, previousA);
+        return ComputeWeightGradients(x, delta, batch, update);
+    }
+
+    // The previous layer's δ = (δ W) ⊙ f'(a_prev) into inputDelta (batch, Inputs), from W as it is now, without ∇W:
+    // Network computes it first where it steps W later (StepWeights, or StepThenForward paired with the next batch's
+    // forward pass). With float and ReLU the mask is applied to each tile of δ W as it is produced.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void InputDelta(ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA)
+    {
+        if (inputDelta.IsEmpty)
+        {
+            return;
+        }
+        if (typeof(T) == typeof(float) && PackedGemm.IsSupported && previous == Activation.Relu)
         {
             // The ReluMask epilogue only reads aux; the span is writable in type only.
             Span<float> mask = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(Gemm.AsFloat(previousA)), previousA.Length);
             PackedGemm.Run(
                 Gemm.AsFloat(delta), Outputs, 1, Gemm.AsFloat<T>(Weights), Inputs, 1, Gemm.AsFloat(inputDelta), batch, Inputs, Outputs,
                 accumulate: false, GemmEpilogue.ReluMask, default, mask);
-            return ComputeWeightGradients(x, delta, batch, update);
+            return;
         }
-        bool stepped = Backward(x, delta, inputDelta, batch, update);
-        if (!inputDelta.IsEmpty)
+        if (typeof(T) == typeof(double) && batch == 1 && Inputs < ShortRow)
         {
-            ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
+            InputDeltaOfRow(delta, inputDelta);
         }
-        return stepped;
+        else
+        {
+            Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
+        }
+        ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
     }
+
+    // ∇W = δᵀ x and ∇b = Σ_rows δ with the fused step where the update allows it (see ComputeWeightGradients): the half of
+    // Backward that InputDelta leaves out. Returns whether W and b were stepped.
+    internal bool StepWeights(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
+        => ComputeWeightGradients(x, delta, batch, update);
 
     // ComputeWeightGradients with its fused step (an update), and then this layer's forward pass for the next batch,
     // z' = x' Wᵀ + b and a' = f(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run

@@ -47,12 +47,21 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private int _batch;
     private bool _hasTargets;
 
-    // Rows of the next batch whose first layer the last BackwardAndStep already computed (0: none); see
-    // BackwardAndStep. Any forward pass consumes it.
+    // Rows of the next batch whose first layer the last BackwardAndStep already computed (0: none), and how many layers
+    // from the first it computed (1, or 2 where it paired the second layer's step too); see BackwardAndStep. Any forward
+    // pass consumes them.
     private int _firstLayerReady;
+    private int _layersReady;
+
+    // The first layer's output for the next batch, written by BackwardAndStep's paired job while the second layer's step
+    // still reads this batch's (in _y[0]); the two buffers are then exchanged.
+    private AlignedBuffer<T> _nextFirstOutput = AlignedBuffer<T>.Empty;
 
     /// <summary>How many forward passes started at the second layer because BackwardAndStep had computed the first.</summary>
     internal long FirstLayersComputedAhead { get; private set; }
+
+    /// <summary>How many of those started at the third layer: BackwardAndStep had computed the second layer as well.</summary>
+    internal long SecondLayersComputedAhead { get; private set; }
 
     /// <summary>
     /// Creates a network of <see cref="Dense{T}"/> layers with sizes <paramref name="sizes"/> (input first, at least two
@@ -434,7 +443,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// first layer's step and that layer's forward pass for the next batch run as one parallel job where the kernels
     /// allow it (<see cref="Dense{T}.StepThenForward"/>); the next <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int, IBlockJob?, int, bool)"/>
     /// of exactly those rows, with firstLayerDone, then starts at the second layer. z and a of the first layer then
-    /// hold the next batch's values.
+    /// hold the next batch's values. With two hidden layers or more, the second layer's step waits for that job (its
+    /// δ for the first layer is computed before, from W as it was) and then runs paired the same way with the second
+    /// layer's forward pass over the first layer's new output, and the next forward pass starts at the third layer.
     /// </remarks>
     /// <exception cref="ArgumentException">The optimizer's next step is not element-wise.</exception>
     internal void BackwardAndStep(IFusedUpdate<T> update, ReadOnlySpan<T> nextInput = default, int nextBatch = 0)
@@ -553,6 +564,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         // Whether _delta[l] already holds δ = ∂L/∂z (the loss's δ, or a fused f' below) rather than ∂L/∂y.
         bool isDelta = true;
+        // With the next batch at hand and two hidden layers or more, the second layer's step waits for the first layer's
+        // paired job, to run paired itself with its forward pass over the first layer's new output (see
+        // BackwardAndStep): the same values, one parallel job fewer, and W read while its rows are in cache.
+        bool pairSecond = update is not null && nextBatch > 0 && _allDense && _layers.Length > 2 && nextBatch <= _capacity
+            && typeof(T) == typeof(float) && PackedGemm.IsSupported && WorkerPool.ThreadCount > 1 && PackedGemm.PairsLaterLayer(_batch);
         for (int l = last; l >= 0; l--)
         {
             Layer<T> layer = _layers[l];
@@ -569,11 +585,30 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 ActivationFunctions.MultiplyByDerivative(dense.Activation, A(l), dy);
             }
+            if (l == 1 && pairSecond)
+            {
+                // The first layer's δ now, from W as it is; W is stepped after the first layer's job, below.
+                dense.InputDelta(dy, dx, _batch, _dense[0].Activation, A(0));
+                isDelta = true;
+                continue;
+            }
             if (l == 0 && update is not null && nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity
-                && dense.StepThenForward(x, dy, _batch, update, nextInput, dense.ZBuffer, _y[0], nextBatch))
+                && dense.StepThenForward(x, dy, _batch, update, nextInput, dense.ZBuffer, pairSecond ? _nextFirstOutput : _y[0], nextBatch))
             {
                 stepped[0] = true;
                 _firstLayerReady = nextBatch;
+                _layersReady = 1;
+                if (pairSecond)
+                {
+                    StepSecondLayer(update, stepped, nextBatch);
+                }
+                continue;
+            }
+            if (l == 0 && pairSecond)
+            {
+                // No paired job for the first layer: both layers step as the plain pass steps them.
+                stepped[0] = dense.Backward(x, dy, dx, _batch, update);
+                stepped[1] = _dense[1].StepWeights(A(0), _delta[1].AsSpan(0, _batch * _widths[1]), _batch, update);
                 continue;
             }
             // δ_prev = (δ W) ⊙ f'(a_prev) where the layer below is dense, fused where the kernels allow.
@@ -593,6 +628,26 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 stepped[l] = layerStepped;
             }
         }
+    }
+
+    // The second layer's deferred step, after the first layer's paired job wrote the next batch's first-layer output into
+    // _nextFirstOutput: paired with the second layer's forward pass over it where the job applies, otherwise alone (the
+    // next forward pass then computes the second layer). Either way _y[0] then holds the next batch's output.
+    private void StepSecondLayer(ElementwiseUpdate<T> update, Span<bool> stepped, int nextBatch)
+    {
+        Dense<T> second = _dense[1];
+        ReadOnlySpan<T> x = _y[0].AsSpan(0, _batch * _widths[0]);
+        ReadOnlySpan<T> delta = _delta[1].AsSpan(0, _batch * _widths[1]);
+        if (second.StepThenForward(x, delta, _batch, update, _nextFirstOutput.AsSpan(0, nextBatch * _widths[0]), second.ZBuffer, _y[1], nextBatch))
+        {
+            stepped[1] = true;
+            _layersReady = 2;
+        }
+        else
+        {
+            stepped[1] = second.StepWeights(x, delta, _batch, update);
+        }
+        (_y[0], _nextFirstOutput) = (_nextFirstOutput, _y[0]);
     }
 
     /// <summary>What layer <paramref name="layer"/> read in the last pass: the input, or the previous layer's output.</summary>
@@ -620,10 +675,14 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         int grown = _grown;
         EnsureCapacity(batch);
-        bool skipFirst = firstLayerDone && training && ready == batch && grown == _grown;
-        if (skipFirst)
+        int skip = firstLayerDone && training && ready == batch && grown == _grown ? _layersReady : 0;
+        if (skip > 0)
         {
             FirstLayersComputedAhead++;
+        }
+        if (skip > 1)
+        {
+            SecondLayersComputedAhead++;
         }
         _batch = batch;
         ReadOnlySpan<T> current = x[..(batch * InputSize)];
@@ -653,7 +712,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 {
                     dense.Infer(current, dense.ZBuffer, _y[l], batch);
                 }
-                else if (l > 0 || !skipFirst)
+                else if (l >= skip)
                 {
                     dense.Forward(current, dense.ZBuffer, _y[l], batch, logSumExp, keepZ: training || (keepOutputZ && l == _layers.Length - 1));
                 }
@@ -702,6 +761,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             _delta[l] = new AlignedBuffer<T>(batch * _layers[l].Outputs);
             _layers[l].Reserve(batch);
         }
+        _nextFirstOutput = _allDense && _layers.Length > 2 ? new AlignedBuffer<T>(batch * _layers[0].Outputs) : AlignedBuffer<T>.Empty;
         _input = new AlignedBuffer<T>(batch * InputSize);
         _target = new AlignedBuffer<T>(batch * OutputSize);
         _logSumExp = new AlignedBuffer<T>(batch);

@@ -63,6 +63,24 @@ internal static unsafe partial class PackedGemm
     // reading B in place there, every thread reads all of it (an 8 % slower epoch, sigmoid, batch 256).
     private const int DirectBPrefetchMaxK = 256;
 
+    /// <summary>
+    /// Whether a layer after the first pairs its step with its next forward pass (Network's BackwardAndStep) at a batch
+    /// of <paramref name="rows"/>: up to DirectBMaxK rows, where ∇W = δᵀ x reads x in place whether paired or not.
+    /// Past that the paired job still reads x in place on every thread while the product alone packs each thread's
+    /// columns; paired, 784-512-256-10 at batch 256 took 1.09× as long an epoch with momentum (Zen 4), against 0.91×
+    /// with Adam at batch 64.
+    /// </summary>
+    internal static bool PairsLaterLayer(int rows) => s_pairLaterLayers && rows <= DirectBMaxK;
+
+    /// <summary>Whether later layers pair their step at all (the default); a benchmark switches it to compare. Both give the same bits.</summary>
+    internal static bool PairLaterLayers
+    {
+        get => s_pairLaterLayers;
+        set => s_pairLaterLayers = value;
+    }
+
+    private static bool s_pairLaterLayers = true;
+
     // Whether the Vector256 kernels read a column-major A (rsA 1: δᵀ of ∇W = δᵀ x, δ row-major (k, m)) in place instead
     // of packing it: each step of p broadcasts six (or four) consecutive values of one row of δ. For up to
     // DirectBPrefetchMaxK rows of δ (a batch), whose rows then span few pages; the Vector512 kernels read rows only.

@@ -72,76 +72,163 @@ public class FirstLayerAheadTests
         }
     }
 
+    /// <summary>
+    /// With two hidden layers or more the second layer's step waits for the first layer's paired job and then runs
+    /// paired with the second layer's forward pass for the next batch: every bit as the one-thread training, which
+    /// takes neither job, and the next forward passes start at the third layer.
+    /// </summary>
     [PackedKernelTheory]
-    [InlineData("predict")]
-    [InlineData("forward")]
-    [InlineData("grow")]
-    public void Another_pass_in_between_makes_the_next_pass_compute_the_first_layer(string between)
+    [InlineData(64, 40, "sgd", 1e-4, true, 64, Activation.Relu)]
+    [InlineData(100, 72, "sgd", 0.0, true, 64, Activation.Tanh)]        // rows of W that are not whole panels, in both layers
+    [InlineData(64, 96, "adam", 0.0, true, 128, Activation.Sigmoid)]    // the Update epilogue; batches of 128 and a last of 16
+    [InlineData(64, 96, "adam", 1e-4, true, 256, Activation.Relu)]      // past 128 rows only the first layer pairs
+    [InlineData(96, 64, "momentum", 1e-4, false, 64, Activation.Relu)]  // Vector256 kernels
+    [InlineData(64, 48, "sgd", 0.0, false, 16, Activation.LeakyRelu)]
+    public void Pairing_the_second_layers_step_with_its_next_forward_pass_changes_no_bit(
+        int first, int second, string optimizer, double decay, bool wide, int batch, Activation activation)
+    {
+        Dataset<float> data = TestData.Blobs(400, classes: 3, features: 24, seed: 5);
+        int batches = (data.Count + batch - 1) / batch;
+        (float[] Parameters, double[] Losses, long First, long Second) Train(int threads, bool thirdHidden)
+        {
+            int savedThreads = WorkerPool.ThreadCount;
+            bool savedWide = PackedGemm.UseVector512;
+            try
+            {
+                WorkerPool.ThreadCount = threads;
+                PackedGemm.UseVector512 = wide;
+                int[] sizes = thirdHidden ? [24, first, second, 20, 3] : [24, first, second, 3];
+                Activation[] activations = thirdHidden ? [activation, activation, Activation.Tanh, Activation.Softmax] : [activation, activation, Activation.Softmax];
+                var network = new Network<float>(sizes, activations, Loss.CrossEntropy);
+                Initializer.Randomize(network, seed: 4);
+                IOptimizer<float> step = optimizer switch
+                {
+                    "adam" => new Adam<float>(0.01, weightDecay: decay),
+                    "momentum" => new Sgd<float>(0.05, 0.9, weightDecay: decay),
+                    _ => new Sgd<float>(0.05, 0, weightDecay: decay),
+                };
+                var trainer = new Trainer<float>(network, step, new TrainingOptions { MaxEpochs = 3, BatchSize = batch, Seed = 2 });
+                TrainingResult result = trainer.Fit(data);
+                return (network.Parameters.ToArray(), [.. result.History.Select(e => e.Loss)], network.FirstLayersComputedAhead, network.SecondLayersComputedAhead);
+            }
+            finally
+            {
+                WorkerPool.ThreadCount = savedThreads;
+                PackedGemm.UseVector512 = savedWide;
+            }
+        }
+
+        foreach (bool thirdHidden in new[] { false, true })
+        {
+            var oneThread = Train(1, thirdHidden);
+            var twoThreads = Train(2, thirdHidden);
+            Assert.Equal(0, oneThread.First);
+            Assert.Equal(0, oneThread.Second);
+            // Every batch after the first of its epoch, both layers (the second up to batches of 128).
+            Assert.Equal(3 * (batches - 1), twoThreads.First);
+            Assert.Equal(batch <= 128 ? 3 * (batches - 1) : 0, twoThreads.Second);
+            Assert.Equal(oneThread.Parameters, twoThreads.Parameters);
+            Assert.Equal(oneThread.Losses, twoThreads.Losses);
+        }
+    }
+
+    /// <summary>
+    /// Any other use of the network between a step that computed the next batch's first layers (the first, and with two
+    /// hidden layers the second too) and that batch's forward pass makes the pass compute them itself; with nothing in
+    /// between it starts after them. Either way the pass, and the step after it, have the plain passes' bits.
+    /// </summary>
+    [PackedKernelTheory]
+    [InlineData("predict", 1)]
+    [InlineData("forward", 1)]
+    [InlineData("grow", 1)]
+    [InlineData("none", 1)]
+    [InlineData("predict", 2)]
+    [InlineData("forward", 2)]
+    [InlineData("grow", 2)]
+    [InlineData("none", 2)]
+    public void Another_pass_in_between_makes_the_next_pass_compute_the_layers_computed_ahead(string between, int hiddenLayers)
     {
         int saved = WorkerPool.ThreadCount;
         try
         {
             WorkerPool.ThreadCount = 2;
-            var rng = new Rng(9);
-            float[] Rows(int count) => [.. Enumerable.Range(0, count * 30).Select(_ => (float)rng.NextGaussian())];
-            float[] x = Rows(64), next = Rows(48), other = Rows(200);
-            float[] t = new float[64 * 4], nextT = new float[48 * 4];
-            for (int r = 0; r < 64; r++)
-            {
-                t[r * 4 + r % 4] = 1;
-            }
-            for (int r = 0; r < 48; r++)
-            {
-                nextT[r * 4 + (r + 1) % 4] = 1;
-            }
+            (float[] x, float[] t, float[] next, float[] nextT, float[] other) = Batches();
             Network<float> Make()
             {
-                var network = new Network<float>([30, 96, 4], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy);
+                Network<float> network = hiddenLayers == 1
+                    ? new Network<float>([30, 96, 4], [Activation.Relu, Activation.Softmax], Loss.CrossEntropy)
+                    : new Network<float>([30, 96, 64, 4], [Activation.Relu, Activation.Sigmoid, Activation.Softmax], Loss.CrossEntropy);
                 Initializer.Randomize(network, seed: 6);
                 return network;
             }
-            var sgd = new Sgd<float>(0.1, 0, weightDecay: 1e-4);
+            // Plain SGD with weight decay steps from the kernels' registers; Adam through the Update epilogue.
+            IFusedUpdate<float> Optimizer() => hiddenLayers == 1 ? new Sgd<float>(0.1, 0, weightDecay: 1e-4) : new Adam<float>(0.01);
+            IFusedUpdate<float> plainStep = Optimizer(), aheadStep = Optimizer();
 
             // The reference: the step, then the next batch's forward pass computed in full.
             Network<float> plain = Make();
             plain.Forward(x, t, 64);
-            plain.BackwardAndStep(sgd);
+            plain.BackwardAndStep(plainStep);
             float plainLoss = plain.Forward(next, nextT, 48);
 
-            // The step with the next batch's first layer, then another pass, then the next batch.
             Network<float> ahead = Make();
             ahead.Forward(x, t, 64);
-            ahead.BackwardAndStep(sgd, next, 48);
-            float[] output = new float[200 * 4];
-            switch (between)
-            {
-                case "predict":
-                    ahead.Predict(other, 48, output);
-                    break;
-                case "forward":
-                    ahead.Forward(other, output, 48);
-                    break;
-                default:
-                    ahead.Predict(other, 200, output); // grows the buffers past the batch
-                    break;
-            }
+            ahead.BackwardAndStep(aheadStep, next, 48);
+            PassInBetween(ahead, between, other);
             float aheadLoss = ahead.Forward(next, nextT, 48, null, 0, firstLayerDone: true);
-            Assert.Equal(0, ahead.FirstLayersComputedAhead);
+            Assert.Equal(between == "none" ? 1 : 0, ahead.FirstLayersComputedAhead);
+            Assert.Equal(between == "none" && hiddenLayers == 2 ? 1 : 0, ahead.SecondLayersComputedAhead);
             Assert.Equal(plainLoss, aheadLoss);
             Assert.Equal(plain.Parameters.ToArray(), ahead.Parameters.ToArray());
-            Assert.Equal(plain.DenseLayers[0].WeightGradients.ToArray(), ahead.DenseLayers[0].WeightGradients.ToArray());
-
-            // Without a pass in between the first layer is reused, with the same result.
-            Network<float> direct = Make();
-            direct.Forward(x, t, 64);
-            direct.BackwardAndStep(sgd, next, 48);
-            float directLoss = direct.Forward(next, nextT, 48, null, 0, firstLayerDone: true);
-            Assert.Equal(1, direct.FirstLayersComputedAhead);
-            Assert.Equal(plainLoss, directLoss);
+            for (int l = 0; l <= hiddenLayers; l++)
+            {
+                Assert.Equal(plain.DenseLayers[l].WeightGradients.ToArray(), ahead.DenseLayers[l].WeightGradients.ToArray());
+            }
+            // The next step reads the layers' outputs for the next batch, whichever pass computed them: it agrees too.
+            plain.BackwardAndStep(plainStep);
+            ahead.BackwardAndStep(aheadStep);
+            Assert.Equal(plain.Parameters.ToArray(), ahead.Parameters.ToArray());
         }
         finally
         {
             WorkerPool.ThreadCount = saved;
+        }
+    }
+
+    // 64 rows of 30 features and 4 classes, the 48 of the next batch, and 200 others for a pass in between.
+    private static (float[] X, float[] T, float[] Next, float[] NextT, float[] Other) Batches()
+    {
+        var rng = new Rng(9);
+        float[] Rows(int count) => [.. Enumerable.Range(0, count * 30).Select(_ => (float)rng.NextGaussian())];
+        float[] x = Rows(64), next = Rows(48), other = Rows(200);
+        float[] t = new float[64 * 4], nextT = new float[48 * 4];
+        for (int r = 0; r < 64; r++)
+        {
+            t[r * 4 + r % 4] = 1;
+        }
+        for (int r = 0; r < 48; r++)
+        {
+            nextT[r * 4 + (r + 1) % 4] = 1;
+        }
+        return (x, t, next, nextT, other);
+    }
+
+    // Another use of the network between a step that computed layers ahead and the next batch: a prediction, a forward
+    // pass of other rows, a prediction that grows the buffers, or ("none") nothing.
+    private static void PassInBetween(Network<float> network, string between, float[] other)
+    {
+        float[] output = new float[200 * 4];
+        switch (between)
+        {
+            case "predict":
+                network.Predict(other, 48, output);
+                break;
+            case "forward":
+                network.Forward(other, output, 48);
+                break;
+            case "grow":
+                network.Predict(other, 200, output); // grows the buffers past the batch
+                break;
         }
     }
 }
