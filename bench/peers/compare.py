@@ -796,8 +796,11 @@ def floor_table(rows, samples, quiet_of, all_of, args, peak):
     """What dense arithmetic allows: each training row's epoch at the FMA peak (its multiply-adds ÷ the fastest peak
     measured on this machine) against the faster peer. Where that floor is already above the target's share of the
     peer, no kernel meets the target by summing every term: only leaving work out could (δ's zero terms behind ReLU)."""
+    if not peak:
+        return
+    predict_floor(rows, samples, quiet_of, all_of, peak)
     training = [r for r in rows if r.training]
-    if not training or not peak:
+    if not training:
         return
     found = []
     for row in training:
@@ -828,6 +831,31 @@ def floor_table(rows, samples, quiet_of, all_of, args, peak):
               f"(floor ÷ faster peer above {args.target:g}×): {', '.join(beyond)}.")
     else:
         print(f"\nEvery row's floor is within {args.target:g}× of the faster peer.")
+
+
+PREDICT_THROUGHPUT_TARGET = 1.5    # 10 000 rows through Model ≥ 1.5× PyTorch's throughput
+
+
+def predict_floor(rows, samples, quiet_of, all_of, peak):
+    """The same floor for predicting 10 000 rows through 784-128-10 (its forward products alone), and the share of the
+    peak that 1.5× the faster peer's throughput needs."""
+    row = next((r for r in rows if r.key == "predict"), None)
+    line = next((l for l in row.lines if l.ours == "predict10k_model_s"), None) if row else None
+    if line is None:
+        return
+    c = compare(samples, line, quiet_of(row.key))
+    if c.ratio is None:
+        c = compare(samples, line, all_of(row.key))
+    if c.ratio is None:
+        return
+    widths = [FASHION_INPUTS, 128, FASHION_CLASSES]
+    gflop = 2 * sum(a * b for a, b in zip(widths, widths[1:])) * 10000 / 1e9     # z = x Wᵀ of each layer
+    floor = gflop / peak
+    ours, theirs = c.medians["backprop"], c.medians[c.faster]
+    needed = floor / (theirs / PREDICT_THROUGHPUT_TARGET)
+    print(f"\nPredicting 10 000 rows through 784-128-10 is {gflop:.2f} GFLOP of forward products: {floor * 1e3:.2f} ms at the "
+          f"peak. Backprop took {ours * 1e3:.2f} ms ({floor / ours:.0%} of the peak), {PEER_TITLES[c.faster]} "
+          f"{theirs * 1e3:.2f} ms; {PREDICT_THROUGHPUT_TARGET:g}× its throughput needs {needed:.0%} of the peak.")
 
 
 def full_summary(rows, samples, quiet_of, all_of, args):
