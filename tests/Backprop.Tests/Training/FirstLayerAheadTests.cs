@@ -78,26 +78,30 @@ public class FirstLayerAheadTests
     /// takes neither job, and the next forward passes start at the third layer.
     /// </summary>
     [PackedKernelTheory]
-    [InlineData(64, 40, "sgd", 1e-4, true, 64, Activation.Relu)]
-    [InlineData(100, 72, "sgd", 0.0, true, 64, Activation.Tanh)]        // rows of W that are not whole panels, in both layers
-    [InlineData(64, 96, "adam", 0.0, true, 128, Activation.Sigmoid)]    // the Update epilogue; batches of 128 and a last of 16
-    [InlineData(64, 96, "adam", 1e-4, true, 256, Activation.Relu)]      // past 128 rows only the first layer pairs
-    [InlineData(96, 64, "momentum", 1e-4, false, 64, Activation.Relu)]  // Vector256 kernels
-    [InlineData(64, 48, "sgd", 0.0, false, 16, Activation.LeakyRelu)]
+    [InlineData(24, 64, 40, "sgd", 1e-4, true, 64, Activation.Relu)]
+    [InlineData(24, 100, 72, "sgd", 0.0, true, 64, Activation.Tanh)]        // rows of W that are not whole panels, in both layers
+    [InlineData(24, 64, 96, "adam", 0.0, true, 128, Activation.Sigmoid)]    // the Update epilogue; batches of 128 and a last of 16
+    [InlineData(24, 64, 96, "adam", 1e-4, true, 256, Activation.Relu)]      // past 128 rows only the first layer pairs
+    [InlineData(24, 96, 64, "momentum", 1e-4, false, 64, Activation.Relu)]  // Vector256 kernels
+    [InlineData(24, 64, 48, "sgd", 0.0, false, 16, Activation.LeakyRelu)]
+    [InlineData(512, 32, 40, "sgd", 1e-4, true, 128, Activation.Relu)]      // the first layer's job split by terms
+    [InlineData(512, 32, 48, "adam", 0.0, true, 128, Activation.Tanh)]
     public void Pairing_the_second_layers_step_with_its_next_forward_pass_changes_no_bit(
-        int first, int second, string optimizer, double decay, bool wide, int batch, Activation activation)
+        int features, int first, int second, string optimizer, double decay, bool wide, int batch, Activation activation)
     {
-        Dataset<float> data = TestData.Blobs(400, classes: 3, features: 24, seed: 5);
+        Dataset<float> data = TestData.Blobs(400, classes: 3, features: features, seed: 5);
         int batches = (data.Count + batch - 1) / batch;
         (float[] Parameters, double[] Losses, long First, long Second) Train(int threads, bool thirdHidden)
         {
             int savedThreads = WorkerPool.ThreadCount;
             bool savedWide = PackedGemm.UseVector512;
+            bool savedChoice = PackedGemm.ChooseSplitByTime;
             try
             {
                 WorkerPool.ThreadCount = threads;
                 PackedGemm.UseVector512 = wide;
-                int[] sizes = thirdHidden ? [24, first, second, 20, 3] : [24, first, second, 3];
+                PackedGemm.ChooseSplitByTime = false; // split by terms wherever it can
+                int[] sizes = thirdHidden ? [features, first, second, 20, 3] : [features, first, second, 3];
                 Activation[] activations = thirdHidden ? [activation, activation, Activation.Tanh, Activation.Softmax] : [activation, activation, Activation.Softmax];
                 var network = new Network<float>(sizes, activations, Loss.CrossEntropy);
                 Initializer.Randomize(network, seed: 4);
@@ -115,13 +119,18 @@ public class FirstLayerAheadTests
             {
                 WorkerPool.ThreadCount = savedThreads;
                 PackedGemm.UseVector512 = savedWide;
+                PackedGemm.ChooseSplitByTime = savedChoice;
             }
         }
 
         foreach (bool thirdHidden in new[] { false, true })
         {
             var oneThread = Train(1, thirdHidden);
+            long byTerms = PackedGemm.StepsSplitByTerms;
             var twoThreads = Train(2, thirdHidden);
+            // 512 inputs (two chains of 256 terms) against 32 units, batches of 128: the first layer's job is split by
+            // terms (on Vector512 only).
+            Assert.Equal(features == 512 && wide && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, PackedGemm.StepsSplitByTerms > byTerms);
             Assert.Equal(0, oneThread.First);
             Assert.Equal(0, oneThread.Second);
             // Every batch after the first of its epoch, both layers (the second up to batches of 128).
