@@ -662,15 +662,26 @@ TRAINING_ROWS_PER_EPOCH = 60000     # Fashion-MNIST's training split (and its sy
 FASHION_INPUTS, FASHION_CLASSES = 784, 10
 
 
+def layer_weights(hidden):
+    """n_in · n_out of each layer of a Fashion-MNIST MLP with these hidden sizes ("128", "512,256")."""
+    widths = [FASHION_INPUTS] + [int(h) for h in str(hidden).split(",")] + [FASHION_CLASSES]
+    return [a * b for a, b in zip(widths, widths[1:])]
+
+
 def epoch_gflop(config, rows=TRAINING_ROWS_PER_EPOCH):
     """The multiply-adds of one training epoch of an MLP, as floating-point operations (GFLOP): for every layer of
     n_in × n_out weights, the forward product z = x Wᵀ and the gradient ∇W = δᵀ x (n_in · n_out multiply-adds a row
     each), and for every layer but the first the backward product δ W. Activations, the loss and the optimizer's step
     are left out: they are a few operations per value, not per weight."""
-    widths = [FASHION_INPUTS] + [int(h) for h in str(config["hidden"]).split(",")] + [FASHION_CLASSES]
-    weights = [a * b for a, b in zip(widths, widths[1:])]
+    weights = layer_weights(config["hidden"])
     multiply_adds = 2 * sum(weights) + sum(weights[1:])
     return 2 * multiply_adds * rows / 1e9
+
+
+def compare_quiet_or_all(samples, line, key, quiet_of, all_of):
+    """compare() over a row's quiet rounds, or over all its rounds where none is quiet."""
+    c = compare(samples, line, quiet_of(key))
+    return c if c.ratio is not None else compare(samples, line, all_of(key))
 
 
 def values_by_round(samples, row, peer, metric):
@@ -804,10 +815,7 @@ def floor_table(rows, samples, quiet_of, all_of, args, peak):
         return
     found = []
     for row in training:
-        line = row.lines[0]
-        c = compare(samples, line, quiet_of(row.key))
-        if c.ratio is None:
-            c = compare(samples, line, all_of(row.key))
+        c = compare_quiet_or_all(samples, row.lines[0], row.key, quiet_of, all_of)
         if c.ratio is None:
             continue
         gflop = epoch_gflop(row.config)
@@ -843,13 +851,10 @@ def predict_floor(rows, samples, quiet_of, all_of, peak):
     line = next((l for l in row.lines if l.ours == "predict10k_model_s"), None) if row else None
     if line is None:
         return
-    c = compare(samples, line, quiet_of(row.key))
-    if c.ratio is None:
-        c = compare(samples, line, all_of(row.key))
+    c = compare_quiet_or_all(samples, line, row.key, quiet_of, all_of)
     if c.ratio is None:
         return
-    widths = [FASHION_INPUTS, 128, FASHION_CLASSES]
-    gflop = 2 * sum(a * b for a, b in zip(widths, widths[1:])) * 10000 / 1e9     # z = x Wᵀ of each layer
+    gflop = 2 * sum(layer_weights(128)) * 10000 / 1e9     # z = x Wᵀ of each layer
     floor = gflop / peak
     ours, theirs = c.medians["backprop"], c.medians[c.faster]
     needed = floor / (theirs / PREDICT_THROUGHPUT_TARGET)

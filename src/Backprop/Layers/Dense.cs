@@ -330,7 +330,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     // The previous layer's δ = (δ W) ⊙ f'(a_prev) into inputDelta (batch, Inputs), from W as it is now, without ∇W:
-    // Network computes it first where it steps W later (StepWeights, or StepThenForward paired with the next batch's
+    // Network computes it first where it steps W later (ComputeWeightGradients, or StepThenForward paired with the next batch's
     // forward pass). With float and ReLU the mask is applied to each tile of δ W as it is produced.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void InputDelta(ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, Activation previous, ReadOnlySpan<T> previousA)
@@ -358,11 +358,6 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         }
         ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
     }
-
-    // ∇W = δᵀ x and ∇b = Σ_rows δ with the fused step where the update allows it (see ComputeWeightGradients): the half of
-    // Backward that InputDelta leaves out. Returns whether W and b were stepped.
-    internal bool StepWeights(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
-        => ComputeWeightGradients(x, delta, batch, update);
 
     // ComputeWeightGradients with its fused step (an update), and then this layer's forward pass for the next batch,
     // z' = x' Wᵀ + b and a' = f(z') for x' of shape (nextBatch, Inputs), in one parallel job: each thread steps a run
@@ -425,7 +420,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     // other optimizers with their state at W's offsets), b is stepped the same way by ∇b, and the method returns true;
     // W must then no longer be read by this pass (δ W is computed before).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
+    internal unsafe bool ComputeWeightGradients(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, int batch, ElementwiseUpdate<T>? update)
     {
         Span<T> dw = Network.GradientSlice(WeightOffset, Outputs * Inputs);
         Span<T> db = Network.GradientSlice(BiasOffset, Outputs);

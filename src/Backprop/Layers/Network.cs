@@ -608,7 +608,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // No paired job for the first layer: both layers step as the plain pass steps them.
                 stepped[0] = dense.Backward(x, dy, dx, _batch, update);
-                stepped[1] = _dense[1].StepWeights(A(0), _delta[1].AsSpan(0, _batch * _widths[1]), _batch, update);
+                stepped[1] = _dense[1].ComputeWeightGradients(A(0), _delta[1].AsSpan(0, _batch * _widths[1]), _batch, update);
                 continue;
             }
             // δ_prev = (δ W) ⊙ f'(a_prev) where the layer below is dense, fused where the kernels allow.
@@ -645,7 +645,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         else
         {
-            stepped[1] = second.StepWeights(x, delta, _batch, update);
+            stepped[1] = second.ComputeWeightGradients(x, delta, _batch, update);
         }
         (_y[0], _nextFirstOutput) = (_nextFirstOutput, _y[0]);
     }
@@ -761,7 +761,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             _delta[l] = new AlignedBuffer<T>(batch * _layers[l].Outputs);
             _layers[l].Reserve(batch);
         }
-        _nextFirstOutput = _allDense && _layers.Length > 2 ? new AlignedBuffer<T>(batch * _layers[0].Outputs) : AlignedBuffer<T>.Empty;
+        _nextFirstOutput = typeof(T) == typeof(float) && _allDense && _layers.Length > 2 ? new AlignedBuffer<T>(batch * _layers[0].Outputs) : AlignedBuffer<T>.Empty;
         _input = new AlignedBuffer<T>(batch * InputSize);
         _target = new AlignedBuffer<T>(batch * OutputSize);
         _logSumExp = new AlignedBuffer<T>(batch);
