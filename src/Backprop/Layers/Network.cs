@@ -567,8 +567,9 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         // With the next batch at hand and two hidden layers or more, the second layer's step waits for the first layer's
         // paired job, to run paired itself with its forward pass over the first layer's new output (see
         // BackwardAndStep): the same values, one parallel job fewer, and W read while its rows are in cache.
-        bool pairSecond = update is not null && nextBatch > 0 && _allDense && _layers.Length > 2 && nextBatch <= _capacity
-            && typeof(T) == typeof(float) && PackedGemm.IsSupported && WorkerPool.ThreadCount > 1 && PackedGemm.PairsLaterLayer(_batch);
+        bool pairFirst = nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity;
+        bool pairSecond = update is not null && pairFirst && _layers.Length > 2 && typeof(T) == typeof(float) && PackedGemm.IsSupported && WorkerPool.ThreadCount > 1
+            && PackedGemm.PairsLaterLayer(_batch);
         for (int l = last; l >= 0; l--)
         {
             Layer<T> layer = _layers[l];
@@ -592,7 +593,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 isDelta = true;
                 continue;
             }
-            if (l == 0 && update is not null && nextBatch > 0 && _allDense && _layers.Length > 1 && nextBatch <= _capacity
+            if (l == 0 && pairFirst && update is not null
                 && dense.StepThenForward(x, dy, _batch, update, nextInput, dense.ZBuffer, pairSecond ? _nextFirstOutput : _y[0], nextBatch))
             {
                 stepped[0] = true;

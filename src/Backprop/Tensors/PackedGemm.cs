@@ -70,16 +70,10 @@ internal static unsafe partial class PackedGemm
     /// columns; paired, 784-512-256-10 at batch 256 took 1.09× as long an epoch with momentum (Zen 4), against 0.91×
     /// with Adam at batch 64.
     /// </summary>
-    internal static bool PairsLaterLayer(int rows) => s_pairLaterLayers && rows <= DirectBMaxK;
+    internal static bool PairsLaterLayer(int rows) => PairLaterLayers && rows <= DirectBMaxK;
 
     /// <summary>Whether later layers pair their step at all (the default); a benchmark switches it to compare. Both give the same bits.</summary>
-    internal static bool PairLaterLayers
-    {
-        get => s_pairLaterLayers;
-        set => s_pairLaterLayers = value;
-    }
-
-    private static bool s_pairLaterLayers = true;
+    internal static bool PairLaterLayers { get; set; } = true;
 
     // Whether the Vector256 kernels read a column-major A (rsA 1: δᵀ of ∇W = δᵀ x, δ row-major (k, m)) in place instead
     // of packing it: each step of p broadcasts six (or four) consecutive values of one row of δ. For up to
