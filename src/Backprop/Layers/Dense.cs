@@ -275,10 +275,18 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> delta, Span<T> inputDelta, int batch, ElementwiseUpdate<T>? update = null)
     {
-        if (inputDelta.IsEmpty)
+        if (!inputDelta.IsEmpty)
         {
+            InputGradient(delta, inputDelta, batch);
         }
-        else if (typeof(T) == typeof(double) && batch == 1 && Inputs < ShortRow)
+        return ComputeWeightGradients(x, delta, batch, update);
+    }
+
+    // ∂L/∂x = δ W into inputDelta (batch, Inputs), before the previous layer's f'.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void InputGradient(ReadOnlySpan<T> delta, Span<T> inputDelta, int batch)
+    {
+        if (typeof(T) == typeof(double) && batch == 1 && Inputs < ShortRow)
         {
             InputDeltaOfRow(delta, inputDelta);
         }
@@ -286,7 +294,6 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
         {
             Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
         }
-        return ComputeWeightGradients(x, delta, batch, update);
     }
 
     // Rows shorter than this take Gemm's scalar loops (below one vector's worth of set-up).
@@ -348,14 +355,7 @@ public sealed class Dense<T> : Layer<T> where T : unmanaged, IFloatingPointIeee7
                 accumulate: false, GemmEpilogue.ReluMask, default, mask);
             return;
         }
-        if (typeof(T) == typeof(double) && batch == 1 && Inputs < ShortRow)
-        {
-            InputDeltaOfRow(delta, inputDelta);
-        }
-        else
-        {
-            Gemm.Multiply(delta, Weights, inputDelta, batch, Inputs, Outputs);
-        }
+        InputGradient(delta, inputDelta, batch);
         ActivationFunctions.MultiplyByDerivative(previous, previousA[..(batch * Inputs)], inputDelta[..(batch * Inputs)]);
     }
 
